@@ -1,0 +1,232 @@
+"""The typed VoxXML AST: one class per element, doubling as a builder API.
+
+Fields hold typed values (ints, bools, enum strings, keyword tuples, URLs,
+templates) with the reference's defaults applied; ``explicit`` records which
+attributes were written. Spans come from the source lazily and never take part
+in equality, so ``parse(to_xml(node)) == node``.
+
+    >>> from voxxml.ast import Response, Say, Hangup
+    >>> Response([Say("Thank you for calling", voice="Joanna"), Hangup()]).to_xml()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Iterator
+
+from .grammar import ElementSpec, element
+from .source import SourceMap, Span
+from .values import Template
+
+
+def _default(tag: str, attribute: str) -> Any:
+    return element(tag).attributes[attribute].default
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a parsed node came from: its file's SourceMap and its document-order index."""
+
+    source: SourceMap
+    index: int
+
+
+@dataclass(eq=True)
+class Node:
+    TAG: ClassVar[str] = ""
+    explicit: frozenset[str] = field(default=frozenset(), kw_only=True)
+    origin: SourceRef | None = field(default=None, kw_only=True, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        spec = self.spec()
+        changed = {name for name, a in spec.attributes.items() if getattr(self, a.field) != a.default}
+        if spec.content_type_name == "say_text" and isinstance(getattr(self, "text", None), str):
+            self.text = Template(self.text)  # type: ignore[attr-defined]
+        if not changed <= self.explicit:
+            self.explicit = self.explicit | changed
+
+    @classmethod
+    def spec(cls) -> ElementSpec:
+        return element(cls.TAG)
+
+    # -- source positions (None for nodes built in Python)
+    @property
+    def span(self) -> Span | None:
+        return None if self.origin is None else self.origin.source.element_span(self.origin.index)
+
+    @property
+    def name_span(self) -> Span | None:
+        return None if self.origin is None else self.origin.source.name_span(self.origin.index)
+
+    def attribute_span(self, name: str) -> Span | None:
+        return None if self.origin is None else self.origin.source.attribute_value_span(self.origin.index, name)
+
+    @property
+    def content_span(self) -> Span | None:
+        return None if self.origin is None else self.origin.source.content_span(self.origin.index)
+
+    # -- structure
+    @property
+    def children(self) -> list["Node"]:
+        return []
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and its descendants in document order."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def attribute(self, name: str) -> Any:
+        """The typed value of an attribute by its VoxXML name (default applied)."""
+        return getattr(self, self.spec().attributes[name].field)
+
+    def to_xml(self, indent: str | None = "  ") -> str:
+        from .writer import to_xml
+
+        return to_xml(self, indent=indent)
+
+
+@dataclass(eq=True)
+class Verb(Node):
+    pass
+
+
+@dataclass(eq=True)
+class Say(Verb):
+    TAG: ClassVar[str] = "Say"
+    text: Template = field(default_factory=lambda: Template(""))
+    loop: int = _default("Say", "loop")
+    repeat_delay: int = _default("Say", "repeatDelay")
+    voice: str = _default("Say", "voice")
+    language: str | None = _default("Say", "language")
+    separate_numbers: bool = _default("Say", "separateNumbers")
+
+
+@dataclass(eq=True)
+class Play(Verb):
+    TAG: ClassVar[str] = "Play"
+    url: str = ""
+    loop: int = _default("Play", "loop")
+    repeat_delay: int = _default("Play", "repeatDelay")
+
+
+@dataclass(eq=True)
+class Number(Verb):
+    TAG: ClassVar[str] = "Number"
+    number: str = ""
+    status_callback_event: tuple[str, ...] = _default("Number", "statusCallbackEvent")
+    status_callback: str | None = _default("Number", "statusCallback")
+    status_callback_method: str = _default("Number", "statusCallbackMethod")
+    caller_id: str | None = _default("Number", "callerId")
+
+
+@dataclass(eq=True)
+class Gather(Verb):
+    TAG: ClassVar[str] = "Gather"
+    prompts: list[Say | Play] = field(default_factory=list)
+    repeat_delay: int = _default("Gather", "repeatDelay")
+    timeout: int = _default("Gather", "timeout")
+    speech_timeout: int = _default("Gather", "speechTimeout")
+    loop: int = _default("Gather", "loop")
+    num_digits: int = _default("Gather", "numDigits")
+    finish_on_key: str = _default("Gather", "finishOnKey")
+    language: str = _default("Gather", "language")
+    input: tuple[str, ...] = _default("Gather", "input")
+    status_callback_event: tuple[str, ...] = _default("Gather", "statusCallbackEvent")
+    status_callback: str | None = _default("Gather", "statusCallback")
+    status_callback_method: str = _default("Gather", "statusCallbackMethod")
+
+    @property
+    def children(self) -> list[Node]:
+        return list(self.prompts)
+
+
+@dataclass(eq=True)
+class Dial(Verb):
+    TAG: ClassVar[str] = "Dial"
+    numbers: list[Number] = field(default_factory=list)
+    status_callback_event: tuple[str, ...] = _default("Dial", "statusCallbackEvent")
+    status_callback: str | None = _default("Dial", "statusCallback")
+    status_callback_method: str = _default("Dial", "statusCallbackMethod")
+    caller_id: str | None = _default("Dial", "callerId")
+
+    @property
+    def children(self) -> list[Node]:
+        return list(self.numbers)
+
+
+@dataclass(eq=True)
+class Conference(Verb):
+    TAG: ClassVar[str] = "Conference"
+    name: str = ""
+    muted: bool = _default("Conference", "muted")
+    beep: str = _default("Conference", "beep")
+    start_conference_on_enter: bool = _default("Conference", "startConferenceOnEnter")
+    end_conference_on_exit: bool = _default("Conference", "endConferenceOnExit")
+    participant_label: str = _default("Conference", "participantLabel")
+    status_callback_event: tuple[str, ...] = _default("Conference", "statusCallbackEvent")
+    status_callback: str | None = _default("Conference", "statusCallback")
+    status_callback_method: str = _default("Conference", "statusCallbackMethod")
+
+
+@dataclass(eq=True)
+class Hangup(Verb):
+    TAG: ClassVar[str] = "Hangup"
+
+
+@dataclass(eq=True)
+class If(Verb):
+    TAG: ClassVar[str] = "If"
+    body: list[Verb] = field(default_factory=list)
+    variable: str | None = _default("If", "variable")
+    test: str | None = _default("If", "test")
+    value: tuple[str, ...] | None = _default("If", "value")
+
+    @property
+    def children(self) -> list[Node]:
+        return list(self.body)
+
+
+@dataclass(eq=True)
+class Pause(Verb):
+    TAG: ClassVar[str] = "Pause"
+    length: int = _default("Pause", "length")
+
+
+@dataclass(eq=True)
+class Redirect(Verb):
+    TAG: ClassVar[str] = "Redirect"
+    url: str = ""
+    method: str = _default("Redirect", "method")
+
+
+@dataclass(eq=True)
+class Reject(Verb):
+    TAG: ClassVar[str] = "Reject"
+
+
+@dataclass(eq=True)
+class SetMute(Verb):
+    TAG: ClassVar[str] = "SetMute"
+    muted: bool = _default("SetMute", "muted")
+
+
+@dataclass(eq=True)
+class Response(Node):
+    TAG: ClassVar[str] = "Response"
+    verbs: list[Verb] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[Node]:
+        return list(self.verbs)
+
+
+NODE_CLASSES: dict[str, type[Node]] = {
+    cls.TAG: cls for cls in (Response, Say, Play, Gather, Dial, Number, Conference, Hangup, If, Pause, Redirect, Reject, SetMute)
+}
+
+
+def node_fields(cls: type[Node]) -> list[str]:
+    return [f.name for f in fields(cls) if f.name not in ("explicit", "origin")]

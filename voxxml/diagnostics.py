@@ -1,0 +1,34 @@
+"""Diagnostics: what every check produces and every reporter prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .catalog import Severity, rule
+from .source import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str | None = None
+    path: str | None = None
+
+    def with_path(self, path: str) -> "Diagnostic":
+        return replace(self, path=path)
+
+    def sort_key(self) -> tuple:
+        return (self.path or "", self.span.line, self.span.column, self.code, self.message)
+
+
+NO_SPAN = Span(1, 1, 1, 1)
+
+
+def make(code: str, message: str, span: Span | None, help: str | None = None) -> Diagnostic:
+    """Build a diagnostic, taking its name and default severity from the rule catalogue."""
+    entry = rule(code)
+    return Diagnostic(code, entry.name, entry.severity, message, span or NO_SPAN, help)

@@ -1,0 +1,185 @@
+"""The language definition (grammar/vocabulary.toml) loaded into specs.
+
+Everything the reader, validator, writer, docs and completions know about VoxXML
+comes from here; no element is special-cased in code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from . import values
+from .resources import grammar_file
+from .values import Problem, ValueType
+
+
+def snake(name: str) -> str:
+    """The Python field for an attribute: repeatDelay -> repeat_delay."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass
+class AttributeSpec:
+    element: str
+    name: str
+    type_name: str
+    type: ValueType
+    default: Any
+    required: bool
+    description: str
+    decision: str | None
+    field: str
+    _cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
+
+    def parse(self, raw: str) -> values.Parsed:
+        """Read a raw value (memoized: IVRs repeat the same values over and over)."""
+        hit = self._cache.get(raw)
+        if hit is None:
+            value, problems = self.type.parse(raw)
+            if problems and value is None:
+                value = self.default
+            hit = (value, problems)
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[raw] = hit
+        return hit
+
+    def serialize(self, value: Any) -> str:
+        return self.type.serialize(value)
+
+    def subject(self, raw: str) -> str:
+        return f"{self.element} {self.name}='{raw}'"
+
+
+@dataclass
+class ElementSpec:
+    name: str
+    section: str
+    summary: str
+    children: tuple[str, ...]
+    attributes: dict[str, AttributeSpec]
+    content_type: ValueType | None
+    content_type_name: str
+    content_field: str | None
+    children_field: str | None
+    content_required: bool
+    content_trim: bool
+    callback_events: tuple[str, ...]
+    decision: str | None
+    required: tuple[str, ...]
+    defaults: dict[str, Any]  # python field -> default value, for every attribute
+    _content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
+
+    @property
+    def takes_children(self) -> bool:
+        return bool(self.children)
+
+    def parse_content(self, raw: str) -> values.Parsed:
+        hit = self._content_cache.get(raw)
+        if hit is None:
+            assert self.content_type is not None
+            hit = self.content_type.parse(raw)
+            if len(self._content_cache) > 4096:
+                self._content_cache.clear()
+            self._content_cache[raw] = hit
+        return hit
+
+
+@dataclass
+class Grammar:
+    version: int
+    variables: tuple[str, ...]
+    types: dict[str, dict[str, Any]]
+    elements: dict[str, ElementSpec]
+
+    @property
+    def verbs(self) -> tuple[str, ...]:
+        return self.elements["Response"].children
+
+
+def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variables: tuple[str, ...] = ()) -> ValueType:
+    kind = table["kind"]
+    if kind == "integer":
+        raise AssertionError("integers are parameterised per attribute")
+    if kind == "enum":
+        return values.EnumType(tuple(table["values"]), boolean=table.get("python") == "bool")
+    if kind == "keywords":
+        allowed = table.get("values") or element.get(table.get("values_from", ""), [])
+        return values.KeywordsType(tuple(allowed), table.get("min_count", 0), table["grammar"])
+    if kind == "url":
+        return values.UrlType(tuple(table["schemes"]))
+    if kind == "pattern":
+        return values.PatternType(table["regex"], table["description"])
+    if kind == "language":
+        return values.LanguageType(table["grammar"], table["description"], variables)
+    if kind == "voice":
+        return values.VoiceType()
+    if kind == "say_language":
+        return values.SayLanguageType()
+    raise ValueError(f"unknown type kind {kind!r} for type {name!r}")
+
+
+def _attribute_type(types: dict[str, Any], attribute: dict[str, Any], element: dict[str, Any]) -> ValueType:
+    if attribute["type"] == "integer":
+        return values.IntegerType(attribute.get("min"), attribute.get("max"), attribute.get("clamp_max"))
+    return _make_type(attribute["type"], types[attribute["type"]], element)
+
+
+def _typed_default(value_type: ValueType, raw: Any) -> Any:
+    """Defaults are written in TOML as typed values; keyword lists become tuples."""
+    if isinstance(raw, list):
+        return tuple(raw)
+    return raw
+
+
+@cache
+def grammar() -> Grammar:
+    data = tomllib.loads(grammar_file("vocabulary.toml").read_text(encoding="utf-8"))
+    types = data["types"]
+    variables = tuple(data["variables"])
+    elements: dict[str, ElementSpec] = {}
+    for name, table in data["elements"].items():
+        attributes: dict[str, AttributeSpec] = {}
+        for attr_name, attr in table.get("attributes", {}).items():
+            value_type = _attribute_type(types, attr, table)
+            attributes[attr_name] = AttributeSpec(
+                element=name,
+                name=attr_name,
+                type_name=attr["type"],
+                type=value_type,
+                default=_typed_default(value_type, attr.get("default")),
+                required=attr.get("required", False),
+                description=attr.get("description", ""),
+                decision=attr.get("decision") or types.get(attr["type"], {}).get("decision"),
+                field=snake(attr_name),
+            )
+        content = table.get("content", "none")
+        elements[name] = ElementSpec(
+            name=name,
+            section=table["section"],
+            summary=table["summary"],
+            children=tuple(table.get("children", ())),
+            attributes=attributes,
+            content_type=None if content == "none" else _make_type(content, types[content], table, variables),
+            content_type_name=content,
+            content_field=table.get("content_field"),
+            children_field=table.get("children_field"),
+            content_required=table.get("content_required", False),
+            content_trim=content != "say_text",
+            callback_events=tuple(table.get("callback_events", ())),
+            decision=table.get("decision"),
+            required=tuple(a for a, spec in attributes.items() if spec.required),
+            defaults={spec.field: spec.default for spec in attributes.values()},
+        )
+    return Grammar(data["version"], tuple(data["variables"]), types, elements)
+
+
+def element(name: str) -> ElementSpec:
+    return grammar().elements[name]
+
+
+__all__ = ["AttributeSpec", "ElementSpec", "Grammar", "Problem", "element", "grammar", "snake"]

@@ -1,0 +1,77 @@
+"""The lint pipeline: bytes -> decode -> parse -> typed AST + diagnostics.
+
+Later stages (flow analysis, rules) plug in after the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import xmlparse
+from .ast import Response
+from .diagnostics import Diagnostic, make
+from .reader import Reader
+from .source import SourceMap, Span
+
+
+@dataclass
+class Result:
+    """Everything known about one document."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    document: Response | None = None
+    source: SourceMap | None = None
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity.value == "error")
+
+
+def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None) -> Diagnostic:
+    if source is not None and problem.offset is not None:
+        span = source.span(problem.offset, problem.offset + 1) if problem.offset < len(source.text) else source.span(problem.offset, problem.offset)
+    elif problem.line is not None:
+        line = max(problem.line, 1)
+        column = max(problem.column or 1, 1)
+        span = Span(line, column, line, column + 1)
+    else:
+        span = Span(1, 1, 1, 1)
+    return make("VX001", problem.message, span, problem.help)
+
+
+def parse_bytes(data: bytes, path: str = "<stdin>") -> Result:
+    """Parse and validate one document. Total: never raises on any input."""
+    result = Result(path)
+    text, problem = xmlparse.decode(data)
+    if text is None:
+        assert problem is not None
+        result.diagnostics.append(_syntax_diagnostic(problem, SourceMap(data.decode("latin-1"))))
+        return _finish(result)
+    source = result.source = SourceMap(text)
+    refused = xmlparse.refused_declaration(text)
+    if refused is not None:
+        result.diagnostics.append(_syntax_diagnostic(refused, source))
+        return _finish(result)
+    parsed = xmlparse.parse(data, source)
+    result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
+    if parsed.root is not None:
+        document = Reader(source, result.diagnostics).read(parsed.root)
+        if parsed.well_formed:
+            result.document = document
+    return _finish(result)
+
+
+def _finish(result: Result) -> Result:
+    result.diagnostics = sorted((d.with_path(result.path) for d in result.diagnostics), key=Diagnostic.sort_key)
+    return result
+
+
+def parse_text(text: str, path: str = "<string>") -> Result:
+    return parse_bytes(text.encode("utf-8"), path)
+
+
+def lint_file(path: Path | str) -> Result:
+    path = Path(path)
+    return parse_bytes(path.read_bytes(), str(path))

@@ -1,0 +1,230 @@
+"""The VoxXML reader: an lxml tree to the typed AST, validating as it goes.
+
+One generic walk driven by grammar/vocabulary.toml checks every element,
+attribute and value (VX002-VX011). It never stops at the first problem: a node
+with a bad value still gets built (with the default), so later checks still run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from . import values
+from .ast import NODE_CLASSES, Node, Response, SourceRef
+from .diagnostics import Diagnostic, make
+from .grammar import AttributeSpec, ElementSpec, grammar
+from .source import SourceMap, Span
+
+# Which code a value problem gets, for attributes and for element content.
+_ATTRIBUTE_CODES = {"invalid": "VX007", "clamped": "VX008", "voice": "VX010", "variable": "VX011"}
+_CONTENT_CODES = {"invalid": "VX009", "clamped": "VX008", "voice": "VX010", "variable": "VX011"}
+
+
+def _abbreviate(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _voice_pairs(elements: dict[str, ElementSpec]) -> dict[str, tuple[str, str]]:
+    """Elements with both a voice and a language attribute: those two are checked together."""
+    pairs = {}
+    for name, spec in elements.items():
+        voice = [a.name for a in spec.attributes.values() if a.type_name == "voice"]
+        language = [a.name for a in spec.attributes.values() if a.type_name == "say_language"]
+        if voice and language:
+            pairs[name] = (voice[0], language[0])
+    return pairs
+
+
+class Reader:
+    def __init__(self, source: SourceMap, diagnostics: list[Diagnostic]) -> None:
+        self.source = source
+        self.out = diagnostics
+        self.index = -1
+        self.grammar = grammar()
+        self.elements = self.grammar.elements
+        self._voice_checks: dict[tuple[str, str | None], values.Problem | None] = {}
+        self.voice_pairs = _voice_pairs(self.elements)
+
+    # ----------------------------------------------------------------- entry
+    def read(self, root: etree._Element) -> Response | None:
+        if root.tag != "Response":
+            self.index += 1
+            response = self.elements["Response"]
+            hint = "wrap the verbs in <Response>...</Response>" if root.tag in self.elements else None
+            if isinstance(root.tag, str) and root.tag.casefold() == "response":
+                hint = "element names are case-sensitive: write <Response>"
+            self.report("VX002", f"root element is <{root.tag}>; expected <Response>", self.source.name_span(0), hint)
+            if root.tag in self.elements:
+                self.index -= 1
+                self.element(root, None)
+            else:
+                self.children(root, 0, response, {})
+            return None
+        node = self.element(root, None)
+        return node if isinstance(node, Response) else None
+
+    # ------------------------------------------------------------- elements
+    def element(self, el: etree._Element, parent: ElementSpec | None) -> Node | None:
+        self.index += 1
+        index = self.index
+        tag = el.tag
+        spec = self.elements.get(tag) if isinstance(tag, str) else None
+        if spec is None:
+            self.unknown_element(el, index, parent)
+            return None
+        if parent is not None and tag not in parent.children:
+            self.invalid_child(index, tag, parent)
+        fields: dict[str, Any] = dict(spec.defaults)
+        explicit: set[str] = set()
+        for name, raw in el.items():
+            attribute = spec.attributes.get(name)
+            if attribute is None:
+                self.unknown_attribute(index, name, spec)
+                continue
+            value, problems = attribute.parse(raw)
+            fields[attribute.field] = value
+            explicit.add(name)
+            if problems:
+                self.value_problems(index, attribute, raw, problems)
+        pair = self.voice_pairs.get(tag)
+        if pair is not None and explicit.intersection(pair):
+            self.check_voice(index, fields, pair, spec)
+        if len(explicit) < len(spec.required):
+            for name in spec.required:
+                if name not in explicit:
+                    self.missing_attribute(index, spec, spec.attributes[name])
+        if spec.content_field is not None:
+            fields[spec.content_field] = self.content(el, index, spec)
+        elif spec.children_field is not None:
+            fields[spec.children_field] = self.children(el, index, spec, fields)
+        else:
+            self.children(el, index, spec, fields)
+        node = NODE_CLASSES[tag].__new__(NODE_CLASSES[tag])
+        node.__dict__.update(fields)
+        node.explicit = frozenset(explicit)
+        node.origin = SourceRef(self.source, index)
+        return node
+
+    def children(self, el: etree._Element, index: int, spec: ElementSpec, fields: dict[str, Any]) -> list[Node]:
+        kids: list[Node] = []
+        text = el.text
+        if text and not text.isspace():
+            self.stray_text(index, None, text, spec)
+        for child in el:
+            if isinstance(child.tag, str):
+                after = self.index + 1
+                node = self.element(child, spec)
+                if node is not None and child.tag in spec.children:
+                    kids.append(node)
+            else:
+                after = None  # a comment or processing instruction
+            tail = child.tail
+            if tail and not tail.isspace():
+                self.stray_text(index, after, tail, spec)
+        return kids
+
+    def content(self, el: etree._Element, index: int, spec: ElementSpec) -> Any:
+        if len(el):
+            parts = [el.text or ""]
+            for child in el:
+                if isinstance(child.tag, str):
+                    self.element(child, spec)
+                parts.append(child.tail or "")
+            raw = "".join(parts)
+        else:
+            raw = el.text or ""
+        if spec.content_trim:
+            raw = raw.strip()
+        if not raw:
+            if spec.content_required:
+                self.report(
+                    "VX009",
+                    f"<{spec.name}> is empty; expected {spec.content_type.describe() if spec.content_type else 'content'}",
+                    self.source.element_span(index),
+                )
+            return spec.parse_content(raw)[0] if spec.content_type_name == "say_text" else ""
+        value, problems = spec.parse_content(raw)
+        for problem in problems:
+            span = self.content_sub_span(index, raw, problem.sub, trimmed=spec.content_trim)
+            subject = f"<{spec.name}> content '{_abbreviate(raw)}'"
+            message = problem.message if problem.kind in ("voice", "variable") else f"{subject} {problem.message}"
+            self.report(_CONTENT_CODES[problem.kind], message, span, problem.help)
+        return value
+
+    # ------------------------------------------------------------- problems
+    def report(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
+        self.out.append(make(code, message, span, help))
+
+    def unknown_element(self, el: etree._Element, index: int, parent: ElementSpec | None) -> None:
+        tag = el.tag if isinstance(el.tag, str) else str(el.tag)
+        allowed = parent.children if parent is not None and parent.children else tuple(self.elements)
+        name = etree.QName(el).localname if tag.startswith("{") else tag
+        suggestion = values.did_you_mean(name, tuple(self.elements))
+        where = f" inside <{parent.name}>" if parent is not None else ""
+        self.report(
+            "VX003",
+            f"unknown element <{tag}>{where}; valid elements here: {values.quote_list(allowed) or 'none'}",
+            self.source.name_span(index),
+            suggestion if not tag.startswith("{") else "VoxXML elements have no namespace",
+        )
+        self.index += sum(1 for _ in el.iterdescendants(etree.Element))
+
+    def invalid_child(self, index: int, tag: str, parent: ElementSpec) -> None:
+        takes = (
+            f"<{parent.name}> takes only {values.quote_list(parent.children)}"
+            if parent.children
+            else f"<{parent.name}> takes no elements"
+        )
+        self.report("VX004", f"<{tag}> is not allowed inside <{parent.name}>; {takes}", self.source.name_span(index))
+
+    def unknown_attribute(self, index: int, name: str, spec: ElementSpec) -> None:
+        valid = tuple(spec.attributes)
+        listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
+        self.report(
+            "VX005",
+            f"unknown attribute '{name}' on <{spec.name}>; {listing}",
+            self.source.attribute_name_span(index, name),
+            values.did_you_mean(name, valid) if valid else None,
+        )
+
+    def missing_attribute(self, index: int, spec: ElementSpec, attribute: AttributeSpec) -> None:
+        self.report(
+            "VX006",
+            f"<{spec.name}> is missing required attribute '{attribute.name}' ({attribute.type.describe()})",
+            self.source.name_span(index),
+        )
+
+    def value_problems(self, index: int, attribute: AttributeSpec, raw: str, problems: tuple[values.Problem, ...]) -> None:
+        for problem in problems:
+            span = self.source.attribute_value_span(index, attribute.name, problem.sub)
+            message = problem.message if problem.kind in ("voice", "variable") else f"{attribute.subject(raw)} {problem.message}"
+            self.report(_ATTRIBUTE_CODES[problem.kind], message, span, problem.help)
+
+    def check_voice(self, index: int, fields: dict[str, Any], pair: tuple[str, str], spec: ElementSpec) -> None:
+        voice_name, language_name = pair
+        key = (fields[spec.attributes[voice_name].field], fields[spec.attributes[language_name].field])
+        if key not in self._voice_checks:
+            self._voice_checks[key] = values.check_voice_language(*key)
+        problem = self._voice_checks[key]
+        if problem is not None:
+            self.report("VX010", problem.message, self.source.attribute_value_span(index, language_name), problem.help)
+
+    def stray_text(self, index: int, after: int | None, text: str, spec: ElementSpec) -> None:
+        takes = f"it takes only {values.quote_list(spec.children)}" if spec.children else "it takes no content"
+        span = self.source.stray_text_span(index, after) or self.source.name_span(index)
+        self.report("VX009", f"text '{_abbreviate(text)}' inside <{spec.name}>; {takes}", span)
+
+    def content_sub_span(self, index: int, raw: str, sub: tuple[int, int] | None, trimmed: bool) -> Span | None:
+        whole = self.source.content_span(index)
+        if sub is None or whole is None:
+            return whole
+        tokens = self.source.element(index)
+        if tokens is None:
+            return whole
+        start = self.source.text.find(raw, tokens.tag_end) if trimmed else tokens.tag_end
+        if start < 0 or (tokens.content_end >= 0 and start + sub[1] > tokens.content_end):
+            return whole
+        return self.source.span(start + sub[0], start + sub[1])

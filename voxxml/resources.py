@@ -1,0 +1,29 @@
+"""Locate the data directories (grammar/, rules/) that ship inside the wheel.
+
+In a wheel they live inside the package (``voxxml/grammar``); in a source checkout
+(editable install, tests) they are the top-level folders beside the package.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def data_dir(name: str) -> Path:
+    """Return the directory ``name`` (``"grammar"`` or ``"rules"``)."""
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"voxxml data directory {name!r} not found beside {_PACKAGE}")
+
+
+def grammar_file(filename: str) -> Path:
+    return data_dir("grammar") / filename
+
+
+def rules_dir() -> Path:
+    return data_dir("rules")

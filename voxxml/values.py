@@ -1,0 +1,360 @@
+"""Value types: how attribute values and element content are read, checked and written.
+
+Each type turns raw text into a typed Python value plus a list of Problems. A type
+does not know which element or attribute it serves; the spec that owns it words the
+message prefix and chooses the code (an invalid attribute is VX007, invalid content VX009).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from . import languages, voices
+
+
+class Problem(NamedTuple):
+    """What is wrong with a value. ``kind``: invalid | clamped | voice. ``sub`` indexes the raw value."""
+
+    kind: str
+    message: str
+    help: str | None = None
+    sub: tuple[int, int] | None = None
+
+
+Parsed = tuple[Any, tuple[Problem, ...]]
+
+
+def quote_list(values: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def near(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """A close match: the same word in another case first, then a spelling neighbour."""
+    folded = {choice.casefold(): choice for choice in choices}
+    if word.casefold() in folded:
+        return folded[word.casefold()]
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not matches:
+        lowered = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+        matches = [folded[m] for m in lowered]
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """Help text that proposes a near match, or None."""
+    match = near(word, choices)
+    return f"did you mean '{match}'?" if match and match != word else None
+
+
+@dataclass(frozen=True)
+class Template:
+    """Say text: literal text with variable references such as $GATHER."""
+
+    text: str
+
+    @property
+    def segments(self) -> tuple[str | "Variable", ...]:
+        return template_segments(self.text)
+
+    @property
+    def variables(self) -> tuple["Variable", ...]:
+        return tuple(segment for segment in self.segments if isinstance(segment, Variable))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str  # with the '$'
+    offset: int  # index in the template text
+
+
+def template_segments(text: str) -> tuple[str | Variable, ...]:
+    if "$" not in text:
+        return (text,) if text else ()
+    segments: list[str | Variable] = []
+    for token in languages.tokens("say_template.lark", text):
+        if token.type == "VARIABLE":
+            segments.append(Variable(str(token), token.start_pos))
+        else:
+            segments.append(str(token))
+    return tuple(segments)
+
+
+class ValueType:
+    """Base: a type reads raw text into a value and writes a value back to text."""
+
+    def parse(self, raw: str) -> Parsed:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def serialize(self, value: Any) -> str:
+        return str(value)
+
+    def describe(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def choices(self) -> tuple[str, ...]:
+        """Enumerated values, for completion and schema export; empty when open-ended."""
+        return ()
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+@dataclass(frozen=True)
+class IntegerType(ValueType):
+    min: int | None = None
+    max: int | None = None
+    clamp_max: int | None = None
+
+    def describe(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"an integer from {self.min} to {self.max}"
+        text = "an integer" if self.min is None else f"an integer of at least {self.min}"
+        if self.clamp_max is not None:
+            text += f" (values above {self.clamp_max} act as {self.clamp_max})"
+        return text
+
+    def parse(self, raw: str) -> Parsed:
+        if not _INTEGER.fullmatch(raw):
+            hint = None
+            unit = re.fullmatch(r"\s*(-?[0-9]+)\s*(s|sec|secs|seconds?)\s*", raw)
+            if unit:
+                hint = f"values are whole seconds without a unit: write '{unit.group(1)}'"
+            return None, (Problem("invalid", f"is not an integer; expected {self.describe()}", hint),)
+        value = int(raw)
+        if self.min is not None and value < self.min:
+            return None, (Problem("invalid", f"is below {self.min}; expected {self.describe()}"),)
+        if self.max is not None and value > self.max:
+            return None, (Problem("invalid", f"is above {self.max}; expected {self.describe()}"),)
+        if self.clamp_max is not None and value > self.clamp_max:
+            return value, (
+                Problem("clamped", f"is above {self.clamp_max}; the platform uses {self.clamp_max}", f"write '{self.clamp_max}'"),
+            )
+        return value, ()
+
+
+@dataclass(frozen=True)
+class EnumType(ValueType):
+    values: tuple[str, ...]
+    boolean: bool = False
+
+    def describe(self) -> str:
+        return "one of: " + quote_list(self.values)
+
+    def choices(self) -> tuple[str, ...]:
+        return self.values
+
+    def parse(self, raw: str) -> Parsed:
+        if raw in self.values:
+            return (raw == "true" if self.boolean else raw), ()
+        return None, (Problem("invalid", f"is not valid; expected {self.describe()}", did_you_mean(raw, self.values)),)
+
+    def serialize(self, value: Any) -> str:
+        if self.boolean:
+            return "true" if value else "false"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class KeywordsType(ValueType):
+    values: tuple[str, ...]
+    min_count: int = 0
+    grammar: str = "keyword_list.lark"
+
+    def describe(self) -> str:
+        listed = quote_list(self.values) if self.values else "(none for this verb)"
+        if self.min_count:
+            return f"one or more of {listed}, separated by spaces"
+        return f"space-separated keywords from: {listed}"
+
+    def choices(self) -> tuple[str, ...]:
+        return self.values
+
+    def parse(self, raw: str) -> Parsed:
+        found = languages.tokens(self.grammar, raw)
+        problems = [
+            Problem(
+                "invalid",
+                f"has unknown keyword '{token}'; expected {self.describe()}",
+                did_you_mean(str(token), self.values),
+                (token.start_pos, token.end_pos),
+            )
+            for token in found
+            if str(token) not in self.values
+        ]
+        if len(found) < self.min_count:
+            problems.append(Problem("invalid", f"is empty; expected {self.describe()}"))
+        value = tuple(str(token) for token in found if str(token) in self.values)
+        return value, tuple(problems)
+
+    def serialize(self, value: Any) -> str:
+        return " ".join(value)
+
+
+@dataclass(frozen=True)
+class UrlType(ValueType):
+    schemes: tuple[str, ...] = ("http", "https")
+
+    def describe(self) -> str:
+        return "an " + " or ".join(s.upper() for s in self.schemes) + " URL"
+
+    def parse(self, raw: str) -> Parsed:
+        try:
+            parts = urlsplit(raw)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme.lower() not in self.schemes or not parts.netloc or any(c.isspace() for c in raw):
+            scheme = f" (scheme '{parts.scheme}')" if parts is not None and parts.scheme else ""
+            return raw, (Problem("invalid", f"is not {self.describe()}{scheme}; expected e.g. https://example.com/file.mp3"),)
+        return raw, ()
+
+
+@dataclass(frozen=True)
+class PatternType(ValueType):
+    regex: str
+    description: str
+
+    def describe(self) -> str:
+        return self.description
+
+    def parse(self, raw: str) -> Parsed:
+        pattern = re.compile(self.regex)
+        if pattern.fullmatch(raw):
+            return raw, ()
+        if not raw:
+            return raw, (Problem("invalid", f"is empty; expected {self.description}"),)
+        bad = next(i for i, ch in enumerate(raw) if not pattern.fullmatch(ch) and not pattern.fullmatch(raw[: i + 1]))
+        return raw, (Problem("invalid", f"contains '{raw[bad]}'; expected {self.description}", sub=(bad, bad + 1)),)
+
+
+@dataclass(frozen=True)
+class LanguageType(ValueType):
+    """A value mini-language defined by a lark grammar; ``shape`` says how to build the value."""
+
+    grammar: str
+    description: str
+    variables: tuple[str, ...] = ()  # the variables a template may read
+
+    def describe(self) -> str:
+        return self.description
+
+    def parse(self, raw: str) -> Parsed:
+        if self.grammar == "say_template.lark" and "$" not in raw:
+            return Template(raw), ()
+        try:
+            found = languages.tokens(self.grammar, raw)
+        except languages.LanguageError as error:
+            where = f"'{error.found}' at position {error.position + 1}" if error.found else "an unexpected end"
+            if self.grammar == "e164.lark" and raw.startswith("+"):
+                hint = "VoxXML writes E.164 numbers without the '+': " + raw[1:]
+            elif self.grammar == "e164.lark" and raw.isdigit():
+                hint = f"it has {len(raw)} digits"
+            else:
+                hint = None
+            span = (error.position, error.position + 1) if error.found else None
+            if not raw:
+                return self._empty(), (Problem("invalid", f"is empty; expected {self.description}"),)
+            return self._empty(), (Problem("invalid", f"has {where}; expected {self.description}", hint, span),)
+        if self.grammar == "say_template.lark":
+            return Template(raw), tuple(self._unknown_variables(found))
+        return self._build(raw, [str(token) for token in found]), ()
+
+    def _unknown_variables(self, found: list[Any]) -> list[Problem]:
+        return [
+            Problem(
+                "variable",
+                f"'{token}' is not a VoxXML variable and is read out literally; variables: {quote_list(self.variables)}",
+                did_you_mean(str(token), self.variables),
+                (token.start_pos, token.end_pos),
+            )
+            for token in found
+            if token.type == "VARIABLE" and str(token) not in self.variables
+        ]
+
+    def _empty(self) -> Any:
+        return {"say_template.lark": Template(""), "if_value.lark": ()}.get(self.grammar, "")
+
+    def _build(self, raw: str, parts: list[str]) -> Any:
+        if self.grammar == "say_template.lark":
+            return Template(raw)
+        if self.grammar == "if_value.lark":
+            return tuple(parts)
+        return raw
+
+    def serialize(self, value: Any) -> str:
+        if isinstance(value, tuple):
+            return "|".join(value)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class VoiceType(ValueType):
+    def describe(self) -> str:
+        return "an Amazon Polly Standard voice"
+
+    def choices(self) -> tuple[str, ...]:
+        return tuple(sorted(voices.standard_voices()))
+
+    def parse(self, raw: str) -> Parsed:
+        standard = voices.standard_voices()
+        if raw in standard:
+            return raw, ()
+        known = voices.voices()
+        if raw in known:
+            voice = known[raw]
+            alternatives = quote_list(voices.standard_voices_for(voice.language)) or "none"
+            return raw, (
+                Problem(
+                    "voice",
+                    f"'{raw}' is not a Polly Standard voice (it is Neural only); Standard voices for {voice.language}: {alternatives}",
+                ),
+            )
+        folded = {voices.fold(v.name): v.id for v in standard.values()} | {voices.fold(v): v for v in standard}
+        if voices.fold(raw) in folded:
+            match = folded[voices.fold(raw)]
+            return raw, (Problem("voice", f"unknown Polly voice '{raw}'; did you mean '{match}'?", f"voice IDs are ASCII and case-sensitive: write '{match}'"),)
+        everyone = quote_list(tuple(sorted(standard)))
+        suggestion = did_you_mean(raw, tuple(standard))
+        if suggestion:
+            return raw, (Problem("voice", f"unknown Polly voice '{raw}'; {suggestion}", f"Standard voices: {everyone}"),)
+        return raw, (Problem("voice", f"unknown Polly voice '{raw}'; Standard voices: {everyone}"),)
+
+
+@dataclass(frozen=True)
+class SayLanguageType(ValueType):
+    def describe(self) -> str:
+        return "a language code spoken by a Polly Standard voice"
+
+    def choices(self) -> tuple[str, ...]:
+        return voices.standard_languages()
+
+    def parse(self, raw: str) -> Parsed:
+        if raw in voices.standard_languages():
+            return raw, ()
+        return raw, (
+            Problem(
+                "voice",
+                f"language '{raw}' has no Polly Standard voice; languages: {quote_list(voices.standard_languages())}",
+                did_you_mean(raw, voices.standard_languages()),
+            ),
+        )
+
+
+def check_voice_language(voice: str, language: str | None) -> Problem | None:
+    """The cross-check of a Say's voice and language (VX010)."""
+    spoken = voices.standard_voices().get(voice)
+    if spoken is None or language is None or language in spoken.languages:
+        return None
+    if language not in voices.standard_languages():
+        return None  # already reported on the language itself
+    others = quote_list(voices.standard_voices_for(language))
+    return Problem(
+        "voice",
+        f"voice '{voice}' does not speak '{language}' (it speaks {quote_list(spoken.languages)}); Standard voices for {language}: {others}",
+    )

@@ -1,0 +1,63 @@
+"""Amazon Polly voices (grammar/polly-voices.json): which voice speaks which language."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from .resources import grammar_file
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    name: str
+    language: str
+    additional_languages: tuple[str, ...]
+    gender: str
+    standard: bool
+    neural: bool
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.language, *self.additional_languages)
+
+
+@cache
+def voices() -> dict[str, Voice]:
+    data = json.loads(grammar_file("polly-voices.json").read_text(encoding="utf-8"))
+    return {
+        entry["id"]: Voice(
+            id=entry["id"],
+            name=entry["name"],
+            language=entry["language"],
+            additional_languages=tuple(entry["additional_languages"]),
+            gender=entry["gender"],
+            standard=entry["standard"],
+            neural=entry["neural"],
+        )
+        for entry in data["voices"]
+    }
+
+
+@cache
+def standard_voices() -> dict[str, Voice]:
+    return {voice_id: voice for voice_id, voice in voices().items() if voice.standard}
+
+
+@cache
+def standard_languages() -> tuple[str, ...]:
+    return tuple(sorted({lang for voice in standard_voices().values() for lang in voice.languages}))
+
+
+@cache
+def standard_voices_for(language: str) -> tuple[str, ...]:
+    return tuple(sorted(v.id for v in standard_voices().values() if language in v.languages))
+
+
+def fold(name: str) -> str:
+    """Case- and accent-insensitive key: 'Céline' and 'celine' fold alike."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

@@ -1,0 +1,159 @@
+"""Bytes to an lxml tree, safely.
+
+The parser is hardened: no entity expansion, no DTD loading, no network, no huge
+trees. A DOCTYPE or entity declaration is refused before lxml sees the document,
+so nothing a document declares is ever fetched, read or expanded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .source import SourceMap
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    """A VX001 finding: a message and where (a character offset, or a libxml2 line/column)."""
+
+    message: str
+    offset: int | None = None
+    line: int | None = None
+    column: int | None = None
+    help: str | None = None
+
+
+_OPTIONS = dict(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    collect_ids=False,
+)
+_STRICT = etree.XMLParser(**_OPTIONS)
+_RECOVER = etree.XMLParser(recover=True, **_OPTIONS)
+_DECLARATION = re.compile(rb"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_DECLARED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<!(DOCTYPE|ENTITY)\b", re.S)
+MAX_SYNTAX_PROBLEMS = 25
+
+
+def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
+    """Decode the document as XML does: BOM, then the declared encoding, then UTF-8."""
+    if not data.strip():
+        return None, SyntaxProblem("document is empty; expected a <Response> element", offset=0)
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        declared = _DECLARATION.match(data)
+        if declared:
+            name = declared.group(1).decode("ascii")
+            try:
+                encoding = codecs.lookup(name).name
+            except LookupError:
+                return None, SyntaxProblem(f"unknown encoding '{name}' in the XML declaration; expected e.g. UTF-8", offset=0)
+    if encoding not in ("utf-16",) and b"\x00" in data:
+        at = data.index(b"\x00")
+        return None, SyntaxProblem(
+            f"binary data (a NUL byte at byte {at}); expected a VoxXML text document",
+            offset=len(data[:at].decode(encoding, errors="replace")),
+        )
+    try:
+        return data.decode(encoding), None
+    except UnicodeDecodeError as error:
+        prefix = data[: error.start].decode(encoding, errors="replace")
+        byte = data[error.start : error.start + 1].hex()
+        label = "UTF-8" if encoding.startswith("utf-8") else encoding
+        return None, SyntaxProblem(
+            f"the document is not valid {label}: byte 0x{byte} cannot be decoded",
+            offset=len(prefix),
+            help="save the file as UTF-8, or declare its encoding: <?xml version='1.0' encoding='ISO-8859-1'?>",
+        )
+
+
+def refused_declaration(text: str) -> SyntaxProblem | None:
+    """A DOCTYPE or ENTITY declaration outside comments; documents that carry one are refused."""
+    if "<!DOCTYPE" not in text and "<!ENTITY" not in text:
+        return None
+    for match in _DECLARED.finditer(text):
+        if match.group(1):
+            return SyntaxProblem(
+                f"<!{match.group(1)}> is not allowed in VoxXML: DTDs and entities are refused and never expanded or fetched",
+                offset=match.start(),
+                help="remove the DOCTYPE; VoxXML needs no DTD",
+            )
+    return None
+
+
+@dataclass
+class Parsed:
+    root: etree._Element | None
+    problems: list[SyntaxProblem]
+    well_formed: bool
+
+
+def parse(data: bytes, source: SourceMap) -> Parsed:
+    """Parse ``data``; on a syntax error collect every error and keep a recovered tree when trustworthy."""
+    try:
+        root = etree.fromstring(data, _STRICT)
+        return Parsed(root, [], True)
+    except etree.XMLSyntaxError as error:
+        first = error
+    recovered = None
+    try:
+        recovered = etree.fromstring(data, _RECOVER)
+        log = _RECOVER.error_log
+    except etree.XMLSyntaxError as error:
+        log = error.error_log
+    problems = [_problem(entry) for entry in log if entry.level_name in ("ERROR", "FATAL")]
+    if not problems:
+        problems = [SyntaxProblem(_rephrase(str(first.msg)), line=first.lineno, column=first.offset)]
+    problems = _dedupe(problems)[:MAX_SYNTAX_PROBLEMS]
+    if recovered is not None and not _agrees(recovered, source):
+        recovered = None
+    return Parsed(recovered, problems, False)
+
+
+def _problem(entry: etree._LogEntry) -> SyntaxProblem:
+    return SyntaxProblem(_rephrase(entry.message), line=entry.line, column=entry.column)
+
+
+def _rephrase(message: str) -> str:
+    message = message.strip()
+    if message.startswith("Excessive depth in document"):
+        return "elements are nested too deeply (more than 256 levels)"
+    if message.startswith("Document is empty") or message.startswith("Start tag expected"):
+        return "no root element; expected a <Response> element"
+    return "XML syntax: " + message
+
+
+def _dedupe(problems: list[SyntaxProblem]) -> list[SyntaxProblem]:
+    seen: set[tuple] = set()
+    unique = []
+    for problem in problems:
+        key = (problem.message, problem.line, problem.column)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
+def _agrees(root: etree._Element, source: SourceMap) -> bool:
+    """A recovered tree is validated only if its elements and nesting are the ones written."""
+    elements = [el for el in root.iter(etree.Element)]
+    tokens = source.elements
+    if len(elements) != len(tokens):
+        return False
+    index = {el: i for i, el in enumerate(elements)}
+    for el, token in zip(elements, tokens):
+        parent = el.getparent()
+        if el.tag != token.name or (index[parent] if parent is not None else -1) != token.parent:
+            return False
+    return True
