@@ -57,7 +57,7 @@ def parse_bytes(data: bytes, path: str = "<stdin>") -> Result:
     parsed = xmlparse.parse(data, source)
     result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
     if parsed.root is not None:
-        document = Reader(source, result.diagnostics).read(parsed.root)
+        document = Reader(source, result.diagnostics, check_content=parsed.well_formed).read(parsed.root)
         if parsed.well_formed:
             result.document = document
     return _finish(result)

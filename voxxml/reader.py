@@ -39,8 +39,10 @@ def _voice_pairs(elements: dict[str, ElementSpec]) -> dict[str, tuple[str, str]]
 
 
 class Reader:
-    def __init__(self, source: SourceMap, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, source: SourceMap, diagnostics: list[Diagnostic], check_content: bool = True) -> None:
+        """``check_content=False`` for trees libxml2 recovered: their text may have lost pieces."""
         self.source = source
+        self.check_content = check_content
         self.out = diagnostics
         self.index = -1
         self.grammar = grammar()
@@ -138,6 +140,8 @@ class Reader:
             raw = el.text or ""
         if spec.content_trim:
             raw = raw.strip()
+        if not self.check_content:
+            return spec.parse_content(raw)[0] if spec.content_type else ""
         if not raw:
             if spec.content_required:
                 self.report(
@@ -150,7 +154,7 @@ class Reader:
         for problem in problems:
             span = self.content_sub_span(index, raw, problem.sub, trimmed=spec.content_trim)
             subject = f"<{spec.name}> content '{_abbreviate(raw)}'"
-            message = problem.message if problem.kind in ("voice", "variable") else f"{subject} {problem.message}"
+            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
             self.report(_CONTENT_CODES[problem.kind], message, span, problem.help)
         return value
 
@@ -200,7 +204,7 @@ class Reader:
     def value_problems(self, index: int, attribute: AttributeSpec, raw: str, problems: tuple[values.Problem, ...]) -> None:
         for problem in problems:
             span = self.source.attribute_value_span(index, attribute.name, problem.sub)
-            message = problem.message if problem.kind in ("voice", "variable") else f"{attribute.subject(raw)} {problem.message}"
+            message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
             self.report(_ATTRIBUTE_CODES[problem.kind], message, span, problem.help)
 
     def check_voice(self, index: int, fields: dict[str, Any], pair: tuple[str, str], spec: ElementSpec) -> None:
@@ -210,7 +214,8 @@ class Reader:
             self._voice_checks[key] = values.check_voice_language(*key)
         problem = self._voice_checks[key]
         if problem is not None:
-            self.report("VX010", problem.message, self.source.attribute_value_span(index, language_name), problem.help)
+            subject = spec.attributes[language_name].subject(str(key[1]))
+            self.report("VX010", f"{subject} {problem.message}", self.source.attribute_value_span(index, language_name), problem.help)
 
     def stray_text(self, index: int, after: int | None, text: str, spec: ElementSpec) -> None:
         takes = f"it takes only {values.quote_list(spec.children)}" if spec.children else "it takes no content"

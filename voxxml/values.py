@@ -252,7 +252,7 @@ class LanguageType(ValueType):
         except languages.LanguageError as error:
             where = f"'{error.found}' at position {error.position + 1}" if error.found else "an unexpected end"
             if self.grammar == "e164.lark" and raw.startswith("+"):
-                hint = "VoxXML writes E.164 numbers without the '+': " + raw[1:]
+                hint = "VoxXML writes E.164 numbers as digits only: " + "".join(ch for ch in raw if ch.isdigit())
             elif self.grammar == "e164.lark" and raw.isdigit():
                 hint = f"it has {len(raw)} digits"
             else:
@@ -312,18 +312,18 @@ class VoiceType(ValueType):
             return raw, (
                 Problem(
                     "voice",
-                    f"'{raw}' is not a Polly Standard voice (it is Neural only); Standard voices for {voice.language}: {alternatives}",
+                    f"is not a Polly Standard voice (it is Neural only); Standard voices for {voice.language}: {alternatives}",
                 ),
             )
         folded = {voices.fold(v.name): v.id for v in standard.values()} | {voices.fold(v): v for v in standard}
         if voices.fold(raw) in folded:
             match = folded[voices.fold(raw)]
-            return raw, (Problem("voice", f"unknown Polly voice '{raw}'; did you mean '{match}'?", f"voice IDs are ASCII and case-sensitive: write '{match}'"),)
+            return raw, (Problem("voice", f"is not a Polly voice; did you mean '{match}'?", f"voice IDs are ASCII and case-sensitive: write '{match}'"),)
         everyone = quote_list(tuple(sorted(standard)))
         suggestion = did_you_mean(raw, tuple(standard))
         if suggestion:
-            return raw, (Problem("voice", f"unknown Polly voice '{raw}'; {suggestion}", f"Standard voices: {everyone}"),)
-        return raw, (Problem("voice", f"unknown Polly voice '{raw}'; Standard voices: {everyone}"),)
+            return raw, (Problem("voice", f"is not a Polly voice; {suggestion}", f"Standard voices: {everyone}"),)
+        return raw, (Problem("voice", f"is not a Polly voice; Standard voices: {everyone}"),)
 
 
 @dataclass(frozen=True)
@@ -340,7 +340,7 @@ class SayLanguageType(ValueType):
         return raw, (
             Problem(
                 "voice",
-                f"language '{raw}' has no Polly Standard voice; languages: {quote_list(voices.standard_languages())}",
+                f"has no Polly Standard voice; languages: {quote_list(voices.standard_languages())}",
                 did_you_mean(raw, voices.standard_languages()),
             ),
         )
@@ -356,5 +356,5 @@ def check_voice_language(voice: str, language: str | None) -> Problem | None:
     others = quote_list(voices.standard_voices_for(language))
     return Problem(
         "voice",
-        f"voice '{voice}' does not speak '{language}' (it speaks {quote_list(spoken.languages)}); Standard voices for {language}: {others}",
+        f"is not spoken by voice '{voice}' (it speaks {quote_list(spoken.languages)}); Standard voices for {language}: {others}",
     )

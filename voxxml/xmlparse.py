@@ -112,7 +112,11 @@ def parse(data: bytes, source: SourceMap) -> Parsed:
         log = _RECOVER.error_log
     except etree.XMLSyntaxError as error:
         log = error.error_log
-    problems = [_problem(entry) for entry in log if entry.level_name in ("ERROR", "FATAL")]
+    problems = [
+        _problem(entry)
+        for entry in log
+        if entry.level_name in ("ERROR", "FATAL") and not entry.message.strip().startswith(_NOISE)
+    ]
     if not problems:
         problems = [SyntaxProblem(_rephrase(str(first.msg)), line=first.lineno, column=first.offset)]
     problems = _dedupe(problems)[:MAX_SYNTAX_PROBLEMS]
@@ -125,12 +129,27 @@ def _problem(entry: etree._LogEntry) -> SyntaxProblem:
     return SyntaxProblem(_rephrase(entry.message), line=entry.line, column=entry.column)
 
 
+# libxml2's wording, rephrased for people who write IVRs; unmatched messages pass through.
+_REPHRASE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Excessive depth in document.*"), "elements are nested too deeply (more than 256 levels)"),
+    (re.compile(r"(Document is empty|Start tag expected.*)"), "no root element; expected a <Response> element"),
+    (re.compile(r"""AttValue: " or ' expected"""), "attribute value must be quoted with \" or '"),
+    (re.compile(r"xmlParseEntityRef: no name"), "a bare '&' must be written as &amp;"),
+    (re.compile(r"Entity '([^']*)' not defined"), r"undefined entity '&\1;'; VoxXML knows only &amp; &lt; &gt; &quot; &apos; and &#NN;"),
+    (re.compile(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)"), r"end tag </\3> does not match start tag <\1> from line \2"),
+    (re.compile(r"Premature end of data in tag (\S+) line (\d+)"), r"the document ends before </\1> (opened on line \2)"),
+    (re.compile(r"EndTag: '</' not found"), "missing end tag"),
+    (re.compile(r"Extra content at the end of the document"), "content after the root element; a document has one <Response>"),
+]
+_NOISE = ("attributes construct error",)
+
+
 def _rephrase(message: str) -> str:
     message = message.strip()
-    if message.startswith("Excessive depth in document"):
-        return "elements are nested too deeply (more than 256 levels)"
-    if message.startswith("Document is empty") or message.startswith("Start tag expected"):
-        return "no root element; expected a <Response> element"
+    for pattern, replacement in _REPHRASE:
+        match = pattern.fullmatch(message)
+        if match:
+            return match.expand(replacement)
     return "XML syntax: " + message
 
 

@@ -1,0 +1,48 @@
+"""Golden tests: every file in examples/broken/ yields exactly the diagnostics it declares,
+and the good examples lint clean."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from expectations import expected
+from voxxml.catalog import rules
+from voxxml.lint import lint_file
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = sorted(p for p in (ROOT / "examples" / "broken").glob("*.voxxml"))
+GOOD = sorted((ROOT / "examples").glob("*.voxxml"))
+
+
+def actual(path: Path) -> Counter[tuple[int, str]]:
+    return Counter((d.span.line, d.code) for d in lint_file(path).diagnostics)
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_broken_file_matches_its_expectations(path: Path) -> None:
+    wanted = expected(path)
+    assert wanted, f"{path.name} declares no expectations"
+    got = actual(path)
+    assert got == wanted, f"missing: {sorted((wanted - got).elements())}, unexpected: {sorted((got - wanted).elements())}"
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
+def test_good_examples_lint_clean(path: Path) -> None:
+    result = lint_file(path)
+    assert result.diagnostics == []
+    assert result.document is not None
+
+
+def test_examples_include_the_reference_ivrs_and_realistic_ones() -> None:
+    names = {p.name for p in GOOD}
+    assert {"simple-ivr.voxxml", "complex-ivr.voxxml"} <= names
+    assert len(names) >= 5
+
+
+def test_every_foundation_code_is_exercised_by_a_fixture() -> None:
+    produced = {code for path in BROKEN for (_, code) in actual(path)}
+    foundation = {code for code in rules() if code.startswith("VX0")}
+    assert foundation <= produced, f"no fixture produces {sorted(foundation - produced)}"

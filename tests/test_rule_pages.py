@@ -1,0 +1,57 @@
+"""The rule catalogue (rules/*.md) is executable: each page's examples run here."""
+
+from __future__ import annotations
+
+import pytest
+
+import voxxml
+from voxxml.catalog import Severity, rules
+
+RULES = list(rules().values())
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_page_has_examples_and_metadata(rule) -> None:
+    assert rule.examples["triggers"], f"{rule.code} has no triggering example"
+    assert rule.examples["passes"], f"{rule.code} has no passing example"
+    assert rule.name and rule.summary and rule.category
+    assert isinstance(rule.severity, Severity)
+    for heading in ("## What it checks", "## Example that triggers it", "## Example that passes", "## How to fix it"):
+        assert heading in rule.body, f"{rule.code} lacks {heading!r}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_triggering_example_produces_exactly_that_code(rule) -> None:
+    for snippet in rule.examples["triggers"]:
+        codes = {d.code for d in voxxml.parse(snippet).diagnostics}
+        assert codes == {rule.code}, snippet
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_passing_example_is_clean(rule) -> None:
+    for snippet in rule.examples["passes"]:
+        assert voxxml.parse(snippet).diagnostics == [], snippet
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    names = [r.name for r in RULES]
+    assert len(set(names)) == len(names)
+    assert all(r.code[:2] in ("VX", "EX") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
+
+
+def test_fixed_codes_keep_their_meaning() -> None:
+    """The codes of the foundation issue are fixed forever."""
+    fixed = {
+        "VX001": ("xml-syntax", "error"),
+        "VX002": ("root-not-response", "error"),
+        "VX003": ("unknown-element", "error"),
+        "VX004": ("invalid-child", "error"),
+        "VX005": ("unknown-attribute", "error"),
+        "VX006": ("missing-attribute", "error"),
+        "VX007": ("invalid-value", "error"),
+        "VX008": ("value-clamped", "warning"),
+        "VX009": ("invalid-content", "error"),
+        "VX010": ("unknown-voice", "warning"),
+    }
+    catalogue = rules()
+    assert {code: (catalogue[code].name, catalogue[code].severity.value) for code in fixed} == fixed

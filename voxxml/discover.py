@@ -1,0 +1,82 @@
+"""Which files to lint: explicit files always; in directories, VoxXML files only.
+
+In a directory, ``*.voxxml`` files are linted, and ``*.xml`` files whose root
+element is ``<Response>``; other XML is skipped (and listed with --verbose).
+Hidden directories and virtual environments are not entered.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+_ROOT = re.compile(
+    rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)",
+    re.S,
+)
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def root_element(path: Path) -> str | None:
+    """The root element's name, from the first bytes of the file (None if not found)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return None
+    for bom in (b"\xef\xbb\xbf",):
+        if head.startswith(bom):
+            head = head[len(bom) :]
+    match = _ROOT.match(head)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _wanted(path: Path) -> tuple[bool, str]:
+    suffix = path.suffix.lower()
+    if suffix == ".voxxml":
+        return True, ""
+    if suffix == ".xml":
+        root = root_element(path)
+        if root == "Response":
+            return True, ""
+        return False, f"root element is <{root}>" if root else "no root element found"
+    return False, "not a .voxxml or .xml file"
+
+
+def discover(paths: list[str]) -> Discovery:
+    found = Discovery()
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.files.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for directory, subdirs, files in os.walk(path):
+                subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in _SKIP_DIRS)
+                for name in sorted(files):
+                    candidate = Path(directory) / name
+                    wanted, why = _wanted(candidate)
+                    if wanted:
+                        add(candidate)
+                    elif candidate.suffix.lower() == ".xml":
+                        found.skipped.append((candidate, why))
+        elif path.is_file():
+            add(path)
+        else:
+            found.missing.append(raw)
+    return found
