@@ -12,7 +12,7 @@ in equality, so ``parse(to_xml(node)) == node``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, NamedTuple
 
 from .grammar import ElementSpec, element
 from .source import SourceMap, Span
@@ -23,8 +23,7 @@ def _default(tag: str, attribute: str) -> Any:
     return element(tag).attributes[attribute].default
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """Where a parsed node came from: its file's SourceMap and its document-order index."""
 
     source: SourceMap

@@ -22,7 +22,7 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-@dataclass
+@dataclass(eq=False)
 class AttributeSpec:
     element: str
     name: str
@@ -55,7 +55,7 @@ class AttributeSpec:
         return f"{self.element} {self.name}='{raw}'"
 
 
-@dataclass
+@dataclass(eq=False)
 class ElementSpec:
     name: str
     section: str

@@ -7,14 +7,15 @@ with a bad value still gets built (with the default), so later checks still run.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from lxml import etree
 
 from . import values
 from .ast import NODE_CLASSES, Node, Response, SourceRef
 from .diagnostics import Diagnostic, make
-from .grammar import AttributeSpec, ElementSpec, grammar
+from .grammar import ElementSpec, grammar
 from .source import SourceMap, Span
 
 # Which code a value problem gets, for attributes and for element content.
@@ -27,15 +28,80 @@ def _abbreviate(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _voice_pairs(elements: dict[str, ElementSpec]) -> dict[str, tuple[str, str]]:
-    """Elements with both a voice and a language attribute: those two are checked together."""
-    pairs = {}
-    for name, spec in elements.items():
-        voice = [a.name for a in spec.attributes.values() if a.type_name == "voice"]
-        language = [a.name for a in spec.attributes.values() if a.type_name == "say_language"]
-        if voice and language:
-            pairs[name] = (voice[0], language[0])
-    return pairs
+class Finding(NamedTuple):
+    """A problem found in an element's attributes, before it has a position."""
+
+    code: str
+    message: str
+    help: str | None
+    where: str  # "value" | "attribute" (its name) | "element" (its name)
+    attribute: str
+    sub: tuple[int, int] | None = None
+
+
+class AttributeReading(NamedTuple):
+    fields: dict[str, Any]  # typed values of every attribute (defaults applied) plus "explicit"
+    findings: tuple[Finding, ...]
+
+
+class _Memo(dict):
+    """Readings by (tag, *attributes). IVRs repeat the same tags over and over; bounded."""
+
+    LIMIT = 20_000
+
+    def remember(self, key: tuple, reading: AttributeReading) -> AttributeReading:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = reading
+        return reading
+
+
+_READINGS = _Memo()
+_new_tuple = tuple.__new__  # builds a SourceRef without NamedTuple's Python-level __new__
+
+
+@cache
+def _voice_pair(spec: ElementSpec) -> tuple[str, str] | None:
+    """An element with both a voice and a language attribute has the two checked together."""
+    voice = [a.name for a in spec.attributes.values() if a.type_name == "voice"]
+    language = [a.name for a in spec.attributes.values() if a.type_name == "say_language"]
+    return (voice[0], language[0]) if voice and language else None
+
+
+def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> AttributeReading:
+    """Type every attribute of one element and find what is wrong with them (VX005-VX008, VX010)."""
+    fields: dict[str, Any] = dict(spec.defaults)
+    explicit: set[str] = set()
+    findings: list[Finding] = []
+    valid = tuple(spec.attributes)
+    for name, raw in items:
+        attribute = spec.attributes.get(name)
+        if attribute is None:
+            listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
+            suggestion = values.did_you_mean(name, valid) if valid else None
+            findings.append(Finding("VX005", f"unknown attribute '{name}' on <{spec.name}>; {listing}", suggestion, "attribute", name))
+            continue
+        value, problems = attribute.parse(raw)
+        fields[attribute.field] = value
+        explicit.add(name)
+        for problem in problems:
+            message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
+            findings.append(Finding(_ATTRIBUTE_CODES[problem.kind], message, problem.help, "value", name, problem.sub))
+    pair = _voice_pair(spec)
+    if pair is not None and explicit.intersection(pair):
+        voice_name, language_name = pair
+        voice, language = fields[spec.attributes[voice_name].field], fields[spec.attributes[language_name].field]
+        problem = values.check_voice_language(voice, language)
+        if problem is not None:
+            subject = spec.attributes[language_name].subject(str(language))
+            findings.append(Finding("VX010", f"{subject} {problem.message}", problem.help, "value", language_name))
+    for name in spec.required:
+        if name not in explicit:
+            attribute = spec.attributes[name]
+            message = f"<{spec.name}> is missing required attribute '{name}' ({attribute.type.describe()})"
+            findings.append(Finding("VX006", message, None, "element", name))
+    fields["explicit"] = frozenset(explicit)
+    return AttributeReading(fields, tuple(findings))
 
 
 class Reader:
@@ -47,8 +113,6 @@ class Reader:
         self.index = -1
         self.grammar = grammar()
         self.elements = self.grammar.elements
-        self._voice_checks: dict[tuple[str, str | None], values.Problem | None] = {}
-        self.voice_pairs = _voice_pairs(self.elements)
 
     # ----------------------------------------------------------------- entry
     def read(self, root: etree._Element) -> Response | None:
@@ -63,7 +127,7 @@ class Reader:
                 self.index -= 1
                 self.element(root, None)
             else:
-                self.children(root, 0, response, {})
+                self.children(root, 0, response)
             return None
         node = self.element(root, None)
         return node if isinstance(node, Response) else None
@@ -73,44 +137,42 @@ class Reader:
         self.index += 1
         index = self.index
         tag = el.tag
-        spec = self.elements.get(tag) if isinstance(tag, str) else None
+        spec = self.elements.get(tag)
         if spec is None:
             self.unknown_element(el, index, parent)
             return None
         if parent is not None and tag not in parent.children:
             self.invalid_child(index, tag, parent)
-        fields: dict[str, Any] = dict(spec.defaults)
-        explicit: set[str] = set()
-        for name, raw in el.items():
-            attribute = spec.attributes.get(name)
-            if attribute is None:
-                self.unknown_attribute(index, name, spec)
-                continue
-            value, problems = attribute.parse(raw)
-            fields[attribute.field] = value
-            explicit.add(name)
-            if problems:
-                self.value_problems(index, attribute, raw, problems)
-        pair = self.voice_pairs.get(tag)
-        if pair is not None and explicit.intersection(pair):
-            self.check_voice(index, fields, pair, spec)
-        if len(explicit) < len(spec.required):
-            for name in spec.required:
-                if name not in explicit:
-                    self.missing_attribute(index, spec, spec.attributes[name])
+        key = (tag, *el.items())
+        reading = _READINGS.get(key)
+        if reading is None:
+            reading = _READINGS.remember(key, read_attributes(spec, key[1:]))
+        fields = reading.fields.copy()
+        if reading.findings:
+            for finding in reading.findings:
+                self.emit(index, finding)
         if spec.content_field is not None:
             fields[spec.content_field] = self.content(el, index, spec)
         elif spec.children_field is not None:
-            fields[spec.children_field] = self.children(el, index, spec, fields)
-        else:
-            self.children(el, index, spec, fields)
+            fields[spec.children_field] = self.children(el, index, spec)
+        elif el.text is not None or len(el):
+            self.children(el, index, spec)  # only to report what an empty verb should not hold
+        fields["origin"] = _new_tuple(SourceRef, (self.source, index))
         node = NODE_CLASSES[tag].__new__(NODE_CLASSES[tag])
-        node.__dict__.update(fields)
-        node.explicit = frozenset(explicit)
-        node.origin = SourceRef(self.source, index)
+        node.__dict__ = fields
         return node
 
-    def children(self, el: etree._Element, index: int, spec: ElementSpec, fields: dict[str, Any]) -> list[Node]:
+    def emit(self, index: int, finding: "Finding") -> None:
+        code, message, help, where, attribute, sub = finding
+        if where == "value":
+            span = self.source.attribute_value_span(index, attribute, sub)
+        elif where == "attribute":
+            span = self.source.attribute_name_span(index, attribute)
+        else:
+            span = self.source.name_span(index)
+        self.report(code, message, span, help)
+
+    def children(self, el: etree._Element, index: int, spec: ElementSpec) -> list[Node]:
         kids: list[Node] = []
         text = el.text
         if text and not text.isspace():
@@ -183,39 +245,6 @@ class Reader:
             else f"<{parent.name}> takes no elements"
         )
         self.report("VX004", f"<{tag}> is not allowed inside <{parent.name}>; {takes}", self.source.name_span(index))
-
-    def unknown_attribute(self, index: int, name: str, spec: ElementSpec) -> None:
-        valid = tuple(spec.attributes)
-        listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
-        self.report(
-            "VX005",
-            f"unknown attribute '{name}' on <{spec.name}>; {listing}",
-            self.source.attribute_name_span(index, name),
-            values.did_you_mean(name, valid) if valid else None,
-        )
-
-    def missing_attribute(self, index: int, spec: ElementSpec, attribute: AttributeSpec) -> None:
-        self.report(
-            "VX006",
-            f"<{spec.name}> is missing required attribute '{attribute.name}' ({attribute.type.describe()})",
-            self.source.name_span(index),
-        )
-
-    def value_problems(self, index: int, attribute: AttributeSpec, raw: str, problems: tuple[values.Problem, ...]) -> None:
-        for problem in problems:
-            span = self.source.attribute_value_span(index, attribute.name, problem.sub)
-            message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
-            self.report(_ATTRIBUTE_CODES[problem.kind], message, span, problem.help)
-
-    def check_voice(self, index: int, fields: dict[str, Any], pair: tuple[str, str], spec: ElementSpec) -> None:
-        voice_name, language_name = pair
-        key = (fields[spec.attributes[voice_name].field], fields[spec.attributes[language_name].field])
-        if key not in self._voice_checks:
-            self._voice_checks[key] = values.check_voice_language(*key)
-        problem = self._voice_checks[key]
-        if problem is not None:
-            subject = spec.attributes[language_name].subject(str(key[1]))
-            self.report("VX010", f"{subject} {problem.message}", self.source.attribute_value_span(index, language_name), problem.help)
 
     def stray_text(self, index: int, after: int | None, text: str, spec: ElementSpec) -> None:
         takes = f"it takes only {values.quote_list(spec.children)}" if spec.children else "it takes no content"

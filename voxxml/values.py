@@ -127,6 +127,8 @@ class IntegerType(ValueType):
             if unit:
                 hint = f"values are whole seconds without a unit: write '{unit.group(1)}'"
             return None, (Problem("invalid", f"is not an integer; expected {self.describe()}", hint),)
+        if len(raw.lstrip("-")) > 1000:  # int() refuses very long digit strings
+            return None, (Problem("invalid", f"is far too large; expected {self.describe()}"),)
         value = int(raw)
         if self.min is not None and value < self.min:
             return None, (Problem("invalid", f"is below {self.min}; expected {self.describe()}"),)
@@ -177,7 +179,10 @@ class KeywordsType(ValueType):
         return self.values
 
     def parse(self, raw: str) -> Parsed:
-        found = languages.tokens(self.grammar, raw)
+        try:
+            found = languages.tokens(self.grammar, raw)
+        except languages.LanguageError as error:
+            return (), (Problem("invalid", f"is not a space-separated list; expected {self.describe()}", sub=(error.position, error.position + 1)),)
         problems = [
             Problem(
                 "invalid",

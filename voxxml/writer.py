@@ -12,6 +12,10 @@ from xml.sax.saxutils import escape, quoteattr
 from .ast import Node
 
 
+# XML parsers turn a raw carriage return into a newline; a character reference keeps it.
+_TEXT_ENTITIES = {"\r": "&#13;"}
+
+
 def to_xml(node: Node, indent: str | None = "  ") -> str:
     lines: list[str] = []
     _write(node, 0, indent, lines)
@@ -36,7 +40,7 @@ def _write(node: Node, depth: int, indent: str | None, lines: list[str]) -> None
     if spec.content_field is not None:
         content = spec.content_type.serialize(getattr(node, spec.content_field)) if spec.content_type else ""
         if content:
-            lines.append(f"{pad}{head}>{escape(content)}</{spec.name}>")
+            lines.append(f"{pad}{head}>{escape(content, _TEXT_ENTITIES)}</{spec.name}>")
         else:
             lines.append(f"{pad}{head}/>")
         return

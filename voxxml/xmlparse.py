@@ -56,7 +56,10 @@ def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
         if declared:
             name = declared.group(1).decode("ascii")
             try:
-                encoding = codecs.lookup(name).name
+                info = codecs.lookup(name)
+                if not getattr(info, "_is_text_encoding", True):
+                    raise LookupError(name)
+                encoding = info.name
             except LookupError:
                 return None, SyntaxProblem(f"unknown encoding '{name}' in the XML declaration; expected e.g. UTF-8", offset=0)
     if encoding not in ("utf-16",) and b"\x00" in data:
@@ -68,14 +71,20 @@ def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
     try:
         return data.decode(encoding), None
     except UnicodeDecodeError as error:
-        prefix = data[: error.start].decode(encoding, errors="replace")
-        byte = data[error.start : error.start + 1].hex()
-        label = "UTF-8" if encoding.startswith("utf-8") else encoding
-        return None, SyntaxProblem(
-            f"the document is not valid {label}: byte 0x{byte} cannot be decoded",
-            offset=len(prefix),
-            help="save the file as UTF-8, or declare its encoding: <?xml version='1.0' encoding='ISO-8859-1'?>",
-        )
+        return None, _undecodable(data, encoding, error)
+    except (UnicodeError, LookupError):
+        return None, SyntaxProblem(f"the document cannot be decoded as {encoding}; expected e.g. UTF-8", offset=0)
+
+
+def _undecodable(data: bytes, encoding: str, error: UnicodeDecodeError) -> SyntaxProblem:
+    prefix = data[: error.start].decode(encoding, errors="replace")
+    byte = data[error.start : error.start + 1].hex()
+    label = "UTF-8" if encoding.startswith("utf-8") else encoding
+    return SyntaxProblem(
+        f"the document is not valid {label}: byte 0x{byte} cannot be decoded",
+        offset=len(prefix),
+        help="save the file as UTF-8, or declare its encoding: <?xml version='1.0' encoding='ISO-8859-1'?>",
+    )
 
 
 def refused_declaration(text: str) -> SyntaxProblem | None:
