@@ -10,13 +10,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .lint import Result, lint_file, parse_bytes
+from .config import Settings
+from .lint import Result, lint_bytes, lint_file, parse_bytes
 
 
-def parse(source: str | bytes, path: str = "<string>") -> Result:
-    """Parse and validate VoxXML text or bytes; the result holds the AST and diagnostics."""
+def parse(source: str | bytes, path: str = "<string>", settings: Settings | None = None) -> Result:
+    """Parse, validate and analyse VoxXML text or bytes (inline suppressions applied).
+
+    The result holds the typed AST (``document``) and the diagnostics.
+    """
     data = source.encode("utf-8") if isinstance(source, str) else source
-    return parse_bytes(data, path)
+    return lint_bytes(data, path, settings)
 
 
-__all__ = ["Result", "__version__", "lint_file", "parse", "parse_bytes"]
+__all__ = ["Result", "Settings", "__version__", "lint_bytes", "lint_file", "parse", "parse_bytes"]

@@ -64,6 +64,25 @@ class Node:
     def content_span(self) -> Span | None:
         return None if self.origin is None else self.origin.source.content_span(self.origin.index)
 
+    def attribute_name_span(self, name: str) -> Span | None:
+        return None if self.origin is None else self.origin.source.attribute_name_span(self.origin.index, name)
+
+    def attribute_sub_span(self, name: str, sub: tuple[int, int]) -> Span | None:
+        """Characters ``sub`` of an attribute's value."""
+        return None if self.origin is None else self.origin.source.attribute_value_span(self.origin.index, name, sub)
+
+    def content_sub_span(self, sub: tuple[int, int]) -> Span | None:
+        """Characters ``sub`` of the (untrimmed) text content."""
+        if self.origin is None:
+            return None
+        raw = str(getattr(self, self.spec().content_field or "", ""))
+        return self.origin.source.content_sub_span(self.origin.index, raw, sub, trimmed=self.spec().content_trim)
+
+    @property
+    def line(self) -> int | None:
+        span = self.span
+        return None if span is None else span.line
+
     # -- structure
     @property
     def children(self) -> list["Node"]:

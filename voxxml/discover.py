@@ -22,7 +22,7 @@ SNIFF_BYTES = 64 * 1024
 
 @dataclass
 class Discovery:
-    files: list[Path] = field(default_factory=list)
+    files: list[tuple[Path, bool]] = field(default_factory=list)  # (path, named explicitly)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -57,11 +57,11 @@ def discover(paths: list[str]) -> Discovery:
     found = Discovery()
     seen: set[Path] = set()
 
-    def add(path: Path) -> None:
+    def add(path: Path, explicit: bool) -> None:
         key = path.resolve()
         if key not in seen:
             seen.add(key)
-            found.files.append(path)
+            found.files.append((path, explicit))
 
     for raw in paths:
         path = Path(raw)
@@ -72,11 +72,11 @@ def discover(paths: list[str]) -> Discovery:
                     candidate = Path(directory) / name
                     wanted, why = _wanted(candidate)
                     if wanted:
-                        add(candidate)
+                        add(candidate, False)
                     elif candidate.suffix.lower() == ".xml":
                         found.skipped.append((candidate, why))
         elif path.is_file():
-            add(path)
+            add(path, True)
         else:
             found.missing.append(raw)
     return found

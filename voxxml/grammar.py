@@ -36,13 +36,13 @@ class AttributeSpec:
     _cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
 
     def parse(self, raw: str) -> values.Parsed:
-        """Read a raw value (memoized: IVRs repeat the same values over and over)."""
+        """Read a raw value (memoized: IVRs repeat the same values over and over).
+
+        An unusable value comes back as None with its problems; the caller applies the default.
+        """
         hit = self._cache.get(raw)
         if hit is None:
-            value, problems = self.type.parse(raw)
-            if problems and value is None:
-                value = self.default
-            hit = (value, problems)
+            hit = self.type.parse(raw)
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[raw] = hit
@@ -70,6 +70,8 @@ class ElementSpec:
     content_trim: bool
     callback_events: tuple[str, ...]
     decision: str | None
+    contexts: tuple[str, ...]  # resources that accept this element (--context)
+    context_note: str
     required: tuple[str, ...]
     defaults: dict[str, Any]  # python field -> default value, for every attribute
     _content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
@@ -89,12 +91,24 @@ class ElementSpec:
         return hit
 
 
+@dataclass(frozen=True)
+class IgnoredAttributes:
+    """Attributes that have no effect when ``when`` holds (VX106)."""
+
+    element: str
+    attributes: tuple[str, ...]
+    when: dict[str, Any]
+    why: str
+
+
 @dataclass
 class Grammar:
     version: int
     variables: tuple[str, ...]
+    contexts: tuple[str, ...]
     types: dict[str, dict[str, Any]]
     elements: dict[str, ElementSpec]
+    ignored_attributes: tuple[IgnoredAttributes, ...] = ()
 
     @property
     def verbs(self) -> tuple[str, ...]:
@@ -172,10 +186,16 @@ def grammar() -> Grammar:
             content_trim=content != "say_text",
             callback_events=tuple(table.get("callback_events", ())),
             decision=table.get("decision"),
+            contexts=tuple(table.get("contexts", data["contexts"])),
+            context_note=table.get("context_note", ""),
             required=tuple(a for a, spec in attributes.items() if spec.required),
             defaults={spec.field: spec.default for spec in attributes.values()},
         )
-    return Grammar(data["version"], tuple(data["variables"]), types, elements)
+    ignored = tuple(
+        IgnoredAttributes(entry["element"], tuple(entry["attributes"]), entry["when"], entry["why"])
+        for entry in data.get("ignored_attributes", ())
+    )
+    return Grammar(data["version"], variables, tuple(data["contexts"]), types, elements, ignored)
 
 
 def element(name: str) -> ElementSpec:

@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import xmlparse
+from . import suppressions, xmlparse
+from .catalog import Severity
+from .config import Settings
 from .ast import Response
+from .checks import CheckContext, run_checks
 from .diagnostics import Diagnostic, make
 from .reader import Reader
 from .source import SourceMap, Span
@@ -23,6 +26,11 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     document: Response | None = None
     source: SourceMap | None = None
+    fail_on: Severity = Severity.ERROR
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity.rank >= self.fail_on.rank for d in self.diagnostics)
 
     @property
     def error_count(self) -> int:
@@ -41,8 +49,11 @@ def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None
     return make("VX001", problem.message, span, problem.help)
 
 
-def parse_bytes(data: bytes, path: str = "<stdin>") -> Result:
-    """Parse and validate one document. Total: never raises on any input."""
+def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call") -> Result:
+    """Parse, validate and analyse one document. Total: never raises on any input.
+
+    ``resource`` is what the VoxXML is sent to: call, conference or participant.
+    """
     result = Result(path)
     text, problem = xmlparse.decode(data)
     if text is None:
@@ -60,6 +71,8 @@ def parse_bytes(data: bytes, path: str = "<stdin>") -> Result:
         document = Reader(source, result.diagnostics, check_content=parsed.well_formed).read(parsed.root)
         if parsed.well_formed:
             result.document = document
+        if document is not None:
+            result.diagnostics.extend(run_checks(CheckContext(document, resource)))
     return _finish(result)
 
 
@@ -72,6 +85,18 @@ def parse_text(text: str, path: str = "<string>") -> Result:
     return parse_bytes(text.encode("utf-8"), path)
 
 
-def lint_file(path: Path | str) -> Result:
+def lint_bytes(data: bytes, path: str, settings: Settings | None = None) -> Result:
+    """The full lint of one document: checks, then inline suppressions, then configuration."""
+    settings = settings or Settings()
+    result = parse_bytes(data, path, settings.context)
+    diagnostics = result.diagnostics
+    if result.source is not None:
+        diagnostics = suppressions.apply(diagnostics, result.source)
+    result.diagnostics = sorted(settings.apply(diagnostics, Path(path)), key=Diagnostic.sort_key)
+    result.fail_on = settings.fail_on
+    return result
+
+
+def lint_file(path: Path | str, settings: Settings | None = None) -> Result:
     path = Path(path)
-    return parse_bytes(path.read_bytes(), str(path))
+    return lint_bytes(path.read_bytes(), str(path), settings)

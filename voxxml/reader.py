@@ -82,8 +82,9 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
             findings.append(Finding("VX005", f"unknown attribute '{name}' on <{spec.name}>; {listing}", suggestion, "attribute", name))
             continue
         value, problems = attribute.parse(raw)
-        fields[attribute.field] = value
-        explicit.add(name)
+        if value is not None:  # an unusable value is reported and treated as absent
+            fields[attribute.field] = value
+            explicit.add(name)
         for problem in problems:
             message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
             findings.append(Finding(_ATTRIBUTE_CODES[problem.kind], message, problem.help, "value", name, problem.sub))
@@ -95,8 +96,9 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
         if problem is not None:
             subject = spec.attributes[language_name].subject(str(language))
             findings.append(Finding("VX010", f"{subject} {problem.message}", problem.help, "value", language_name))
+    written = {name for name, _ in items}
     for name in spec.required:
-        if name not in explicit:
+        if name not in written:
             attribute = spec.attributes[name]
             message = f"<{spec.name}> is missing required attribute '{name}' ({attribute.type.describe()})"
             findings.append(Finding("VX006", message, None, "element", name))
@@ -202,23 +204,22 @@ class Reader:
             raw = el.text or ""
         if spec.content_trim:
             raw = raw.strip()
+        content_type = spec.content_type
+        assert content_type is not None
         if not self.check_content:
-            return spec.parse_content(raw)[0] if spec.content_type else ""
+            value = spec.parse_content(raw)[0]
+            return content_type.empty() if value is None else value
         if not raw:
             if spec.content_required:
-                self.report(
-                    "VX009",
-                    f"<{spec.name}> is empty; expected {spec.content_type.describe() if spec.content_type else 'content'}",
-                    self.source.element_span(index),
-                )
-            return spec.parse_content(raw)[0] if spec.content_type_name == "say_text" else ""
+                self.report("VX009", f"<{spec.name}> is empty; expected {content_type.describe()}", self.source.element_span(index))
+            return content_type.empty()
         value, problems = spec.parse_content(raw)
         for problem in problems:
-            span = self.content_sub_span(index, raw, problem.sub, trimmed=spec.content_trim)
+            span = self.source.content_sub_span(index, raw, problem.sub, trimmed=spec.content_trim)
             subject = f"<{spec.name}> content '{_abbreviate(raw)}'"
             message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
             self.report(_CONTENT_CODES[problem.kind], message, span, problem.help)
-        return value
+        return content_type.empty() if value is None else value
 
     # ------------------------------------------------------------- problems
     def report(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
@@ -250,15 +251,3 @@ class Reader:
         takes = f"it takes only {values.quote_list(spec.children)}" if spec.children else "it takes no content"
         span = self.source.stray_text_span(index, after) or self.source.name_span(index)
         self.report("VX009", f"text '{_abbreviate(text)}' inside <{spec.name}>; {takes}", span)
-
-    def content_sub_span(self, index: int, raw: str, sub: tuple[int, int] | None, trimmed: bool) -> Span | None:
-        whole = self.source.content_span(index)
-        if sub is None or whole is None:
-            return whole
-        tokens = self.source.element(index)
-        if tokens is None:
-            return whole
-        start = self.source.text.find(raw, tokens.tag_end) if trimmed else tokens.tag_end
-        if start < 0 or (tokens.content_end >= 0 and start + sub[1] > tokens.content_end):
-            return whole
-        return self.source.span(start + sub[0], start + sub[1])

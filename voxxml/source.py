@@ -149,6 +149,19 @@ class SourceMap:
             return self.element_span(index)
         return self._trimmed(tokens.tag_end, tokens.content_end) or self.element_span(index)
 
+    def content_sub_span(self, index: int, raw: str, sub: tuple[int, int] | None, trimmed: bool = True) -> Span | None:
+        """Characters ``sub`` of element ``index``'s content ``raw`` (as parsed); the whole content if unmappable."""
+        whole = self.content_span(index)
+        tokens = self.element(index)
+        if sub is None or whole is None or tokens is None:
+            return whole
+        start = self.text.find(raw, tokens.tag_end) if trimmed else tokens.tag_end
+        if start < 0 or (tokens.content_end >= 0 and start + sub[1] > tokens.content_end):
+            return whole
+        if not _raw_equals_logical(self.text[start : start + sub[1]]):
+            return whole
+        return self.span(start + sub[0], start + sub[1])
+
     def text_span_after(self, offset: int) -> Span | None:
         """The run of text that starts at ``offset`` (up to the next tag), trimmed."""
         end = self.text.find("<", offset)

@@ -95,6 +95,10 @@ class ValueType:
     def serialize(self, value: Any) -> str:
         return str(value)
 
+    def empty(self) -> Any:
+        """The value of empty or unusable content."""
+        return ""
+
     def describe(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -182,7 +186,7 @@ class KeywordsType(ValueType):
         try:
             found = languages.tokens(self.grammar, raw)
         except languages.LanguageError as error:
-            return (), (Problem("invalid", f"is not a space-separated list; expected {self.describe()}", sub=(error.position, error.position + 1)),)
+            return None, (Problem("invalid", f"is not a space-separated list; expected {self.describe()}", sub=(error.position, error.position + 1)),)
         problems = [
             Problem(
                 "invalid",
@@ -216,7 +220,7 @@ class UrlType(ValueType):
             parts = None
         if parts is None or parts.scheme.lower() not in self.schemes or not parts.netloc or any(c.isspace() for c in raw):
             scheme = f" (scheme '{parts.scheme}')" if parts is not None and parts.scheme else ""
-            return raw, (Problem("invalid", f"is not {self.describe()}{scheme}; expected e.g. https://example.com/file.mp3"),)
+            return None, (Problem("invalid", f"is not {self.describe()}{scheme}; expected e.g. https://example.com/file.mp3"),)
         return raw, ()
 
 
@@ -233,9 +237,9 @@ class PatternType(ValueType):
         if pattern.fullmatch(raw):
             return raw, ()
         if not raw:
-            return raw, (Problem("invalid", f"is empty; expected {self.description}"),)
+            return None, (Problem("invalid", f"is empty; expected {self.description}"),)
         bad = next(i for i, ch in enumerate(raw) if not pattern.fullmatch(ch) and not pattern.fullmatch(raw[: i + 1]))
-        return raw, (Problem("invalid", f"contains '{raw[bad]}'; expected {self.description}", sub=(bad, bad + 1)),)
+        return None, (Problem("invalid", f"contains '{raw[bad]}'; expected {self.description}", sub=(bad, bad + 1)),)
 
 
 @dataclass(frozen=True)
@@ -264,8 +268,8 @@ class LanguageType(ValueType):
                 hint = None
             span = (error.position, error.position + 1) if error.found else None
             if not raw:
-                return self._empty(), (Problem("invalid", f"is empty; expected {self.description}"),)
-            return self._empty(), (Problem("invalid", f"has {where}; expected {self.description}", hint, span),)
+                return None, (Problem("invalid", f"is empty; expected {self.description}"),)
+            return None, (Problem("invalid", f"has {where}; expected {self.description}", hint, span),)
         if self.grammar == "say_template.lark":
             return Template(raw), tuple(self._unknown_variables(found))
         return self._build(raw, [str(token) for token in found]), ()
@@ -282,7 +286,7 @@ class LanguageType(ValueType):
             if token.type == "VARIABLE" and str(token) not in self.variables
         ]
 
-    def _empty(self) -> Any:
+    def empty(self) -> Any:
         return {"say_template.lark": Template(""), "if_value.lark": ()}.get(self.grammar, "")
 
     def _build(self, raw: str, parts: list[str]) -> Any:

@@ -1,0 +1,28 @@
+"""VX110 conference-never-starts: every Conference for a room has startConferenceOnEnter='false'."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ast import Conference
+from ..diagnostics import Diagnostic, make
+from .context import CheckContext
+
+CODE = "VX110"
+
+
+def check(context: CheckContext) -> Iterator[Diagnostic]:
+    rooms: dict[str, list[Conference]] = {}
+    for node, _ in context.with_parents():
+        if isinstance(node, Conference) and node.name:
+            rooms.setdefault(node.name, []).append(node)
+    for name, joins in rooms.items():
+        if all(not join.start_conference_on_enter for join in joins):
+            first = joins[0]
+            yield make(
+                CODE,
+                f"no caller of this document can start conference '{name}': every <Conference> for it has "
+                "startConferenceOnEnter='false', so callers wait until someone from elsewhere starts it",
+                first.attribute_name_span("startConferenceOnEnter") if "startConferenceOnEnter" in first.explicit else first.name_span,
+                "let the host's <Conference> start it (startConferenceOnEnter='true'), or suppress this if a host joins from another document",
+            )

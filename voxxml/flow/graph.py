@@ -1,0 +1,98 @@
+"""The flow graph: one node per verb, in document order, with its successors.
+
+Document order is a topological order (every edge goes forward), so analyses run
+in one linear pass; nothing enumerates paths. Gather prompts and the Numbers of a
+Dial belong to their verb and are not nodes of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..ast import Hangup, If, Play, Redirect, Reject, Response, Say, Verb
+
+END = -1  # the end of the document: the call ends
+
+
+@dataclass(slots=True)
+class FlowNode:
+    id: int
+    verb: Verb
+    parent: int  # the enclosing If's node, or -1 at the top level
+    next: int | None = None  # where execution continues; None if this verb never continues
+    branch: int | None = None  # If only: where the true edge goes
+    ends: str | None = None  # how this verb may end the call: hangup, reject, forever, redirect
+
+    def edges(self) -> Iterator[tuple[int, str]]:
+        """Successors with labels, for drawing and for the executor."""
+        if self.branch is not None:
+            yield self.branch, "true"
+        if self.next is not None:
+            label = {"redirect": "fetch failed", "reject": "not first"}.get(self.ends or "", "false" if self.branch is not None else "next")
+            yield self.next, label
+
+
+@dataclass
+class FlowGraph:
+    document: Response
+    nodes: list[FlowNode] = field(default_factory=list)
+    entry: int = END
+    _by_verb: dict[int, int] = field(default_factory=dict)
+
+    def node_of(self, verb: Verb) -> FlowNode:
+        return self.nodes[self._by_verb[id(verb)]]
+
+    def sequences(self) -> Iterator[tuple[int, list[FlowNode]]]:
+        """Every verb sequence (the top level and each If body) with its parent If's id."""
+        yield -1, [self.nodes[i] for i in self._top]
+        for node in self.nodes:
+            if isinstance(node.verb, If):
+                yield node.id, [self.node_of(v) for v in node.verb.body]
+
+    _top: list[int] = field(default_factory=list)
+
+
+def ends_how(verb: Verb) -> str | None:
+    if isinstance(verb, Hangup):
+        return "hangup"
+    if isinstance(verb, Reject):
+        return "reject"
+    if isinstance(verb, Redirect):
+        return "redirect"
+    if isinstance(verb, (Say, Play)) and verb.loop == 0:
+        return "forever"
+    return None
+
+
+def build(document: Response) -> FlowGraph:
+    graph = FlowGraph(document)
+    graph._top = _add(graph, document.verbs, -1)
+    _link(graph, graph._top, END)
+    graph.entry = graph._top[0] if graph._top else END
+    return graph
+
+
+def _add(graph: FlowGraph, verbs: list[Verb], parent: int) -> list[int]:
+    """Create nodes in document order: an If, then its body, then its next sibling."""
+    ids = []
+    for verb in verbs:
+        node = FlowNode(len(graph.nodes), verb, parent, ends=ends_how(verb))
+        graph.nodes.append(node)
+        graph._by_verb[id(verb)] = node.id
+        ids.append(node.id)
+        if isinstance(verb, If):
+            _add(graph, verb.body, node.id)
+    return ids
+
+
+def _link(graph: FlowGraph, ids: list[int], continuation: int) -> None:
+    for position, node_id in enumerate(ids):
+        node = graph.nodes[node_id]
+        after = ids[position + 1] if position + 1 < len(ids) else continuation
+        if node.ends not in ("hangup", "forever"):
+            node.next = after
+        if isinstance(node.verb, If):
+            body = [graph.node_of(v).id for v in node.verb.body]
+            _link(graph, body, after)
+            node.branch = body[0] if body else after

@@ -1,0 +1,63 @@
+"""What $GATHER can hold after a Gather: a summary that joins in O(1).
+
+The flow analysis carries one summary per program point instead of the set of
+Gathers that reach it, so it stays linear however many Gathers there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ast import Gather
+
+DTMF_KEYS = frozenset("0123456789#*")
+
+
+@dataclass(frozen=True, slots=True)
+class InputSummary:
+    """The union of what the reaching Gathers can produce."""
+
+    dtmf: bool
+    speech: bool
+    max_digits: int  # the most DTMF keys any reaching Gather accepts
+    finish_keys: frozenset[str]  # keys that end input in every reaching Gather (never in $GATHER)
+    source: Gather  # the Gather that sets max_digits, for messages
+
+    @classmethod
+    def of(cls, gather: Gather) -> "InputSummary":
+        return cls(
+            dtmf="dtmf" in gather.input,
+            speech="speech" in gather.input,
+            max_digits=gather.num_digits,
+            finish_keys=frozenset(gather.finish_on_key),
+            source=gather,
+        )
+
+    def join(self, other: "InputSummary | None") -> "InputSummary":
+        if other is None or other == self:
+            return self
+        widest = self if self.max_digits >= other.max_digits else other
+        return InputSummary(
+            dtmf=self.dtmf or other.dtmf,
+            speech=self.speech or other.speech,
+            max_digits=widest.max_digits,
+            finish_keys=self.finish_keys & other.finish_keys,
+            source=widest.source,
+        )
+
+    def impossible(self, value: str) -> str | None:
+        """Why no reaching Gather can produce ``value``, or None if one can."""
+        if self.speech:
+            return None  # speech recognition can return any words or digits
+        if not self.dtmf:
+            return "the Gather collects no input"
+        outside = sorted(set(value) - DTMF_KEYS)
+        if outside:
+            shown = "spaces" if outside == [" "] else "letters or spaces"
+            return f"it has {shown}, but the Gather takes DTMF only (input='dtmf')"
+        if len(value) > self.max_digits:
+            return f"it has {len(value)} keys, but the Gather stops after numDigits='{self.max_digits}'"
+        finishing = sorted(set(value) & self.finish_keys)
+        if finishing:
+            return f"'{finishing[0]}' ends the input (finishOnKey) and never appears in $GATHER"
+        return None
