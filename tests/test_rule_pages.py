@@ -55,3 +55,28 @@ def test_fixed_codes_keep_their_meaning() -> None:
     }
     catalogue = rules()
     assert {code: (catalogue[code].name, catalogue[code].severity.value) for code in fixed} == fixed
+
+
+def test_every_page_has_an_implementation_and_every_implementation_a_page() -> None:
+    from voxxml import lint, reader, suppressions
+    from voxxml.checks import CHECKS
+
+    implemented = [*lint.CODES, *reader.CODES, *suppressions.CODES, *(module.CODE for module in CHECKS)]
+    assert len(implemented) == len(set(implemented))
+    assert set(implemented) == set(rules())
+
+
+def test_rule_command_renders_a_page_and_lists_all() -> None:
+    from click.testing import CliRunner
+
+    from voxxml.cli import main
+
+    page = CliRunner().invoke(main, ["rule", "VX102"])
+    assert page.exit_code == 0
+    assert "VX102 unreachable" in page.output and "Example that triggers it" in page.output and "<Hangup/>" in page.output
+    listing = CliRunner().invoke(main, ["rule", "--list"])
+    assert listing.exit_code == 0
+    rows = [line.split()[:3] for line in listing.output.splitlines()[1:] if line.strip()]
+    assert rows == [[r.code, r.name, r.severity.value] for r in RULES]
+    unknown = CliRunner().invoke(main, ["rule", "VX999"])
+    assert unknown.exit_code == 2 and "unknown code 'VX999'" in unknown.stderr

@@ -37,6 +37,9 @@ class Result:
         return sum(1 for d in self.diagnostics if d.severity.value == "error")
 
 
+CODES = ("VX001",)  # reported here, from the decoder and the XML parser
+
+
 def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None) -> Diagnostic:
     if source is not None and problem.offset is not None:
         span = source.span(problem.offset, problem.offset + 1) if problem.offset < len(source.text) else source.span(problem.offset, problem.offset)

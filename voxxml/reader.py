@@ -18,6 +18,9 @@ from .diagnostics import Diagnostic, make
 from .grammar import ElementSpec, grammar
 from .source import SourceMap, Span
 
+# The codes this module reports (the test of the rule catalogue checks them against rules/).
+CODES = ("VX002", "VX003", "VX004", "VX005", "VX006", "VX007", "VX008", "VX009", "VX010", "VX011")
+
 # Which code a value problem gets, for attributes and for element content.
 _ATTRIBUTE_CODES = {"invalid": "VX007", "clamped": "VX008", "voice": "VX010", "variable": "VX011"}
 _CONTENT_CODES = {"invalid": "VX009", "clamped": "VX008", "voice": "VX010", "variable": "VX011"}

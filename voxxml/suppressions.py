@@ -15,6 +15,7 @@ from .catalog import rules
 from .diagnostics import Diagnostic, make
 from .source import SourceMap
 
+CODES = ("VX112",)
 _COMMENT = re.compile(r"<!--\s*voxxml:\s*(?P<kind>file-ignore|ignore)\b(?P<rest>.*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]{2}[0-9]{3}")
 

@@ -16,9 +16,13 @@ CODE = "VX111"
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     resource = context.resource
-    for node, _ in context.with_parents():
+    flagged: set[int] = set()
+    for node, parent in context.with_parents():
         spec = node.spec()
         if resource not in spec.contexts:
+            flagged.add(id(node))
+            if id(parent) in flagged:
+                continue  # the Numbers of an unsupported Dial: the Dial is reported
             where = ", ".join(spec.contexts)
             yield make(
                 CODE,

@@ -128,9 +128,9 @@ def _branch(analysis: Analysis, node: FlowNode, verb: If, state: State, flow) ->
             reason = state.inputs.impossible(value)
             if reason is not None:
                 impossible[value] = reason
-    excluded = tuple(v for v in values if v in state.excluded)
-    ruled_out = set(impossible) | set(excluded)
     equal = verb.test == "EQUAL"
+    excluded = tuple(v for v in values if v in state.excluded) if equal else ()
+    ruled_out = set(impossible) | set(excluded)
     never = equal and all(v in ruled_out for v in values)
     analysis.conditions[node.id] = Condition(impossible, excluded, never)
     learnt = state.excluded | frozenset(values)

@@ -1,0 +1,149 @@
+"""The flow graph and the one-pass analysis follow the documented semantics (docs/semantics.md)."""
+
+from __future__ import annotations
+
+import voxxml
+from voxxml.ast import Response
+from voxxml.flow import END, analyse, build
+from voxxml.flow.analysis import AFTER_REDIRECT, GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN, UNREACHED
+
+
+def doc(body: str) -> Response:
+    result = voxxml.parse(f"<Response>{body}</Response>")
+    assert result.document is not None, result.diagnostics
+    return result.document
+
+
+def codes(body: str) -> list[str]:
+    return [d.code for d in voxxml.parse(f"<Response>{body}</Response>").diagnostics]
+
+
+def test_graph_edges_follow_document_order() -> None:
+    graph = build(doc("<Say>a</Say><If variable='$GATHER' test='EQUAL' value='1'><Say>b</Say><Hangup/></If><Say>c</Say>"))
+    say_a, branch, say_b, hangup, say_c = graph.nodes
+    assert (say_a.next, branch.branch, branch.next) == (1, 2, 4)
+    assert (say_b.next, hangup.next, hangup.ends) == (3, None, "hangup")
+    assert say_c.next == END
+    assert all(target > node.id or target == END for node in graph.nodes for target, _ in node.edges())
+    assert [label for _, label in branch.edges()] == ["true", "false"]
+
+
+def test_empty_if_branches_to_its_continuation() -> None:
+    graph = build(doc("<If variable='$GATHER' test='EQUAL' value='1'/><Hangup/>"))
+    assert graph.nodes[0].branch == graph.nodes[0].next == 1
+
+
+def test_reach_after_hangup_loop_forever_and_redirect() -> None:
+    graph = build(doc("<Redirect>https://e.com/x</Redirect><Say>a</Say><Say loop='0'>b</Say><Say>c</Say>"))
+    analysis = analyse(graph)
+    assert [analysis.reach(n) for n in graph.nodes] == [REACHED, AFTER_REDIRECT, AFTER_REDIRECT, UNREACHED]
+
+
+def test_gathered_and_ran_bits_join_over_paths() -> None:
+    graph = build(
+        doc(
+            "<Gather><Say>1</Say></Gather>"
+            "<If variable='$GATHER' test='EQUAL' value='1'><Gather><Say>2</Say></Gather></If>"
+            "<Say>x</Say>"
+        )
+    )
+    analysis = analyse(graph)
+    first = analysis.state(graph.nodes[0])
+    last = analysis.state(graph.nodes[-1])
+    assert (first.ran, first.gathered) == (NOTHING_RAN, NOT_GATHERED)
+    assert (last.ran, last.gathered) == (SOMETHING_RAN, GATHERED)
+
+
+def test_reject_first_ends_the_call_and_later_reject_is_an_error() -> None:
+    assert codes("<Reject/><Say>after</Say>") == ["VX102"]
+    assert codes("<Say>hi</Say><Reject/>") == ["VX101"]
+    diagnostics = voxxml.parse(
+        "<Response><Gather><Say>x</Say></Gather>"
+        "<If variable='$GATHER' test='EQUAL' value='1'><Say>one</Say></If><Reject/></Response>"
+    ).diagnostics
+    assert [d.code for d in diagnostics] == ["VX101"]
+
+
+def test_reject_after_a_first_verb_only_on_some_paths() -> None:
+    graph = build(doc("<Reject/>"))
+    assert analyse(graph).state(graph.nodes[0]).ran == NOTHING_RAN
+    (diagnostic,) = voxxml.parse(
+        "<Response><If variable='$GATHER' test='EQUAL' value='1'><Say>x</Say></If><Reject/></Response>"
+    ).diagnostics[1:]
+    assert diagnostic.code == "VX101" and "on some paths" in diagnostic.message
+
+
+def test_gather_undefined_on_some_paths() -> None:
+    body = (
+        "<Gather><Say>1</Say></Gather>"
+        "<If variable='$GATHER' test='EQUAL' value='1'><Hangup/></If>"
+        "<Say>You said $GATHER</Say>"
+    )
+    assert codes(body) == []
+    diagnostics = voxxml.parse(
+        "<Response><If variable='$GATHER' test='EQUAL' value='2'><Gather><Say>1</Say></Gather></If>"
+        "<Say>You said $GATHER</Say></Response>"
+    ).diagnostics
+    assert [d.code for d in diagnostics] == ["VX104", "VX104"]
+    assert "on some paths" in diagnostics[1].message
+    assert diagnostics[1].span.column == diagnostics[1].span.end_column - len("$GATHER")
+
+
+def test_impossible_values_reported_per_alternative_with_spans() -> None:
+    result = voxxml.parse(
+        "<Response><Gather numDigits='2'><Say>x</Say></Gather>\n"
+        "<If variable='$GATHER' test='EQUAL' value='12|345|ab'><Say>y</Say></If></Response>"
+    )
+    found = [(d.code, d.span.column, d.span.end_column) for d in result.diagnostics]
+    line = "<If variable='$GATHER' test='EQUAL' value='12|345|ab'>"
+    start = line.index("345") + 1
+    assert found == [("VX105", start, start + 3), ("VX105", start + 4, start + 6)]
+
+
+def test_speech_input_makes_any_value_possible() -> None:
+    assert codes("<Gather input='speech'><Say>x</Say></Gather><If variable='$GATHER' test='EQUAL' value='yes please'><Say>ok</Say></If>") == []
+
+
+def test_input_summary_joins_the_widest_gather() -> None:
+    body = (
+        "<Gather numDigits='1'><Say>a</Say></Gather>"
+        "<If variable='$GATHER' test='EQUAL' value='9'><Gather numDigits='4'><Say>b</Say></Gather></If>"
+        "<If variable='$GATHER' test='EQUAL' value='1234|12345'><Say>c</Say></If>"
+    )
+    assert codes(body) == ["VX105"]  # only 12345: four keys are possible through the inner Gather
+
+
+def test_duplicate_condition_after_an_if_that_ends_the_call() -> None:
+    body = (
+        "<Gather><Say>a</Say></Gather>"
+        "<If variable='$GATHER' test='EQUAL' value='1'><Hangup/></If>"
+        "<If variable='$GATHER' test='EQUAL' value='1'><Say>b</Say></If>"
+    )
+    assert codes(body) == ["VX109", "VX102"]
+    falls_through = body.replace("<Hangup/>", "<Say>no hangup</Say>")
+    assert codes(falls_through) == []
+    regathered = body.replace("</If><If", "</If><Gather><Say>again</Say></Gather><If")
+    assert codes(regathered) == []
+
+
+def test_analysis_is_linear_in_nested_ifs() -> None:
+    """Deeply nested and long documents analyse without path enumeration (a count, not a timing)."""
+    depth = 200
+    nested = "<Gather><Say>x</Say></Gather>" + "<If variable='$GATHER' test='EQUAL' value='1'><Say>y</Say>" * depth + "</If>" * depth
+    graph = build(doc(nested * 20))
+    calls = 0
+    original = type(analyse(graph).states[0]).join
+
+    def counting(self, other):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(self, other)
+
+    import voxxml.flow.analysis as module
+
+    module.State.join = counting  # type: ignore[method-assign]
+    try:
+        analyse(graph)
+    finally:
+        module.State.join = original  # type: ignore[method-assign]
+    assert calls <= 3 * len(graph.nodes)
