@@ -34,22 +34,30 @@ def test_empty_if_branches_to_its_continuation() -> None:
 
 
 def test_reach_after_hangup_loop_forever_and_redirect() -> None:
-    graph = build(doc("<Redirect>https://e.com/x</Redirect><Say>a</Say><Say loop='0'>b</Say><Say>c</Say>"))
-    analysis = analyse(graph)
-    assert [analysis.reach(n) for n in graph.nodes] == [REACHED, AFTER_REDIRECT, AFTER_REDIRECT, UNREACHED]
+    document = doc("<Redirect>https://e.com/x</Redirect><Say>a</Say><Say loop='0'>b</Say><Say>c</Say>")
+    analysis = analyse(document)
+    assert [analysis.reach(v) for v in document.verbs] == [REACHED, AFTER_REDIRECT, AFTER_REDIRECT, UNREACHED]
+    assert [r.first for r in analysis.after_redirect] == [document.verbs[1]]
+    assert [(r.first, r.previous) for r in analysis.unreachable] == [(document.verbs[3], document.verbs[2])]
+
+
+def test_ends_after_marks_verbs_followed_by_the_end_of_the_call() -> None:
+    document = doc("<Say>a</Say><If variable='$GATHER' test='EQUAL' value='1'><Say>b</Say></If><Hangup/>")
+    say, branch, hangup = document.verbs
+    ends_after = analyse(document).ends_after
+    assert id(say) not in ends_after
+    assert {id(branch), id(branch.body[0]), id(hangup)} <= ends_after
 
 
 def test_gathered_and_ran_bits_join_over_paths() -> None:
-    graph = build(
-        doc(
-            "<Gather><Say>1</Say></Gather>"
-            "<If variable='$GATHER' test='EQUAL' value='1'><Gather><Say>2</Say></Gather></If>"
-            "<Say>x</Say>"
-        )
+    document = doc(
+        "<Gather><Say>1</Say></Gather>"
+        "<If variable='$GATHER' test='EQUAL' value='1'><Gather><Say>2</Say></Gather></If>"
+        "<Say>x</Say>"
     )
-    analysis = analyse(graph)
-    first = analysis.state(graph.nodes[0])
-    last = analysis.state(graph.nodes[-1])
+    analysis = analyse(document)
+    first = analysis.state(document.verbs[0])
+    last = analysis.state(document.verbs[-1])
     assert (first.ran, first.gathered) == (NOTHING_RAN, NOT_GATHERED)
     assert (last.ran, last.gathered) == (SOMETHING_RAN, GATHERED)
 
@@ -65,8 +73,8 @@ def test_reject_first_ends_the_call_and_later_reject_is_an_error() -> None:
 
 
 def test_reject_after_a_first_verb_only_on_some_paths() -> None:
-    graph = build(doc("<Reject/>"))
-    assert analyse(graph).state(graph.nodes[0]).ran == NOTHING_RAN
+    document = doc("<Reject/>")
+    assert analyse(document).state(document.verbs[0]).ran == NOTHING_RAN
     (diagnostic,) = voxxml.parse(
         "<Response><If variable='$GATHER' test='EQUAL' value='1'><Say>x</Say></If><Reject/></Response>"
     ).diagnostics[1:]
@@ -128,22 +136,24 @@ def test_duplicate_condition_after_an_if_that_ends_the_call() -> None:
 
 def test_analysis_is_linear_in_nested_ifs() -> None:
     """Deeply nested and long documents analyse without path enumeration (a count, not a timing)."""
-    depth = 200
-    nested = "<Gather><Say>x</Say></Gather>" + "<If variable='$GATHER' test='EQUAL' value='1'><Say>y</Say>" * depth + "</If>" * depth
-    graph = build(doc(nested * 20))
-    calls = 0
-    original = type(analyse(graph).states[0]).join
-
-    def counting(self, other):  # type: ignore[no-untyped-def]
-        nonlocal calls
-        calls += 1
-        return original(self, other)
-
     import voxxml.flow.analysis as module
 
-    module.State.join = counting  # type: ignore[method-assign]
+    depth = 200
+    nested = "<Gather><Say>x</Say></Gather>" + "<If variable='$GATHER' test='EQUAL' value='1'><Say>y</Say>" * depth + "</If>" * depth
+    document = doc(nested * 20)
+    verbs = sum(1 for _ in document.walk()) - 1
+    calls = 0
+    original = module.join
+
+    def counting(a, b):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(a, b)
+
+    module.join = counting
     try:
-        analyse(graph)
+        analysis = analyse(document)
     finally:
-        module.State.join = original  # type: ignore[method-assign]
-    assert calls <= 3 * len(graph.nodes)
+        module.join = original
+    assert 0 < calls <= verbs
+    assert len(analysis.states) == verbs - 20  # each verb once; the 20 prompts belong to their Gathers

@@ -30,6 +30,9 @@ class SourceRef(NamedTuple):
     index: int
 
 
+_NO_CHILDREN: list = []
+
+
 @dataclass(eq=True)
 class Node:
     TAG: ClassVar[str] = ""
@@ -86,7 +89,8 @@ class Node:
     # -- structure
     @property
     def children(self) -> list["Node"]:
-        return []
+        """The child nodes (the list itself: do not modify it)."""
+        return _NO_CHILDREN
 
     def walk(self) -> Iterator["Node"]:
         """This node and its descendants in document order."""
@@ -158,7 +162,7 @@ class Gather(Verb):
 
     @property
     def children(self) -> list[Node]:
-        return list(self.prompts)
+        return self.prompts  # type: ignore[return-value]
 
 
 @dataclass(eq=True)
@@ -172,7 +176,7 @@ class Dial(Verb):
 
     @property
     def children(self) -> list[Node]:
-        return list(self.numbers)
+        return self.numbers  # type: ignore[return-value]
 
 
 @dataclass(eq=True)
@@ -204,7 +208,7 @@ class If(Verb):
 
     @property
     def children(self) -> list[Node]:
-        return list(self.body)
+        return self.body  # type: ignore[return-value]
 
 
 @dataclass(eq=True)
@@ -238,12 +242,14 @@ class Response(Node):
 
     @property
     def children(self) -> list[Node]:
-        return list(self.verbs)
+        return self.verbs  # type: ignore[return-value]
 
 
 NODE_CLASSES: dict[str, type[Node]] = {
     cls.TAG: cls for cls in (Response, Say, Play, Gather, Dial, Number, Conference, Hangup, If, Pause, Redirect, Reject, SetMute)
 }
+for _tag, _cls in NODE_CLASSES.items():
+    element(_tag).node_class = _cls
 
 
 def node_fields(cls: type[Node]) -> list[str]:

@@ -74,20 +74,25 @@ class ElementSpec:
     context_note: str
     required: tuple[str, ...]
     defaults: dict[str, Any]  # python field -> default value, for every attribute
-    _content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
+    content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
+    node_class: Any = None  # the AST class, set by voxxml.ast
 
     @property
     def takes_children(self) -> bool:
         return bool(self.children)
 
+    def __post_init__(self) -> None:
+        self.child_set = frozenset(self.children)  # for the reader's membership tests
+
     def parse_content(self, raw: str) -> values.Parsed:
-        hit = self._content_cache.get(raw)
+        """Read content (memoized by its raw text, which is what the reader looks up first)."""
+        hit = self.content_cache.get(raw)
         if hit is None:
             assert self.content_type is not None
             hit = self.content_type.parse(raw)
-            if len(self._content_cache) > 4096:
-                self._content_cache.clear()
-            self._content_cache[raw] = hit
+            if len(self.content_cache) > 4096:
+                self.content_cache.clear()
+            self.content_cache[raw] = hit
         return hit
 
 
@@ -129,7 +134,7 @@ def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variab
     if kind == "pattern":
         return values.PatternType(table["regex"], table["description"])
     if kind == "language":
-        return values.LanguageType(table["grammar"], table["description"], variables)
+        return values.LanguageType(table["grammar"], table["description"], variables, table.get("fast"))
     if kind == "voice":
         return values.VoiceType()
     if kind == "say_language":

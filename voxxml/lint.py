@@ -5,8 +5,11 @@ Later stages (flow analysis, rules) plug in after the reader.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from . import suppressions, xmlparse
 from .catalog import Severity
@@ -71,11 +74,12 @@ def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call") -> R
     parsed = xmlparse.parse(data, source)
     result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
     if parsed.root is not None:
-        document = Reader(source, result.diagnostics, check_content=parsed.well_formed).read(parsed.root)
+        reader = Reader(source, result.diagnostics, check_content=parsed.well_formed)
+        document = reader.read(parsed.root)
         if parsed.well_formed:
             result.document = document
         if document is not None:
-            result.diagnostics.extend(run_checks(CheckContext(document, resource)))
+            result.diagnostics.extend(run_checks(CheckContext(document, resource, reader.by_tag)))
     return _finish(result)
 
 
@@ -88,9 +92,27 @@ def parse_text(text: str, path: str = "<string>") -> Result:
     return parse_bytes(text.encode("utf-8"), path)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A lint creates no reference cycles (reference counting frees everything), so the
+    cyclic collector would only rescan the growing AST; pause it for the duration."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def lint_bytes(data: bytes, path: str, settings: Settings | None = None) -> Result:
     """The full lint of one document: checks, then inline suppressions, then configuration."""
     settings = settings or Settings()
+    with _cyclic_gc_paused():
+        return _lint(data, path, settings)
+
+
+def _lint(data: bytes, path: str, settings: Settings) -> Result:
     result = parse_bytes(data, path, settings.context)
     diagnostics = result.diagnostics
     if result.source is not None:

@@ -118,6 +118,7 @@ class Reader:
         self.index = -1
         self.grammar = grammar()
         self.elements = self.grammar.elements
+        self.by_tag: dict[str, list[Node]] = {name: [] for name in self.elements}  # nodes built, by tag
 
     # ----------------------------------------------------------------- entry
     def read(self, root: etree._Element) -> Response | None:
@@ -130,23 +131,22 @@ class Reader:
             self.report("VX002", f"root element is <{root.tag}>; expected <Response>", self.source.name_span(0), hint)
             if root.tag in self.elements:
                 self.index -= 1
-                self.element(root, None)
+                self.element(root, root.tag, None)
             else:
                 self.children(root, 0, response)
             return None
-        node = self.element(root, None)
+        node = self.element(root, root.tag, None)
         return node if isinstance(node, Response) else None
 
     # ------------------------------------------------------------- elements
-    def element(self, el: etree._Element, parent: ElementSpec | None) -> Node | None:
-        self.index += 1
-        index = self.index
-        tag = el.tag
+    def element(self, el: etree._Element, tag: Any, parent: ElementSpec | None) -> Node | None:
+        """Read one element (the hot path: every element of every file comes through here)."""
+        self.index = index = self.index + 1
         spec = self.elements.get(tag)
         if spec is None:
             self.unknown_element(el, index, parent)
             return None
-        if parent is not None and tag not in parent.children:
+        if parent is not None and tag not in parent.child_set:
             self.invalid_child(index, tag, parent)
         key = (tag, *el.items())
         reading = _READINGS.get(key)
@@ -157,14 +157,23 @@ class Reader:
             for finding in reading.findings:
                 self.emit(index, finding)
         if spec.content_field is not None:
-            fields[spec.content_field] = self.content(el, index, spec)
+            if len(el):
+                fields[spec.content_field] = self.content(el, index, spec, self.mixed_text(el, spec))
+            else:
+                raw = el.text
+                hit = spec.content_cache.get(raw) if raw is not None else None
+                if hit is not None and not hit[1]:
+                    fields[spec.content_field] = hit[0]  # a clean value seen before
+                else:
+                    fields[spec.content_field] = self.content(el, index, spec, raw or "")
         elif spec.children_field is not None:
             fields[spec.children_field] = self.children(el, index, spec)
         elif el.text is not None or len(el):
             self.children(el, index, spec)  # only to report what an empty verb should not hold
         fields["origin"] = _new_tuple(SourceRef, (self.source, index))
-        node = NODE_CLASSES[tag].__new__(NODE_CLASSES[tag])
+        node = spec.node_class.__new__(spec.node_class)
         node.__dict__ = fields
+        self.by_tag[tag].append(node)
         return node
 
     def emit(self, index: int, finding: "Finding") -> None:
@@ -182,11 +191,13 @@ class Reader:
         text = el.text
         if text and not text.isspace():
             self.stray_text(index, None, text, spec)
+        allowed = spec.child_set
         for child in el:
-            if isinstance(child.tag, str):
+            tag = child.tag
+            if tag.__class__ is str:
                 after = self.index + 1
-                node = self.element(child, spec)
-                if node is not None and child.tag in spec.children:
+                node = self.element(child, tag, spec)
+                if node is not None and tag in allowed:
                     kids.append(node)
             else:
                 after = None  # a comment or processing instruction
@@ -195,16 +206,16 @@ class Reader:
                 self.stray_text(index, after, tail, spec)
         return kids
 
-    def content(self, el: etree._Element, index: int, spec: ElementSpec) -> Any:
-        if len(el):
-            parts = [el.text or ""]
-            for child in el:
-                if isinstance(child.tag, str):
-                    self.element(child, spec)
-                parts.append(child.tail or "")
-            raw = "".join(parts)
-        else:
-            raw = el.text or ""
+    def mixed_text(self, el: etree._Element, spec: ElementSpec) -> str:
+        """The text of an element that also holds elements or comments (which are reported)."""
+        parts = [el.text or ""]
+        for child in el:
+            if child.tag.__class__ is str:
+                self.element(child, child.tag, spec)
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def content(self, el: etree._Element, index: int, spec: ElementSpec, raw: str) -> Any:
         if spec.content_trim:
             raw = raw.strip()
         content_type = spec.content_type

@@ -183,6 +183,9 @@ class KeywordsType(ValueType):
         return self.values
 
     def parse(self, raw: str) -> Parsed:
+        words = raw.split()
+        if len(words) >= self.min_count and all(word in self.values for word in words) and raw.isascii():
+            return tuple(words), ()  # every valid list: no need for the grammar's positions
         try:
             found = languages.tokens(self.grammar, raw)
         except languages.LanguageError as error:
@@ -249,6 +252,10 @@ class LanguageType(ValueType):
     grammar: str
     description: str
     variables: tuple[str, ...] = ()  # the variables a template may read
+    fast: str | None = None  # a regex equal to the grammar: values it matches skip lark
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fast", re.compile(self.fast) if self.fast else None)
 
     def describe(self) -> str:
         return self.description
@@ -256,6 +263,9 @@ class LanguageType(ValueType):
     def parse(self, raw: str) -> Parsed:
         if self.grammar == "say_template.lark" and "$" not in raw:
             return Template(raw), ()
+        fast = self._fast  # type: ignore[attr-defined]
+        if fast is not None and fast.fullmatch(raw):
+            return self._build(raw, raw.split("|") if self.grammar == "if_value.lark" else [raw]), ()
         try:
             found = languages.tokens(self.grammar, raw)
         except languages.LanguageError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, make
@@ -12,18 +13,29 @@ CODE = "VX107"
 _SETTINGS = ("statusCallbackEvent", "statusCallbackMethod")
 
 
-def _exempt(tag: str, parent_tag: str | None) -> bool:
-    """Settings VX106 already reports as ignored (a Number's inside a Dial)."""
-    return any(
-        entry.element == tag and entry.when.get("parent") == parent_tag and set(_SETTINGS) <= set(entry.attributes)
+def _exempt(context: CheckContext) -> set[int]:
+    """Nodes whose callback settings VX106 already reports as ignored (a Number's inside a Dial)."""
+    return {
+        id(node)
         for entry in grammar().ignored_attributes
-    )
+        if entry.when.get("parent") and set(_SETTINGS) <= set(entry.attributes)
+        for node, _ in context.children_of(entry.when["parent"], entry.element)
+    }
+
+
+@cache
+def _tags() -> tuple[str, ...]:
+    return tuple(name for name, spec in grammar().elements.items() if "statusCallback" in spec.attributes)
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for node, parent in context.with_parents():
+    exempt: set[int] | None = None
+    for node in context.of(*_tags()):
         written = [name for name in _SETTINGS if name in node.explicit]
-        if not written or "statusCallback" in node.explicit or _exempt(node.TAG, parent.TAG if parent else None):
+        if not written or "statusCallback" in node.explicit:
+            continue
+        exempt = _exempt(context) if exempt is None else exempt
+        if id(node) in exempt:
             continue
         for name in written:
             shown = node.spec().attributes[name].serialize(node.attribute(name))

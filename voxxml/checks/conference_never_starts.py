@@ -6,14 +6,14 @@ from typing import Iterator
 
 from ..ast import Conference
 from ..diagnostics import Diagnostic, make
-from .context import CheckContext
+from .context import CheckContext, document_order
 
 CODE = "VX110"
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     rooms: dict[str, list[Conference]] = {}
-    for node, _ in context.with_parents():
+    for node in document_order(context.of("Conference")):
         if isinstance(node, Conference) and node.name:
             rooms.setdefault(node.name, []).append(node)
     for name, joins in rooms.items():

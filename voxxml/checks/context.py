@@ -1,50 +1,48 @@
-"""What every check gets: the document, its flow graph and the analysis."""
+"""What every check gets: the document, an index of its nodes by tag, and the flow analysis."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator
 
 from ..ast import Node, Response
-from ..flow import Analysis, FlowGraph, FlowNode, analyse, build
-from ..flow.analysis import UNREACHED
+from ..flow import Analysis, analyse
 
 
 @dataclass
 class CheckContext:
     document: Response
     resource: str = "call"  # what the VoxXML is sent to: call, conference or participant
-
-    @cached_property
-    def graph(self) -> FlowGraph:
-        return build(self.document)
+    index: dict[str, list[Node]] | None = field(default=None, repr=False)  # nodes by tag, if the reader made one
 
     @cached_property
     def analysis(self) -> Analysis:
-        return analyse(self.graph)
+        return analyse(self.document)
 
-    def with_parents(self) -> Iterator[tuple[Node, Node | None]]:
-        """Every node below the root with its parent, in document order."""
-        stack: list[tuple[Node, Node | None]] = [(child, self.document) for child in reversed(self.document.children)]
-        while stack:
-            node, parent = stack.pop()
-            yield node, parent
-            stack.extend((child, node) for child in reversed(node.children))
+    @cached_property
+    def by_tag(self) -> dict[str, list[Node]]:
+        if self.index is not None:
+            return self.index
+        found: dict[str, list[Node]] = {}
+        for node in self.document.walk():
+            found.setdefault(node.TAG, []).append(node)
+        return found
 
-    def regions(self, wanted: int) -> Iterator[tuple[FlowNode, FlowNode | None]]:
-        """The first verb of each run of verbs whose reach is ``wanted`` while what leads
-        into the run is not, with the verb just before it (None at the top of a body)."""
-        analysis = self.analysis
-        for parent_id, nodes in self.graph.sequences():
-            parent_reach = 2 if parent_id < 0 else analysis.reach(self.graph.nodes[parent_id])
-            if parent_reach == UNREACHED or (wanted != UNREACHED and parent_reach == wanted):
-                continue
-            previous: FlowNode | None = None
-            for node in nodes:
-                reach = analysis.reach(node)
-                before = parent_reach if previous is None else analysis.reach(previous)
-                if reach == wanted and before != wanted:
-                    yield node, previous
-                    break
-                previous = node
+    def of(self, *tags: str) -> list[Node]:
+        """The nodes with these tags."""
+        index = self.by_tag
+        if len(tags) == 1:
+            return index.get(tags[0], [])
+        return [node for tag in tags for node in index.get(tag, ())]
+
+    def children_of(self, parent_tag: str, child_tag: str) -> Iterator[tuple[Node, Node]]:
+        """(child, parent) for every ``child_tag`` directly inside a ``parent_tag``."""
+        for parent in self.of(parent_tag):
+            for child in parent.children:
+                if child.TAG == child_tag:
+                    yield child, parent
+
+
+def document_order(nodes: list[Node]) -> list[Node]:
+    return sorted(nodes, key=lambda node: node.origin.index if node.origin is not None else 0)

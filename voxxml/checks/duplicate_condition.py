@@ -6,28 +6,32 @@ from typing import Iterator
 
 from ..ast import If
 from ..diagnostics import Diagnostic, make
-from .context import CheckContext
+from .context import CheckContext, document_order
 from .impossible_condition import alternative_spans
 
 CODE = "VX109"
 
 
-def _earlier(context: CheckContext, node_id: int, value: str) -> If | None:
-    for node in reversed(context.graph.nodes[:node_id]):
-        if isinstance(node.verb, If) and node.verb.value and value in node.verb.value and node.verb.test == "EQUAL":
-            return node.verb
-    return None
+def _earlier(context: CheckContext, verb: If, value: str) -> If | None:
+    """The closest If before ``verb`` that tests ``value`` with EQUAL (for the message)."""
+    here = verb.origin.index if verb.origin is not None else 0
+    candidates = [
+        other
+        for other in document_order(context.of("If"))
+        if isinstance(other, If) and other.test == "EQUAL" and value in (other.value or ())
+        and (other.origin.index if other.origin is not None else 0) < here
+    ]
+    return candidates[-1] if candidates else None
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for node_id, condition in context.analysis.conditions.items():
+    for condition in context.analysis.conditions:
         if not condition.excluded:
             continue
-        verb = context.graph.nodes[node_id].verb
-        assert isinstance(verb, If)
+        verb = condition.verb
         spans = alternative_spans(verb)
         for value in condition.excluded:
-            earlier = _earlier(context, node_id, value)
+            earlier = _earlier(context, verb, value)
             where = f" on line {earlier.line}" if earlier is not None and earlier.line else ""
             yield make(
                 CODE,

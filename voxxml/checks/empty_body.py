@@ -21,7 +21,7 @@ _WHY = {
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for node, _ in context.with_parents():
-        entry = _WHY.get(type(node))
-        if entry is not None and not node.children:
+    for node in context.of(*(kind.TAG for kind in _WHY)):
+        entry = _WHY[type(node)]
+        if not node.children:
             yield make(CODE, entry[0], node.name_span, entry[1])

@@ -8,11 +8,11 @@ text without digits.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, Iterator
 
-from ..ast import Hangup, Node, Say
+from ..ast import Node, Say
 from ..diagnostics import Diagnostic, make
-from ..flow.graph import END
 from ..grammar import IgnoredAttributes, grammar
 from .context import CheckContext
 
@@ -46,28 +46,26 @@ def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
 
 def _nothing_follows(context: CheckContext, node: Node) -> bool:
     """A verb after which the call ends at once: the end of the document or a Hangup."""
-    try:
-        flow = context.graph.node_of(node)  # type: ignore[arg-type]
-    except KeyError:
-        return False  # a Gather prompt: the Gather's wait follows it
-    if flow.next == END:
-        return True
-    return flow.next is not None and isinstance(context.graph.nodes[flow.next].verb, Hangup)
+    return id(node) in context.analysis.ends_after  # a Gather prompt never is: the Gather's wait follows it
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    table: dict[str, list[IgnoredAttributes]] = {}
     for entry in grammar().ignored_attributes:
-        table.setdefault(entry.element, []).append(entry)
-    for node, parent in context.with_parents():
-        for entry in table.get(node.TAG, ()):
-            if _holds(entry, node, parent):
-                for attribute in entry.attributes:
-                    if attribute in node.explicit:
-                        yield _diagnostic(node, attribute, entry.why)
+        parent_tag = entry.when.get("parent")
+        placed = context.children_of(parent_tag, entry.element) if parent_tag else ((n, None) for n in context.of(entry.element))
+        for node, parent in placed:
+            if any(a in node.explicit for a in entry.attributes) and _holds(entry, node, parent):
+                yield from (_diagnostic(node, a, entry.why) for a in entry.attributes if a in node.explicit)
+    for node in context.of(*_with("repeatDelay")):
         if "repeatDelay" in node.explicit and node.attribute("loop") == 1 and node.attribute("repeatDelay") > 0:
             if _nothing_follows(context, node):
                 yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
+    for node in context.of("Say"):
         if isinstance(node, Say) and node.separate_numbers and "separateNumbers" in node.explicit:
             if not _DIGIT.search(node.text.text) and not node.text.variables:
                 yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
+
+
+@cache
+def _with(attribute: str) -> tuple[str, ...]:
+    return tuple(name for name, spec in grammar().elements.items() if attribute in spec.attributes)

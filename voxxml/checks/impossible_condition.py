@@ -21,12 +21,11 @@ def alternative_spans(verb: If) -> dict[str, tuple[int, int]]:
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for node_id, condition in context.analysis.conditions.items():
+    for condition in context.analysis.conditions:
         if not condition.impossible:
             continue
-        verb = context.graph.nodes[node_id].verb
-        assert isinstance(verb, If)
-        state = context.analysis.states[node_id]
+        verb = condition.verb
+        state = context.analysis.state(verb)
         source = state.inputs.source if state and state.inputs else None
         where = f" (the Gather on line {source.line})" if source is not None and source.line else ""
         spans = alternative_spans(verb)

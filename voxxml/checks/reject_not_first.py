@@ -12,14 +12,14 @@ CODE = "VX101"
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for node in context.graph.nodes:
-        state = context.analysis.state(node)
-        if node.ends != "reject" or state is None or not state.ran & SOMETHING_RAN:
+    for verb in context.of("Reject"):
+        state = context.analysis.state(verb)  # type: ignore[arg-type]
+        if state is None or not state.ran & SOMETHING_RAN:
             continue
         how = "on some paths other verbs have" if state.ran & NOTHING_RAN else "other verbs have"
         yield make(
             CODE,
             f"<Reject> has no effect here: {how} already run and answered the call; Reject works only as the first verb",
-            node.verb.name_span,
+            verb.name_span,
             "move the Reject to the top of the document, or use <Hangup/> to end an answered call",
         )

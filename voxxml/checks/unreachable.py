@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import If
 from ..diagnostics import Diagnostic, make
-from ..flow import FlowNode
-from ..flow.analysis import UNREACHED
+from ..flow.analysis import Region, ends_how
 from .context import CheckContext
 
 CODE = "VX102"
@@ -19,22 +17,21 @@ _AFTER = {
 }
 
 
-def why(context: CheckContext, previous: FlowNode | None, first: FlowNode) -> str:
-    if previous is not None and previous.ends in _AFTER:
-        return _AFTER[previous.ends].format(line=previous.verb.line, tag=previous.verb.TAG)
-    if previous is None and first.parent >= 0:
-        parent = context.graph.nodes[first.parent]
-        condition = context.analysis.conditions.get(parent.id)
-        if isinstance(parent.verb, If) and condition is not None and condition.never_holds:
-            return f"the condition of the <If> on line {parent.verb.line} can never hold"
+def why(context: CheckContext, region: Region) -> str:
+    previous = region.previous
+    how = ends_how(previous) if previous is not None else None
+    if previous is not None and how in _AFTER:
+        return _AFTER[how].format(line=previous.line, tag=previous.TAG)
+    if region.parent is not None:
+        return f"the condition of the <If> on line {region.parent.line} can never hold"
     return "no path through the document reaches it"
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for first, previous in context.regions(UNREACHED):
+    for region in context.analysis.unreachable:
         yield make(
             CODE,
-            f"unreachable <{first.verb.TAG}>: {why(context, previous, first)}",
-            first.verb.span,
+            f"unreachable <{region.first.TAG}>: {why(context, region)}",
+            region.first.span,
             "remove the unreachable verbs, or move them before the verb that ends the flow",
         )

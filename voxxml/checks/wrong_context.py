@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, make
+from ..grammar import grammar
 from .context import CheckContext
 
 CODE = "VX111"
@@ -16,13 +17,12 @@ CODE = "VX111"
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     resource = context.resource
-    flagged: set[int] = set()
-    for node, parent in context.with_parents():
+    unsupported = [name for name, spec in grammar().elements.items() if resource not in spec.contexts]
+    nodes = context.of(*unsupported)
+    inside = {id(child) for node in nodes for child in node.children}
+    for node in nodes:
         spec = node.spec()
-        if resource not in spec.contexts:
-            flagged.add(id(node))
-            if id(parent) in flagged:
-                continue  # the Numbers of an unsupported Dial: the Dial is reported
+        if id(node) not in inside:  # the Numbers of an unsupported Dial: the Dial is reported
             where = ", ".join(spec.contexts)
             yield make(
                 CODE,

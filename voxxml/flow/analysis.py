@@ -1,146 +1,188 @@
-"""Facts at each verb, from one forward pass over the flow graph.
+"""Facts at each verb, from one walk over the document in execution order.
 
-For every node the pass computes the state on entry, joined over its predecessors:
+VoxXML is structured: verbs run in order, an If's body runs or not and then
+execution continues after the If, and nothing jumps backwards. So the flow graph
+(voxxml.flow.graph) is implicit in the nesting, and a walk over the AST in
+document order visits it in topological order. The walk computes, for every
+verb it reaches, the state on entry, joined over all paths into it:
 
-- ``reach``: UNREACHED, AFTER_REDIRECT (only when a Redirect's fetch failed) or REACHED;
+- ``reach``: AFTER_REDIRECT (only when a Redirect's fetch failed) or REACHED;
+  verbs the walk never reaches have no state (UNREACHED);
 - ``ran``: whether another verb may have run before (bits: NOTHING_RAN, SOMETHING_RAN);
 - ``gathered``: whether a Gather may have run before (bits: NOT_GATHERED, GATHERED);
 - ``inputs``: what $GATHER can hold (an InputSummary, or None before any Gather);
 - ``excluded``: values $GATHER cannot hold here, learnt from Ifs already passed.
 
-Document order is topological, so one pass in id order is enough: linear time.
+Each verb is visited once and every join is O(1): linear time, no path enumeration.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from ..ast import Gather, If, Verb
-from .graph import END, FlowGraph, FlowNode
+from ..ast import Gather, Hangup, If, Play, Redirect, Reject, Response, Say, Verb
 from .inputs import InputSummary
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
 NOTHING_RAN, SOMETHING_RAN = 1, 2
 NOT_GATHERED, GATHERED = 1, 2
-EXCLUDED_LIMIT = 64  # values remembered per point; beyond it nothing is excluded (stays linear)
+EXCLUDED_LIMIT = 64  # values remembered per point; beyond it nothing more is excluded (stays linear)
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(NamedTuple):
     reach: int
     ran: int
     gathered: int
     inputs: InputSummary | None
     excluded: frozenset[str]
-    redirect: int  # the Redirect whose failed fetch leads here (AFTER_REDIRECT), else -1
-
-    def join(self, other: "State | None") -> "State":
-        if other is None or other is self:
-            return self
-        return State(
-            reach=max(self.reach, other.reach),
-            ran=self.ran | other.ran,
-            gathered=self.gathered | other.gathered,
-            inputs=self.inputs.join(other.inputs) if self.inputs else other.inputs,
-            excluded=self.excluded & other.excluded,
-            redirect=self.redirect if self.reach <= other.reach and self.redirect >= 0 else other.redirect,
-        )
+    redirect: Redirect | None  # the Redirect whose failed fetch leads here (AFTER_REDIRECT)
 
 
-START = State(REACHED, NOTHING_RAN, NOT_GATHERED, None, frozenset(), -1)
+def join(a: State | None, b: State | None) -> State | None:
+    """The state where two paths meet."""
+    if a is None or a is b:
+        return b
+    if b is None:
+        return a
+    return State(
+        max(a.reach, b.reach),
+        a.ran | b.ran,
+        a.gathered | b.gathered,
+        a.inputs.join(b.inputs) if a.inputs is not None else b.inputs,
+        a.excluded & b.excluded,
+        a.redirect if a.reach <= b.reach and a.redirect is not None else b.redirect,
+    )
+
+
+START = State(REACHED, NOTHING_RAN, NOT_GATHERED, None, frozenset(), None)
 
 
 @dataclass(frozen=True, slots=True)
 class Condition:
     """What the analysis knows about an If's comparison."""
 
+    verb: If
     impossible: dict[str, str]  # alternative -> why no reaching Gather can produce it
     excluded: tuple[str, ...]  # alternatives already ruled out by earlier Ifs
     never_holds: bool
 
 
+class Region(NamedTuple):
+    """The first verb of a run of unreached (or only-after-redirect) verbs."""
+
+    first: Verb
+    previous: Verb | None  # the verb before it in its sequence; None at the top of an If body
+    parent: If | None
+
+
 @dataclass
 class Analysis:
-    graph: FlowGraph
-    states: list[State | None] = field(default_factory=list)  # on entry, by node id
-    at_end: State | None = None
-    conditions: dict[int, Condition] = field(default_factory=dict)  # by If node id
+    states: dict[int, State] = field(default_factory=dict)  # id(verb) -> state on entry, reached verbs only
+    ends_after: set[int] = field(default_factory=set)  # id(verb) of verbs after which the call ends at once (END or Hangup)
+    conditions: list[Condition] = field(default_factory=list)
+    unreachable: list[Region] = field(default_factory=list)
+    after_redirect: list[Region] = field(default_factory=list)
 
-    def state(self, node: FlowNode) -> State | None:
-        return self.states[node.id]
+    def state(self, verb: Verb) -> State | None:
+        return self.states.get(id(verb))
 
-    def reach(self, node: FlowNode) -> int:
-        state = self.states[node.id]
+    def reach(self, verb: Verb) -> int:
+        state = self.states.get(id(verb))
         return UNREACHED if state is None else state.reach
 
 
-def analyse(graph: FlowGraph) -> Analysis:
-    analysis = Analysis(graph, [None] * len(graph.nodes))
-    states = analysis.states
+def ends_how(verb: Verb) -> str | None:
+    """How a verb may end the call: hangup, reject, forever (loop='0') or redirect."""
+    if isinstance(verb, Hangup):
+        return "hangup"
+    if isinstance(verb, Reject):
+        return "reject"
+    if isinstance(verb, Redirect):
+        return "redirect"
+    if isinstance(verb, (Say, Play)) and verb.loop == 0:
+        return "forever"
+    return None
 
-    def flow(target: int | None, state: State) -> None:
-        if target is None:
-            return
-        if target == END:
-            analysis.at_end = state.join(analysis.at_end)
-        else:
-            current = states[target]
-            states[target] = state if current is None else state.join(current)
 
-    if graph.entry != END:
-        states[graph.entry] = START
-    else:
-        analysis.at_end = START
-    for node in graph.nodes:
-        state = states[node.id]
-        if state is None:
-            continue
-        verb = node.verb
-        if isinstance(verb, If):
-            _branch(analysis, node, verb, state, flow)
-            continue
-        after = _after(verb, state)
-        if node.ends == "reject" and state.ran == NOTHING_RAN:
-            continue  # the first verb rejects the call: nothing follows
-        if node.ends == "redirect":
-            after = State(min(after.reach, AFTER_REDIRECT), after.ran, after.gathered, after.inputs, after.excluded, node.id)
-        flow(node.next, after)
+def analyse(document: Response) -> Analysis:
+    analysis = Analysis()
+    _Walk(analysis).sequence(document.verbs, START, None, None)
     return analysis
 
 
-def _after(verb: Verb, state: State) -> State:
-    if isinstance(verb, Gather):
-        return State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect)
-    if state.ran == SOMETHING_RAN:
+class _Walk:
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.states = analysis.states
+        self.ends_after = analysis.ends_after
+
+    def sequence(self, verbs: list[Verb], state: State | None, parent: If | None, after: Verb | None, outer: int = REACHED) -> State | None:
+        """Run a sequence from ``state``; return the state after it (None: no path falls through).
+
+        ``outer`` is the reach of the enclosing If (REACHED at the top level): a region
+        starts where the reach drops below what led into it.
+        """
+        previous: Verb | None = None
+        reach = outer
+        states = self.states
+        last = len(verbs) - 1
+        for position, verb in enumerate(verbs):
+            following = verbs[position + 1] if position < last else after
+            if following is None or following.__class__ is Hangup:
+                self.ends_after.add(id(verb))
+            now = UNREACHED if state is None else state.reach
+            if now != reach and now != REACHED:
+                region = Region(verb, previous, parent if previous is None else None)
+                (self.analysis.unreachable if now == UNREACHED else self.analysis.after_redirect).append(region)
+            reach = now
+            previous = verb
+            if state is not None:
+                states[id(verb)] = state
+                state = self.verb(verb, state, following)
         return state
-    return State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
 
+    def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
+        kind = verb.__class__
+        if kind is If:
+            return self.branch(verb, state, after)  # type: ignore[arg-type]
+        if kind is Gather:
+            return State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect)  # type: ignore[arg-type]
+        if kind is Hangup:
+            return None
+        if kind is Reject and state.ran == NOTHING_RAN:
+            return None  # the first verb rejects the call
+        if (kind is Say or kind is Play) and verb.loop == 0:  # type: ignore[attr-defined]
+            return None  # repeats until the caller hangs up
+        if kind is Redirect:
+            return State(min(state.reach, AFTER_REDIRECT), SOMETHING_RAN, state.gathered, state.inputs, state.excluded, verb)  # type: ignore[arg-type]
+        if state.ran == SOMETHING_RAN:
+            return state
+        return State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
 
-def _branch(analysis: Analysis, node: FlowNode, verb: If, state: State, flow) -> None:
-    values = verb.value or ()
-    if verb.variable != "$GATHER" or not values or state.gathered == NOT_GATHERED:
-        flow(node.branch, state)
-        flow(node.next, state)
-        return
-    impossible = {}
-    if state.inputs is not None and state.gathered == GATHERED:
-        for value in values:
-            reason = state.inputs.impossible(value)
-            if reason is not None:
-                impossible[value] = reason
-    equal = verb.test == "EQUAL"
-    excluded = tuple(v for v in values if v in state.excluded) if equal else ()
-    ruled_out = set(impossible) | set(excluded)
-    never = equal and all(v in ruled_out for v in values)
-    analysis.conditions[node.id] = Condition(impossible, excluded, never)
-    learnt = state.excluded | frozenset(values)
-    if len(learnt) > EXCLUDED_LIMIT:
-        learnt = state.excluded
-    narrowed = State(state.reach, state.ran, state.gathered, state.inputs, learnt, state.redirect)
-    if equal:
-        if not never:
-            flow(node.branch, state)
-        flow(node.next, narrowed)
-    else:  # NOTEQUAL: the body runs when $GATHER is none of the values
-        flow(node.branch, narrowed)
-        flow(node.next, state)
+    def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
+        values = verb.value or ()
+        if verb.variable != "$GATHER" or not values or state.gathered == NOT_GATHERED:
+            body_end = self.sequence(verb.body, state, verb, after, state.reach)
+            return join(state, body_end)
+        inputs = state.inputs
+        impossible = {}
+        if inputs is not None:
+            for value in values:
+                reason = inputs.impossible(value)
+                if reason is not None:
+                    impossible[value] = reason
+        equal = verb.test == "EQUAL"
+        excluded = tuple(v for v in values if v in state.excluded) if equal and state.excluded else ()
+        never = False
+        if impossible or excluded:
+            ruled_out = set(impossible).union(excluded)
+            never = equal and all(v in ruled_out for v in values)
+            self.analysis.conditions.append(Condition(verb, impossible, excluded, never))
+        learnt = state.excluded.union(values)
+        narrowed = state if len(learnt) > EXCLUDED_LIMIT else State(state.reach, state.ran, state.gathered, inputs, learnt, state.redirect)
+        if equal:
+            body_end = self.sequence(verb.body, None if never else state, verb, after, state.reach)
+            return join(narrowed, body_end)
+        body_end = self.sequence(verb.body, narrowed, verb, after, state.reach)  # NOTEQUAL: the body runs for other values
+        return join(state, body_end)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..ast import Hangup, If, Play, Redirect, Reject, Response, Say, Verb
+from ..ast import If, Response, Verb
+from .analysis import ends_how
 
 END = -1  # the end of the document: the call ends
 
@@ -20,6 +21,7 @@ class FlowNode:
     id: int
     verb: Verb
     parent: int  # the enclosing If's node, or -1 at the top level
+    previous: int  # the verb before it in the same sequence, or -1 for the first
     next: int | None = None  # where execution continues; None if this verb never continues
     branch: int | None = None  # If only: where the true edge goes
     ends: str | None = None  # how this verb may end the call: hangup, reject, forever, redirect
@@ -53,18 +55,6 @@ class FlowGraph:
     _top: list[int] = field(default_factory=list)
 
 
-def ends_how(verb: Verb) -> str | None:
-    if isinstance(verb, Hangup):
-        return "hangup"
-    if isinstance(verb, Reject):
-        return "reject"
-    if isinstance(verb, Redirect):
-        return "redirect"
-    if isinstance(verb, (Say, Play)) and verb.loop == 0:
-        return "forever"
-    return None
-
-
 def build(document: Response) -> FlowGraph:
     graph = FlowGraph(document)
     graph._top = _add(graph, document.verbs, -1)
@@ -75,9 +65,9 @@ def build(document: Response) -> FlowGraph:
 
 def _add(graph: FlowGraph, verbs: list[Verb], parent: int) -> list[int]:
     """Create nodes in document order: an If, then its body, then its next sibling."""
-    ids = []
+    ids: list[int] = []
     for verb in verbs:
-        node = FlowNode(len(graph.nodes), verb, parent, ends=ends_how(verb))
+        node = FlowNode(len(graph.nodes), verb, parent, ids[-1] if ids else -1, ends=ends_how(verb))
         graph.nodes.append(node)
         graph._by_verb[id(verb)] = node.id
         ids.append(node.id)

@@ -34,7 +34,7 @@ class InputSummary:
         )
 
     def join(self, other: "InputSummary | None") -> "InputSummary":
-        if other is None or other == self:
+        if other is None or other is self or other == self:
             return self
         widest = self if self.max_digits >= other.max_digits else other
         return InputSummary(
@@ -49,6 +49,8 @@ class InputSummary:
         """Why no reaching Gather can produce ``value``, or None if one can."""
         if self.speech:
             return None  # speech recognition can return any words or digits
+        if value.isdigit() and value.isascii() and len(value) <= self.max_digits:
+            return None  # the common case: a few digits
         if not self.dtmf:
             return "the Gather collects no input"
         outside = sorted(set(value) - DTMF_KEYS)
