@@ -1,0 +1,72 @@
+"""The value mini-languages: lark grammars are the definition; fast regexes must agree with them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voxxml import languages
+from voxxml.grammar import grammar
+from voxxml.values import KeywordsType, LanguageType
+
+FAST = {name: table for name, table in grammar().types.items() if "fast" in table}
+ALPHABET = st.sampled_from(list("0123456789#*| abcXYZ$\t\n-+é") + ["", "||"])
+
+
+def lark_accepts(filename: str, text: str) -> bool:
+    try:
+        languages.tokens(filename, text)
+    except languages.LanguageError:
+        return False
+    return True
+
+
+def test_the_fast_paths_cover_the_value_languages() -> None:
+    assert set(FAST) == {"if_value", "finish_on_key", "e164"}
+
+
+@pytest.mark.parametrize("name", sorted(FAST))
+@settings(max_examples=300)
+@given(text=st.lists(ALPHABET, max_size=20).map("".join))
+def test_fast_regex_accepts_exactly_what_the_grammar_accepts(name: str, text: str) -> None:
+    table = FAST[name]
+    assert bool(re.fullmatch(table["fast"], text)) == lark_accepts(table["grammar"], text)
+
+
+@pytest.mark.parametrize("name", sorted(FAST))
+@settings(max_examples=200)
+@given(text=st.lists(ALPHABET, max_size=20).map("".join))
+def test_fast_and_slow_paths_build_the_same_value(name: str, text: str) -> None:
+    table = FAST[name]
+    fast = LanguageType(table["grammar"], table["description"], (), table["fast"])
+    slow = LanguageType(table["grammar"], table["description"])
+    assert fast.parse(text) == slow.parse(text)
+
+
+@settings(max_examples=300)
+@given(words=st.lists(st.sampled_from(["dtmf", "speech", "speach", "", " ", "\t", "DTMF"]), max_size=5))
+def test_keyword_fast_path_matches_the_grammar(words: list[str]) -> None:
+    raw = " ".join(words)
+    keywords = KeywordsType(("dtmf", "speech"), 1)
+    value, problems = keywords.parse(raw)
+    tokens = [str(t) for t in languages.tokens("keyword_list.lark", raw)]
+    assert value == tuple(t for t in tokens if t in ("dtmf", "speech"))
+    assert bool(problems) == (any(t not in ("dtmf", "speech") for t in tokens) or not tokens)
+
+
+def test_e164_digits_only_at_most_fifteen() -> None:
+    assert lark_accepts("e164.lark", "1" * 15) and not lark_accepts("e164.lark", "1" * 16)
+    assert not lark_accepts("e164.lark", "+15556667777") and not lark_accepts("e164.lark", "")
+
+
+def test_if_value_alternatives() -> None:
+    assert [str(t) for t in languages.tokens("if_value.lark", "1|english|press 2")] == ["1", "english", "press 2"]
+    assert not lark_accepts("if_value.lark", "1||2") and not lark_accepts("if_value.lark", "|1")
+
+
+def test_say_template_segments() -> None:
+    tokens = languages.tokens("say_template.lark", "You said $GATHER, $5 off")
+    assert [(t.type, str(t)) for t in tokens] == [("LITERAL", "You said "), ("VARIABLE", "$GATHER"), ("LITERAL", ", $5 off")]
