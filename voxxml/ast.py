@@ -23,11 +23,7 @@ def _default(tag: str, attribute: str) -> Any:
     return element(tag).attributes[attribute].default
 
 
-class SourceRef(NamedTuple):
-    """Where a parsed node came from: its file's SourceMap and its document-order index."""
-
-    source: SourceMap
-    index: int
+SourceRef = tuple  # (SourceMap, document-order index): where a parsed node came from
 
 
 _NO_CHILDREN: list = []
@@ -37,12 +33,12 @@ _NO_CHILDREN: list = []
 class Node:
     TAG: ClassVar[str] = ""
     explicit: frozenset[str] = field(default=frozenset(), kw_only=True)
-    origin: SourceRef | None = field(default=None, kw_only=True, compare=False, repr=False)
+    origin: tuple[SourceMap, int] | None = field(default=None, kw_only=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         spec = self.spec()
         changed = {name for name, a in spec.attributes.items() if getattr(self, a.field) != a.default}
-        if spec.content_type_name == "say_text" and isinstance(getattr(self, "text", None), str):
+        if spec.content_type_name == "say_text" and not isinstance(getattr(self, "text", None), Template):
             self.text = Template(self.text)  # type: ignore[attr-defined]
         if not changed <= self.explicit:
             self.explicit = self.explicit | changed
@@ -53,33 +49,38 @@ class Node:
 
     # -- source positions (None for nodes built in Python)
     @property
+    def index(self) -> int | None:
+        """The node's position among the document's elements (document order), if parsed."""
+        return None if self.origin is None else self.origin[1]
+
+    @property
     def span(self) -> Span | None:
-        return None if self.origin is None else self.origin.source.element_span(self.origin.index)
+        return None if self.origin is None else self.origin[0].element_span(self.origin[1])
 
     @property
     def name_span(self) -> Span | None:
-        return None if self.origin is None else self.origin.source.name_span(self.origin.index)
+        return None if self.origin is None else self.origin[0].name_span(self.origin[1])
 
     def attribute_span(self, name: str) -> Span | None:
-        return None if self.origin is None else self.origin.source.attribute_value_span(self.origin.index, name)
+        return None if self.origin is None else self.origin[0].attribute_value_span(self.origin[1], name)
 
     @property
     def content_span(self) -> Span | None:
-        return None if self.origin is None else self.origin.source.content_span(self.origin.index)
+        return None if self.origin is None else self.origin[0].content_span(self.origin[1])
 
     def attribute_name_span(self, name: str) -> Span | None:
-        return None if self.origin is None else self.origin.source.attribute_name_span(self.origin.index, name)
+        return None if self.origin is None else self.origin[0].attribute_name_span(self.origin[1], name)
 
     def attribute_sub_span(self, name: str, sub: tuple[int, int]) -> Span | None:
         """Characters ``sub`` of an attribute's value."""
-        return None if self.origin is None else self.origin.source.attribute_value_span(self.origin.index, name, sub)
+        return None if self.origin is None else self.origin[0].attribute_value_span(self.origin[1], name, sub)
 
     def content_sub_span(self, sub: tuple[int, int]) -> Span | None:
         """Characters ``sub`` of the (untrimmed) text content."""
         if self.origin is None:
             return None
         raw = str(getattr(self, self.spec().content_field or "", ""))
-        return self.origin.source.content_sub_span(self.origin.index, raw, sub, trimmed=self.spec().content_trim)
+        return self.origin[0].content_sub_span(self.origin[1], raw, sub, trimmed=self.spec().content_trim)
 
     @property
     def line(self) -> int | None:

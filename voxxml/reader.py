@@ -8,12 +8,12 @@ with a bad value still gets built (with the default), so later checks still run.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from lxml import etree
 
 from . import values
-from .ast import NODE_CLASSES, Node, Response, SourceRef
+from .ast import Node, Response
 from .diagnostics import Diagnostic, make
 from .grammar import ElementSpec, grammar
 from .source import SourceMap, Span
@@ -47,20 +47,16 @@ class AttributeReading(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-class _Memo(dict):
-    """Readings by (tag, *attributes). IVRs repeat the same tags over and over; bounded."""
-
-    LIMIT = 20_000
-
-    def remember(self, key: tuple, reading: AttributeReading) -> AttributeReading:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[key] = reading
-        return reading
+# Readings by (tag, *attributes): IVRs repeat the same tags over and over. Bounded.
+_READINGS: dict[tuple, AttributeReading] = {}
+_READINGS_LIMIT = 20_000
 
 
-_READINGS = _Memo()
-_new_tuple = tuple.__new__  # builds a SourceRef without NamedTuple's Python-level __new__
+def _remember(key: tuple, reading: AttributeReading) -> AttributeReading:
+    if len(_READINGS) >= _READINGS_LIMIT:
+        _READINGS.clear()
+    _READINGS[key] = reading
+    return reading
 
 
 @cache
@@ -122,59 +118,82 @@ class Reader:
 
     # ----------------------------------------------------------------- entry
     def read(self, root: etree._Element) -> Response | None:
-        if root.tag != "Response":
-            self.index += 1
-            response = self.elements["Response"]
-            hint = "wrap the verbs in <Response>...</Response>" if root.tag in self.elements else None
-            if isinstance(root.tag, str) and root.tag.casefold() == "response":
+        tag = root.tag
+        if tag != "Response":
+            hint = "wrap the verbs in <Response>...</Response>" if tag in self.elements else None
+            if isinstance(tag, str) and tag.casefold() == "response":
                 hint = "element names are case-sensitive: write <Response>"
-            self.report("VX002", f"root element is <{root.tag}>; expected <Response>", self.source.name_span(0), hint)
-            if root.tag in self.elements:
-                self.index -= 1
-                self.element(root, root.tag, None)
-            else:
-                self.children(root, 0, response)
-            return None
-        node = self.element(root, root.tag, None)
-        return node if isinstance(node, Response) else None
+            self.report("VX002", f"root element is <{tag}>; expected <Response>", self.source.name_span(0), hint)
+            if tag not in self.elements:  # read what it holds as if it were a Response
+                self.index += 1
+                self.read_children(root, 0, self.elements["Response"])
+                return None
+        nodes = self.read_elements((root,), None, -1)
+        return nodes[0] if nodes and isinstance(nodes[0], Response) else None
 
     # ------------------------------------------------------------- elements
-    def element(self, el: etree._Element, tag: Any, parent: ElementSpec | None) -> Node | None:
-        """Read one element (the hot path: every element of every file comes through here)."""
-        self.index = index = self.index + 1
-        spec = self.elements.get(tag)
-        if spec is None:
-            self.unknown_element(el, index, parent)
-            return None
-        if parent is not None and tag not in parent.child_set:
-            self.invalid_child(index, tag, parent)
-        key = (tag, *el.items())
-        reading = _READINGS.get(key)
-        if reading is None:
-            reading = _READINGS.remember(key, read_attributes(spec, key[1:]))
-        fields = reading.fields.copy()
-        if reading.findings:
-            for finding in reading.findings:
-                self.emit(index, finding)
-        if spec.content_field is not None:
-            if len(el):
-                fields[spec.content_field] = self.content(el, index, spec, self.mixed_text(el, spec))
-            else:
-                raw = el.text
-                hit = spec.content_cache.get(raw) if raw is not None else None
-                if hit is not None and not hit[1]:
-                    fields[spec.content_field] = hit[0]  # a clean value seen before
+    def read_children(self, el: etree._Element, index: int, spec: ElementSpec) -> list[Node]:
+        """The child nodes of a container element (stray text inside it is reported)."""
+        text = el.text
+        if text and not text.isspace():
+            self.stray_text(index, None, text, spec)
+        return self.read_elements(el, spec, index)
+
+    def read_elements(self, elements: Iterable[etree._Element], parent: ElementSpec | None, parent_index: int) -> list[Node]:
+        """Read a run of sibling elements: the hot loop every element of every file goes through.
+
+        Leaves are read inline; containers recurse. Attribute readings are memoized
+        by the element's tag and attributes, content by its raw text.
+        """
+        kids: list[Node] = []
+        allowed = parent.child_set if parent is not None else None
+        specs = self.elements
+        by_tag = self.by_tag
+        source = self.source
+        for el in elements:
+            tag = el.tag
+            after: int | None = None  # the index of this element, for stray text after it
+            if tag.__class__ is str:
+                self.index = index = after = self.index + 1
+                spec = specs.get(tag)
+                if spec is None:
+                    self.unknown_element(el, index, parent)
                 else:
-                    fields[spec.content_field] = self.content(el, index, spec, raw or "")
-        elif spec.children_field is not None:
-            fields[spec.children_field] = self.children(el, index, spec)
-        elif el.text is not None or len(el):
-            self.children(el, index, spec)  # only to report what an empty verb should not hold
-        fields["origin"] = _new_tuple(SourceRef, (self.source, index))
-        node = spec.node_class.__new__(spec.node_class)
-        node.__dict__ = fields
-        self.by_tag[tag].append(node)
-        return node
+                    if allowed is not None and tag not in allowed:
+                        self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
+                    key = (tag, *el.items())
+                    reading = _READINGS.get(key)
+                    if reading is None:
+                        reading = _remember(key, read_attributes(spec, key[1:]))
+                    fields = reading.fields.copy()
+                    if reading.findings:
+                        for finding in reading.findings:
+                            self.emit(index, finding)
+                    field_name = spec.content_field
+                    if field_name is not None:
+                        if len(el):
+                            fields[field_name] = self.content(el, index, spec, self.mixed_text(el, spec))
+                        else:
+                            raw = el.text
+                            hit = spec.content_cache.get(raw) if raw is not None else None
+                            if hit is not None and not hit[1]:
+                                fields[field_name] = hit[0]  # a clean value seen before
+                            else:
+                                fields[field_name] = self.content(el, index, spec, raw or "")
+                    elif spec.children_field is not None:
+                        fields[spec.children_field] = self.read_children(el, index, spec)
+                    elif el.text is not None or len(el):
+                        self.read_children(el, index, spec)  # only to report what an empty verb should not hold
+                    fields["origin"] = (source, index)
+                    node = spec.node_class.__new__(spec.node_class)
+                    node.__dict__ = fields
+                    by_tag[tag].append(node)
+                    if allowed is None or tag in allowed:
+                        kids.append(node)
+            tail = el.tail
+            if tail and parent_index >= 0 and parent is not None and not tail.isspace():
+                self.stray_text(parent_index, after, tail, parent)
+        return kids
 
     def emit(self, index: int, finding: "Finding") -> None:
         code, message, help, where, attribute, sub = finding
@@ -186,32 +205,12 @@ class Reader:
             span = self.source.name_span(index)
         self.report(code, message, span, help)
 
-    def children(self, el: etree._Element, index: int, spec: ElementSpec) -> list[Node]:
-        kids: list[Node] = []
-        text = el.text
-        if text and not text.isspace():
-            self.stray_text(index, None, text, spec)
-        allowed = spec.child_set
-        for child in el:
-            tag = child.tag
-            if tag.__class__ is str:
-                after = self.index + 1
-                node = self.element(child, tag, spec)
-                if node is not None and tag in allowed:
-                    kids.append(node)
-            else:
-                after = None  # a comment or processing instruction
-            tail = child.tail
-            if tail and not tail.isspace():
-                self.stray_text(index, after, tail, spec)
-        return kids
-
     def mixed_text(self, el: etree._Element, spec: ElementSpec) -> str:
         """The text of an element that also holds elements or comments (which are reported)."""
         parts = [el.text or ""]
         for child in el:
             if child.tag.__class__ is str:
-                self.element(child, child.tag, spec)
+                self.read_elements((child,), spec, -1)  # reported: this element takes no elements
             parts.append(child.tail or "")
         return "".join(parts)
 

@@ -46,20 +46,35 @@ class ElementTokens:
     self_closing: bool = False
     content_end: int = -1  # the '<' of the end tag
     end: int = -1  # just after the end tag's '>'
-    attributes: dict[str, AttributeTokens] = field(default_factory=dict)
+    _attributes: dict[str, AttributeTokens] | None = None
+
+    def attributes(self, text: str) -> dict[str, AttributeTokens]:
+        """The attributes' positions, found the first time they are asked for."""
+        if self._attributes is None:
+            found: dict[str, AttributeTokens] = {}
+            for match in _ATTRIBUTE.finditer(text, self.name_end, self.tag_end):
+                group = "dq" if match.group("dq") is not None else "sq"
+                found.setdefault(
+                    match.group("name"),
+                    AttributeTokens(match.start("name"), match.end("name"), match.start(group), match.end(group)),
+                )
+            self._attributes = found
+        return self._attributes
 
 
+# One pass finds every tag. Comments, CDATA and processing instructions are matched
+# so that tags inside them are not taken for elements. A start tag that is not
+# well-formed still yields an element (broken documents still get positions).
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<\?.*?(?:\?>|\Z)"
     r"|<![^>]*>?"
     r"|</\s*(?P<end>[^\s>]*)\s*>?"
-    r"|<(?P<start>[^\s/>!?<]+)",
+    r"""|<(?P<start>[^\s/>!?<]+)(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?P<close>/?>)?""",
     re.S,
 )
 _ATTRIBUTE = re.compile(r"""\s*(?P<name>[^\s=/>"'<]+)\s*=\s*(?:"(?P<dq>[^"]*)"?|'(?P<sq>[^']*)'?)""")
-_TAG_CLOSE = re.compile(r"\s*(/?)>")
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
@@ -187,7 +202,7 @@ class SourceMap:
 
     def _attribute(self, index: int, name: str) -> AttributeTokens | None:
         tokens = self.element(index)
-        return None if tokens is None else tokens.attributes.get(name)
+        return None if tokens is None else tokens.attributes(self.text).get(name)
 
 
 def _raw_equals_logical(raw: str) -> bool:
@@ -196,43 +211,17 @@ def _raw_equals_logical(raw: str) -> bool:
 
 
 def _tokenize(text: str) -> list[ElementTokens]:
-    """Find every element's tags and attributes. Total: never raises, even on broken XML."""
+    """Find every element's tags. Total: never raises, even on broken XML."""
     elements: list[ElementTokens] = []
     stack: list[int] = []
-    pos = 0
-    while True:
-        match = _TOKEN.search(text, pos)
-        if match is None:
-            break
-        pos = match.end()
-        start_name = match.group("start")
-        if start_name is not None:
-            tokens = ElementTokens(
-                name=start_name,
-                start=match.start(),
-                name_end=match.end(),
-                tag_end=match.end(),
-                parent=stack[-1] if stack else -1,
-            )
-            while True:
-                attribute = _ATTRIBUTE.match(text, pos)
-                if attribute is None:
-                    break
-                group = "dq" if attribute.group("dq") is not None else "sq"
-                tokens.attributes.setdefault(
-                    attribute.group("name"),
-                    AttributeTokens(
-                        attribute.start("name"), attribute.end("name"), attribute.start(group), attribute.end(group)
-                    ),
-                )
-                pos = attribute.end()
-            close = _TAG_CLOSE.match(text, pos)
-            if close is not None:
-                pos = close.end()
-                tokens.self_closing = close.group(1) == "/"
-            tokens.tag_end = pos
-            if tokens.self_closing:
-                tokens.content_end = tokens.end = pos
+    for match in _TOKEN.finditer(text):
+        name = match.group("start")
+        if name is not None:
+            close = match.group("close")
+            tokens = ElementTokens(name, match.start(), match.start() + 1 + len(name), match.end(), stack[-1] if stack else -1)
+            if close == "/>":
+                tokens.self_closing = True
+                tokens.content_end = tokens.end = match.end()
             else:
                 stack.append(len(elements))
             elements.append(tokens)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -50,22 +51,28 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     return f"did you mean '{match}'?" if match and match != word else None
 
 
-@dataclass(frozen=True)
-class Template:
-    """Say text: literal text with variable references such as $GATHER."""
+class Template(str):
+    """Say text: a string, with its literal and variable ($GATHER) segments.
 
-    text: str
+    A ``str`` subclass, so it costs no more than the text itself to make.
+    """
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
 
     @property
     def segments(self) -> tuple[str | "Variable", ...]:
-        return template_segments(self.text)
+        return template_segments(str.__str__(self))
 
     @property
     def variables(self) -> tuple["Variable", ...]:
         return tuple(segment for segment in self.segments if isinstance(segment, Variable))
 
-    def __str__(self) -> str:
-        return self.text
+    def __repr__(self) -> str:
+        return f"Template({str.__str__(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Variable:
     offset: int  # index in the template text
 
 
+@lru_cache(maxsize=4096)
 def template_segments(text: str) -> tuple[str | Variable, ...]:
     if "$" not in text:
         return (text,) if text else ()

@@ -44,7 +44,7 @@ MAX_SYNTAX_PROBLEMS = 25
 
 def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
     """Decode the document as XML does: BOM, then the declared encoding, then UTF-8."""
-    if not data.strip():
+    if not data or data.isspace():
         return None, SyntaxProblem("document is empty; expected a <Response> element", offset=0)
     encoding = "utf-8"
     if data.startswith(codecs.BOM_UTF8):

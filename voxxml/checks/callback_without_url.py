@@ -31,9 +31,9 @@ def _tags() -> tuple[str, ...]:
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     exempt: set[int] | None = None
     for node in context.of(*_tags()):
-        written = [name for name in _SETTINGS if name in node.explicit]
-        if not written or "statusCallback" in node.explicit:
+        if node.explicit.isdisjoint(_SETTINGS) or "statusCallback" in node.explicit:
             continue
+        written = [name for name in _SETTINGS if name in node.explicit]
         exempt = _exempt(context) if exempt is None else exempt
         if id(node) in exempt:
             continue

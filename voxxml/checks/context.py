@@ -45,4 +45,4 @@ class CheckContext:
 
 
 def document_order(nodes: list[Node]) -> list[Node]:
-    return sorted(nodes, key=lambda node: node.origin.index if node.origin is not None else 0)
+    return sorted(nodes, key=lambda node: node.index or 0)

@@ -14,12 +14,12 @@ CODE = "VX109"
 
 def _earlier(context: CheckContext, verb: If, value: str) -> If | None:
     """The closest If before ``verb`` that tests ``value`` with EQUAL (for the message)."""
-    here = verb.origin.index if verb.origin is not None else 0
+    here = verb.index or 0
     candidates = [
         other
         for other in document_order(context.of("If"))
         if isinstance(other, If) and other.test == "EQUAL" and value in (other.value or ())
-        and (other.origin.index if other.origin is not None else 0) < here
+        and (other.index or 0) < here
     ]
     return candidates[-1] if candidates else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import If, Node, Say
+from ..ast import If, Say
 from ..diagnostics import Diagnostic, make
 from ..flow.analysis import GATHERED, NOT_GATHERED, State
 from .context import CheckContext
@@ -19,8 +19,6 @@ def _message(state: State, what: str) -> str:
 
 
 def _reads(say: Say, state: State) -> Iterator[Diagnostic]:
-    if "$" not in say.text.text:
-        return
     for variable in say.text.variables:
         if variable.name == "$GATHER":
             span = say.content_sub_span((variable.offset, variable.offset + len(variable.name)))
@@ -28,15 +26,20 @@ def _reads(say: Say, state: State) -> Iterator[Diagnostic]:
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    analysis = context.analysis
-    readers: list[tuple[Node, Node]] = [(say, say) for say in context.of("Say")]
-    readers += [(prompt, gather) for gather in context.of("Gather") for prompt in gather.children]  # prompts run with the Gather's state
-    readers += [(branch, branch) for branch in context.of("If")]
-    for node, verb in readers:
-        state = analysis.state(verb)  # type: ignore[arg-type]
-        if state is None or not state.gathered & NOT_GATHERED:
-            continue
-        if isinstance(node, If) and node.variable == "$GATHER":
-            yield make(CODE, _message(state, "<If>"), node.attribute_span("variable"), HELP)
-        elif isinstance(node, Say):
-            yield from _reads(node, state)
+    states = context.analysis.states
+    for say in context.of("Say"):
+        if "$" in say.text:  # type: ignore[attr-defined]
+            state = states.get(id(say))  # None for prompts: they run with their Gather, below
+            if state is not None and state.gathered & NOT_GATHERED:
+                yield from _reads(say, state)  # type: ignore[arg-type]
+    for gather in context.of("Gather"):
+        state = states.get(id(gather))
+        if state is not None and state.gathered & NOT_GATHERED:
+            for prompt in gather.children:
+                if isinstance(prompt, Say) and "$" in prompt.text:
+                    yield from _reads(prompt, state)
+    for branch in context.of("If"):
+        if isinstance(branch, If) and branch.variable == "$GATHER":
+            state = states.get(id(branch))
+            if state is not None and state.gathered & NOT_GATHERED:
+                yield make(CODE, _message(state, "<If>"), branch.attribute_span("variable"), HELP)

@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
-from ..ast import Node, Say
+from ..ast import Node
 from ..diagnostics import Diagnostic, make
 from ..grammar import IgnoredAttributes, grammar
 from .context import CheckContext
@@ -54,15 +54,15 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         parent_tag = entry.when.get("parent")
         placed = context.children_of(parent_tag, entry.element) if parent_tag else ((n, None) for n in context.of(entry.element))
         for node, parent in placed:
-            if any(a in node.explicit for a in entry.attributes) and _holds(entry, node, parent):
+            if not node.explicit.isdisjoint(entry.attributes) and _holds(entry, node, parent):
                 yield from (_diagnostic(node, a, entry.why) for a in entry.attributes if a in node.explicit)
     for node in context.of(*_with("repeatDelay")):
-        if "repeatDelay" in node.explicit and node.attribute("loop") == 1 and node.attribute("repeatDelay") > 0:
+        if "repeatDelay" in node.explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
             if _nothing_follows(context, node):
                 yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
     for node in context.of("Say"):
-        if isinstance(node, Say) and node.separate_numbers and "separateNumbers" in node.explicit:
-            if not _DIGIT.search(node.text.text) and not node.text.variables:
+        if "separateNumbers" in node.explicit and node.separate_numbers:  # type: ignore[attr-defined]
+            if not _DIGIT.search(node.text) and not node.text.variables:  # type: ignore[attr-defined]
                 yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..ast import Gather, Hangup, If, Play, Redirect, Reject, Response, Say, Verb
+from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from .inputs import InputSummary
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
@@ -105,6 +105,11 @@ def ends_how(verb: Verb) -> str | None:
     return None
 
 
+# Verbs that just run and continue (Say and Play unless loop='0'): handled inline by the walk.
+_PASSES = frozenset({Say, Play, Pause, Number, Dial, Conference, SetMute})
+_LOOPING = frozenset({Say, Play})
+
+
 def analyse(document: Response) -> Analysis:
     analysis = Analysis()
     _Walk(analysis).sequence(document.verbs, START, None, None)
@@ -126,19 +131,26 @@ class _Walk:
         previous: Verb | None = None
         reach = outer
         states = self.states
-        last = len(verbs) - 1
-        for position, verb in enumerate(verbs):
-            following = verbs[position + 1] if position < last else after
+        for verb, following in zip(verbs, (*verbs[1:], after)):
             if following is None or following.__class__ is Hangup:
                 self.ends_after.add(id(verb))
-            now = UNREACHED if state is None else state.reach
-            if now != reach and now != REACHED:
-                region = Region(verb, previous, parent if previous is None else None)
-                (self.analysis.unreachable if now == UNREACHED else self.analysis.after_redirect).append(region)
-            reach = now
+            if state is None:
+                if reach != UNREACHED:
+                    self.analysis.unreachable.append(Region(verb, previous, parent if previous is None else None))
+                    reach = UNREACHED
+                previous = verb
+                continue
+            if state.reach != reach:
+                if state.reach == AFTER_REDIRECT:
+                    self.analysis.after_redirect.append(Region(verb, previous, parent if previous is None else None))
+                reach = state.reach
             previous = verb
-            if state is not None:
-                states[id(verb)] = state
+            states[id(verb)] = state
+            kind = verb.__class__
+            if kind in _PASSES and (kind not in _LOOPING or verb.loop):  # type: ignore[attr-defined]
+                if state.ran != SOMETHING_RAN:  # the common case costs one test
+                    state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
+            else:
                 state = self.verb(verb, state, following)
         return state
 
