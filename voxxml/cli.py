@@ -78,7 +78,9 @@ def lint(
                 click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
                 unreadable = True
                 continue
-            results.append(lint_bytes(data, str(path), settings))
+            result = lint_bytes(data, str(path), settings)
+            result.document = None  # reporters need the diagnostics and the source text, not the AST
+            results.append(result)
             if verbose:
                 click.echo(f"checked {path}", err=True)
     except ConfigError as error:
