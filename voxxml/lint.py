@@ -93,7 +93,7 @@ def parse_text(text: str, path: str = "<string>") -> Result:
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """A lint creates no reference cycles (reference counting frees everything), so the
     cyclic collector would only rescan the growing AST; pause it for the duration."""
     enabled = gc.isenabled()
@@ -108,7 +108,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def lint_bytes(data: bytes, path: str, settings: Settings | None = None) -> Result:
     """The full lint of one document: checks, then inline suppressions, then configuration."""
     settings = settings or Settings()
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _lint(data, path, settings)
 
 
