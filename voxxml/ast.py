@@ -23,7 +23,6 @@ def _default(tag: str, attribute: str) -> Any:
     return element(tag).attributes[attribute].default
 
 
-SourceRef = tuple  # (SourceMap, document-order index): where a parsed node came from
 
 
 _NO_CHILDREN: list = []
@@ -33,7 +32,9 @@ _NO_CHILDREN: list = []
 class Node:
     TAG: ClassVar[str] = ""
     explicit: frozenset[str] = field(default=frozenset(), kw_only=True)
-    origin: tuple[SourceMap, int] | None = field(default=None, kw_only=True, compare=False, repr=False)
+    # Where a parsed node came from: its file and its position among the file's elements.
+    source: SourceMap | None = field(default=None, kw_only=True, compare=False, repr=False)
+    index: int | None = field(default=None, kw_only=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         spec = self.spec()
@@ -49,38 +50,33 @@ class Node:
 
     # -- source positions (None for nodes built in Python)
     @property
-    def index(self) -> int | None:
-        """The node's position among the document's elements (document order), if parsed."""
-        return None if self.origin is None else self.origin[1]
-
-    @property
     def span(self) -> Span | None:
-        return None if self.origin is None else self.origin[0].element_span(self.origin[1])
+        return None if self.source is None else self.source.element_span(self.index)
 
     @property
     def name_span(self) -> Span | None:
-        return None if self.origin is None else self.origin[0].name_span(self.origin[1])
+        return None if self.source is None else self.source.name_span(self.index)
 
     def attribute_span(self, name: str) -> Span | None:
-        return None if self.origin is None else self.origin[0].attribute_value_span(self.origin[1], name)
+        return None if self.source is None else self.source.attribute_value_span(self.index, name)
 
     @property
     def content_span(self) -> Span | None:
-        return None if self.origin is None else self.origin[0].content_span(self.origin[1])
+        return None if self.source is None else self.source.content_span(self.index)
 
     def attribute_name_span(self, name: str) -> Span | None:
-        return None if self.origin is None else self.origin[0].attribute_name_span(self.origin[1], name)
+        return None if self.source is None else self.source.attribute_name_span(self.index, name)
 
     def attribute_sub_span(self, name: str, sub: tuple[int, int]) -> Span | None:
         """Characters ``sub`` of an attribute's value."""
-        return None if self.origin is None else self.origin[0].attribute_value_span(self.origin[1], name, sub)
+        return None if self.source is None else self.source.attribute_value_span(self.index, name, sub)
 
     def content_sub_span(self, sub: tuple[int, int]) -> Span | None:
         """Characters ``sub`` of the (untrimmed) text content."""
-        if self.origin is None:
+        if self.source is None:
             return None
         raw = str(getattr(self, self.spec().content_field or "", ""))
-        return self.origin[0].content_sub_span(self.origin[1], raw, sub, trimmed=self.spec().content_trim)
+        return self.source.content_sub_span(self.index, raw, sub, trimmed=self.spec().content_trim)
 
     @property
     def line(self) -> int | None:
@@ -254,4 +250,4 @@ for _tag, _cls in NODE_CLASSES.items():
 
 
 def node_fields(cls: type[Node]) -> list[str]:
-    return [f.name for f in fields(cls) if f.name not in ("explicit", "origin")]
+    return [f.name for f in fields(cls) if f.name not in ("explicit", "source", "index")]

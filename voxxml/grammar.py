@@ -96,7 +96,7 @@ class ElementSpec:
         return hit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class IgnoredAttributes:
     """Attributes that have no effect when ``when`` holds (VX106)."""
 

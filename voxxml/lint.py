@@ -55,10 +55,11 @@ def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None
     return make("VX001", problem.message, span, problem.help)
 
 
-def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call") -> Result:
+def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool = True) -> Result:
     """Parse, validate and analyse one document. Total: never raises on any input.
 
     ``resource`` is what the VoxXML is sent to: call, conference or participant.
+    ``flow=False`` stops after validation (VX0xx): no flow analysis, no VX1xx rules.
     """
     result = Result(path)
     text, problem = xmlparse.decode(data)
@@ -78,7 +79,7 @@ def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call") -> R
         document = reader.read(parsed.root)
         if parsed.well_formed:
             result.document = document
-        if document is not None:
+        if document is not None and flow:
             result.diagnostics.extend(run_checks(CheckContext(document, resource, reader.by_tag)))
     return _finish(result)
 

@@ -184,7 +184,8 @@ class Reader:
                         fields[spec.children_field] = self.read_children(el, index, spec)
                     elif el.text is not None or len(el):
                         self.read_children(el, index, spec)  # only to report what an empty verb should not hold
-                    fields["origin"] = (source, index)
+                    fields["source"] = source
+                    fields["index"] = index
                     node = spec.node_class.__new__(spec.node_class)
                     node.__dict__ = fields
                     by_tag[tag].append(node)

@@ -13,12 +13,12 @@ CODE = "VX110"
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     rooms: dict[str, list[Conference]] = {}
-    for node in document_order(context.of("Conference")):
+    for node in context.of("Conference"):
         if isinstance(node, Conference) and node.name:
             rooms.setdefault(node.name, []).append(node)
     for name, joins in rooms.items():
         if all(not join.start_conference_on_enter for join in joins):
-            first = joins[0]
+            first = document_order(joins)[0]
             yield make(
                 CODE,
                 f"no caller of this document can start conference '{name}': every <Conference> for it has "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator
+from itertools import chain
+from typing import Iterable, Iterator
 
 from ..ast import Node, Response
 from ..flow import Analysis, analyse
+from ..flow.analysis import followers
 
 
 @dataclass
@@ -21,6 +23,11 @@ class CheckContext:
         return analyse(self.document)
 
     @cached_property
+    def followers(self) -> dict[int, Node | None]:
+        """id(verb) -> the verb that runs after it (None: the call ends); made on first use."""
+        return followers(self.document)  # type: ignore[return-value]
+
+    @cached_property
     def by_tag(self) -> dict[str, list[Node]]:
         if self.index is not None:
             return self.index
@@ -29,12 +36,12 @@ class CheckContext:
             found.setdefault(node.TAG, []).append(node)
         return found
 
-    def of(self, *tags: str) -> list[Node]:
+    def of(self, *tags: str) -> Iterable[Node]:
         """The nodes with these tags."""
         index = self.by_tag
         if len(tags) == 1:
-            return index.get(tags[0], [])
-        return [node for tag in tags for node in index.get(tag, ())]
+            return index.get(tags[0], ())
+        return chain.from_iterable(index.get(tag, ()) for tag in tags)
 
     def children_of(self, parent_tag: str, child_tag: str) -> Iterator[tuple[Node, Node]]:
         """(child, parent) for every ``child_tag`` directly inside a ``parent_tag``."""

@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
-from ..ast import Node
+from ..ast import Hangup, Node
 from ..diagnostics import Diagnostic, make
 from ..grammar import IgnoredAttributes, grammar
 from .context import CheckContext
@@ -21,13 +21,17 @@ _DIGIT = re.compile(r"[0-9]")
 
 
 def _holds(entry: IgnoredAttributes, node: Node, parent: Node | None) -> bool:
-    for key, wanted in entry.when.items():
-        if key == "parent":
-            if parent is None or parent.TAG != wanted:
-                return False
-        elif _typed(node.attribute(key)) != _typed(wanted):
-            return False
-    return True
+    """Whether the entry's situation holds (the parent was chosen by the caller)."""
+    return all(getattr(node, field) == wanted for field, wanted in _conditions(entry))
+
+
+@cache
+def _conditions(entry: IgnoredAttributes) -> tuple[tuple[str, Any], ...]:
+    """The entry's ``when`` on the element's own attributes, as (python field, typed value)."""
+    spec = grammar().elements[entry.element]
+    return tuple(
+        (spec.attributes[key].field, _typed(wanted)) for key, wanted in entry.when.items() if key != "parent"
+    )
 
 
 def _typed(value: Any) -> Any:
@@ -46,7 +50,11 @@ def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
 
 def _nothing_follows(context: CheckContext, node: Node) -> bool:
     """A verb after which the call ends at once: the end of the document or a Hangup."""
-    return id(node) in context.analysis.ends_after  # a Gather prompt never is: the Gather's wait follows it
+    followers = context.followers
+    if id(node) not in followers:
+        return False  # a Gather prompt: the Gather's wait follows it
+    after = followers[id(node)]
+    return after is None or isinstance(after, Hangup)
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
@@ -57,13 +65,18 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             if not node.explicit.isdisjoint(entry.attributes) and _holds(entry, node, parent):
                 yield from (_diagnostic(node, a, entry.why) for a in entry.attributes if a in node.explicit)
     for node in context.of(*_with("repeatDelay")):
-        if "repeatDelay" in node.explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
+        explicit = node.explicit
+        if not explicit or _FLOW_DEPENDENT.isdisjoint(explicit):
+            continue  # the common case: one set test
+        if "repeatDelay" in explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
             if _nothing_follows(context, node):
                 yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
-    for node in context.of("Say"):
-        if "separateNumbers" in node.explicit and node.separate_numbers:  # type: ignore[attr-defined]
+        if "separateNumbers" in explicit and node.separate_numbers:  # type: ignore[attr-defined]
             if not _DIGIT.search(node.text) and not node.text.variables:  # type: ignore[attr-defined]
                 yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
+
+
+_FLOW_DEPENDENT = frozenset({"repeatDelay", "separateNumbers"})
 
 
 @cache

@@ -18,7 +18,7 @@ CODE = "VX111"
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     resource = context.resource
     unsupported = [name for name, spec in grammar().elements.items() if resource not in spec.contexts]
-    nodes = context.of(*unsupported)
+    nodes = list(context.of(*unsupported))
     inside = {id(child) for node in nodes for child in node.children}
     for node in nodes:
         spec = node.spec()

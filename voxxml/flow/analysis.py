@@ -79,7 +79,6 @@ class Region(NamedTuple):
 @dataclass
 class Analysis:
     states: dict[int, State] = field(default_factory=dict)  # id(verb) -> state on entry, reached verbs only
-    ends_after: set[int] = field(default_factory=set)  # id(verb) of verbs after which the call ends at once (END or Hangup)
     conditions: list[Condition] = field(default_factory=list)
     unreachable: list[Region] = field(default_factory=list)
     after_redirect: list[Region] = field(default_factory=list)
@@ -90,6 +89,23 @@ class Analysis:
     def reach(self, verb: Verb) -> int:
         state = self.states.get(id(verb))
         return UNREACHED if state is None else state.reach
+
+
+def followers(document: Response) -> dict[int, Verb | None]:
+    """Where execution goes after each verb (id(verb) -> the next verb; None: the call ends).
+
+    Not part of the analysis walk: only a few checks ask, and only for a few verbs.
+    """
+    found: dict[int, Verb | None] = {}
+
+    def sequence(verbs: list[Verb], after: Verb | None) -> None:
+        for verb, following in zip(verbs, (*verbs[1:], after)):
+            found[id(verb)] = following
+            if verb.__class__ is If:
+                sequence(verb.body, following)  # type: ignore[attr-defined]
+
+    sequence(document.verbs, None)
+    return found
 
 
 def ends_how(verb: Verb) -> str | None:
@@ -120,7 +136,6 @@ class _Walk:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.states = analysis.states
-        self.ends_after = analysis.ends_after
 
     def sequence(self, verbs: list[Verb], state: State | None, parent: If | None, after: Verb | None, outer: int = REACHED) -> State | None:
         """Run a sequence from ``state``; return the state after it (None: no path falls through).
@@ -132,8 +147,6 @@ class _Walk:
         reach = outer
         states = self.states
         for verb, following in zip(verbs, (*verbs[1:], after)):
-            if following is None or following.__class__ is Hangup:
-                self.ends_after.add(id(verb))
             if state is None:
                 if reach != UNREACHED:
                     self.analysis.unreachable.append(Region(verb, previous, parent if previous is None else None))
@@ -179,7 +192,7 @@ class _Walk:
             return join(state, body_end)
         inputs = state.inputs
         impossible = {}
-        if inputs is not None:
+        if inputs is not None and not inputs.speech:  # speech can produce anything
             for value in values:
                 reason = inputs.impossible(value)
                 if reason is not None:
