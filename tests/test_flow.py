@@ -35,11 +35,14 @@ def test_empty_if_branches_to_its_continuation() -> None:
 
 
 def test_reach_after_hangup_loop_forever_and_redirect() -> None:
-    document = doc("<Redirect>https://e.com/x</Redirect><Say>a</Say><Say loop='0'>b</Say><Say>c</Say>")
+    document = doc("<Redirect>https://e.com/x</Redirect><Say>a</Say><Say loop='0'>b</Say><Say>c</Say><Reject/>")
     analysis = analyse(document)
-    assert [analysis.reach(v) for v in document.verbs] == [REACHED, AFTER_REDIRECT, AFTER_REDIRECT, UNREACHED]
-    assert [r.first for r in analysis.after_redirect] == [document.verbs[1]]
+    redirect = document.verbs[0]
+    assert [(r.first, r.redirect) for r in analysis.after_redirect] == [(document.verbs[1], redirect)]
     assert [(r.first, r.previous) for r in analysis.unreachable] == [(document.verbs[3], document.verbs[2])]
+    assert analysis.state(document.verbs[4]) is None  # unreached
+    assert analysis.state(document.verbs[1]) is None  # a plain Say's state is not kept
+    assert analysis.state(redirect).reach == REACHED
 
 
 def test_followers_say_where_execution_goes_next() -> None:
@@ -54,7 +57,7 @@ def test_gathered_and_ran_bits_join_over_paths() -> None:
     document = doc(
         "<Gather><Say>1</Say></Gather>"
         "<If variable='$GATHER' test='EQUAL' value='1'><Gather><Say>2</Say></Gather></If>"
-        "<Say>x</Say>"
+        "<Say>You said $GATHER</Say>"
     )
     analysis = analyse(document)
     first = analysis.state(document.verbs[0])
@@ -157,4 +160,4 @@ def test_analysis_is_linear_in_nested_ifs() -> None:
     finally:
         module.join = original
     assert 0 < calls <= verbs
-    assert len(analysis.states) == verbs - 20  # each verb once; the 20 prompts belong to their Gathers
+    assert len(analysis.states) == 20 + 20 * depth  # the states kept: every Gather and If, once

@@ -12,8 +12,7 @@ CODE = "VX103"
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     for region in context.analysis.after_redirect:
-        state = context.analysis.state(region.first)
-        redirect = state.redirect if state is not None else None
+        redirect = region.redirect
         target = f" to {redirect.url}" if redirect is not None and redirect.url else ""
         where = f" on line {redirect.line}" if redirect is not None and redirect.line else ""
         yield make(

@@ -74,21 +74,23 @@ class Region(NamedTuple):
     first: Verb
     previous: Verb | None  # the verb before it in its sequence; None at the top of an If body
     parent: If | None
+    redirect: Redirect | None = None  # for a run after a Redirect: that Redirect
 
 
 @dataclass
 class Analysis:
-    states: dict[int, State] = field(default_factory=dict)  # id(verb) -> state on entry, reached verbs only
+    # id(verb) -> the state on entry, for the reached verbs whose state the rules read:
+    # every verb that can change the flow or the state (If, Gather, Reject, Redirect,
+    # Hangup, loop='0' Say and Play) and every Say that reads a variable. Keeping the
+    # rest would only cost memory: any verb's reach is known from the regions.
+    states: dict[int, State] = field(default_factory=dict)
     conditions: list[Condition] = field(default_factory=list)
     unreachable: list[Region] = field(default_factory=list)
     after_redirect: list[Region] = field(default_factory=list)
 
     def state(self, verb: Verb) -> State | None:
+        """The state on entry to a verb that ``states`` keeps (None: unreached, or not kept)."""
         return self.states.get(id(verb))
-
-    def reach(self, verb: Verb) -> int:
-        state = self.states.get(id(verb))
-        return UNREACHED if state is None else state.reach
 
 
 def followers(document: Response) -> dict[int, Verb | None]:
@@ -155,15 +157,18 @@ class _Walk:
                 continue
             if state.reach != reach:
                 if state.reach == AFTER_REDIRECT:
-                    self.analysis.after_redirect.append(Region(verb, previous, parent if previous is None else None))
+                    region = Region(verb, previous, parent if previous is None else None, state.redirect)
+                    self.analysis.after_redirect.append(region)
                 reach = state.reach
             previous = verb
-            states[id(verb)] = state
             kind = verb.__class__
             if kind in _PASSES and (kind not in _LOOPING or verb.loop):  # type: ignore[attr-defined]
+                if kind is Say and "$" in verb.text:  # type: ignore[attr-defined]
+                    states[id(verb)] = state
                 if state.ran != SOMETHING_RAN:  # the common case costs one test
                     state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
             else:
+                states[id(verb)] = state
                 state = self.verb(verb, state, following)
         return state
 
