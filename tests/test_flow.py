@@ -5,7 +5,6 @@ from __future__ import annotations
 import voxxml
 from voxxml.ast import Response
 from voxxml.flow import END, analyse, build
-from voxxml.flow.analysis import followers
 from voxxml.flow.analysis import AFTER_REDIRECT, GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN, UNREACHED
 
 
@@ -45,12 +44,12 @@ def test_reach_after_hangup_loop_forever_and_redirect() -> None:
     assert analysis.state(redirect).reach == REACHED
 
 
-def test_followers_say_where_execution_goes_next() -> None:
+def test_ends_after_marks_verbs_the_end_of_the_call_follows() -> None:
     document = doc("<Say>a</Say><If variable='$GATHER' test='EQUAL' value='1'><Say>b</Say></If><Hangup/>")
     say, branch, hangup = document.verbs
-    follower = followers(document)
-    assert follower[id(say)] is branch and follower[id(branch)] is hangup
-    assert follower[id(branch.body[0])] is hangup and follower[id(hangup)] is None
+    ends_after = analyse(document).ends_after
+    assert id(say) not in ends_after
+    assert {id(branch), id(branch.body[0]), id(hangup)} <= ends_after
 
 
 def test_gathered_and_ran_bits_join_over_paths() -> None:

@@ -9,7 +9,6 @@ from typing import Iterable, Iterator
 
 from ..ast import Node, Response
 from ..flow import Analysis, analyse
-from ..flow.analysis import followers
 
 
 @dataclass
@@ -21,11 +20,6 @@ class CheckContext:
     @cached_property
     def analysis(self) -> Analysis:
         return analyse(self.document)
-
-    @cached_property
-    def followers(self) -> dict[int, Node | None]:
-        """id(verb) -> the verb that runs after it (None: the call ends); made on first use."""
-        return followers(self.document)  # type: ignore[return-value]
 
     @cached_property
     def by_tag(self) -> dict[str, list[Node]]:

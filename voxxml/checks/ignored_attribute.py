@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
-from ..ast import Hangup, Node
+from ..ast import Node
 from ..diagnostics import Diagnostic, make
 from ..grammar import IgnoredAttributes, grammar
 from .context import CheckContext
@@ -22,7 +22,10 @@ _DIGIT = re.compile(r"[0-9]")
 
 def _holds(entry: IgnoredAttributes, node: Node, parent: Node | None) -> bool:
     """Whether the entry's situation holds (the parent was chosen by the caller)."""
-    return all(getattr(node, field) == wanted for field, wanted in _conditions(entry))
+    for field, wanted in _conditions(entry):
+        if getattr(node, field) != wanted:
+            return False
+    return True
 
 
 @cache
@@ -50,11 +53,7 @@ def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
 
 def _nothing_follows(context: CheckContext, node: Node) -> bool:
     """A verb after which the call ends at once: the end of the document or a Hangup."""
-    followers = context.followers
-    if id(node) not in followers:
-        return False  # a Gather prompt: the Gather's wait follows it
-    after = followers[id(node)]
-    return after is None or isinstance(after, Hangup)
+    return id(node) in context.analysis.ends_after  # never a Gather prompt: the Gather's wait follows it
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:

@@ -84,6 +84,7 @@ class Analysis:
     # Hangup, loop='0' Say and Play) and every Say that reads a variable. Keeping the
     # rest would only cost memory: any verb's reach is known from the regions.
     states: dict[int, State] = field(default_factory=dict)
+    ends_after: set[int] = field(default_factory=set)  # id(verb): verbs the end of the call or a Hangup follows
     conditions: list[Condition] = field(default_factory=list)
     unreachable: list[Region] = field(default_factory=list)
     after_redirect: list[Region] = field(default_factory=list)
@@ -91,23 +92,6 @@ class Analysis:
     def state(self, verb: Verb) -> State | None:
         """The state on entry to a verb that ``states`` keeps (None: unreached, or not kept)."""
         return self.states.get(id(verb))
-
-
-def followers(document: Response) -> dict[int, Verb | None]:
-    """Where execution goes after each verb (id(verb) -> the next verb; None: the call ends).
-
-    Not part of the analysis walk: only a few checks ask, and only for a few verbs.
-    """
-    found: dict[int, Verb | None] = {}
-
-    def sequence(verbs: list[Verb], after: Verb | None) -> None:
-        for verb, following in zip(verbs, (*verbs[1:], after)):
-            found[id(verb)] = following
-            if verb.__class__ is If:
-                sequence(verb.body, following)  # type: ignore[attr-defined]
-
-    sequence(document.verbs, None)
-    return found
 
 
 def ends_how(verb: Verb) -> str | None:
@@ -148,7 +132,10 @@ class _Walk:
         previous: Verb | None = None
         reach = outer
         states = self.states
+        ends_after = self.analysis.ends_after
         for verb, following in zip(verbs, (*verbs[1:], after)):
+            if following is None or following.__class__ is Hangup:
+                ends_after.add(id(verb))
             if state is None:
                 if reach != UNREACHED:
                     self.analysis.unreachable.append(Region(verb, previous, parent if previous is None else None))

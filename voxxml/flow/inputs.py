@@ -6,16 +6,21 @@ Gathers that reach it, so it stays linear however many Gathers there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from ..ast import Gather
 
 DTMF_KEYS = frozenset("0123456789#*")
 
 
-@dataclass(frozen=True, slots=True)
-class InputSummary:
-    """The union of what the reaching Gathers can produce."""
+@lru_cache(maxsize=64)
+def _keys(finish_on_key: str) -> frozenset[str]:
+    return frozenset(finish_on_key)
+
+
+class InputSummary(NamedTuple):
+    """The union of what the reaching Gathers can produce (a tuple: cheap to make)."""
 
     dtmf: bool
     speech: bool
@@ -25,24 +30,19 @@ class InputSummary:
 
     @classmethod
     def of(cls, gather: Gather) -> "InputSummary":
-        return cls(
-            dtmf="dtmf" in gather.input,
-            speech="speech" in gather.input,
-            max_digits=gather.num_digits,
-            finish_keys=frozenset(gather.finish_on_key),
-            source=gather,
-        )
+        modes = gather.input
+        return cls("dtmf" in modes, "speech" in modes, gather.num_digits, _keys(gather.finish_on_key), gather)
 
     def join(self, other: "InputSummary | None") -> "InputSummary":
-        if other is None or other is self or other == self:
+        if other is None or other is self or other[:4] == self[:4]:
             return self
         widest = self if self.max_digits >= other.max_digits else other
         return InputSummary(
-            dtmf=self.dtmf or other.dtmf,
-            speech=self.speech or other.speech,
-            max_digits=widest.max_digits,
-            finish_keys=self.finish_keys & other.finish_keys,
-            source=widest.source,
+            self.dtmf or other.dtmf,
+            self.speech or other.speech,
+            widest.max_digits,
+            self.finish_keys & other.finish_keys,
+            widest.source,
         )
 
     def impossible(self, value: str) -> str | None:
