@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -44,11 +44,14 @@ CODES = ("VX001",)  # reported here, from the decoder and the XML parser
 
 
 def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None) -> Diagnostic:
+    if source is not None and problem.offset is None and problem.line is not None:
+        # libxml2's line and column, kept inside the text (it may read a declared encoding differently)
+        problem = replace(problem, offset=source.offset(max(problem.line, 1), max(problem.column or 1, 1)))
     if source is not None and problem.offset is not None:
-        span = source.span(problem.offset, problem.offset + 1) if problem.offset < len(source.text) else source.span(problem.offset, problem.offset)
+        end = problem.offset + 1 if problem.offset < len(source.text) else problem.offset
+        span = source.span(problem.offset, end)
     elif problem.line is not None:
-        line = max(problem.line, 1)
-        column = max(problem.column or 1, 1)
+        line, column = max(problem.line, 1), max(problem.column or 1, 1)
         span = Span(line, column, line, column + 1)
     else:
         span = Span(1, 1, 1, 1)
@@ -75,8 +78,17 @@ def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call", flow
     parsed = xmlparse.parse(data, source)
     result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
     if parsed.root is not None:
-        reader = Reader(source, result.diagnostics, check_content=parsed.well_formed)
-        document = reader.read(parsed.root)
+        found: list[Diagnostic] = []
+        reader = Reader(source, found, check_content=parsed.well_formed)
+        try:
+            document = reader.read(parsed.root)
+        except UnicodeDecodeError:
+            # Only a tree libxml2 recovered can hold text it cannot decode (a lone surrogate
+            # such as &#xD800;); the syntax errors are reported, the tree is not trusted.
+            if parsed.well_formed:
+                raise
+            return _finish(result)
+        result.diagnostics.extend(found)
         if parsed.well_formed:
             result.document = document
         if document is not None and flow:
@@ -118,7 +130,8 @@ def _lint(data: bytes, path: str, settings: Settings) -> Result:
     diagnostics = result.diagnostics
     if result.source is not None:
         diagnostics = suppressions.apply(diagnostics, result.source)
-    result.diagnostics = sorted(settings.apply(diagnostics, Path(path)), key=Diagnostic.sort_key)
+    kept = settings.apply(diagnostics, Path(path))
+    result.diagnostics = sorted((d if d.path == path else d.with_path(path) for d in kept), key=Diagnostic.sort_key)
     result.fail_on = settings.fail_on
     return result
 
