@@ -44,6 +44,7 @@ def test_examples_include_the_reference_ivrs_and_realistic_ones() -> None:
     assert len(names) >= 5
 
 
-def test_every_code_is_exercised_by_a_fixture() -> None:
+def test_every_lint_code_is_exercised_by_a_fixture() -> None:
     produced = {code for path in BROKEN for (_, code) in actual(path)}
-    assert set(rules()) <= produced, f"no fixture produces {sorted(set(rules()) - produced)}"
+    lint_codes = {code for code in rules() if code.startswith("VX")}
+    assert lint_codes <= produced, f"no fixture produces {sorted(lint_codes - produced)}"

@@ -1,0 +1,161 @@
+"""The reference interpreter: runs a document against a scripted caller.
+
+It follows docs/semantics.md and is the oracle the compiled EnableX plans are
+tested against. Deterministic: the same document and script give the same trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
+from .caller import Caller, CallerScript, accept_input
+from .trace import Event
+from .voices import voices
+
+DEFAULT_LOOP_CAP = 10  # how many times a loop='0' plays before the simulation stops it
+
+
+class _CallEnded(Exception):
+    """The call is over: a Hangup, a Reject, the caller, a Redirect, or a capped loop."""
+
+
+def say_event(say: Say) -> Event:
+    voice = voices().get(say.voice)
+    gender = voice.gender.lower() if voice is not None else "female"
+    language = say.language or (voice.language if voice is not None else "en-US")
+    return {
+        "event": "say",
+        "text": str(say.text),
+        "voice": say.voice,
+        "gender": gender,
+        "language": language,
+        "separate_numbers": say.separate_numbers,
+    }
+
+
+@dataclass
+class Simulation:
+    trace: list[Event]
+    gather: str  # $GATHER at the end
+
+
+class Simulator:
+    def __init__(self, script: CallerScript | None = None, loop_cap: int = DEFAULT_LOOP_CAP) -> None:
+        self.caller = Caller(script or CallerScript())
+        self.loop_cap = loop_cap
+        self.trace: list[Event] = []
+        self.gather = ""
+        self.ran = False  # whether a verb has run (a Reject after that has no effect)
+
+    def run(self, document: Response) -> Simulation:
+        try:
+            self.sequence(document.verbs)
+            self.emit({"event": "hangup"})  # the end of the document ends the call
+        except _CallEnded:
+            pass
+        return Simulation(self.trace, self.gather)
+
+    # ------------------------------------------------------------------ events
+    def emit(self, event: Event) -> None:
+        limit = self.caller.script.hangup_after
+        if limit is not None and len(self.trace) >= limit:
+            self.trace.append({"event": "caller-hangup"})
+            raise _CallEnded
+        self.trace.append(event)
+        if event["event"] in ("hangup", "reject"):
+            raise _CallEnded
+
+    def repeated(self, loop: int, repeat_delay: int, event: Event) -> None:
+        """A Say or Play: ``loop`` times (0: until the cap), each followed by repeatDelay."""
+        times = loop if loop > 0 else self.loop_cap
+        for _ in range(times):
+            self.emit(dict(event))
+            if repeat_delay:
+                self.emit({"event": "pause", "seconds": repeat_delay})
+        if loop == 0:
+            self.capped(times)
+
+    # ------------------------------------------------------------------- verbs
+    def sequence(self, verbs: list[Verb]) -> None:
+        for verb in verbs:
+            self.verb(verb)
+
+    def verb(self, verb: Verb) -> None:
+        if isinstance(verb, If):
+            self.branch(verb)
+            return
+        first = not self.ran
+        self.ran = True
+        if isinstance(verb, Say):
+            self.repeated(verb.loop, verb.repeat_delay, say_event(verb))
+        elif isinstance(verb, Play):
+            self.repeated(verb.loop, verb.repeat_delay, {"event": "play", "url": verb.url})
+        elif isinstance(verb, Gather):
+            self.collect(verb)
+        elif isinstance(verb, Number):
+            self.dial([verb.number])
+        elif isinstance(verb, Dial):
+            self.dial([number.number for number in verb.numbers])
+        elif isinstance(verb, Conference):
+            self.emit({"event": "conference", "name": verb.name})
+        elif isinstance(verb, SetMute):
+            self.emit({"event": "mute", "muted": verb.muted})
+        elif isinstance(verb, Pause):
+            self.emit({"event": "pause", "seconds": verb.length})
+        elif isinstance(verb, Redirect):
+            self.emit({"event": "redirect", "url": verb.url, "method": verb.method})
+            if not self.caller.script.redirect_fails:
+                raise _CallEnded  # the fetched document runs instead of the rest of this one
+        elif isinstance(verb, Reject):
+            if first:
+                self.emit({"event": "reject"})
+        elif isinstance(verb, Hangup):
+            self.emit({"event": "hangup"})
+
+    def branch(self, verb: If) -> None:
+        values = verb.value or ()
+        holds = self.gather in values
+        if verb.test == "NOTEQUAL":
+            holds = not holds
+        if holds and verb.variable == "$GATHER":
+            self.sequence(verb.body)
+
+    def dial(self, numbers: list[str]) -> None:
+        outcome = self.caller.next_dial()
+        event: Event = {"event": "dial", "numbers": numbers, "outcome": outcome.outcome}
+        if outcome.outcome == "answered":
+            event["seconds"] = outcome.seconds
+        self.emit(event)
+
+    def collect(self, gather: Gather) -> None:
+        attempts = gather.loop if gather.loop > 0 else self.loop_cap
+        for attempt in range(attempts):
+            for prompt in gather.prompts:
+                # A prompt with loop='0' plays loop_cap times: the Gather's wait follows it.
+                if isinstance(prompt, Say):
+                    self.repeated(prompt.loop or self.loop_cap, prompt.repeat_delay, say_event(prompt))
+                elif isinstance(prompt, Play):
+                    self.repeated(prompt.loop or self.loop_cap, prompt.repeat_delay, {"event": "play", "url": prompt.url})
+            value = accept_input(self.caller.next_input(), gather.input, gather.num_digits, gather.finish_on_key)
+            self.emit({"event": "gather", "input": value})
+            if value:
+                self.gather = value
+                return
+            if gather.repeat_delay:
+                self.emit({"event": "pause", "seconds": gather.repeat_delay})
+        if gather.loop == 0:
+            self.capped(attempts)
+        self.gather = ""
+
+    def capped(self, times: int) -> None:
+        """A loop='0' reached the cap: the simulated call is hung up, and the trace says why."""
+        self.emit({"event": "capped", "after": times})
+        self.emit({"event": "hangup"})
+
+
+def simulate(document: Response, script: CallerScript | None = None, loop_cap: int = DEFAULT_LOOP_CAP) -> Simulation:
+    return Simulator(script, loop_cap).run(document)
+
+
+__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "say_event", "simulate"]

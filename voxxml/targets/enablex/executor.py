@@ -1,0 +1,171 @@
+"""Step a call plan on EnableX webhook events: a pure function, no I/O.
+
+    execution, actions = start(plan, "inbound")
+    execution, actions = step(plan, execution, webhook_event)   # again and again
+
+Actions tell the runner what to do: ``request`` (send it, with {voice_id} and the
+other placeholders filled), ``wait`` (then step with ``{"type": "timer"}``),
+``fetch`` (a Redirect: step with ``{"type": "fetch", "ok": bool}``), ``observe``
+(what the caller experiences, for traces and logs) and ``end``.
+
+Webhooks are read liberally: ``voice_id`` or ``voice_Id``; ``digit`` or ``digits``;
+numbers or strings. A digit sent as a JSON number has lost its leading zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ...caller import Input, accept_input
+
+Action = dict[str, Any]
+PENDING_INBOUND, PENDING_OUTBOUND = "@inbound", "@outbound"  # before the call is answered
+_PURE = ("branch", "accept", "observe", "clear")
+_STEPS_LIMIT = 100_000  # pure steps in one go: a plan cannot loop, this only guards a corrupt one
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where a call is in its plan."""
+
+    state: str | None  # the current state id, one of the PENDING markers, or None once ended
+    gather: str = ""  # $GATHER
+    last_input: Input | None = None  # what the last webhook reported the caller entered
+    answered: bool = False
+
+    @property
+    def ended(self) -> bool:
+        return self.state is None
+
+
+def event_key(event: dict[str, Any]) -> str | None:
+    """The transition key of a webhook: ``state:...``, ``playstate:...`` or ``speech:...``."""
+    playstate = event.get("playstate")
+    state = event.get("state")
+    if playstate == "speech_recognized" and state:
+        return f"speech:{state}"
+    if playstate:
+        return f"playstate:{playstate}"
+    if state:
+        return f"state:{state}"
+    return None
+
+
+def reported_input(event: dict[str, Any]) -> Input | None:
+    """DTMF digits or recognised speech carried by a webhook, if any."""
+    for name in ("digit", "digits"):
+        if event.get(name) is not None:
+            return Input("dtmf", str(event[name]))
+    if event.get("playstate") == "speech_recognized" and event.get("state") == "recognized":
+        return Input("speech", str(event.get("text") or ""))
+    return None
+
+
+def _states(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {state["id"]: state for state in plan["states"]}
+
+
+def start(plan: dict[str, Any], entry: str = "inbound") -> tuple[Execution, list[Action]]:
+    """Begin a call: inbound waits for ``incomingcall``; outbound creates the call."""
+    if entry == "inbound":
+        return Execution(PENDING_INBOUND), []
+    request = plan["entries"]["outbound"]["request"]
+    return Execution(PENDING_OUTBOUND), [{"type": "request", **request, "state": PENDING_OUTBOUND}]
+
+
+def step(plan: dict[str, Any], execution: Execution, event: dict[str, Any]) -> tuple[Execution, list[Action]]:
+    """The plan's response to one event."""
+    if execution.ended:
+        return execution, []
+    states = _states(plan)
+    actions: list[Action] = []
+    kind = event.get("type", "webhook")
+    key = event_key(event) if kind == "webhook" else None
+    if key == "state:disconnected":
+        return replace(execution, state=None), [{"type": "end", "reason": "disconnected"}]
+    current = execution.state
+    if current == PENDING_INBOUND:
+        inbound = plan["entries"]["inbound"]
+        if key == "state:incomingcall":
+            if "request" not in inbound:  # a first-verb Reject: never accept
+                return _enter(states, execution, inbound["next"], actions)
+            actions.append({"type": "request", **inbound["request"], "state": PENDING_INBOUND})
+            return execution, actions
+        target = inbound.get("events", {}).get(key or "")
+        if target is None:
+            return execution, actions
+        return _enter(states, replace(execution, answered=True), target, actions)
+    if current == PENDING_OUTBOUND:
+        outbound = plan["entries"]["outbound"]
+        target = outbound["events"].get(key or "")
+        if target is None:
+            return execution, actions
+        answered = replace(execution, answered=True)
+        if target == outbound["folds"]:
+            return replace(answered, state=target), actions  # its request went with the create-call
+        return _enter(states, answered, target, actions)
+    assert current is not None
+    state = states[current]
+    if kind == "timer" and state["kind"] == "wait":
+        return _enter(states, execution, state["next"], actions)
+    if kind == "fetch" and state["kind"] == "redirect":
+        if event.get("ok"):
+            return replace(execution, state=None), [{"type": "end", "reason": "redirected"}]
+        return _enter(states, execution, state["next"], actions)
+    if kind != "webhook" or key is None:
+        return execution, actions
+    reference = event.get("prompt_ref")
+    if state["kind"] == "play" and reference is not None and str(reference) != current:
+        return execution, actions  # a late event of an earlier prompt
+    target = state.get("on", {}).get(key)
+    if target is None:
+        return execution, actions
+    given = reported_input(event)
+    if given is not None:
+        execution = replace(execution, last_input=given)
+    return _enter(states, execution, target, actions)
+
+
+def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str, actions: list[Action]) -> tuple[Execution, list[Action]]:
+    """Go to ``target``, running pure steps until a state waits for the outside world."""
+    for _ in range(_STEPS_LIMIT):
+        state = states[target]
+        kind = state["kind"]
+        if kind not in _PURE:
+            break
+        if kind == "branch":
+            holds = execution.gather in state["values"]
+            target = state["then"] if holds == (state["test"] == "EQUAL") else state["otherwise"]
+        elif kind == "accept":
+            given = execution.last_input or Input("none")
+            value = accept_input(given, tuple(state["modes"]), state["num_digits"], state["finish_on_key"])
+            execution = replace(execution, last_input=None)
+            if value:
+                execution = replace(execution, gather=value)
+                actions.append({"type": "observe", "event": {"event": "gather", "input": value}})
+                target = state["next"]
+            else:
+                target = state["none"]
+        elif kind == "observe":
+            actions.append({"type": "observe", "event": dict(state["observe"])})
+            target = state["next"]
+        else:  # clear: no input after the last attempt
+            execution = replace(execution, gather="")
+            target = state["next"]
+    else:
+        raise RuntimeError("the plan runs pure steps in a loop")
+    execution = replace(execution, state=target)
+    if kind in ("play", "connect"):
+        actions.append({"type": "request", **state["request"], "state": target})
+    elif kind == "hangup":
+        actions.append({"type": "request", **state["request"], "state": target})
+        actions.append({"type": "end", "reason": "reject" if state["reject"] else "hangup"})
+        execution = replace(execution, state=None)
+    elif kind == "wait":
+        actions.append({"type": "observe", "event": {"event": "pause", "seconds": state["seconds"]}})
+        actions.append({"type": "wait", "seconds": state["seconds"], "state": target})
+    elif kind == "redirect":
+        actions.append({"type": "observe", "event": {"event": "redirect", "url": state["url"], "method": state["method"]}})
+        actions.append({"type": "fetch", "url": state["url"], "method": state["method"], "state": target})
+    return execution, actions

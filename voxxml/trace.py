@@ -1,0 +1,75 @@
+"""Caller-observable traces: what a caller hears and what happens to the call.
+
+The reference simulator and the EnableX executor both produce traces; a compiled
+plan is equivalent to its document when the traces are equal after ``comparable``.
+
+Events are plain JSON-ready dicts with an ``event`` key:
+
+    say        text, voice, gender, language, separate_numbers
+    play       url
+    pause      seconds            (a Pause, or a repeatDelay)
+    gather     input              (the value $GATHER takes; "" for no input)
+    dial       numbers, outcome, seconds
+    conference name
+    mute       muted
+    redirect   url, method
+    reject
+    hangup                        (a Hangup or the end of the document)
+    caller-hangup                 (the caller hung up; the script said when)
+    capped     after              (a loop='0' stopped at the simulator's cap)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Event = dict[str, Any]
+
+
+def describe(event: Event) -> str:
+    """One line of text for an event."""
+    kind = event["event"]
+    if kind == "say":
+        extra = ", digits separated" if event.get("separate_numbers") else ""
+        return f"say {event['text']!r} ({event['voice']}, {event['gender']}, {event['language']}{extra})"
+    if kind == "play":
+        return f"play {event['url']}"
+    if kind == "pause":
+        return f"pause {event['seconds']} s"
+    if kind == "gather":
+        return f"gather -> {event['input']!r}" if event["input"] else "gather -> no input"
+    if kind == "dial":
+        seconds = f" for {event['seconds']} s" if event.get("outcome") == "answered" else ""
+        return f"dial {', '.join(event['numbers'])}: {event['outcome']}{seconds}"
+    if kind == "conference":
+        return f"join conference {event['name']}"
+    if kind == "mute":
+        return "mute" if event["muted"] else "unmute"
+    if kind == "redirect":
+        return f"redirect ({event['method']}) {event['url']}"
+    if kind == "capped":
+        return f"loop stopped after {event['after']} plays (simulation cap)"
+    return kind
+
+
+def comparable(trace: list[Event]) -> list[Event]:
+    """A trace as the caller experiences it: voices compared by gender, consecutive speech in
+    one voice and language heard as one utterance, zero-second pauses dropped."""
+    out: list[Event] = []
+    for event in trace:
+        kind = event["event"]
+        if kind == "pause" and not event["seconds"]:
+            continue
+        if kind == "say":
+            event = {k: v for k, v in event.items() if k != "voice"}
+            last = out[-1] if out else None
+            if (
+                last is not None
+                and last["event"] == "say"
+                and (last["gender"], last["language"], last["separate_numbers"])
+                == (event["gender"], event["language"], event["separate_numbers"])
+            ):
+                out[-1] = {**last, "text": f"{last['text']} {event['text']}"}
+                continue
+        out.append(event)
+    return out
