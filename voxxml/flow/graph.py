@@ -1,8 +1,9 @@
-"""The flow graph: one node per verb, in document order, with its successors.
+"""The flow graph, made explicit: one node per verb, in document order, with its successors.
 
-Document order is a topological order (every edge goes forward), so analyses run
-in one linear pass; nothing enumerates paths. Gather prompts and the Numbers of a
-Dial belong to their verb and are not nodes of their own.
+For drawing call flows and for reading the execution model; the analysis
+(flow/analysis.py) walks the same structure without building it. Document order
+is a topological order: every edge goes forward. Gather prompts and the Numbers
+of a Dial belong to their verb and are not nodes of their own.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ class FlowNode:
     id: int
     verb: Verb
     parent: int  # the enclosing If's node, or -1 at the top level
-    previous: int  # the verb before it in the same sequence, or -1 for the first
     next: int | None = None  # where execution continues; None if this verb never continues
     branch: int | None = None  # If only: where the true edge goes
     ends: str | None = None  # how this verb may end the call: hangup, reject, forever, redirect
@@ -45,21 +45,12 @@ class FlowGraph:
     def node_of(self, verb: Verb) -> FlowNode:
         return self.nodes[self._by_verb[id(verb)]]
 
-    def sequences(self) -> Iterator[tuple[int, list[FlowNode]]]:
-        """Every verb sequence (the top level and each If body) with its parent If's id."""
-        yield -1, [self.nodes[i] for i in self._top]
-        for node in self.nodes:
-            if isinstance(node.verb, If):
-                yield node.id, [self.node_of(v) for v in node.verb.body]
-
-    _top: list[int] = field(default_factory=list)
-
 
 def build(document: Response) -> FlowGraph:
     graph = FlowGraph(document)
-    graph._top = _add(graph, document.verbs, -1)
-    _link(graph, graph._top, END)
-    graph.entry = graph._top[0] if graph._top else END
+    top = _add(graph, document.verbs, -1)
+    _link(graph, top, END)
+    graph.entry = top[0] if top else END
     return graph
 
 
@@ -67,7 +58,7 @@ def _add(graph: FlowGraph, verbs: list[Verb], parent: int) -> list[int]:
     """Create nodes in document order: an If, then its body, then its next sibling."""
     ids: list[int] = []
     for verb in verbs:
-        node = FlowNode(len(graph.nodes), verb, parent, ids[-1] if ids else -1, ends=ends_how(verb))
+        node = FlowNode(len(graph.nodes), verb, parent, ends=ends_how(verb))
         graph.nodes.append(node)
         graph._by_verb[id(verb)] = node.id
         ids.append(node.id)
