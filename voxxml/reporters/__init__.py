@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from ..lint import Result
-from . import json_format, text
+from . import concise, github, json_format, sarif, text
 
 Reporter = Callable[[list[Result], TextIO], None]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.report,
+    "concise": concise.report,
     "json": json_format.report,
+    "sarif": sarif.report,
+    "github": github.report,
 }
