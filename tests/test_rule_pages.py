@@ -90,3 +90,16 @@ def test_rule_command_renders_a_page_and_lists_all() -> None:
     assert rows == [[r.code, r.name, r.severity.value] for r in RULES]
     unknown = CliRunner().invoke(main, ["rule", "VX999"])
     assert unknown.exit_code == 2 and "unknown code 'VX999'" in unknown.stderr
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.code.startswith("VX")], ids=lambda r: r.code)
+def test_fix_metadata_matches_the_fixes_offered(rule) -> None:
+    """A page that promises a fix gets one on its example, with the safety it states; others get none."""
+    fixes = [d.fix for snippet in rule.examples["triggers"] for d in voxxml.parse(snippet).diagnostics if d.code == rule.code]
+    offered = [fix for fix in fixes if fix is not None]
+    if rule.fix is None:
+        assert offered == []
+    else:
+        assert offered, f"{rule.code} promises a fix"  # on at least one of its triggering examples
+        if rule.fix in ("safe", "unsafe"):
+            assert all(fix.safe == (rule.fix == "safe") for fix in offered)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .catalog import Severity, rule
+from .fixes import Fix
 from .source import Span
 
 
@@ -17,6 +18,7 @@ class Diagnostic:
     span: Span
     help: str | None = None
     path: str | None = None
+    fix: Fix | None = None
 
     def with_path(self, path: str) -> "Diagnostic":
         return replace(self, path=path)
@@ -28,7 +30,7 @@ class Diagnostic:
 NO_SPAN = Span(1, 1, 1, 1)
 
 
-def make(code: str, message: str, span: Span | None, help: str | None = None) -> Diagnostic:
+def make(code: str, message: str, span: Span | None, help: str | None = None, fix: Fix | None = None) -> Diagnostic:
     """Build a diagnostic, taking its name and default severity from the rule catalogue."""
     entry = rule(code)
-    return Diagnostic(code, entry.name, entry.severity, message, span or NO_SPAN, help)
+    return Diagnostic(code, entry.name, entry.severity, message, span or NO_SPAN, help, None, fix)

@@ -12,9 +12,10 @@ from typing import Any, Iterable, NamedTuple
 
 from lxml import etree
 
-from . import values
+from . import fixes, values
 from .ast import Node, Response
 from .diagnostics import Diagnostic, make
+from .fixes import Fix
 from .grammar import ElementSpec, grammar
 from .source import SourceMap, Span
 
@@ -40,6 +41,8 @@ class Finding(NamedTuple):
     where: str  # "value" | "attribute" (its name) | "element" (its name)
     attribute: str
     sub: tuple[int, int] | None = None
+    replacement: str | None = None  # new text for the value or the attribute name: the fix
+    safe: bool = True
 
 
 class AttributeReading(NamedTuple):
@@ -77,8 +80,12 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
         attribute = spec.attributes.get(name)
         if attribute is None:
             listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
-            suggestion = values.did_you_mean(name, valid) if valid else None
-            findings.append(Finding("VX005", f"unknown attribute '{name}' on <{spec.name}>; {listing}", suggestion, "attribute", name))
+            match = values.near(name, valid) if valid else None
+            suggestion = f"did you mean '{match}'?" if match else None
+            rename = match if match and match not in dict(items) else None
+            safe = rename is not None and rename.casefold() == name.casefold()
+            message = f"unknown attribute '{name}' on <{spec.name}>; {listing}"
+            findings.append(Finding("VX005", message, suggestion, "attribute", name, None, rename, safe))
             continue
         value, problems = attribute.parse(raw)
         if value is not None:  # an unusable value is reported and treated as absent
@@ -86,7 +93,8 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
             explicit.add(name)
         for problem in problems:
             message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
-            findings.append(Finding(_ATTRIBUTE_CODES[problem.kind], message, problem.help, "value", name, problem.sub))
+            code = _ATTRIBUTE_CODES[problem.kind]
+            findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement))
     pair = _voice_pair(spec)
     if pair is not None and explicit.intersection(pair):
         voice_name, language_name = pair
@@ -123,7 +131,8 @@ class Reader:
             hint = "wrap the verbs in <Response>...</Response>" if tag in self.elements else None
             if isinstance(tag, str) and tag.casefold() == "response":
                 hint = "element names are case-sensitive: write <Response>"
-            self.report("VX002", f"root element is <{tag}>; expected <Response>", self.source.name_span(0), hint)
+            fix = self.rename_fix(0, tag) if isinstance(tag, str) and tag.casefold() == "response" else None
+            self.out.append(make("VX002", f"root element is <{tag}>; expected <Response>", self.source.name_span(0), hint, fix))
             if tag not in self.elements:  # read what it holds as if it were a Response
                 self.index += 1
                 self.read_children(root, 0, self.elements["Response"])
@@ -197,14 +206,27 @@ class Reader:
         return kids
 
     def emit(self, index: int, finding: "Finding") -> None:
-        code, message, help, where, attribute, sub = finding
+        code, message, help, where, attribute, sub, replacement, safe = finding
+        fix = None
         if where == "value":
             span = self.source.attribute_value_span(index, attribute, sub)
+            if replacement is not None:
+                edits = fixes.replace_value(self.source, index, attribute, replacement)
+                fix = Fix(f"Write {attribute}='{replacement}'", edits, safe)
         elif where == "attribute":
             span = self.source.attribute_name_span(index, attribute)
+            if replacement is not None:
+                fix = Fix(f"Rename '{attribute}' to '{replacement}'", fixes.rename_attribute(self.source, index, attribute, replacement), safe)
         else:
             span = self.source.name_span(index)
-        self.report(code, message, span, help)
+        self.out.append(make(code, message, span, help, fix))
+
+    def rename_fix(self, index: int, tag: str) -> Fix | None:
+        """A safe fix for an element name written in the wrong case."""
+        match = {name.casefold(): name for name in self.elements}.get(tag.casefold())
+        if match is None or match == tag:
+            return None
+        return Fix(f"Rename <{tag}> to <{match}>", fixes.rename_element(self.source, index, match), True)
 
     def mixed_text(self, el: etree._Element, spec: ElementSpec) -> str:
         """The text of an element that also holds elements or comments (which are reported)."""
@@ -245,12 +267,9 @@ class Reader:
         name = etree.QName(el).localname if tag.startswith("{") else tag
         suggestion = values.did_you_mean(name, tuple(self.elements))
         where = f" inside <{parent.name}>" if parent is not None else ""
-        self.report(
-            "VX003",
-            f"unknown element <{tag}>{where}; valid elements here: {values.quote_list(allowed) or 'none'}",
-            self.source.name_span(index),
-            suggestion if not tag.startswith("{") else "VoxXML elements have no namespace",
-        )
+        message = f"unknown element <{tag}>{where}; valid elements here: {values.quote_list(allowed) or 'none'}"
+        help = suggestion if not tag.startswith("{") else "VoxXML elements have no namespace"
+        self.out.append(make("VX003", message, self.source.name_span(index), help, self.rename_fix(index, tag)))
         self.index += sum(1 for _ in el.iterdescendants(etree.Element))
 
     def invalid_child(self, index: int, tag: str, parent: ElementSpec) -> None:

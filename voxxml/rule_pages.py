@@ -21,7 +21,7 @@ def show_rule(code: str, out: TextIO) -> bool:
 
 
 def list_rules(out: TextIO) -> None:
-    table = Table("code", "name", "severity", "category", "summary", box=None, pad_edge=False)
+    table = Table("code", "name", "severity", "category", "fix", "summary", box=None, pad_edge=False)
     for entry in rules().values():
-        table.add_row(entry.code, entry.name, entry.severity.value, entry.category, entry.summary)
+        table.add_row(entry.code, entry.name, entry.severity.value, entry.category, entry.fix or "-", entry.summary)
     Console(file=out, soft_wrap=True, width=200).print(table)

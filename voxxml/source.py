@@ -140,14 +140,14 @@ class SourceMap:
         return None if tokens is None else self.span(tokens.start + 1, tokens.name_end)
 
     def attribute_name_span(self, index: int, name: str) -> Span | None:
-        attribute = self._attribute(index, name)
+        attribute = self.attribute_tokens(index, name)
         if attribute is None:
             return self.name_span(index)
         return self.span(attribute.name_start, attribute.name_end)
 
     def attribute_value_span(self, index: int, name: str, sub: tuple[int, int] | None = None) -> Span | None:
         """The value inside its quotes; ``sub`` narrows it to characters of the raw value."""
-        attribute = self._attribute(index, name)
+        attribute = self.attribute_tokens(index, name)
         if attribute is None:
             return self.name_span(index)
         start, end = attribute.value_start, attribute.value_end
@@ -200,7 +200,7 @@ class SourceMap:
         lead = len(chunk) - len(chunk.lstrip())
         return self.span(start + lead, start + lead + len(stripped))
 
-    def _attribute(self, index: int, name: str) -> AttributeTokens | None:
+    def attribute_tokens(self, index: int, name: str) -> AttributeTokens | None:
         tokens = self.element(index)
         return None if tokens is None else tokens.attributes(self.text).get(name)
 

@@ -18,12 +18,14 @@ from . import languages, voices
 
 
 class Problem(NamedTuple):
-    """What is wrong with a value. ``kind``: invalid | clamped | voice. ``sub`` indexes the raw value."""
+    """What is wrong with a value. ``kind``: invalid | clamped | voice | variable. ``sub`` indexes the raw value;
+    ``replacement`` is a value that fixes it without changing what the platform does."""
 
     kind: str
     message: str
     help: str | None = None
     sub: tuple[int, int] | None = None
+    replacement: str | None = None
 
 
 Parsed = tuple[Any, tuple[Problem, ...]]
@@ -148,7 +150,12 @@ class IntegerType(ValueType):
             return None, (Problem("invalid", f"is above {self.max}; expected {self.describe()}"),)
         if self.clamp_max is not None and value > self.clamp_max:
             return value, (
-                Problem("clamped", f"is above {self.clamp_max}; the platform uses {self.clamp_max}", f"write '{self.clamp_max}'"),
+                Problem(
+                    "clamped",
+                    f"is above {self.clamp_max}; the platform uses {self.clamp_max}",
+                    f"write '{self.clamp_max}'",
+                    replacement=str(self.clamp_max),
+                ),
             )
         return value, ()
 

@@ -12,7 +12,9 @@ from functools import cache
 from typing import Any, Iterator
 
 from ..ast import Node
+from .. import fixes
 from ..diagnostics import Diagnostic, make
+from ..fixes import Fix
 from ..grammar import IgnoredAttributes, grammar
 from .context import CheckContext
 
@@ -43,11 +45,15 @@ def _typed(value: Any) -> Any:
 
 def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
     shown = node.spec().attributes[attribute].serialize(node.attribute(attribute))
+    fix = None
+    if node.source is not None and node.index is not None:
+        fix = Fix(f"Remove {attribute}", fixes.remove_attribute(node.source, node.index, attribute), safe=True)
     return make(
         CODE,
         f"{node.TAG} {attribute}='{shown}' has no effect: {why}",
         node.attribute_name_span(attribute),
         f"remove {attribute}",
+        fix,
     )
 
 

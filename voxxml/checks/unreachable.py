@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .. import fixes
 from ..diagnostics import Diagnostic, make
+from ..fixes import Fix
 from ..flow.analysis import Region, ends_how
 from .context import CheckContext
 
@@ -27,6 +29,14 @@ def why(context: CheckContext, region: Region) -> str:
     return "no path through the document reaches it"
 
 
+def removal(region: Region) -> Fix | None:
+    """Removing the region changes nothing that runs, but may remove what the author meant to run: unsafe."""
+    first, last = region.first, region.last
+    if first.source is None or first.index is None or last.index is None:
+        return None
+    return Fix("Remove the unreachable verbs", fixes.remove_elements(first.source, first.index, last.index), safe=False)
+
+
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     for region in context.analysis.unreachable:
         yield make(
@@ -34,4 +44,5 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             f"unreachable <{region.first.TAG}>: {why(context, region)}",
             region.first.span,
             "remove the unreachable verbs, or move them before the verb that ends the flow",
+            removal(region),
         )

@@ -74,6 +74,7 @@ class Region(NamedTuple):
     first: Verb
     previous: Verb | None  # the verb before it in its sequence; None at the top of an If body
     parent: If | None
+    last: Verb  # the last verb of the sequence: the region runs to it
     redirect: Redirect | None = None  # for a run after a Redirect: that Redirect
 
 
@@ -138,13 +139,13 @@ class _Walk:
                 ends_after.add(id(verb))
             if state is None:
                 if reach != UNREACHED:
-                    self.analysis.unreachable.append(Region(verb, previous, parent if previous is None else None))
+                    self.analysis.unreachable.append(Region(verb, previous, parent if previous is None else None, verbs[-1]))
                     reach = UNREACHED
                 previous = verb
                 continue
             if state.reach != reach:
                 if state.reach == AFTER_REDIRECT:
-                    region = Region(verb, previous, parent if previous is None else None, state.redirect)
+                    region = Region(verb, previous, parent if previous is None else None, verbs[-1], state.redirect)
                     self.analysis.after_redirect.append(region)
                 reach = state.reach
             previous = verb
