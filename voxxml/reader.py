@@ -184,7 +184,7 @@ class Reader:
                             fields[field_name] = self.content(el, index, spec, self.mixed_text(el, spec))
                         else:
                             raw = el.text
-                            hit = spec.content_cache.get(raw) if raw is not None else None
+                            hit = spec.content_cache.get(raw) if raw else None  # empty content is checked below
                             if hit is not None and not hit[1]:
                                 fields[field_name] = hit[0]  # a clean value seen before
                             else:

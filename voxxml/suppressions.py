@@ -16,7 +16,9 @@ from .diagnostics import Diagnostic, make
 from .source import SourceMap
 
 CODES = ("VX112",)
-_COMMENT = re.compile(r"<!--\s*voxxml:\s*(?P<kind>file-ignore|ignore)\b(?P<rest>.*?)-->", re.S)
+# Suppression comments; CDATA sections are matched too, so that text that only looks
+# like a comment inside one is passed over.
+_COMMENT = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--\s*voxxml:\s*(?P<kind>file-ignore|ignore)\b(?P<rest>.*?)-->", re.S)
 _CODE = re.compile(r"[A-Z]{2}[0-9]{3}")
 
 
@@ -42,6 +44,8 @@ def find(source: SourceMap) -> list[Suppression]:
     found = []
     starts = None
     for match in _COMMENT.finditer(source.text):
+        if match.group("kind") is None:
+            continue  # a CDATA section
         words = match.group("rest").replace(",", " ").split()
         codes = []
         while words and _CODE.fullmatch(words[0]):
