@@ -71,7 +71,7 @@ class CallerScript:
         if unknown:
             raise ScriptError(f"{where}: unknown key {sorted(unknown)[0]!r}; keys: inputs, dials, hangup_after, redirect_fails")
         hangup_after = data.get("hangup_after")
-        if hangup_after is not None and (not isinstance(hangup_after, int) or hangup_after < 0):
+        if hangup_after is not None and (type(hangup_after) is not int or hangup_after < 0):
             raise ScriptError(f"{where}: hangup_after must be a whole number of events")
         return cls(
             inputs=[Input.parse(str(item)) for item in data.get("inputs", [])],

@@ -48,7 +48,7 @@ def describe(event: Event) -> str:
     if kind == "redirect":
         return f"redirect ({event['method']}) {event['url']}"
     if kind == "capped":
-        return f"loop stopped after {event['after']} plays (simulation cap)"
+        return f"loop stopped after {event['after']} rounds (the loop cap)"
     return kind
 
 

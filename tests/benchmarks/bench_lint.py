@@ -20,6 +20,12 @@ What it measures, on a seeded corpus of realistic IVRs (tests/benchmarks/corpus.
   is the best of N passes after a warm-up pass (grammar construction and first-use
   caches are not counted); the warm-up pass itself, and the first file linted in a
   fresh interpreter, are shown for information.
+* compile time: for each file, ``lint_file`` and then ``compile_document`` (the
+  EnableX compiler) on the AST it built, as ``voxxml compile`` does (compiling needs a
+  parsed document; files with lint errors are not compiled, as the command refuses
+  them), plans discarded. Judged against the full lint pass on the same files: best
+  of N after a warm-up pass that also counts the files compiled and the EX2nn
+  approximations reported.
 * the CLI end to end: ``voxxml lint --format json DIR`` in a subprocess, output
   discarded: interpreter start-up, imports, discovery and reporting included.
 * scaling and memory: a 10,000-verb and a 100,000-verb file, each linted once in
@@ -65,6 +71,7 @@ from lxml import etree
 import voxxml
 from voxxml.flow import analyse
 from voxxml.lint import cyclic_gc_paused, lint_file
+from voxxml.targets.enablex import compile_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_SEED, CorpusFile, write_corpus, write_long_ivr  # noqa: E402
@@ -72,6 +79,7 @@ from corpus import DEFAULT_SEED, CorpusFile, write_corpus, write_long_ivr  # noq
 # The bars.
 MAX_LINT_OVER_PARSE = 6.0  # the foundation lint (parse, AST, validation) at most 6x lxml parse-only (issue 2)
 MAX_FULL_LINT_OVER_PARSE = 8.0  # with the flow rules too: our own budget (no issue sets one for them)
+MAX_COMPILE_OVER_LINT = 2.0  # compiling the corpus (parse + compile) at most 2x linting it (the EnableX issue)
 MAX_SCALING_SLACK = 1.2  # 10x the verbs may take at most 12x the time
 MAX_PEAK_MB = 300.0  # peak RSS linting the largest file, in MB (10^6 bytes)
 
@@ -126,6 +134,45 @@ def parse_only_pass(paths: Sequence[Path]) -> None:
 def lint_pass(paths: Sequence[Path]) -> None:
     for path in paths:
         lint_file(path)
+
+
+def compile_pass(paths: Sequence[Path]) -> None:
+    """What ``voxxml compile --target enablex`` does per file: lint it, then compile a document without errors."""
+    for path in paths:
+        result = lint_file(path)
+        if result.error_count == 0 and result.document is not None:
+            with cyclic_gc_paused():  # the CLI runs with the cyclic collector off, like lint_file
+                compile_document(result.document, str(path))
+
+
+@dataclass
+class CompileCheck:
+    """The warm-up compile pass: how many files were compiled, and how many needed approximations."""
+
+    compiled: int = 0
+    refused: int = 0  # files with lint errors: not compiled
+    approximated: int = 0  # compiled files with at least one EX2nn diagnostic
+    states: int = 0  # in all plans
+    codes: dict[str, int] = field(default_factory=dict)  # EX2nn code -> diagnostics
+
+
+def check_compile(paths: Sequence[Path]) -> CompileCheck:
+    """One compile pass that also counts what it did (the warm-up pass of the compile timing)."""
+    check = CompileCheck()
+    codes: Counter[str] = Counter()
+    for path in paths:
+        result = lint_file(path)
+        if result.error_count or result.document is None:
+            check.refused += 1
+            continue
+        with cyclic_gc_paused():
+            compilation = compile_document(result.document, str(path))
+        check.compiled += 1
+        check.approximated += bool(compilation.diagnostics)
+        check.states += len(compilation.plan["states"])
+        codes.update(d.code for d in compilation.diagnostics)
+    check.codes = dict(sorted(codes.items()))
+    return check
 
 
 def validation_pass(paths: Sequence[Path]) -> None:
@@ -416,6 +463,9 @@ class Report:
     validation: Timing
     lint: Timing
     lint_first_pass: float
+    compile: Timing  # lint_file + compile_document per file
+    compile_first_pass: float
+    compile_check: CompileCheck
     first_file: OneFile  # the first corpus file, in a fresh process
     cli: CliRun
     long_files: list[OneFile]
@@ -425,6 +475,10 @@ class Report:
     @property
     def lint_over_parse(self) -> float:
         return self.lint.best / self.parse_only.best
+
+    @property
+    def compile_over_lint(self) -> float:
+        return self.compile.best / self.lint.best
 
     @property
     def validation_over_parse(self) -> float:
@@ -441,6 +495,7 @@ class Report:
         data["check"]["unexpected"] = self.check.unexpected
         data["parse_only"]["best"], data["lint"]["best"] = self.parse_only.best, self.lint.best
         data["lint_over_parse"] = self.lint_over_parse
+        data["compile"]["best"], data["compile_over_lint"] = self.compile.best, self.compile_over_lint
         data["validation"]["best"], data["validation_over_parse"] = self.validation.best, self.validation_over_parse
         data["long_ratio"], data["long_ratio_gc_off"] = self.long_ratio(), self.long_ratio("gc_off_seconds")
         for bar, raw in zip(self.bars, data["bars"], strict=True):
@@ -482,6 +537,12 @@ def evaluate(report: Report) -> list[Bar]:
     bars = [
         Bar("validation lint (VX0xx) / lxml parse-only, corpus", report.validation_over_parse, MAX_LINT_OVER_PARSE, "x"),
         Bar("full lint with flow rules / lxml parse-only, corpus", report.lint_over_parse, MAX_FULL_LINT_OVER_PARSE, "x"),
+        Bar(
+            "compile / lint, corpus (compile = lint_file + compile_document per file)",
+            report.compile_over_lint,
+            MAX_COMPILE_OVER_LINT,
+            "x",
+        ),
     ]
     if len(report.long_files) >= 2:
         small, large = report.long_files[-2:]
@@ -525,6 +586,11 @@ def run(args: argparse.Namespace) -> Report:
     progress(f"full lint: best {lint.best:.3f} s (warm-up pass {first_pass:.3f} s)")
     validation = best_of(lambda: validation_pass(paths), args.repeats)
     progress(f"validation lint: best {validation.best:.3f} s")
+    started = time.perf_counter()
+    compile_check = check_compile(paths)  # the warm-up compile pass
+    compile_first_pass = time.perf_counter() - started
+    compiled = best_of(lambda: compile_pass(paths), args.repeats)
+    progress(f"compile (lint + compile_document): best {compiled.best:.3f} s (warm-up pass {compile_first_pass:.3f} s)")
     first_file = measure_in_subprocesses(files[0], args.repeats, gc_off=False)
 
     cli = (
@@ -546,6 +612,9 @@ def run(args: argparse.Namespace) -> Report:
         validation,
         lint,
         first_pass,
+        compiled,
+        compile_first_pass,
+        compile_check,
         first_file,
         cli,
         measured,
@@ -592,6 +661,7 @@ def render(report: Report, repeats: int) -> str:
         check_section(report.check),
         f"\nCorpus timings (in process; {best_of_text(repeats, 'pass', 'passes')} after a warm-up pass)",
         corpus_timing_table(report),
+        compile_section(report.compile_check),
         "\nCLI end to end" + (f" ({best_of_text(repeats, 'run', 'runs')})" if report.cli.timing else ""),
         cli_table(report),
         "\nLong files (each linted once per fresh process; "
@@ -649,8 +719,21 @@ def corpus_timing_table(report: Report) -> str:
         ["  first file in a fresh process (info)", ms(report.first_file.seconds), "", ""],
         ["ratio validation lint / parse only", f"{report.validation_over_parse:.2f}x", "", ""],
         ["ratio full lint / parse only", f"{report.lint_over_parse:.2f}x", "", ""],
+        timing_row("compile: lint_file + compile_document per file", report.compile.best, files, verbs),
+        timing_row("  warm-up pass, cold caches (info)", report.compile_first_pass, files, verbs),
+        ["  of which compile_document (compile - full lint, info)", f"{report.compile.best - report.lint.best:,.3f} s", "", ""],
+        ["ratio compile / full lint", f"{report.compile_over_lint:.2f}x", "", ""],
     ]
     return table(rows, header=TIMING_HEADER)
+
+
+def compile_section(check: CompileCheck) -> str:
+    codes = ", ".join(f"{code} {count}" for code, count in check.codes.items()) or "none"
+    return (
+        f"  compiled {check.compiled:,} files ({check.states:,} plan states), "
+        f"{check.refused:,} with lint errors not compiled; "
+        f"{check.approximated:,} needed approximations ({codes})"
+    )
 
 
 def cli_table(report: Report) -> str:

@@ -53,17 +53,26 @@ def _span(node: Node) -> dict[str, int] | None:
     return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
 
 
+_UNSET: Any = object()
+
+
 class Compiler:
     def __init__(self, source: str, loop_cap: int) -> None:
         self.source = source
         self.loop_cap = loop_cap
         self.states: list[State] = []
         self.diagnostics: list[Diagnostic] = []
+        self._spans: dict[int, dict[str, int] | None] = {}  # id(node) -> its span (nodes make many states)
 
     # ----------------------------------------------------------------- states
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
-        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node else None}
-        state["span"] = _span(node) if node is not None else None
+        span = None
+        if node is not None:
+            key = id(node)
+            span = self._spans.get(key, _UNSET)
+            if span is _UNSET:
+                span = self._spans[key] = _span(node)
+        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node else None, "span": span}
         state.update(fields)
         self.states.append(state)
         return state
@@ -72,10 +81,9 @@ class Compiler:
         self.diagnostics.append(make(code, message, node.name_span))
 
     # ------------------------------------------------------------------ plays
-    def play(self, node: Node, body: dict[str, Any], **fields: Any) -> State:
-        state = self.new("play", node, **fields)
+    def play(self, node: Node, body: dict[str, Any]) -> State:
+        state = self.new("play", node, on={})
         state["request"] = {"method": "PUT", "path": f"{CALL}/play", "body": {"prompt_ref": state["id"], **body}}
-        state.setdefault("on", {})
         return state
 
     @staticmethod
@@ -87,7 +95,7 @@ class Compiler:
         return body
 
     def repeated(self, node: Say | Play, body: dict[str, Any], times: int) -> list[State]:
-        """``times`` plays, each followed by a wait of repeatDelay: a chain of states."""
+        """``times`` plays, each followed by a wait of repeatDelay: a chain of states (not yet linked)."""
         chain: list[State] = []
         for _ in range(times):
             chain.append(self.play(node, body))
@@ -102,95 +110,112 @@ class Compiler:
         return node.loop
 
     # -------------------------------------------------------------- sequences
-    def sequence(self, verbs: list[Verb], after: str) -> str:
-        """Compile verbs that continue with state ``after``; return the first state's id."""
-        entry = after
-        for verb in reversed(verbs):
-            entry = self.verb(verb, entry)
-        return entry
+    # States are made in the order a call meets them, so their ids read in that order.
+    # A verb returns its first state and its holes: the links that lead on to whatever
+    # comes after it, filled in once that is made. A verb that compiles to nothing
+    # (skipped, or a Reject that is not first) returns None and leaves the holes open.
 
-    def link(self, chain: list[State], after: str) -> str:
-        """Make each state of a chain continue with the next one; return the chain's start."""
-        for state, following in zip(chain, [*[s["id"] for s in chain[1:]], after]):
-            if state["kind"] == "play":
-                state["on"].setdefault("playstate:playfinished", following)
-                state["on"].setdefault("playstate:failed", following)
-            else:
-                state.setdefault("next", following)
-        return chain[0]["id"] if chain else after
+    def sequence(self, verbs: list[Verb], holes: list[Hole]) -> tuple[str | None, list[Hole]]:
+        """Compile verbs in order, the first taking ``holes``; return the first state and the holes left."""
+        entry = None
+        for verb in verbs:
+            first, exits = self.verb(verb)
+            if first is None:
+                continue
+            fill(holes, first)
+            entry = entry or first
+            holes = exits
+        return entry, holes
 
-    def verb(self, verb: Verb, after: str) -> str:
-        if isinstance(verb, Say):
+    @staticmethod
+    def chain(states: list[State]) -> tuple[str | None, list[Hole]]:
+        """Link a chain of plays and waits; return its start and the holes at its end."""
+        holes: list[Hole] = []
+        for state in states:
+            fill(holes, state["id"])
+            holes = exits_of(state)
+        return (states[0]["id"] if states else None), holes
+
+    def verb(self, verb: Verb) -> tuple[str | None, list[Hole]]:
+        if isinstance(verb, (Say, Play)):
             times = self.times(verb)
-            chain = self.repeated(verb, self.say_body(verb), times)
-            return self.link(chain, self.capped(verb, times) if verb.loop == 0 else after)
-        if isinstance(verb, Play):
-            times = self.times(verb)
-            chain = self.repeated(verb, {"url": verb.url}, times)
-            return self.link(chain, self.capped(verb, times) if verb.loop == 0 else after)
+            body = self.say_body(verb) if isinstance(verb, Say) else {"url": verb.url}
+            first, holes = self.chain(self.repeated(verb, body, times))
+            if verb.loop == 0:
+                fill(holes, self.capped(verb, times))
+                return first, []
+            return first, holes
         if isinstance(verb, Pause):
-            return self.new("wait", verb, seconds=verb.length, next=after)["id"]
+            state = self.new("wait", verb, seconds=verb.length)
+            return state["id"], [(state, "next")]
         if isinstance(verb, Hangup):
-            return self.hangup(verb)
+            return self.hangup(verb), []
         if isinstance(verb, Reject):
-            return after  # not first: no effect (VX101); the first-verb Reject is an entry
+            return None, []  # not first: no effect (VX101); the first-verb Reject is an entry
         if isinstance(verb, If):
-            body = self.sequence(verb.body, after)
-            return self.new("branch", verb, variable="$GATHER", test=verb.test or "EQUAL", values=list(verb.value or ()), then=body, otherwise=after)["id"]
-        if isinstance(verb, Number):
-            self.callbacks(verb)
-            return self.connect(verb, [verb], verb.caller_id, after)
-        if isinstance(verb, Dial):
-            self.callbacks(verb)
-            for number in verb.numbers:
-                self.callbacks(number)
-            if len(verb.numbers) > 1:
-                self.approximate("EX203", verb, f"<Dial> rings {len(verb.numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
-            if not verb.numbers:
-                return after
-            return self.connect(verb, verb.numbers, verb.caller_id, after)
+            branch = self.new("branch", verb, variable="$GATHER", test=verb.test or "EQUAL", values=list(verb.value or ()))
+            body, holes = self.sequence(verb.body, [(branch, "then")])
+            if body is None:
+                holes = [(branch, "then")]
+            return branch["id"], [(branch, "otherwise"), *holes]
+        if isinstance(verb, (Number, Dial)):
+            numbers = [verb] if isinstance(verb, Number) else verb.numbers
+            for node in {id(n): n for n in [verb, *numbers]}.values():
+                self.callbacks(node)  # type: ignore[arg-type]
+            if len(numbers) > 1:
+                self.approximate("EX203", verb, f"<Dial> rings {len(numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
+            if not numbers:
+                return None, []
+            return self.connect(verb, numbers, verb.caller_id)  # type: ignore[arg-type]
         if isinstance(verb, Gather):
-            return self.gather(verb, after)
+            return self.gather(verb)
         if isinstance(verb, Conference):
             self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice equivalent (no conference rooms); it is skipped")
-            return after
+            return None, []
         if isinstance(verb, SetMute):
             self.approximate("EX202", verb, "<SetMute> has no EnableX Core Voice equivalent (mute is a conference control); it is skipped")
-            return after
+            return None, []
         if isinstance(verb, Redirect):
             self.approximate("EX206", verb, f"<Redirect> fetches {verb.url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
-            return self.new("redirect", verb, url=verb.url, method=verb.method, next=after)["id"]
+            state = self.new("redirect", verb, url=verb.url, method=verb.method)
+            return state["id"], [(state, "next")]
         raise AssertionError(f"no compilation for {verb.TAG}")
 
     def hangup(self, node: Node | None, reject: bool = False) -> str:
-        state = self.new("hangup", node, request={"method": "DELETE", "path": CALL}, reject=reject)
-        return state["id"]
+        return self.new("hangup", node, request={"method": "DELETE", "path": CALL}, reject=reject)["id"]
 
     def capped(self, node: Node, times: int) -> str:
         """After a loop='0' reached the cap: the call is hung up, saying so."""
-        end = self.hangup(node)
-        return self.new("observe", node, observe={"event": "capped", "after": times}, next=end)["id"]
+        note = self.new("observe", node, observe={"event": "capped", "after": times})
+        note["next"] = self.hangup(node)
+        return note["id"]
 
     def callbacks(self, node: Number | Dial | Gather) -> None:
         written = [a for a in ("statusCallback", "statusCallbackEvent", "statusCallbackMethod") if a in node.explicit]
         if written:
             self.approximate("EX205", node, f"<{node.TAG}> {', '.join(written)}: EnableX sends every event of the call to the plan's event_url; per-verb callbacks are dropped")
 
-    def connect(self, verb: Node, numbers: list[Number], caller_id: str | None, after: str) -> str:
-        """One connect per number; a failed one goes on to the next number, then to ``after``."""
-        entry = after
-        for number in reversed(numbers):
+    def connect(self, verb: Node, numbers: list[Number], caller_id: str | None) -> tuple[str, list[Hole]]:
+        """One connect per number; a failed one goes on to the next number, the last to what follows."""
+        holes: list[Hole] = []
+        failed: list[Hole] = []
+        first = None
+        for number in numbers:
             state = self.new(
                 "connect",
                 number if len(numbers) > 1 else verb,
                 request={"method": "PUT", "path": f"{CALL}/connect", "body": {"from": caller_id or "{cli}", "to": number.number}},
-                on={"state:bridge_disconnected": after, "state:failed": entry},
+                on={},
             )
-            entry = state["id"]
-        return entry
+            fill(failed, state["id"])
+            first = first or state["id"]
+            holes.append((state["on"], "state:bridge_disconnected"))
+            failed = [(state["on"], "state:failed")]
+        assert first is not None
+        return first, holes + failed
 
     # ----------------------------------------------------------------- gather
-    def gather(self, gather: Gather, after: str) -> str:
+    def gather(self, gather: Gather) -> tuple[str, list[Hole]]:
         self.callbacks(gather)
         settings = [a for a in ("numDigits", "finishOnKey", "timeout", "speechTimeout") if a in gather.explicit]
         if "language" in gather.explicit and "speech" in gather.input:
@@ -202,57 +227,63 @@ class Compiler:
             self.approximate("EX207", gather, f"<Gather loop='0'> prompts until input arrives; the plan prompts {self.loop_cap} times and then hangs up")
         if not gather.prompts:
             self.approximate("EX208", gather, "<Gather> without Say or Play: EnableX collects input only with a play, so this Gather collects nothing and $GATHER is empty")
-        # Attempts, compiled from the last: each ends with its input play.
-        no_input_end = self.capped(gather, attempts) if gather.loop == 0 else self.new("clear", gather, next=after)["id"]
-        entry = no_input_end
+        first = None
+        inputs: list[Hole] = []  # each attempt's accepted input leads on after the Gather
+        retry: list[Hole] = []  # the previous attempt's no-input path leads to the next attempt
         for _ in range(attempts):
-            entry = self.attempt(gather, after, entry)
-        return entry
+            start, accepted, none = self.attempt(gather)
+            fill(retry, start)
+            first = first or start
+            inputs += accepted
+            retry = none
+        if gather.loop == 0:
+            fill(retry, self.capped(gather, attempts))
+            return first, inputs  # type: ignore[return-value]
+        clear = self.new("clear", gather)  # no input at all: $GATHER is empty
+        fill(retry, clear["id"])
+        return first, [*inputs, (clear, "next")]  # type: ignore[return-value]
 
-    def attempt(self, gather: Gather, after: str, next_attempt: str) -> str:
-        """Prompts, the input play, then: input -> ``after``; none -> a repeatDelay wait and ``next_attempt``."""
-        retry = next_attempt
-        if gather.repeat_delay:
-            retry = self.new("wait", gather, seconds=gather.repeat_delay, next=next_attempt)["id"]
-        none = self.new("observe", gather, observe={"event": "gather", "input": ""}, next=retry)["id"]
+    def attempt(self, gather: Gather) -> tuple[str, list[Hole], list[Hole]]:
+        """Prompts and the input play; return the start, the holes after input, and the no-input holes."""
         chain = self.prompts(gather)
-        if not chain:
-            return none
-        # The last play takes the input; waits after it (a repeatDelay) come before the result.
-        tail_waits = []
+        tail_waits: list[State] = []  # waits after the input play (a repeatDelay) come before the result
         while chain and chain[-1]["kind"] == "wait":
             tail_waits.insert(0, chain.pop())
+        if not chain:  # no prompt: EnableX cannot listen (EX208)
+            none = self.new("observe", gather, observe={"event": "gather", "input": ""})
+            return none["id"], [], self.retry(gather, none)
+        start, holes = self.chain(chain[:-1]) if len(chain) > 1 else (None, [])
         listen = chain[-1]
+        fill(holes, listen["id"])
         body = listen["request"]["body"]
         if "dtmf" in gather.input:
             body["dtmf"] = True
         if "speech" in gather.input:
             body["asr"] = True
-        accept = self.new(
-            "accept",
-            gather,
-            modes=list(gather.input),
-            num_digits=gather.num_digits,
-            finish_on_key=gather.finish_on_key,
-            next=after,
-            none=none,
-        )
-        result = self.link(tail_waits, accept["id"]) if tail_waits else accept["id"]
-        none_path = none
-        if tail_waits:
-            # No input: the same waits, then the no-input path.
-            copies = [self.new("wait", gather, seconds=w["seconds"]) for w in tail_waits]
-            none_path = self.link(copies, none)
-        listen["on"] = {
-            "playstate:digitcollected": result,
-            "playstate:menutimeout": none_path,
-            "playstate:playfinished": none_path,
-            "playstate:failed": none_path,
-            "speech:recognized": result,
-            "speech:timeout": none_path,
-            "speech:unrecognized": none_path,
-        }
-        return self.link(chain[:-1], listen["id"]) if len(chain) > 1 else listen["id"]
+        result, after_waits = self.chain(tail_waits)
+        accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key)
+        fill(after_waits, accept["id"])
+        copies = [self.new("wait", gather, seconds=w["seconds"]) for w in tail_waits]
+        no_input, after_copies = self.chain(copies)
+        none = self.new("observe", gather, observe={"event": "gather", "input": ""})
+        fill(after_copies, none["id"])
+        accept["none"] = none["id"]
+        heard, silent = result or accept["id"], no_input or none["id"]
+        listen["on"] = {"playstate:digitcollected": heard, "playstate:menutimeout": silent, "playstate:failed": silent}
+        if "speech" in gather.input:
+            # Recognition follows the prompt: 'playfinished' is not the end of listening.
+            listen["on"].update({"speech:recognized": heard, "speech:timeout": silent, "speech:unrecognized": silent})
+        else:
+            listen["on"]["playstate:playfinished"] = silent
+        return start or listen["id"], [(accept, "next")], self.retry(gather, none)
+
+    def retry(self, gather: Gather, none: State) -> list[Hole]:
+        """After no input: a repeatDelay wait, then (a hole for) the next attempt."""
+        if not gather.repeat_delay:
+            return [(none, "next")]
+        wait = self.new("wait", gather, seconds=gather.repeat_delay)
+        none["next"] = wait["id"]
+        return [(wait, "next")]
 
     def prompts(self, gather: Gather) -> list[State]:
         """The prompt plays of one attempt; consecutive Says in one voice merge into one play."""
@@ -276,29 +307,39 @@ class Compiler:
         return chain
 
 
+Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
+
+
+def fill(holes: list[Hole], target: str) -> None:
+    for container, key in holes:
+        container[key] = target
+
+
+def exits_of(state: State) -> list[Hole]:
+    """The open links of a play or a wait in a chain."""
+    if state["kind"] == "play":
+        return [(state["on"], "playstate:playfinished"), (state["on"], "playstate:failed")]
+    return [(state, "next")]
+
+
 def _same_voice(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two TTS bodies that differ only in their text (and prompt_ref)."""
     ignored = ("text", "prompt_ref")
     return {k: v for k, v in a.items() if k not in ignored} == {k: v for k, v in b.items() if k not in ignored}
 
 
-def _entries(compiler: Compiler, document: Response, first: str) -> dict[str, Any]:
+def _entries(compiler: Compiler, document: Response, first: str, rejected: tuple[str, str] | None) -> dict[str, Any]:
     """Inbound (accept, or reject without accepting) and outbound (the first play or connect folded in)."""
-    verbs = document.verbs
-    inbound: dict[str, Any]
-    outbound_first = first
-    if verbs and isinstance(verbs[0], Reject):
-        reject = compiler.hangup(verbs[0], reject=True)
-        inbound = {"trigger": "incomingcall", "next": reject}
-        outbound_first = compiler.hangup(verbs[0])
-        compiler.approximate("EX209", verbs[0], "a first-verb <Reject> rejects an incoming call without answering; an outbound call cannot be rejected, so the outbound entry hangs up")
+    if rejected is not None:
+        inbound: dict[str, Any] = {"trigger": "incomingcall", "next": rejected[0]}
+        outbound_first = rejected[1]
     else:
         inbound = {"trigger": "incomingcall", "request": {"method": "PUT", "path": f"{CALL}/accept"}, "events": {"state:connected": first}}
+        outbound_first = first
     body: dict[str, Any] = {"from": "{cli}", "to": "{to}", "event_url": "{event_url}"}
-    states = {state["id"]: state for state in compiler.states}
-    start = states.get(outbound_first)
+    start = compiler.states[int(outbound_first[1:])]
     folds = None
-    if start is not None and start["kind"] in ("play", "connect"):
+    if start["kind"] in ("play", "connect"):
         body["action_on_connect"] = {start["kind"]: start["request"]["body"]}
         folds = outbound_first
     outbound = {
@@ -309,54 +350,19 @@ def _entries(compiler: Compiler, document: Response, first: str) -> dict[str, An
     return {"inbound": inbound, "outbound": outbound}
 
 
-_ID_FIELDS = ("next", "none", "then", "otherwise", "folds", "start")
-
-
-def _renumber(plan: dict[str, Any]) -> None:
-    """Number the states in the order a call meets them (s0 first), and list them so."""
-    by_id = {state["id"]: state for state in plan["states"]}
-    order: list[str] = []
-    seen: set[str] = set()
-    entries = plan["entries"]
-    pending = [plan["start"], entries["inbound"].get("next"), *entries["inbound"].get("events", {}).values()]
-    pending += [*entries["outbound"]["events"].values()]
-    stack = [state for state in reversed(pending) if state]
-    while stack:
-        current = stack.pop()
-        if current in seen or current not in by_id:
-            continue
-        seen.add(current)
-        order.append(current)
-        state = by_id[current]
-        successors = [state.get(name) for name in ("then", "next", "none", "otherwise")] + list(state.get("on", {}).values())
-        stack.extend(reversed([s for s in successors if s]))
-    order += [state["id"] for state in plan["states"] if state["id"] not in seen]
-    new = {old: f"s{index}" for index, old in enumerate(order)}
-
-    def rename(value: Any) -> Any:
-        return new.get(value, value) if isinstance(value, str) else value
-
-    for holder in [plan, entries["inbound"], entries["outbound"], *plan["states"]]:
-        for name in _ID_FIELDS:
-            if name in holder:
-                holder[name] = rename(holder[name])
-        for table in ("on", "events"):
-            if table in holder:
-                holder[table] = {key: rename(target) for key, target in holder[table].items()}
-    for state in plan["states"]:
-        state["id"] = new[state["id"]]
-        body = state.get("request", {}).get("body")
-        if body and "prompt_ref" in body:
-            body["prompt_ref"] = state["id"]
-    plan["states"].sort(key=lambda state: int(state["id"][1:]))
-
-
 def compile_document(document: Response, source: str = "<string>", loop_cap: int = DEFAULT_LOOP_CAP) -> Compilation:
     """Compile a document (parsed without errors) into an EnableX call plan."""
     compiler = Compiler(source, loop_cap)
-    end = compiler.hangup(None)  # the end of the document hangs up
-    first = compiler.sequence(document.verbs, end)
-    entries = _entries(compiler, document, first)
+    verbs = document.verbs
+    rejected = None
+    if verbs and isinstance(verbs[0], Reject):
+        rejected = (compiler.hangup(verbs[0], reject=True), compiler.hangup(verbs[0]))
+        compiler.approximate("EX209", verbs[0], "a first-verb <Reject> rejects an incoming call without answering; an outbound call cannot be rejected, so the outbound entry hangs up")
+    first, holes = compiler.sequence(verbs, [])
+    if first is None or holes:
+        end = compiler.hangup(None)  # the end of the document hangs up
+        fill(holes, end)
+        first = first or end
     plan = {
         "format": PLAN_FORMAT,
         "version": PLAN_VERSION,
@@ -367,10 +373,9 @@ def compile_document(document: Response, source: str = "<string>", loop_cap: int
             "{to}": "the number an outbound call dials",
             "{event_url}": "the HTTPS URL EnableX posts webhook events to",
         },
-        "start": first,
-        "entries": entries,
+        "start": rejected[0] if rejected else first,
+        "entries": _entries(compiler, document, first, rejected),
         "states": compiler.states,
     }
-    _renumber(plan)
     diagnostics = sorted(compiler.diagnostics, key=lambda d: (d.span.line, d.span.column, d.code))
     return Compilation(plan, diagnostics)

@@ -39,10 +39,15 @@ class Execution:
         return self.state is None
 
 
+# The reference spells one state two ways: 'bridged_disconnected' (outbound-call states)
+# and 'bridge_disconnected' (bridge events). Both mean the bridged party hung up.
+_SYNONYMS = {"bridged_disconnected": "bridge_disconnected"}
+
+
 def event_key(event: dict[str, Any]) -> str | None:
     """The transition key of a webhook: ``state:...``, ``playstate:...`` or ``speech:...``."""
     playstate = event.get("playstate")
-    state = event.get("state")
+    state = _SYNONYMS.get(event.get("state"), event.get("state"))  # type: ignore[arg-type]
     if playstate == "speech_recognized" and state:
         return f"speech:{state}"
     if playstate:
