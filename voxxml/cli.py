@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -11,7 +13,9 @@ import click
 
 from . import __version__
 from .catalog import Severity
-from .config import ConfigError, Resolver
+from . import xmlparse
+from .config import ConfigError, Resolver, Settings
+from .fixes import fix_text
 from .discover import discover
 from .grammar import grammar
 from .lint import Result, lint_bytes
@@ -34,9 +38,14 @@ def main() -> None:
     gc.disable()
 
 
+def default_format() -> str:
+    """``github`` under GitHub Actions (annotations on the diff), else ``text``."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default=None, help="[default: text; github under GitHub Actions]")
 @click.option("--stdin-filename", default=None, help="Path to report for input read from '-'.")
 @click.option(
     "--fail-on",
@@ -50,27 +59,54 @@ def main() -> None:
     default=None,
     help="What the VoxXML is sent to [default: call, or the configuration's].",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a diff instead of writing them.")
+@click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
 @click.option("-v", "--verbose", is_flag=True, help="List the files checked and the XML files skipped.")
 def lint(
-    paths: tuple[str, ...], output_format: str, stdin_filename: str | None, fail_on: str | None, context: str | None, verbose: bool
+    paths: tuple[str, ...],
+    output_format: str | None,
+    stdin_filename: str | None,
+    fail_on: str | None,
+    context: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    voxxml_only: bool,
+    verbose: bool,
 ) -> None:
     """Lint VoxXML files and directories ('-' reads standard input).
 
     Settings come from the nearest voxxml.toml or pyproject.toml [tool.voxxml].
-    Exit status: 0 no errors, 1 problems at or above --fail-on, 2 usage error,
-    invalid configuration or unreadable path.
+    Exit status: 0 no errors, 1 problems at or above --fail-on (or, with --diff, fixes
+    to show), 2 usage error, invalid configuration or unreadable path.
     """
     resolver = Resolver({"fail_on": Severity(fail_on) if fail_on else None, "context": context})
-    found = discover([p for p in paths if p != "-"])
+    found = discover([p for p in paths if p != "-"], voxxml_only)
     if found.missing:
         fail(f"{found.missing[0]}: no such file or directory")
+    fixing = fix or show_diff
     results: list[Result] = []
-    unreadable = False
+    unreadable = changed = False
+    fixed_count = 0
     try:
         if "-" in paths:
             name = stdin_filename or "<stdin>"
             settings = resolver.for_path(Path(stdin_filename) if stdin_filename else Path.cwd())
-            results.append(lint_bytes(sys.stdin.buffer.read(), name, settings))
+            data = sys.stdin.buffer.read()
+            if fixing:
+                outcome = _fix(data, name, settings, unsafe_fixes)
+                if outcome is not None:
+                    text, applied = outcome
+                    fixed_count += applied
+                    if show_diff:
+                        changed |= _show_diff(data, text, name)
+                    else:
+                        sys.stdout.write(text)  # the fixed document; the report goes nowhere
+                        sys.exit(EXIT_OK)
+                    data = text.encode("utf-8")
+            results.append(lint_bytes(data, name, settings))
         for path, explicit in found.files:
             settings = resolver.for_path(path)
             if not explicit and settings.excluded(path):
@@ -83,6 +119,16 @@ def lint(
                 click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
                 unreadable = True
                 continue
+            if fixing:
+                outcome = _fix(data, str(path), settings, unsafe_fixes)
+                if outcome is not None:
+                    text, applied = outcome
+                    fixed_count += applied
+                    if show_diff:
+                        changed |= _show_diff(data, text, str(path))
+                    else:
+                        path.write_text(text, encoding="utf-8")
+                        data = text.encode("utf-8")
             result = lint_bytes(data, str(path), settings)
             result.document = None  # reporters need the diagnostics and the source text, not the AST
             results.append(result)
@@ -93,10 +139,129 @@ def lint(
     if verbose:
         for path, why in found.skipped:
             click.echo(f"skipped {path}: {why}", err=True)
-    REPORTERS[output_format](results, sys.stdout)
+    if not show_diff:
+        REPORTERS[output_format or default_format()](results, sys.stdout)
+    if fixing and fixed_count:
+        verb = "Would fix" if show_diff else "Fixed"
+        click.echo(f"{verb} {fixed_count} problem{'s' if fixed_count != 1 else ''}.", err=bool(show_diff))
     if unreadable:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_PROBLEMS if any(result.failed for result in results) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if changed or any(result.failed for result in results) else EXIT_OK)
+
+
+def _fix(data: bytes, path: str, settings: Settings, unsafe: bool) -> tuple[str, int] | None:
+    """The fixed text and the number of fixes applied; None when nothing changes.
+
+    Only documents read as UTF-8 are rewritten (the fixed text is written as UTF-8).
+    """
+    text, problem = xmlparse.decode(data)
+    if text is None or problem is not None or data.decode("utf-8", errors="replace") != text:
+        return None
+    fixed = fix_text(text, lambda candidate: lint_bytes(candidate.encode("utf-8"), path, settings).diagnostics, unsafe)
+    return (fixed.text, len(fixed.applied)) if fixed.applied and fixed.text != text else None
+
+
+def _show_diff(data: bytes, text: str, path: str) -> bool:
+    before = data.decode("utf-8", errors="replace").splitlines(keepends=True)
+    after = text.splitlines(keepends=True)
+    lines = list(difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"))
+    sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in lines)
+    return bool(lines)
+
+
+@main.command(name="format")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Change nothing; show the changes as a diff (exit 1 if any).")
+@click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
+def format_command(paths: tuple[str, ...], check: bool, show_diff: bool, voxxml_only: bool) -> None:
+    """Rewrite VoxXML files in the canonical layout ('-' formats standard input to standard output).
+
+    Indentation, double-quoted attributes in the reference's order, self-closed empty
+    verbs; comments and text content are kept exactly. Documents that are not
+    well-formed are left alone and reported (exit 1).
+    """
+    from .formatter import FormatError, format_source
+
+    found = discover([p for p in paths if p != "-"], voxxml_only)
+    if found.missing:
+        fail(f"{found.missing[0]}: no such file or directory")
+    sources: list[tuple[str, bytes, Path | None]] = []
+    if "-" in paths:
+        sources.append(("<stdin>", sys.stdin.buffer.read(), None))
+    for path, _ in found.files:
+        try:
+            sources.append((str(path), path.read_bytes(), path))
+        except OSError as error:
+            fail(f"{path}: {error.strerror or error}")
+    reformatted = unchanged = broken = 0
+    for name, data, path in sources:
+        try:
+            result = format_source(data, name)
+        except FormatError as error:
+            click.echo(f"voxxml: cannot format {name}: {error}", err=True)
+            broken += 1
+            continue
+        if path is None and not (check or show_diff):
+            sys.stdout.write(result.formatted)
+            continue
+        if not result.changed:
+            unchanged += 1
+            continue
+        reformatted += 1
+        if show_diff:
+            sys.stdout.write(result.diff(name))
+        elif check:
+            click.echo(f"would reformat {name}")
+        else:
+            assert path is not None
+            path.write_text(result.formatted, encoding="utf-8")
+    if sources and (sources[0][2] is not None or check or show_diff):
+        verb = "would be reformatted" if check or show_diff else "reformatted"
+        click.echo(f"{reformatted} file{'s' if reformatted != 1 else ''} {verb}, {unchanged} unchanged" + (f", {broken} not well-formed" if broken else "") + ".", err=True)
+    failed = broken or ((check or show_diff) and reformatted)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@main.command()
+@click.option("--format", "schema_format", type=click.Choice(["xsd", "rng"]), default="xsd", show_default=True)
+@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+def schema(schema_format: str, output: str | None) -> None:
+    """Export an XML Schema (XSD) or RELAX NG schema of VoxXML, made from grammar/."""
+    from .export.schema import export_schema
+
+    _write(export_schema(schema_format), output)  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("file")
+@click.option("--format", "graph_format", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
+def graph(file: str, graph_format: str, output: str | None) -> None:
+    """Draw the call flow of FILE: verbs, branches on input, and exits."""
+    from .export.graph import export_graph
+
+    result = _parse_for_run(file)
+    assert result.document is not None
+    _write(export_graph(result.document, graph_format), output)  # type: ignore[arg-type]
+
+
+@main.command()
+def server() -> None:
+    """Run the language server on standard input and output (for editors)."""
+    from .lsp.server import main as serve
+
+    serve()
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as error:
+        fail(f"{output}: {error.strerror or error}")
 
 
 @main.command()

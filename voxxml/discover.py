@@ -53,7 +53,8 @@ def _wanted(path: Path) -> tuple[bool, str]:
     return False, "not a .voxxml or .xml file"
 
 
-def discover(paths: list[str]) -> Discovery:
+def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
+    """``voxxml_only``: skip a named .xml file whose root is not <Response> too (for pre-commit)."""
     found = Discovery()
     seen: set[Path] = set()
 
@@ -76,7 +77,11 @@ def discover(paths: list[str]) -> Discovery:
                     elif candidate.suffix.lower() == ".xml":
                         found.skipped.append((candidate, why))
         elif path.is_file():
-            add(path, True)
+            wanted, why = _wanted(path)
+            if voxxml_only and path.suffix.lower() == ".xml" and not wanted:
+                found.skipped.append((path, why))
+            else:
+                add(path, True)
         else:
             found.missing.append(raw)
     return found
