@@ -246,9 +246,9 @@ def graph(file: str, graph_format: str, output: str | None) -> None:
     _write(export_graph(result.document, graph_format), output)  # type: ignore[arg-type]
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 def server() -> None:
-    """Run the language server on standard input and output (for editors)."""
+    """Run the language server on standard input and output (for editors; --stdio is accepted)."""
     from .lsp.server import main as serve
 
     serve()

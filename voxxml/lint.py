@@ -68,7 +68,9 @@ def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call", flow
     text, problem = xmlparse.decode(data)
     if text is None:
         assert problem is not None
-        result.diagnostics.append(_syntax_diagnostic(problem, SourceMap(data.decode("latin-1"))))
+        # Positions count the characters decoded before the problem; show the rest as best we can.
+        shown = data.decode(problem.encoding or "utf-8", errors="replace") if problem.encoding else data.decode("latin-1")
+        result.diagnostics.append(_syntax_diagnostic(problem, SourceMap(shown)))
         return _finish(result)
     source = result.source = SourceMap(text)
     refused = xmlparse.refused_declaration(text)

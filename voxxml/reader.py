@@ -184,7 +184,7 @@ class Reader:
                             fields[field_name] = self.content(el, index, spec, self.mixed_text(el, spec))
                         else:
                             raw = el.text
-                            hit = spec.content_cache.get(raw) if raw else None  # empty content is checked below
+                            hit = spec.content_cache.get(raw) if raw and not raw.isspace() else None  # empty: checked below
                             if hit is not None and not hit[1]:
                                 fields[field_name] = hit[0]  # a clean value seen before
                             else:
@@ -245,7 +245,7 @@ class Reader:
         if not self.check_content:
             value = spec.parse_content(raw)[0]
             return content_type.empty() if value is None else value
-        if not raw:
+        if not raw or raw.isspace():
             if spec.content_required:
                 self.report("VX009", f"<{spec.name}> is empty; expected {content_type.describe()}", self.source.element_span(index))
             return content_type.empty()

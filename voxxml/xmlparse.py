@@ -25,6 +25,7 @@ class SyntaxProblem:
     line: int | None = None
     column: int | None = None
     help: str | None = None
+    encoding: str | None = None  # the encoding the offset counts characters of
 
 
 _OPTIONS = dict(
@@ -67,6 +68,7 @@ def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
         return None, SyntaxProblem(
             f"binary data (a NUL byte at byte {at}); expected a VoxXML text document",
             offset=len(data[:at].decode(encoding, errors="replace")),
+            encoding=encoding,
         )
     try:
         return data.decode(encoding), None
@@ -84,6 +86,7 @@ def _undecodable(data: bytes, encoding: str, error: UnicodeDecodeError) -> Synta
         f"the document is not valid {label}: byte 0x{byte} cannot be decoded",
         offset=len(prefix),
         help="save the file as UTF-8, or declare its encoding: <?xml version='1.0' encoding='ISO-8859-1'?>",
+        encoding=encoding,
     )
 
 

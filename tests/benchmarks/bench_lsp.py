@@ -1,0 +1,331 @@
+"""How soon after an edit does the language server publish diagnostics?
+
+A benchmark script, not a test: run it by hand. pytest does not collect it.
+
+    python tests/benchmarks/bench_lsp.py                  # 2,000-line document, 200 edits per run
+    python tests/benchmarks/bench_lsp.py --iterations 50  # quicker
+    python tests/benchmarks/bench_lsp.py --json /tmp/bench-lsp.json
+
+It starts ``python -m voxxml.lsp`` as a subprocess and talks LSP to it over stdio
+with a minimal client (Content-Length framing, a reader thread), so the figures
+include JSON-RPC encoding and decoding on both sides and the pipe. The document is
+a realistic IVR from the benchmark corpus generator (tests/benchmarks/corpus.py),
+at least 2,000 lines long.
+
+Each iteration sends one ``textDocument/didChange`` and measures the time until
+the ``textDocument/publishDiagnostics`` for that version arrives. The edits are
+what typing does: incremental changes that alternately break an attribute name
+(``numDigits`` -> ``numDigitsX``: a VX005 appears) and repair it. Runs:
+
+* debounce 0 (initializationOptions ``{"debounceMs": 0}``): every change is linted
+  at once, so the time is the lint itself plus the round trip. The bar: p95 within
+  50 ms.
+* debounce 0 with full-document sync (the whole text in every change), for clients
+  that do not send incremental changes.
+* the default debounce (200 ms): the time is the debounce plus the lint; shown with
+  the debounce subtracted too.
+* for information: the in-process lint of the same text (``voxxml.lsp.analysis.lint_text``),
+  and hover and completion requests near the end of the document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent.parent))
+
+from corpus import generate_ivr  # noqa: E402
+
+BAR_MS = 50.0
+DEFAULT_DEBOUNCE_MS = 200
+
+
+def document(lines: int, seed: int = 20240611) -> str:
+    """A valid IVR of at least ``lines`` lines, with a Gather numDigits to edit."""
+    verbs = lines // 2
+    while True:
+        text = generate_ivr(random.Random(f"voxxml-lsp-bench:{seed}"), verbs)
+        if text.count("\n") >= lines and "numDigits=" in text:
+            return text
+        verbs = int(verbs * 1.1) + 1
+
+
+class Client:
+    """A minimal LSP client over a subprocess's stdio."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "voxxml.lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        self.messages: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
+        self.next_id = 0
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            assert length is not None
+            body = stream.read(length)
+            self.messages.put((time.perf_counter(), json.loads(body)))
+
+    def send(self, message: dict[str, Any]) -> float:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        stream = self.process.stdin
+        assert stream is not None
+        sent = time.perf_counter()
+        stream.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        stream.flush()
+        return sent
+
+    def notify(self, method: str, params: Any) -> float:
+        return self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: Any) -> tuple[float, Any]:
+        self.next_id += 1
+        sent = self.send({"id": self.next_id, "method": method, "params": params})
+        arrived, message = self.wait(lambda m: m.get("id") == self.next_id and "method" not in m)
+        return arrived - sent, message.get("result")
+
+    def wait(self, wanted, timeout: float = 30.0) -> tuple[float, dict[str, Any]]:
+        deadline = time.perf_counter() + timeout
+        while True:
+            arrived, message = self.messages.get(timeout=max(0.0, deadline - time.perf_counter()))
+            if "method" in message and "id" in message:  # a request from the server: answer it
+                self.send({"id": message["id"], "result": None})
+                continue
+            if wanted(message):
+                return arrived, message
+
+    def diagnostics(self, uri: str, version: int) -> tuple[float, dict[str, Any]]:
+        return self.wait(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and m["params"].get("version") == version
+            )
+        )
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.process.wait(timeout=5)
+        except (OSError, queue.Empty, subprocess.TimeoutExpired):
+            self.process.kill()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "median_ms": statistics.median(values),
+        "p95_ms": percentile(values, 0.95),
+        "min_ms": min(values),
+        "max_ms": max(values),
+    }
+
+
+def position(text: str, offset: int) -> dict[str, int]:
+    """The LSP position (UTF-16) of a character offset."""
+    line = text.count("\n", 0, offset)
+    start = text.rfind("\n", 0, offset) + 1
+    return {"line": line, "character": len(text[start:offset].encode("utf-16-le")) // 2}
+
+
+def run(
+    text: str, iterations: int, debounce_ms: int | None, full: bool, warmup: int = 10
+) -> tuple[list[float], int, float | None]:
+    """Milliseconds from each didChange to its diagnostics; the diagnostics count seen when broken;
+    and the server's CPU milliseconds per change (the wall-clock figures include waiting for a CPU)."""
+    client = Client()
+    options = {} if debounce_ms is None else {"debounceMs": debounce_ms}
+    client.request(
+        "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}
+    )
+    client.notify("initialized", {})
+    uri = (Path.cwd() / "bench-lsp.voxxml").as_uri()
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "voxxml", "version": 1, "text": text}}
+    )
+    client.diagnostics(uri, 1)
+    anchor = text.index("numDigits=") + len("numDigits")
+    at = position(text, anchor)
+    broken = text[:anchor] + "X" + text[anchor:]
+    timings: list[float] = []
+    found = 0
+    version = 1
+    cpu_before = None
+    for step in range(warmup + iterations):
+        if step == warmup:
+            cpu_before = cpu_seconds(client.process.pid)
+        version += 1
+        breaking = step % 2 == 0
+        if full:
+            change = {"text": broken if breaking else text}
+        elif breaking:
+            change = {"range": {"start": at, "end": at}, "text": "X"}
+        else:
+            change = {"range": {"start": at, "end": {"line": at["line"], "character": at["character"] + 1}}, "text": ""}
+        sent = client.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+        )
+        arrived, message = client.diagnostics(uri, version)
+        if step >= warmup:
+            timings.append((arrived - sent) * 1000)
+        if breaking:
+            found = len(message["params"]["diagnostics"])
+    cpu_after = cpu_seconds(client.process.pid)
+    cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000 / iterations
+    client.close()
+    return timings, found, cpu
+
+
+def requests(text: str, iterations: int) -> dict[str, dict[str, float]]:
+    """Hover and completion latency near the end of the document (the context scan reads all before it)."""
+    client = Client()
+    client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": {}})
+    client.notify("initialized", {})
+    uri = (Path.cwd() / "bench-lsp-requests.voxxml").as_uri()
+    tail = text.rindex("<Say")
+    edited = text[:tail] + "<" + text[tail:]  # a '<' typed before the last Say: complete an element name
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "voxxml", "version": 1, "text": edited}}
+    )
+    client.diagnostics(uri, 1)
+    hover_at = position(edited, tail + 3)  # on the name of the last Say
+    complete_at = position(edited, tail + 1)
+    hovers, completions = [], []
+    for _ in range(iterations):
+        elapsed, result = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": hover_at})
+        assert result is not None
+        hovers.append(elapsed * 1000)
+        elapsed, result = client.request(
+            "textDocument/completion", {"textDocument": {"uri": uri}, "position": complete_at}
+        )
+        assert result and result["items"]
+        completions.append(elapsed * 1000)
+    client.close()
+    return {"hover": stats(hovers), "completion": stats(completions)}
+
+
+def in_process(text: str, iterations: int) -> list[float]:
+    from voxxml.config import Settings
+    from voxxml.lsp.analysis import lint_text
+    from voxxml.lsp.positions import LineIndex
+
+    timings = []
+    for step in range(iterations + 5):
+        edited = text if step % 2 else text.replace("numDigits=", "numDigitsX=", 1)
+        index = LineIndex(edited)
+        start = time.perf_counter()
+        lint_text(edited, "bench.voxxml", Settings(), index)
+        if step >= 5:
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+
+    text = document(args.lines)
+    print(f"document: {text.count(chr(10))} lines, {len(text):,} characters; {args.iterations} edits per run")
+    if hasattr(os, "getloadavg"):
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    results: dict[str, Any] = {"lines": text.count("\n"), "characters": len(text), "iterations": args.iterations}
+
+    results["lint_in_process"] = stats(in_process(text, args.iterations))
+    runs = [
+        ("debounce_0_incremental", 0, False),
+        ("debounce_0_full_sync", 0, True),
+        (f"debounce_{DEFAULT_DEBOUNCE_MS}_incremental", None, False),
+    ]
+    for name, debounce, full in runs:
+        iterations = args.iterations if debounce == 0 else max(20, args.iterations // 4)
+        timings, found, cpu = run(text, iterations, debounce, full)
+        results[name] = stats(timings)
+        results[name]["server_cpu_ms_per_change"] = cpu
+        if debounce is None:
+            results[name + "_minus_debounce"] = stats([t - DEFAULT_DEBOUNCE_MS for t in timings])
+        if found != 1:
+            print(f"FAIL: {name}: the broken attribute gave {found} diagnostics, expected 1")
+            return 1
+    results["requests"] = requests(text, max(20, args.iterations // 4))
+
+    def line(label: str, figures: dict[str, float]) -> None:
+        cpu = figures.get("server_cpu_ms_per_change")
+        print(
+            f"  {label:<42} median {figures['median_ms']:7.2f} ms   p95 {figures['p95_ms']:7.2f} ms"
+            f"   min {figures['min_ms']:7.2f}   max {figures['max_ms']:7.2f}   (n={figures['n']})"
+            + (f"   server CPU {cpu:.1f} ms/change" if cpu is not None else "")
+        )
+
+    print("change -> publishDiagnostics, over stdio:")
+    for name, _, _ in runs:
+        line(name, results[name])
+    line(
+        f"debounce_{DEFAULT_DEBOUNCE_MS} minus the debounce",
+        results[f"debounce_{DEFAULT_DEBOUNCE_MS}_incremental_minus_debounce"],
+    )
+    print("for information:")
+    line("lint_text in process (no LSP)", results["lint_in_process"])
+    line("hover near the end (request -> response)", results["requests"]["hover"])
+    line("completion near the end", results["requests"]["completion"])
+
+    bar = results["debounce_0_incremental"]["p95_ms"]
+    verdict = "PASS" if bar <= BAR_MS else "FAIL"
+    print(f"{verdict}: diagnostics within {BAR_MS:.0f} ms of a change (debounce 0, incremental, p95 {bar:.1f} ms)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
