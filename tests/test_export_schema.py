@@ -238,7 +238,6 @@ GOOD = {
     "Unicode white space around content": "<Number>\u00a015556667777\u3000</Number><Redirect>\u2028https://e.com/x\u0085</Redirect>",
     "comment inside content": "<Number>1555<!-- area -->6667777</Number><Say>Hello <!-- there --> you</Say>",
     "CDATA content": "<Say><![CDATA[<b>bold</b> & more]]></Say><Play><![CDATA[https://e.com/a.mp3?a=1&b=2]]></Play>",
-    "white space Say": "<Say> </Say>",
     "white space in empty verbs": "<Hangup> </Hangup><Pause>\n</Pause><Reject>\u00a0</Reject><SetMute><!-- c --></SetMute>",
     "keyword lists": "<Gather input=' dtmf&#9;speech ' statusCallbackEvent=''><Say>Hi</Say></Gather>"
     "<Gather input='speech dtmf' statusCallbackEvent='fullResult  partialResult'><Say>Hi</Say></Gather>",

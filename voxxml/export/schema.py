@@ -431,7 +431,12 @@ def _content_type(spec: ElementSpec) -> SimpleType:
     description = value_type.describe()
     if not spec.content_trim:
         if spec.content_required:
-            return SimpleType(f"{spec.content_type_name}.content", _sentence(f"{description[0].upper()}{description[1:]}, not empty"), base.base, base.facets + (("minLength", "1"),), base.enumeration)
+            if dict(base.facets).get("pattern") is not None or base.enumeration:
+                raise NotImplementedError(f"required untrimmed content of type {spec.content_type_name!r} with a pattern")
+            # Not empty and not white space only (str.isspace), as voxxml reads it.
+            space = xsd_char_class(white_space())
+            solid = (("pattern", f"{space}*{xsd_char_class(white_space(), negated=True)}[\\s\\S]*"),)
+            return SimpleType(f"{spec.content_type_name}.content", _sentence(f"{description[0].upper()}{description[1:]}, not empty or white space only"), base.base, base.facets + solid, base.enumeration)
         if base.base != "string" or base.enumeration:
             raise NotImplementedError(f"optional content of type {spec.content_type_name!r}")
         pattern = dict(base.facets).get("pattern")
