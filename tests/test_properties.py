@@ -88,8 +88,9 @@ def check_result(result: Result, data: bytes, path: str = "<stdin>", *, linted: 
     suppressions were applied (voxxml.parse), so any diagnostic may be missing."""
     assert isinstance(result, Result)
     catalogue = rules()
-    text = result.source.text if result.source is not None else data.decode("latin-1")
-    lines = len(SourceMap(text).line_starts)
+    # undecodable input is shown (and located) as Latin-1
+    source = result.source if result.source is not None else SourceMap(data.decode("latin-1"))
+    lines = len(source.line_starts)
     for d in result.diagnostics:
         assert _CODE.fullmatch(d.code), d
         assert d.code in catalogue, d
@@ -101,8 +102,12 @@ def check_result(result: Result, data: bytes, path: str = "<stdin>", *, linted: 
         assert span.column >= 1, d
         if span.line == span.end_line:
             assert span.end_column >= span.column, d
-        # spans lie within the document (a span may end just past the last line)
+        # spans lie within the document (a span may end just past the last line) ...
         assert span.end_line <= lines + 1, (d, lines)
+        # ... and both ends are real positions of the text: a column is at most one past
+        # the end of its line
+        for line, column in ((span.line, span.column), (span.end_line, span.end_column)):
+            assert source.position(source.offset(line, column)) == (line, column), (d, source.line_text(line))
     assert result.diagnostics == sorted(result.diagnostics, key=lambda d: d.sort_key()), "diagnostics not sorted"
     codes = {d.code for d in result.diagnostics}
     if result.document is not None:
@@ -151,7 +156,7 @@ def test_parser_is_total_on_arbitrary_text(text: str) -> None:
     parse_checked(text.encode("utf-8"))
 
 
-@examples(400)
+@examples(300)
 @given(vs.xml_fragment_documents(), RESOURCES)
 def test_parser_is_total_on_xml_fragments(text: str, resource: str) -> None:
     parse_checked(text.encode("utf-8"), resource)
@@ -169,7 +174,7 @@ def test_lint_with_suppressions_is_total_on_xml_fragments(text: str) -> None:
     lint_checked(text.encode("utf-8"))
 
 
-@examples(300)
+@examples(200)
 @given(vs.vocabulary_documents(), RESOURCES)
 def test_well_formed_documents_get_a_document_iff_the_root_is_response(doc: tuple[str, str], resource: str) -> None:
     text, root = doc
@@ -182,7 +187,7 @@ def test_well_formed_documents_get_a_document_iff_the_root_is_response(doc: tupl
         assert result.document is None and "VX002" in codes
 
 
-@examples(200)
+@examples(150)
 @given(vs.vocabulary_documents())
 def test_any_parsed_document_round_trips(doc: tuple[str, str]) -> None:
     """Whatever the reader makes of a document, even one with errors, writes back to text
@@ -214,16 +219,25 @@ CRASHES = {
 }
 
 
-# BUG (open): a character reference to a surrogate code point is kept by libxml2's
-# recovering parser as the bytes ED A0 80, and lxml raises UnicodeDecodeError when the
-# reader asks for the element's text or attributes (reader.children: el.text; el.items()).
-# Found by test_parser_is_total_on_xml_fragments under the long profile.
-OPEN_CRASHES = {
+# A character reference to a surrogate code point is kept by libxml2's recovering
+# parser as the bytes ED A0 80, and lxml raised UnicodeDecodeError when the reader
+# asked for the element's text or attributes. Found by
+# test_parser_is_total_on_xml_fragments under the long profile; fixed in a0faee0.
+SURROGATE_CRASHES = {
     "surrogate-reference-in-text": b"<Response>&#xD800;</Response>",
     "surrogate-reference-in-say": b"<Response><Say>a&#55296;</Say></Response>",
     "surrogate-reference-in-attribute": b'<Response><Say voice="&#xD800;">Hi</Say></Response>',
 }
-CRASHES.update(OPEN_CRASHES)
+CRASHES.update(SURROGATE_CRASHES)
+# BUG (open): xmlparse.decode locates an undecodable byte (or a NUL) by decoding the
+# prefix with errors="replace"; the 'idna' codec supports only strict errors and
+# raises UnicodeError("Unsupported error handling replace") from xmlparse._undecodable
+# and from the NUL check. Found by test_lint_of_mutated_examples_never_crashes.
+IDNA_CRASHES = {
+    "idna-codec-undecodable-byte": b"<?xml version='1.0' encoding='idna'?>\xbc<Response/>",
+    "idna-codec-nul-byte": b"<?xml version='1.0' encoding='idna'?>\x00",
+}
+CRASHES.update(IDNA_CRASHES)
 
 
 @pytest.mark.parametrize("name", list(CRASHES))
@@ -232,10 +246,9 @@ def test_crash_reproducers(name: str) -> None:
     lint_checked(CRASHES[name])
 
 
-# BUG (open): the VX112 diagnostics that inline suppressions add have no path
-# (lint_bytes applies suppressions after parse_bytes has set the path on the others),
-# so the CLI prints "None:1:11: VX112 ..." and JSON "path": null. Found by the two
-# lint properties above and test_lint_of_mutated_examples_never_crashes.
+# The VX112 diagnostics that inline suppressions add had no path (suppressions were
+# applied after parse_bytes had set the path on the others), so the CLI printed
+# "None:1:11: VX112 ..." and JSON "path": null. Found by the lint properties; fixed in a0faee0.
 def test_unused_suppression_diagnostic_has_the_path() -> None:
     result = voxxml.parse("<Response><!-- voxxml: ignore VX102 --><Hangup/></Response>", "x.voxxml")
     assert [(d.code, d.path) for d in result.diagnostics] == [("VX112", "x.voxxml")]
@@ -244,13 +257,13 @@ def test_unused_suppression_diagnostic_has_the_path() -> None:
 # --------------------------------------------------------------------------- 2. mutated examples
 
 
-@examples(400)
+@examples(300)
 @given(vs.mutated(SEEDS), RESOURCES)
 def test_mutated_examples_never_crash(data: bytes, resource: str) -> None:
     parse_checked(data, resource)
 
 
-@examples(150)
+@examples(80)
 @given(vs.mutated(SEEDS))
 def test_lint_of_mutated_examples_never_crashes(data: bytes) -> None:
     lint_checked(data)
@@ -267,12 +280,43 @@ def test_parsing_is_deterministic(data: bytes) -> None:
     assert first.document == second.document
 
 
+_ANY_DOCUMENT = st.one_of(
+    vs.mutated(SEEDS, max_mutations=2),
+    vs.vocabulary_documents().map(lambda doc: doc[0].encode("utf-8")),
+    vs.xml_fragment_documents().map(lambda text: text.encode("utf-8")),
+)
+
+
+def _summary(result: Result) -> tuple:
+    return [(d.code, d.span, d.message) for d in result.diagnostics], result.document
+
+
+@examples(100)
+@given(_ANY_DOCUMENT, _ANY_DOCUMENT)
+def test_parsing_does_not_depend_on_what_was_parsed_before(first: bytes, second: bytes) -> None:
+    """The reader memoizes attribute readings and content; no document may change the
+    result of another. (A cache entry that stays wrong for the rest of the process is
+    caught only when it is made between the two parses; see the test below.)"""
+    before = _summary(voxxml.parse_bytes(second))
+    voxxml.parse_bytes(first)
+    assert _summary(voxxml.parse_bytes(second)) == before
+
+
+def test_empty_cdata_content_is_reported_after_a_recovered_parse() -> None:
+    """Found by test_any_parsed_document_round_trips (long profile), fixed in a2804d9: a
+    recovered tree cached the empty Say text as clean, and a later <Say><![CDATA[]]></Say>
+    (text '' rather than None) hit the cache and skipped VX009."""
+    voxxml.parse_bytes(b"<Response><Say></Say>")  # truncated: libxml2 recovers the tree
+    result = voxxml.parse_bytes(b"<Response><Say><![CDATA[]]></Say></Response>")
+    assert [d.code for d in result.diagnostics] == ["VX009"]
+
+
 # --------------------------------------------------------------------------- 3. AST round trip
 
 INDENTS = st.sampled_from(["  ", None, "", "\t", "    "])
 
 
-@examples(300)
+@examples(150)
 @given(vs.responses(), INDENTS)
 def test_valid_asts_round_trip(document: Response, indent: str | None) -> None:
     xml = document.to_xml(indent=indent)
@@ -285,7 +329,7 @@ def test_valid_asts_round_trip(document: Response, indent: str | None) -> None:
     assert check_codes(result) == Counter(d.code for d in run_checks(CheckContext(document))), xml
 
 
-@examples(200)
+@examples(100)
 @given(vs.responses())
 def test_to_xml_without_indent_round_trips(document: Response) -> None:
     xml = document.to_xml(indent=None)
@@ -296,7 +340,7 @@ def test_to_xml_without_indent_round_trips(document: Response) -> None:
     assert result.document == document, xml
 
 
-@examples(100)
+@examples(60)
 @given(vs.responses(max_depth=3))
 def test_equality_ignores_spans(document: Response) -> None:
     compact = voxxml.parse(document.to_xml(indent=None))
@@ -372,7 +416,7 @@ def test_every_element_has_a_strategy(tag: str, data: st.DataObject) -> None:
     assert reader_diagnostics(voxxml.parse(document.to_xml())) == []
 
 
-@examples(150)
+@examples(120)
 @given(vs.written_documents())
 def test_valid_documents_written_any_way_round_trip(text: str) -> None:
     """Valid VoxXML however it is spelt (quotes, references, CDATA, comments, CRLF, padding)
@@ -399,7 +443,7 @@ def span_text(source: SourceMap, span) -> str:
     return source.text[source.offset(span.line, span.column) : source.offset(span.end_line, span.end_column)]
 
 
-@examples(150)
+@examples(100)
 @given(vs.written_documents())
 def test_spans_point_at_what_was_written(text: str) -> None:
     """Element, name and attribute spans cover exactly the source they describe, whatever
@@ -420,7 +464,7 @@ def test_spans_point_at_what_was_written(text: str) -> None:
 # --------------------------------------------------------------------------- the checks on valid ASTs
 
 
-@examples(150)
+@examples(100)
 @given(vs.responses(max_depth=4), RESOURCES)
 def test_wrong_context_follows_the_vocabulary(document: Response, resource: str) -> None:
     """VX111 flags exactly the verbs whose element does not list the resource in
@@ -437,7 +481,7 @@ def test_wrong_context_follows_the_vocabulary(document: Response, resource: str)
     assert Counter(d.code for d in run_checks(CheckContext(document, resource)))["VX111"] == expected
 
 
-@examples(100)
+@examples(60)
 @given(vs.responses(max_depth=3), st.data())
 def test_checks_do_not_depend_on_node_identity(document: Response, data: st.DataObject) -> None:
     """A builder may put the same node object in several places; the checks must see the
@@ -454,7 +498,7 @@ def test_checks_do_not_depend_on_node_identity(document: Response, data: st.Data
 
 
 # Carriage returns in text: a raw CR reads back as LF, so the writer must escape it
-# (fixed in fe7938e; found by the round-trip properties).
+# (found by the round-trip properties; fixed in fe7938e).
 def test_say_text_with_carriage_return_round_trips() -> None:
     document = Response([Say("a\rb\r\nc")])
     assert voxxml.parse(document.to_xml()).document == document

@@ -69,7 +69,7 @@ def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call", flow
     if text is None:
         assert problem is not None
         # Positions count the characters decoded before the problem; show the rest as best we can.
-        shown = data.decode(problem.encoding or "utf-8", errors="replace") if problem.encoding else data.decode("latin-1")
+        shown = xmlparse.lenient(data, problem.encoding or "latin-1")
         result.diagnostics.append(_syntax_diagnostic(problem, SourceMap(shown)))
         return _finish(result)
     source = result.source = SourceMap(text)

@@ -67,7 +67,7 @@ def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
         at = data.index(b"\x00")
         return None, SyntaxProblem(
             f"binary data (a NUL byte at byte {at}); expected a VoxXML text document",
-            offset=len(data[:at].decode(encoding, errors="replace")),
+            offset=len(lenient(data[:at], encoding)),
             encoding=encoding,
         )
     try:
@@ -79,7 +79,7 @@ def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
 
 
 def _undecodable(data: bytes, encoding: str, error: UnicodeDecodeError) -> SyntaxProblem:
-    prefix = data[: error.start].decode(encoding, errors="replace")
+    prefix = lenient(data[: error.start], encoding)
     byte = data[error.start : error.start + 1].hex()
     label = "UTF-8" if encoding.startswith("utf-8") else encoding
     return SyntaxProblem(
@@ -88,6 +88,14 @@ def _undecodable(data: bytes, encoding: str, error: UnicodeDecodeError) -> Synta
         help="save the file as UTF-8, or declare its encoding: <?xml version='1.0' encoding='ISO-8859-1'?>",
         encoding=encoding,
     )
+
+
+def lenient(data: bytes, encoding: str) -> str:
+    """Decode for showing and locating, whatever the bytes; some codecs (idna) cannot replace errors."""
+    try:
+        return data.decode(encoding, errors="replace")
+    except (UnicodeError, LookupError):
+        return data.decode("latin-1")
 
 
 def refused_declaration(text: str) -> SyntaxProblem | None:
