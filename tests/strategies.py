@@ -116,6 +116,8 @@ def say_texts(draw: Any, min_segments: int = 1, max_segments: int = 5) -> str:
             text += " "
         text += segment
         previous_was_variable = segment in variables()
+    if text.isspace():  # white space alone is an empty Say (VX009)
+        text += "."
     return text
 
 

@@ -97,9 +97,10 @@ def test_simulate_without_a_script_nobody_answers_and_the_menu_times_out() -> No
 
 
 def test_simulate_hangup_after_counts_events() -> None:
-    result = run("simulate", SIMPLE_IVR, "--input", "2", "--hangup-after", "3")
+    """The three Says in one voice are one utterance; the gather is the second event."""
+    result = run("simulate", SIMPLE_IVR, "--input", "2", "--hangup-after", "2")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == SIMPLE_IVR_PRESSES_2[:3] + ["4. caller-hangup"]
+    assert result.stdout.splitlines() == SIMPLE_IVR_PRESSES_2[:4] + ["5. caller-hangup"]
 
 
 def test_simulate_script_file(tmp_path: Path) -> None:

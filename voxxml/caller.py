@@ -60,7 +60,7 @@ class DialOutcome:
 class CallerScript:
     inputs: list[Input] = field(default_factory=list)
     dials: list[DialOutcome] = field(default_factory=list)
-    hangup_after: int | None = None  # the caller hangs up after this many events
+    hangup_after: int | None = None  # the caller hangs up after experiencing this many events (trace.units)
     redirect_fails: bool = False  # fetching a Redirect's document fails
 
     @classmethod

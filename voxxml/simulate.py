@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from .caller import Caller, CallerScript, accept_input
-from .trace import Event
+from .trace import Event, continues
 from .voices import voices
 
 DEFAULT_LOOP_CAP = 10  # how many times a loop='0' plays before the simulation stops it
@@ -47,6 +47,7 @@ class Simulator:
         self.trace: list[Event] = []
         self.gather = ""
         self.ran = False  # whether a verb has run (a Reject after that has no effect)
+        self.units = 0  # what the caller has experienced so far (trace.units)
 
     def run(self, document: Response) -> Simulation:
         try:
@@ -59,9 +60,12 @@ class Simulator:
     # ------------------------------------------------------------------ events
     def emit(self, event: Event) -> None:
         limit = self.caller.script.hangup_after
-        if limit is not None and len(self.trace) >= limit:
-            self.trace.append({"event": "caller-hangup"})
-            raise _CallEnded
+        previous = self.trace[-1] if self.trace else None
+        if limit is not None and not continues(previous, event):  # a new thing to hear: is the caller still there?
+            if self.units >= limit:
+                self.trace.append({"event": "caller-hangup"})
+                raise _CallEnded
+            self.units += 1
         self.trace.append(event)
         if event["event"] in ("hangup", "reject"):
             raise _CallEnded
@@ -96,7 +100,8 @@ class Simulator:
         elif isinstance(verb, Number):
             self.dial([verb.number])
         elif isinstance(verb, Dial):
-            self.dial([number.number for number in verb.numbers])
+            if verb.numbers:  # an empty Dial dials nothing (VX108)
+                self.dial([number.number for number in verb.numbers])
         elif isinstance(verb, Conference):
             self.emit({"event": "conference", "name": verb.name})
         elif isinstance(verb, SetMute):

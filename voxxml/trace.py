@@ -52,6 +52,18 @@ def describe(event: Event) -> str:
     return kind
 
 
+def continues(previous: Event | None, event: Event) -> bool:
+    """Whether ``event`` is heard as part of ``previous``: consecutive speech in one voice
+    gender and language is one utterance (a plan may merge it into one play)."""
+    return (
+        previous is not None
+        and event["event"] == "say"
+        and previous["event"] == "say"
+        and (previous["gender"], previous["language"], previous["separate_numbers"])
+        == (event["gender"], event["language"], event["separate_numbers"])
+    )
+
+
 def comparable(trace: list[Event]) -> list[Event]:
     """A trace as the caller experiences it: voices compared by gender, consecutive speech in
     one voice and language heard as one utterance, zero-second pauses dropped."""
@@ -62,14 +74,22 @@ def comparable(trace: list[Event]) -> list[Event]:
             continue
         if kind == "say":
             event = {k: v for k, v in event.items() if k != "voice"}
-            last = out[-1] if out else None
-            if (
-                last is not None
-                and last["event"] == "say"
-                and (last["gender"], last["language"], last["separate_numbers"])
-                == (event["gender"], event["language"], event["separate_numbers"])
-            ):
-                out[-1] = {**last, "text": f"{last['text']} {event['text']}"}
+            if continues(out[-1] if out else None, event):
+                out[-1] = {**out[-1], "text": f"{out[-1]['text']} {event['text']}"}
                 continue
         out.append(event)
     return out
+
+
+def units(trace: list[Event]) -> int:
+    """How many things the caller has experienced: events, counting an utterance once.
+
+    A caller script's ``hangup_after`` counts these, so that a plan that merges speech
+    into one play and the reference interpreter hang up at the same point."""
+    count = 0
+    previous: Event | None = None
+    for event in trace:
+        if not continues(previous, event):
+            count += 1
+        previous = event
+    return count

@@ -63,6 +63,7 @@ class Compiler:
         self.states: list[State] = []
         self.diagnostics: list[Diagnostic] = []
         self._spans: dict[int, dict[str, int] | None] = {}  # id(node) -> its span (nodes make many states)
+        self._reported: set[tuple[str, int]] = set()
 
     # ----------------------------------------------------------------- states
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
@@ -78,7 +79,11 @@ class Compiler:
         return state
 
     def approximate(self, code: str, node: Node, message: str) -> None:
-        self.diagnostics.append(make(code, message, node.name_span))
+        """Report an approximation once per construct (a Gather's prompts compile once per attempt)."""
+        key = (code, id(node))
+        if key not in self._reported:
+            self._reported.add(key)
+            self.diagnostics.append(make(code, message, node.name_span))
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any]) -> State:
@@ -204,7 +209,7 @@ class Compiler:
             state = self.new(
                 "connect",
                 number if len(numbers) > 1 else verb,
-                request={"method": "PUT", "path": f"{CALL}/connect", "body": {"from": caller_id or "{cli}", "to": number.number}},
+                request={"method": "PUT", "path": f"{CALL}/connect", "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}},
                 on={},
             )
             fill(failed, state["id"])
@@ -350,14 +355,30 @@ def _entries(compiler: Compiler, document: Response, first: str, rejected: tuple
     return {"inbound": inbound, "outbound": outbound}
 
 
+def first_executed(verbs: list[Verb]) -> Verb | None:
+    """The verb a call runs first. Before it, $GATHER is empty, so the Ifs on the way are
+    decided now: a Reject nested in them, or after them, can still be the first verb."""
+    for verb in verbs:
+        if isinstance(verb, If):
+            holds = "" in (verb.value or ())
+            if holds == (verb.test != "NOTEQUAL"):
+                inner = first_executed(verb.body)
+                if inner is not None:
+                    return inner
+            continue
+        return verb
+    return None
+
+
 def compile_document(document: Response, source: str = "<string>", loop_cap: int = DEFAULT_LOOP_CAP) -> Compilation:
     """Compile a document (parsed without errors) into an EnableX call plan."""
     compiler = Compiler(source, loop_cap)
     verbs = document.verbs
     rejected = None
-    if verbs and isinstance(verbs[0], Reject):
-        rejected = (compiler.hangup(verbs[0], reject=True), compiler.hangup(verbs[0]))
-        compiler.approximate("EX209", verbs[0], "a first-verb <Reject> rejects an incoming call without answering; an outbound call cannot be rejected, so the outbound entry hangs up")
+    opening = first_executed(verbs)
+    if isinstance(opening, Reject):
+        rejected = (compiler.hangup(opening, reject=True), compiler.hangup(opening))
+        compiler.approximate("EX209", opening, "a <Reject> that runs first rejects an incoming call without answering; an outbound call cannot be rejected, so the outbound entry hangs up")
     first, holes = compiler.sequence(verbs, [])
     if first is None or holes:
         end = compiler.hangup(None)  # the end of the document hangs up
