@@ -47,6 +47,7 @@ class ElementTokens:
     content_end: int = -1  # the '<' of the end tag
     end: int = -1  # just after the end tag's '>'
     _attributes: dict[str, AttributeTokens] | None = None
+    index: int = -1  # its position among the elements, in document order
 
     def attributes(self, text: str) -> dict[str, AttributeTokens]:
         """The attributes' positions, found the first time they are asked for."""
@@ -213,27 +214,32 @@ def _raw_equals_logical(raw: str) -> bool:
 def _tokenize(text: str) -> list[ElementTokens]:
     """Find every element's tags. Total: never raises, even on broken XML."""
     elements: list[ElementTokens] = []
-    stack: list[int] = []
+    stack: list[ElementTokens] = []
+    new = ElementTokens
     for match in _TOKEN.finditer(text):
-        name = match.group("start")
+        name = match.group(2)  # a start tag
         if name is not None:
-            close = match.group("close")
-            tokens = ElementTokens(name, match.start(), match.start() + 1 + len(name), match.end(), stack[-1] if stack else -1)
-            if close == "/>":
-                tokens.self_closing = True
-                tokens.content_end = tokens.end = match.end()
+            start, tag_end = match.span()
+            if match.group(3) == "/>":
+                tokens = new(name, start, start + 1 + len(name), tag_end, stack[-1].index if stack else -1, True, tag_end, tag_end)
             else:
-                stack.append(len(elements))
+                tokens = new(name, start, start + 1 + len(name), tag_end, stack[-1].index if stack else -1)
+                stack.append(tokens)
+            tokens.index = len(elements)
             elements.append(tokens)
             continue
-        end_name = match.group("end")
+        end_name = match.group(1)  # an end tag
         if end_name is not None and stack:
-            # Pop to the matching start tag; in broken XML an unmatched end tag is ignored.
+            if stack[-1].name == end_name:  # the usual case
+                tokens = stack.pop()
+                tokens.content_end, tokens.end = match.span()
+                continue
+            # Broken XML: pop to the matching start tag; an end tag that matches none is ignored.
             for depth in range(len(stack) - 1, -1, -1):
-                if elements[stack[depth]].name == end_name:
-                    for open_index in stack[depth:]:
-                        elements[open_index].content_end = match.start()
-                        elements[open_index].end = match.end()
+                if stack[depth].name == end_name:
+                    content_end, end = match.span()
+                    for tokens in stack[depth:]:
+                        tokens.content_end, tokens.end = content_end, end
                     del stack[depth:]
                     break
     return elements
