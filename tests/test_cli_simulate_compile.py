@@ -257,7 +257,7 @@ def test_compile_exact_document_exits_0_by_default(tmp_path: Path) -> None:
     jsonschema.validate(plan, plan_schema())
     assert result.stdout.startswith('{\n  "format": "voxxml.enablex-plan",\n')  # indent 2
     kinds = [state["kind"] for state in plan["states"]]
-    assert kinds == ["play", "play", "accept", "observe", "clear", "branch", "connect", "hangup"]
+    assert kinds == ["play", "play", "accept", "observe", "clear", "branch", "connect", "hangup"]  # one attempt: no retry
     menu = plan["states"][1]["request"]["body"]
     assert menu["text"] == "For sales, press 1. For support, press 2." and menu["dtmf"] is True
 
@@ -306,9 +306,10 @@ def test_compile_steps_of_the_simple_ivr_with_waits_and_retries() -> None:
     result = run("compile", "--target", "enablex", SIMPLE_IVR, "--allow-approximate", "--format", "steps")
     assert result.exit_code == 0
     lines = squeezed(result.stdout)
-    assert "s16 Say (9) wait 3 s timer -> s17" in lines
+    assert "s9 Say (9) wait 3 s timer -> s10" in lines
     assert "s4 Gather (4) wait 5 s timer -> s5" in lines
-    assert "s13 Gather (4) clear $GATHER (no input) -> s14" in lines
+    assert "s5 Gather (4) retry: up to 3 attempts again -> s1" in lines
+    assert "s6 Gather (4) clear $GATHER (no input) -> s7" in lines
 
 
 def test_compile_steps_of_reject_redirect_and_loop_cap(tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_no_input_takes_the_no_input_path(input_: str, result: dict[str, Any]) -
     execution, actions = step(plan, execution, webhook(prompt_ref=first, **result))
     assert observed(actions) == [{"event": "gather", "input": ""}]
     second = actions[-1]
-    assert second["body"]["text"] == "Speak." and second["body"]["prompt_ref"] != first  # the second attempt
+    assert second["body"]["text"] == "Speak." and second["body"]["prompt_ref"] == first  # the same prompt, replayed
     execution, actions = step(plan, execution, webhook(prompt_ref=second["body"]["prompt_ref"], **result))
     assert observed(actions) == [{"event": "gather", "input": ""}]
     assert actions[-1]["body"]["text"] == "Bye." and execution.gather == ""
@@ -266,7 +266,7 @@ KITCHEN_SINK = """<Response>
 def test_disconnected_ends_the_call_from_any_state(id_key: str) -> None:
     plan = compiled(KITCHEN_SINK)
     kinds = {state["kind"] for state in plan["states"]}
-    assert kinds == {"play", "wait", "accept", "observe", "branch", "connect", "redirect", "hangup"}
+    assert kinds == {"play", "wait", "accept", "observe", "retry", "branch", "connect", "redirect", "hangup"}
     disconnected = webhook(id_key, state="disconnected", disconnect_reason="Normal Clearing")
     for where in [PENDING_INBOUND, PENDING_OUTBOUND, *states(plan)]:
         for gathered in ("", "1"):

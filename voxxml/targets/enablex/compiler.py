@@ -69,12 +69,10 @@ class Compiler:
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
         span = None
         if node is not None:
-            key = id(node)
-            span = self._spans.get(key, _UNSET)
+            span = self._spans.get(id(node), _UNSET)
             if span is _UNSET:
-                span = self._spans[key] = _span(node)
-        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node else None, "span": span}
-        state.update(fields)
+                span = self._spans[id(node)] = _span(node)
+        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node else None, "span": span, **fields}
         self.states.append(state)
         return state
 
@@ -232,21 +230,25 @@ class Compiler:
             self.approximate("EX207", gather, f"<Gather loop='0'> prompts until input arrives; the plan prompts {self.loop_cap} times and then hangs up")
         if not gather.prompts:
             self.approximate("EX208", gather, "<Gather> without Say or Play: EnableX collects input only with a play, so this Gather collects nothing and $GATHER is empty")
-        first = None
-        inputs: list[Hole] = []  # each attempt's accepted input leads on after the Gather
-        retry: list[Hole] = []  # the previous attempt's no-input path leads to the next attempt
-        for _ in range(attempts):
-            start, accepted, none = self.attempt(gather)
-            fill(retry, start)
-            first = first or start
-            inputs += accepted
-            retry = none
+        # One attempt, replayed by a counted 'retry' step: a Gather runs at most once per
+        # call (VoxXML never jumps back), so the count needs no reset.
+        start, accepted, none = self.attempt(gather)
+        retry = None
+        if attempts > 1:
+            retry = self.new("retry", gather, limit=attempts, again=start)
+            fill(none, retry["id"])
         if gather.loop == 0:
-            fill(retry, self.capped(gather, attempts))
-            return first, inputs  # type: ignore[return-value]
-        clear = self.new("clear", gather)  # no input at all: $GATHER is empty
-        fill(retry, clear["id"])
-        return first, [*inputs, (clear, "next")]  # type: ignore[return-value]
+            done = self.capped(gather, attempts)
+            holes: list[Hole] = list(accepted)
+        else:
+            clear = self.new("clear", gather)  # no input at all: $GATHER is empty
+            done = clear["id"]
+            holes = [*accepted, (clear, "next")]
+        if retry is not None:
+            retry["done"] = done
+        else:
+            fill(none, done)
+        return start, holes
 
     def attempt(self, gather: Gather) -> tuple[str, list[Hole], list[Hole]]:
         """Prompts and the input play; return the start, the holes after input, and the no-input holes."""

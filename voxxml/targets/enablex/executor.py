@@ -21,7 +21,7 @@ from ...caller import Input, accept_input
 
 Action = dict[str, Any]
 PENDING_INBOUND, PENDING_OUTBOUND = "@inbound", "@outbound"  # before the call is answered
-_PURE = ("branch", "accept", "observe", "clear")
+_PURE = ("branch", "accept", "observe", "clear", "retry")
 _STEPS_LIMIT = 100_000  # pure steps in one go: a plan cannot loop, this only guards a corrupt one
 
 
@@ -33,6 +33,7 @@ class Execution:
     gather: str = ""  # $GATHER
     last_input: Input | None = None  # what the last webhook reported the caller entered
     answered: bool = False
+    tries: tuple[tuple[str, int], ...] = ()  # retry state id -> how many attempts have failed
 
     @property
     def ended(self) -> bool:
@@ -155,6 +156,11 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
         elif kind == "observe":
             actions.append({"type": "observe", "event": dict(state["observe"])})
             target = state["next"]
+        elif kind == "retry":  # a Gather's attempt got no input: another, up to the limit
+            tries = dict(execution.tries)
+            tries[target] = failed = tries.get(target, 0) + 1
+            execution = replace(execution, tries=tuple(tries.items()))
+            target = state["again"] if failed < state["limit"] else state["done"]
         else:  # clear: no input after the last attempt
             execution = replace(execution, gather="")
             target = state["next"]

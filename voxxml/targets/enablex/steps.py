@@ -107,6 +107,9 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
         request, transitions = f"observe: {describe(state['observe'])}", [f"-> {state['next']}"]
     elif kind == "clear":
         request, transitions = "clear $GATHER (no input)", [f"-> {state['next']}"]
+    elif kind == "retry":
+        request = f"retry: up to {state['limit']} attempts"
+        transitions = [f"again -> {state['again']}", f"done -> {state['done']}"]
     elif kind == "redirect":
         request = f"redirect {state['method']} {state['url']}"
         transitions = ["fetched -> end", f"fetch failed -> {state['next']}"]
