@@ -63,18 +63,7 @@ _XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 
 # Same hardening as voxxml.xmlparse (no entity expansion, no DTD, no network, no huge
 # trees); comments, PIs and white space are kept, CDATA becomes text.
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    collect_ids=False,
-    remove_blank_text=False,
-    remove_comments=False,
-    remove_pis=False,
-    strip_cdata=True,
-)
+_PARSER = etree.XMLParser(**xmlparse.HARDENED, remove_blank_text=False, remove_comments=False, remove_pis=False, strip_cdata=True)
 _DECLARATION = re.compile(r"\A\ufeff?<\?xml[ \t\r\n]")
 _VERSION = re.compile(r"""\A\ufeff?<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')""")
 

@@ -28,7 +28,8 @@ class SyntaxProblem:
     encoding: str | None = None  # the encoding the offset counts characters of
 
 
-_OPTIONS = dict(
+# The hardening every voxxml parser uses (the formatter's too).
+HARDENED = dict(
     resolve_entities=False,
     no_network=True,
     load_dtd=False,
@@ -36,8 +37,8 @@ _OPTIONS = dict(
     huge_tree=False,
     collect_ids=False,
 )
-_STRICT = etree.XMLParser(**_OPTIONS)
-_RECOVER = etree.XMLParser(recover=True, **_OPTIONS)
+_STRICT = etree.XMLParser(**HARDENED)
+_RECOVER = etree.XMLParser(recover=True, **HARDENED)
 _DECLARATION = re.compile(rb"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _DECLARED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<!(DOCTYPE|ENTITY)\b", re.S)
 MAX_SYNTAX_PROBLEMS = 25
