@@ -5,7 +5,7 @@ from __future__ import annotations
 import voxxml
 from voxxml.ast import Response
 from voxxml.flow import END, analyse, build
-from voxxml.flow.analysis import AFTER_REDIRECT, GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN, UNREACHED
+from voxxml.flow.analysis import GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN
 
 
 def doc(body: str) -> Response:

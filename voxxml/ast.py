@@ -12,7 +12,7 @@ in equality, so ``parse(to_xml(node)) == node``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Iterator, NamedTuple
+from typing import Any, ClassVar, Iterator
 
 from .grammar import ElementSpec, element
 from .source import SourceMap, Span
