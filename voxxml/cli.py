@@ -315,6 +315,15 @@ def _report_to_stderr(result: Result, diagnostics: list) -> None:
 
 LOOP_CAP = 10  # simulate.DEFAULT_LOOP_CAP, written out so that `voxxml lint` does not import the simulator
 
+loop_cap_option = click.option(
+    "--loop-cap",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=LOOP_CAP,
+    show_default=True,
+    help="How many times a loop='0' plays (a Gather loop='0' prompts) before the call is ended.",
+)
+
 
 @main.command()
 @click.argument("file")
@@ -340,14 +349,7 @@ LOOP_CAP = 10  # simulate.DEFAULT_LOOP_CAP, written out so that `voxxml lint` do
     metavar="FILE",
     help='A caller script: JSON {"inputs": [...], "dials": [...], "hangup_after": N, "redirect_fails": bool}.',
 )
-@click.option(
-    "--loop-cap",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=LOOP_CAP,
-    show_default=True,
-    help="How many times a loop='0' plays (a Gather loop='0' prompts) before the simulation stops it.",
-)
+@loop_cap_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def simulate(
     file: str,
@@ -419,14 +421,7 @@ def simulate(
     show_default=True,
     help="json: the plan; steps: a readable table of it.",
 )
-@click.option(
-    "--loop-cap",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=LOOP_CAP,
-    show_default=True,
-    help="How many times a loop='0' plays (a Gather loop='0' prompts) in the plan.",
-)
+@loop_cap_option
 def compile_command(
     file: str, target: str, output: str | None, allow_approximate: bool, output_format: str, loop_cap: int
 ) -> None:
