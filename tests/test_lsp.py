@@ -92,6 +92,16 @@ def open_document(client: LanguageClient, uri: str, text: str, version: int = 1)
     )
 
 
+def edit(client: LanguageClient, uri: str, version: int, start: types.Position, end: types.Position, text: str) -> None:
+    """An incremental change: the range start..end becomes ``text``."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start, end), text=text)],
+        )
+    )
+
+
 async def published(client: LanguageClient, uri: str, version: int | None) -> types.PublishDiagnosticsParams:
     """The publishDiagnostics for ``uri`` at ``version``, waiting for it if need be."""
     loop = asyncio.get_running_loop()
@@ -181,16 +191,7 @@ async def test_change_updates_diagnostics_after_the_debounce(client: LanguageCli
     await published(client, uri, 1)
     # Two quick edits: 'numdigits' -> 'numDigits', then the timeout '90' -> '30'.
     for version, (line, start, end, new) in ((2, (1, 10, 19, "numDigits")), (3, (1, 33, 35, "30"))):
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(pos(line, start), pos(line, end)), text=new
-                    )
-                ],
-            )
-        )
+        edit(client, uri, version, pos(line, start), pos(line, end), new)
     diagnostics = (await published(client, uri, 3)).diagnostics
     assert summary(diagnostics) == [("VX011", 2, 27, 2, 33), ("VX003", 4, 3, 4, 6)]
     # The first edit's lint was cancelled by the second (debounce): nothing was published for version 2.
@@ -203,22 +204,8 @@ async def test_save_publishes_at_once_and_cancels_the_pending_lint(client: Langu
     uri = uri_in(tmp_path)
     open_document(client, uri, BROKEN)
     await published(client, uri, 1)
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[
-                types.TextDocumentContentChangePartial(range=types.Range(pos(4, 3), pos(4, 6)), text="Say")
-            ],
-        )
-    )
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
-            content_changes=[
-                types.TextDocumentContentChangePartial(range=types.Range(pos(4, 12), pos(4, 15)), text="Say")
-            ],
-        )
-    )
+    edit(client, uri, 2, pos(4, 3), pos(4, 6), "Say")
+    edit(client, uri, 3, pos(4, 12), pos(4, 15), "Say")
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     diagnostics = (await published(client, uri, 3)).diagnostics
     assert [d.code for d in diagnostics] == ["VX005", "VX008", "VX011"]
