@@ -76,6 +76,7 @@ class ElementSpec:
     defaults: dict[str, Any]  # python field -> default value, for every attribute
     content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
     node_class: Any = None  # the AST class, set by voxxml.ast
+    load: Any = None  # builds a node_class from a complete field dict (voxxml.ast.loader)
 
     @property
     def takes_children(self) -> bool:

@@ -195,8 +195,7 @@ class Reader:
                         self.read_children(el, index, spec)  # only to report what an empty verb should not hold
                     fields["source"] = source
                     fields["index"] = index
-                    node = spec.node_class.__new__(spec.node_class)
-                    node.__dict__ = fields
+                    node = spec.load(fields)
                     by_tag[tag].append(node)
                     if allowed is None or tag in allowed:
                         kids.append(node)

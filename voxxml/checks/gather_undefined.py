@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import If, Say
+from ..ast import Gather, If, Say
 from ..diagnostics import Diagnostic, make
 from ..flow.analysis import GATHERED, NOT_GATHERED, State
 from .context import CheckContext
@@ -26,20 +26,15 @@ def _reads(say: Say, state: State) -> Iterator[Diagnostic]:
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    states = context.analysis.states
-    for say in context.of("Say"):
-        if "$" in say.text:  # type: ignore[attr-defined]
-            state = states.get(id(say))  # None for prompts: they run with their Gather, below
-            if state is not None and state.gathered & NOT_GATHERED:
-                yield from _reads(say, state)  # type: ignore[arg-type]
-    for gather in context.of("Gather"):
-        state = states.get(id(gather))
-        if state is not None and state.gathered & NOT_GATHERED:
-            for prompt in gather.children:
+    for verb, state in context.analysis.visits:  # the reached Says that read a variable, Gathers and Ifs
+        if not state.gathered & NOT_GATHERED:
+            continue
+        kind = verb.__class__
+        if kind is Say:
+            yield from _reads(verb, state)  # type: ignore[arg-type]
+        elif kind is Gather:
+            for prompt in verb.children:  # the prompts run with their Gather
                 if isinstance(prompt, Say) and "$" in prompt.text:
                     yield from _reads(prompt, state)
-    for branch in context.of("If"):
-        if isinstance(branch, If) and branch.variable == "$GATHER":
-            state = states.get(id(branch))
-            if state is not None and state.gathered & NOT_GATHERED:
-                yield make(CODE, _message(state, "<If>"), branch.attribute_span("variable"), HELP)
+        elif kind is If and verb.variable == "$GATHER":  # type: ignore[attr-defined]
+            yield make(CODE, _message(state, "<If>"), verb.attribute_span("variable"), HELP)

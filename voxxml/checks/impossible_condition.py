@@ -25,8 +25,8 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         if not condition.impossible:
             continue
         verb = condition.verb
-        state = context.analysis.state(verb)
-        source = state.inputs.source if state and state.inputs else None
+        inputs = condition.state.inputs
+        source = inputs.source if inputs is not None else None
         where = f" (the Gather on line {source.line})" if source is not None and source.line else ""
         spans = alternative_spans(verb)
         for alternative, reason in condition.impossible.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..ast import Reject
 from ..diagnostics import Diagnostic, make
 from ..flow.analysis import NOTHING_RAN, SOMETHING_RAN
 from .context import CheckContext
@@ -12,9 +13,8 @@ CODE = "VX101"
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for verb in context.of("Reject"):
-        state = context.analysis.state(verb)  # type: ignore[arg-type]
-        if state is None or not state.ran & SOMETHING_RAN:
+    for verb, state in context.analysis.visits:  # a reached Reject's state is kept
+        if verb.__class__ is not Reject or not state.ran & SOMETHING_RAN:
             continue
         how = "on some paths other verbs have" if state.ran & NOTHING_RAN else "other verbs have"
         yield make(

@@ -19,6 +19,7 @@ Each verb is visited once and every join is O(1): linear time, no path enumerati
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
@@ -63,6 +64,7 @@ class Condition:
     """What the analysis knows about an If's comparison."""
 
     verb: If
+    state: State  # on entry to the If
     impossible: dict[str, str]  # alternative -> why no reaching Gather can produce it
     excluded: tuple[str, ...]  # alternatives already ruled out by earlier Ifs
     never_holds: bool
@@ -80,18 +82,24 @@ class Region(NamedTuple):
 
 @dataclass
 class Analysis:
-    # id(verb) -> the state on entry, for the reached verbs whose state the rules read:
-    # every verb that can change the flow or the state (If, Gather, Reject, Redirect,
-    # Hangup, loop='0' Say and Play) and every Say that reads a variable. Keeping the
-    # rest would only cost memory: any verb's reach is known from the regions.
-    states: dict[int, State] = field(default_factory=dict)
+    # (verb, the state on entry) in execution order, for the reached verbs whose state
+    # the rules read: every verb that can change the flow or the state (If, Gather,
+    # Reject, Redirect, Hangup, loop='0' Say and Play) and every Say that reads a
+    # variable. A list, not a dict by id: the walk only appends, and the rules scan it.
+    # Keeping the rest would only cost memory: any verb's reach is known from the regions.
+    visits: list[tuple[Verb, State]] = field(default_factory=list)
     ends_after: set[int] = field(default_factory=set)  # id(verb): verbs the end of the call or a Hangup follows
     conditions: list[Condition] = field(default_factory=list)
     unreachable: list[Region] = field(default_factory=list)
     after_redirect: list[Region] = field(default_factory=list)
 
+    @cached_property
+    def states(self) -> dict[int, State]:
+        """id(verb) -> the state on entry, for the verbs ``visits`` keeps (built on first use)."""
+        return {id(verb): state for verb, state in self.visits}
+
     def state(self, verb: Verb) -> State | None:
-        """The state on entry to a verb that ``states`` keeps (None: unreached, or not kept)."""
+        """The state on entry to a verb that ``visits`` keeps (None: unreached, or not kept)."""
         return self.states.get(id(verb))
 
 
@@ -122,7 +130,7 @@ def analyse(document: Response) -> Analysis:
 class _Walk:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        self.states = analysis.states
+        self.visits = analysis.visits
 
     def sequence(self, verbs: list[Verb], state: State | None, parent: If | None, after: Verb | None, outer: int = REACHED) -> State | None:
         """Run a sequence from ``state``; return the state after it (None: no path falls through).
@@ -132,7 +140,7 @@ class _Walk:
         """
         previous: Verb | None = None
         reach = outer
-        states = self.states
+        visits = self.visits
         ends_after = self.analysis.ends_after
         for verb, following in zip(verbs, (*verbs[1:], after)):
             if following is None or following.__class__ is Hangup:
@@ -152,11 +160,11 @@ class _Walk:
             kind = verb.__class__
             if kind in _PASSES and (kind not in _LOOPING or verb.loop):  # type: ignore[attr-defined]
                 if kind is Say and "$" in verb.text:  # type: ignore[attr-defined]
-                    states[id(verb)] = state
+                    visits.append((verb, state))
                 if state.ran != SOMETHING_RAN:  # the common case costs one test
                     state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
             else:
-                states[id(verb)] = state
+                visits.append((verb, state))
                 state = self.verb(verb, state, following)
         return state
 
@@ -196,7 +204,7 @@ class _Walk:
         if impossible or excluded:
             ruled_out = set(impossible).union(excluded)
             never = equal and all(v in ruled_out for v in values)
-            self.analysis.conditions.append(Condition(verb, impossible, excluded, never))
+            self.analysis.conditions.append(Condition(verb, state, impossible, excluded, never))
         learnt = state.excluded.union(values)
         narrowed = state if len(learnt) > EXCLUDED_LIMIT else State(state.reach, state.ran, state.gathered, inputs, learnt, state.redirect)
         if equal:
