@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain, islice
 from typing import NamedTuple
 
 from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
@@ -142,7 +143,7 @@ class _Walk:
         reach = outer
         visits = self.visits
         ends_after = self.analysis.ends_after
-        for verb, following in zip(verbs, (*verbs[1:], after)):
+        for verb, following in zip(verbs, chain(islice(verbs, 1, None), (after,))):  # no copies
             if following is None or following.__class__ is Hangup:
                 ends_after.add(id(verb))
             if state is None:
