@@ -7,6 +7,7 @@ tested against. Deterministic: the same document and script give the same trace.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from .caller import Caller, CallerScript, accept_input
@@ -20,10 +21,16 @@ class _CallEnded(Exception):
     """The call is over: a Hangup, a Reject, the caller, a Redirect, or a capped loop."""
 
 
-def say_event(say: Say) -> Event:
-    voice = voices().get(say.voice)
+@lru_cache(maxsize=256)
+def spoken_as(voice_name: str, language: str | None) -> tuple[str, str]:
+    """The gender of a Polly voice and the language a Say is spoken in (its own, else the voice's)."""
+    voice = voices().get(voice_name)
     gender = voice.gender.lower() if voice is not None else "female"
-    language = say.language or (voice.language if voice is not None else "en-US")
+    return gender, language or (voice.language if voice is not None else "en-US")
+
+
+def say_event(say: Say) -> Event:
+    gender, language = spoken_as(say.voice, say.language)
     return {
         "event": "say",
         "text": str(say.text),
@@ -163,4 +170,4 @@ def simulate(document: Response, script: CallerScript | None = None, loop_cap: i
     return Simulator(script, loop_cap).run(document)
 
 
-__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "say_event", "simulate"]
+__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "say_event", "simulate", "spoken_as"]

@@ -11,11 +11,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """1-based line and column; columns count characters; the end is exclusive."""
+class Span(NamedTuple):
+    """1-based line and column; columns count characters; the end is exclusive.
+
+    A tuple: spans are made by the hundred thousand (the compiler records one per plan
+    state), ordered by position, and never change.
+    """
 
     line: int
     column: int
@@ -36,7 +41,7 @@ class AttributeTokens:
 
 @dataclass(slots=True)
 class ElementTokens:
-    """Offsets of one element in the source text."""
+    """Offsets of one element in the source text (a view of one entry of ``Tags``)."""
 
     name: str
     start: int  # the '<'
@@ -65,14 +70,17 @@ class ElementTokens:
 
 # One pass finds every tag. Comments, CDATA and processing instructions are matched
 # so that tags inside them are not taken for elements. A start tag that is not
-# well-formed still yields an element (broken documents still get positions).
+# well-formed still yields an element (broken documents still get positions). A
+# start tag followed by plain text and its own end tag (<Say>Hello</Say>, most
+# elements) is one match: half the matches, and the tokenizer's work is per match.
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<\?.*?(?:\?>|\Z)"
     r"|<![^>]*>?"
     r"|</\s*(?P<end>[^\s>]*)\s*>?"
-    r"""|<(?P<start>[^\s/>!?<]+)(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(?P<close>/?>)?""",
+    r"""|<(?P<start>[^\s/>!?<]+)(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+    r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*)(?P<leaf></(?P=start)\s*>))?)?",
     re.S,
 )
 _ATTRIBUTE = re.compile(r"""\s*(?P<name>[^\s=/>"'<]+)\s*=\s*(?:"(?P<dq>[^"]*)"?|'(?P<sq>[^']*)'?)""")
@@ -82,18 +90,20 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 class SourceMap:
     """Maps offsets and document-order element indexes to spans."""
 
-    __slots__ = ("text", "_line_starts", "_elements")
+    __slots__ = ("text", "_line_starts", "_tags", "_views", "_elements")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._line_starts: list[int] | None = None
+        self._tags: Tags | None = None
+        self._views: dict[int, ElementTokens] = {}  # element(index), kept: they cache their attributes
         self._elements: list[ElementTokens] | None = None
 
     # -- lines and columns
     @property
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+            self._line_starts = _line_starts(self.text)
         return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -107,9 +117,10 @@ class SourceMap:
         return min(starts[line - 1] + max(column, 1) - 1, len(self.text))
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(max(end, start))
-        return Span(line, column, end_line, end_column)
+        starts = self._line_starts or self.line_starts
+        end = max(end, start)
+        line, end_line = bisect_right(starts, start), bisect_right(starts, end)
+        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
     def line_text(self, line: int) -> str:
         starts = self.line_starts
@@ -120,25 +131,56 @@ class SourceMap:
 
     # -- elements
     @property
+    def tags(self) -> Tags:
+        if self._tags is None:
+            self._tags = _tokenize(self.text)
+        return self._tags
+
+    @property
     def elements(self) -> list[ElementTokens]:
+        """Every element, in document order."""
         if self._elements is None:
-            self._elements = _tokenize(self.text)
+            self._elements = [view for view in map(self.element, range(len(self.tags.starts))) if view is not None]
         return self._elements
 
     def element(self, index: int) -> ElementTokens | None:
-        elements = self.elements
-        return elements[index] if 0 <= index < len(elements) else None
+        view = self._views.get(index)
+        if view is None:
+            tags = self.tags
+            if not 0 <= index < len(tags.starts):
+                return None
+            name, start, end = tags.names[index], tags.starts[index], tags.ends[index]
+            tag_end = tags.tag_ends[index]
+            view = ElementTokens(name, start, start + 1 + len(name), tag_end, tags.parents[index], end == tag_end, tags.content_ends[index], end, index=index)
+            self._views[index] = view
+        return view
 
     def element_span(self, index: int) -> Span | None:
-        tokens = self.element(index)
-        if tokens is None:
+        tags = self.tags
+        if not 0 <= index < len(tags.starts):
             return None
-        end = tokens.end if tokens.end >= 0 else tokens.tag_end
-        return self.span(tokens.start, end)
+        end = tags.ends[index]
+        return self.span(tags.starts[index], end if end >= 0 else tags.tag_ends[index])
+
+    def element_positions(self) -> list[tuple[int, int, int, int]]:
+        """Every element's span as a plain (line, column, end_line, end_column) tuple, in
+        document order: one pass, for callers that need thousands (the compiler)."""
+        tags, lines = self.tags, self.line_starts
+        positions = []
+        append = positions.append
+        for start, tag_end, end in zip(tags.starts, tags.tag_ends, tags.ends):
+            if end < 0:
+                end = tag_end
+            line, end_line = bisect_right(lines, start), bisect_right(lines, end)
+            append((line, start - lines[line - 1] + 1, end_line, end - lines[end_line - 1] + 1))
+        return positions
 
     def name_span(self, index: int) -> Span | None:
-        tokens = self.element(index)
-        return None if tokens is None else self.span(tokens.start + 1, tokens.name_end)
+        tags = self.tags
+        if not 0 <= index < len(tags.starts):
+            return None
+        start = tags.starts[index]
+        return self.span(start + 1, start + 1 + len(tags.names[index]))
 
     def attribute_name_span(self, index: int, name: str) -> Span | None:
         attribute = self.attribute_tokens(index, name)
@@ -211,35 +253,62 @@ def _raw_equals_logical(raw: str) -> bool:
     return "&" not in raw and "\n" not in raw and "\r" not in raw and "\t" not in raw
 
 
-def _tokenize(text: str) -> list[ElementTokens]:
+class Tags(NamedTuple):
+    """Every element's tag offsets, in document order, as parallel arrays (cheap to build)."""
+
+    names: list[str]
+    starts: list[int]  # the '<'
+    tag_ends: list[int]  # just after the start tag's '>'
+    parents: list[int]  # the parent's index, -1 for the root
+    content_ends: list[int]  # the '<' of the end tag; -1 if none was found
+    ends: list[int]  # just after the end tag's '>' (the tag end if self-closing); -1 if none
+
+
+def _tokenize(text: str) -> Tags:
     """Find every element's tags. Total: never raises, even on broken XML."""
-    elements: list[ElementTokens] = []
-    stack: list[ElementTokens] = []
-    new = ElementTokens
+    tags = Tags([], [], [], [], [], [])
+    names, starts, tag_ends, parents, content_ends, ends = tags
+    stack: list[int] = []  # the open elements
     for match in _TOKEN.finditer(text):
-        name = match.group(2)  # a start tag
-        if name is not None:
+        end_name, name, close, leaf = match.group(1, 2, 3, 5)
+        if name is not None:  # a start tag
             start, tag_end = match.span()
-            if match.group(3) == "/>":
-                tokens = new(name, start, start + 1 + len(name), tag_end, stack[-1].index if stack else -1, True, tag_end, tag_end)
+            names.append(name)
+            starts.append(start)
+            parents.append(stack[-1] if stack else -1)
+            if leaf is not None:  # ... with its text and end tag: the match runs to the element's end
+                tag_ends.append(match.start(4))
+                content_ends.append(match.start(5))
+                ends.append(tag_end)
+            elif close is not None:  # self-closing
+                tag_ends.append(tag_end)
+                content_ends.append(tag_end)
+                ends.append(tag_end)
             else:
-                tokens = new(name, start, start + 1 + len(name), tag_end, stack[-1].index if stack else -1)
-                stack.append(tokens)
-            tokens.index = len(elements)
-            elements.append(tokens)
-            continue
-        end_name = match.group(1)  # an end tag
-        if end_name is not None and stack:
-            if stack[-1].name == end_name:  # the usual case
-                tokens = stack.pop()
-                tokens.content_end, tokens.end = match.span()
+                tag_ends.append(tag_end)
+                content_ends.append(-1)
+                ends.append(-1)
+                stack.append(len(starts) - 1)
+        elif end_name is not None and stack:  # an end tag
+            if names[stack[-1]] == end_name:  # the usual case
+                content_ends[stack[-1]], ends[stack[-1]] = match.span()
+                stack.pop()
                 continue
             # Broken XML: pop to the matching start tag; an end tag that matches none is ignored.
             for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth].name == end_name:
+                if names[stack[depth]] == end_name:
                     content_end, end = match.span()
-                    for tokens in stack[depth:]:
-                        tokens.content_end, tokens.end = content_end, end
+                    for index in stack[depth:]:
+                        content_ends[index], ends[index] = content_end, end
                     del stack[depth:]
                     break
-    return elements
+    return tags
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of every line's first character (lines end at \\n, \\r\\n or \\r, as in XML)."""
+    if "\r" in text:
+        return [0] + [match.end() for match in _NEWLINE.finditer(text)]
+    starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+    starts.pop()  # the offset after the last line
+    return starts

@@ -16,16 +16,18 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ...diagnostics import Diagnostic, make
-from ...simulate import DEFAULT_LOOP_CAP, say_event
+from ...source import SourceMap
+from ...simulate import DEFAULT_LOOP_CAP, spoken_as
 
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 1
 CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209")
 CALL = "/voice/v1/call/{voice_id}"
+PLAY = f"{CALL}/play"
 
 State = dict[str, Any]
 
@@ -46,14 +48,14 @@ class Compilation:
         return not self.diagnostics
 
 
-def _span(node: Node) -> dict[str, int] | None:
-    span = node.span
-    if span is None:
-        return None
-    return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
-
-
-_UNSET: Any = object()
+def _span_table(source: SourceMap | None) -> list[dict[str, int]]:
+    """Every element's span as a plan records it, by element index: one pass over the file."""
+    if source is None:
+        return []
+    return [
+        {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
+        for line, column, end_line, end_column in source.element_positions()
+    ]
 
 
 class Compiler:
@@ -62,17 +64,22 @@ class Compiler:
         self.loop_cap = loop_cap
         self.states: list[State] = []
         self.diagnostics: list[Diagnostic] = []
-        self._spans: dict[int, dict[str, int] | None] = {}  # id(node) -> its span (nodes make many states)
+        self._spans: list[dict[str, int]] = []  # the spans of the elements of ``_spans_of``
+        self._spans_of: SourceMap | None = None
         self._reported: set[tuple[str, int]] = set()
 
     # ----------------------------------------------------------------- states
+    def span(self, node: Node | None) -> dict[str, int] | None:
+        """Where a node came from (None: built in Python). States of one node share the dict."""
+        if node is None or node.index is None:
+            return None
+        if node.source is not self._spans_of:  # the first node, or one from another file
+            self._spans_of = node.source
+            self._spans = _span_table(node.source)
+        return self._spans[node.index] if node.index < len(self._spans) else None
+
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
-        span = None
-        if node is not None:
-            span = self._spans.get(id(node), _UNSET)
-            if span is _UNSET:
-                span = self._spans[id(node)] = _span(node)
-        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node else None, "span": span, **fields}
+        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node is not None else None, "span": self.span(node), **fields}
         self.states.append(state)
         return state
 
@@ -85,14 +92,19 @@ class Compiler:
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any]) -> State:
-        state = self.new("play", node, on={})
-        state["request"] = {"method": "PUT", "path": f"{CALL}/play", "body": {"prompt_ref": state["id"], **body}}
+        """A play request; the commonest state, so made directly."""
+        states = self.states
+        state_id = f"s{len(states)}"
+        request = {"method": "PUT", "path": PLAY, "body": {"prompt_ref": state_id, **body}}
+        state = {"id": state_id, "kind": "play", "element": node.TAG, "span": self.span(node), "on": {}, "request": request}
+        states.append(state)
         return state
 
     @staticmethod
     def say_body(say: Say) -> dict[str, Any]:
-        event = say_event(say)
-        body: dict[str, Any] = {"text": event["text"], "language": event["language"], "voice": event["gender"]}
+        """The TTS part of a play body: the text, and the voice as EnableX takes it (a gender)."""
+        gender, language = spoken_as(say.voice, say.language)
+        body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": gender}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
         return body
@@ -122,10 +134,11 @@ class Compiler:
         """Compile verbs in order, the first taking ``holes``; return the first state and the holes left."""
         entry = None
         for verb in verbs:
-            first, exits = self.verb(verb)
+            first, exits = _VERBS[verb.__class__](self, verb)
             if first is None:
                 continue
-            fill(holes, first)
+            for container, key in holes:  # fill(holes, first), inline: once per verb
+                container[key] = first
             entry = entry or first
             holes = exits
         return entry, holes
@@ -140,49 +153,59 @@ class Compiler:
         return (states[0]["id"] if states else None), holes
 
     def verb(self, verb: Verb) -> tuple[str | None, list[Hole]]:
-        if isinstance(verb, (Say, Play)):
-            times = self.times(verb)
-            body = self.say_body(verb) if isinstance(verb, Say) else {"url": verb.url}
-            first, holes = self.chain(self.repeated(verb, body, times))
-            if verb.loop == 0:
-                fill(holes, self.capped(verb, times))
-                return first, []
-            return first, holes
-        if isinstance(verb, Pause):
-            state = self.new("wait", verb, seconds=verb.length)
-            return state["id"], [(state, "next")]
-        if isinstance(verb, Hangup):
-            return self.hangup(verb), []
-        if isinstance(verb, Reject):
-            return None, []  # not first: no effect (VX101); the first-verb Reject is an entry
-        if isinstance(verb, If):
-            branch = self.new("branch", verb, variable="$GATHER", test=verb.test or "EQUAL", values=list(verb.value or ()))
-            body, holes = self.sequence(verb.body, [(branch, "then")])
-            if body is None:
-                holes = [(branch, "then")]
-            return branch["id"], [(branch, "otherwise"), *holes]
-        if isinstance(verb, (Number, Dial)):
-            numbers = [verb] if isinstance(verb, Number) else verb.numbers
-            for node in {id(n): n for n in [verb, *numbers]}.values():
-                self.callbacks(node)  # type: ignore[arg-type]
-            if len(numbers) > 1:
-                self.approximate("EX203", verb, f"<Dial> rings {len(numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
-            if not numbers:
-                return None, []
-            return self.connect(verb, numbers, verb.caller_id)  # type: ignore[arg-type]
-        if isinstance(verb, Gather):
-            return self.gather(verb)
-        if isinstance(verb, Conference):
-            self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice equivalent (no conference rooms); it is skipped")
+        return _VERBS[verb.__class__](self, verb)
+
+    def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
+        body = self.say_body(verb) if verb.__class__ is Say else {"url": verb.url}  # type: ignore[union-attr]
+        if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
+            state = self.play(verb, body)
+            return state["id"], exits_of(state)
+        times = self.times(verb)
+        first, holes = self.chain(self.repeated(verb, body, times))
+        if verb.loop == 0:
+            fill(holes, self.capped(verb, times))
+            return first, []
+        return first, holes
+
+    def pause(self, verb: Pause) -> tuple[str | None, list[Hole]]:
+        state = self.new("wait", verb, seconds=verb.length)
+        return state["id"], [(state, "next")]
+
+    def hangup_verb(self, verb: Hangup) -> tuple[str | None, list[Hole]]:
+        return self.hangup(verb), []
+
+    def reject(self, verb: Reject) -> tuple[str | None, list[Hole]]:
+        return None, []  # not first: no effect (VX101); the first-verb Reject is an entry
+
+    def branch(self, verb: If) -> tuple[str | None, list[Hole]]:
+        branch = self.new("branch", verb, variable="$GATHER", test=verb.test or "EQUAL", values=list(verb.value or ()))
+        body, holes = self.sequence(verb.body, [(branch, "then")])
+        if body is None:
+            holes = [(branch, "then")]
+        return branch["id"], [(branch, "otherwise"), *holes]
+
+    def dial(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
+        numbers = [verb] if isinstance(verb, Number) else verb.numbers
+        for node in {id(n): n for n in [verb, *numbers]}.values():
+            self.callbacks(node)  # type: ignore[arg-type]
+        if len(numbers) > 1:
+            self.approximate("EX203", verb, f"<Dial> rings {len(numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
+        if not numbers:
             return None, []
-        if isinstance(verb, SetMute):
-            self.approximate("EX202", verb, "<SetMute> has no EnableX Core Voice equivalent (mute is a conference control); it is skipped")
-            return None, []
-        if isinstance(verb, Redirect):
-            self.approximate("EX206", verb, f"<Redirect> fetches {verb.url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
-            state = self.new("redirect", verb, url=verb.url, method=verb.method)
-            return state["id"], [(state, "next")]
-        raise AssertionError(f"no compilation for {verb.TAG}")
+        return self.connect(verb, numbers, verb.caller_id)  # type: ignore[arg-type]
+
+    def conference(self, verb: Conference) -> tuple[str | None, list[Hole]]:
+        self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice equivalent (no conference rooms); it is skipped")
+        return None, []
+
+    def set_mute(self, verb: SetMute) -> tuple[str | None, list[Hole]]:
+        self.approximate("EX202", verb, "<SetMute> has no EnableX Core Voice equivalent (mute is a conference control); it is skipped")
+        return None, []
+
+    def redirect(self, verb: Redirect) -> tuple[str | None, list[Hole]]:
+        self.approximate("EX206", verb, f"<Redirect> fetches {verb.url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
+        state = self.new("redirect", verb, url=verb.url, method=verb.method)
+        return state["id"], [(state, "next")]
 
     def hangup(self, node: Node | None, reject: bool = False) -> str:
         return self.new("hangup", node, request={"method": "DELETE", "path": CALL}, reject=reject)["id"]
@@ -315,6 +338,22 @@ class Compiler:
 
 
 Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
+
+# Each verb class and the method that compiles it: (first state id or None, holes).
+_VERBS: dict[type[Verb], Callable[[Compiler, Any], tuple[str | None, list[Hole]]]] = {
+    Say: Compiler.say_or_play,
+    Play: Compiler.say_or_play,
+    Pause: Compiler.pause,
+    Hangup: Compiler.hangup_verb,
+    Reject: Compiler.reject,
+    If: Compiler.branch,
+    Number: Compiler.dial,
+    Dial: Compiler.dial,
+    Gather: Compiler.gather,
+    Conference: Compiler.conference,
+    SetMute: Compiler.set_mute,
+    Redirect: Compiler.redirect,
+}
 
 
 def fill(holes: list[Hole], target: str) -> None:
