@@ -79,7 +79,7 @@ _TOKEN = re.compile(
     r"|<\?.*?(?:\?>|\Z)"
     r"|<![^>]*>?"
     r"|</\s*(?P<end>[^\s>]*)\s*>?"
-    r"""|<(?P<start>[^\s/>!?<]+)(?:\s+[^\s=/>"'<]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+    r"""|<(?P<start>[^\s/>!?<]+)[^>"'</]*(?:(?:"[^"]*"|'[^']*'|/(?!>))[^>"'</]*)*"""
     r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*)(?P<leaf></(?P=start)\s*>))?)?",
     re.S,
 )
@@ -166,13 +166,19 @@ class SourceMap:
         """Every element's span as a plain (line, column, end_line, end_column) tuple, in
         document order: one pass, for callers that need thousands (the compiler)."""
         tags, lines = self.tags, self.line_starts
+        last_line = len(lines)
         positions = []
         append = positions.append
         for start, tag_end, end in zip(tags.starts, tags.tag_ends, tags.ends):
             if end < 0:
                 end = tag_end
-            line, end_line = bisect_right(lines, start), bisect_right(lines, end)
-            append((line, start - lines[line - 1] + 1, end_line, end - lines[end_line - 1] + 1))
+            line = bisect_right(lines, start)
+            line_start = lines[line - 1]
+            if line == last_line or end < lines[line]:  # it ends on the line it starts on
+                append((line, start - line_start + 1, line, end - line_start + 1))
+            else:
+                end_line = bisect_right(lines, end)
+                append((line, start - line_start + 1, end_line, end - lines[end_line - 1] + 1))
         return positions
 
     def name_span(self, index: int) -> Span | None:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ...diagnostics import Diagnostic, make
-from ...source import SourceMap
+from ...source import SourceMap, Span
 from ...simulate import DEFAULT_LOOP_CAP, spoken_as
 
 PLAN_FORMAT = "voxxml.enablex-plan"
@@ -28,6 +28,9 @@ PLAN_VERSION = 1
 CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209")
 CALL = "/voice/v1/call/{voice_id}"
 PLAY = f"{CALL}/play"
+CONNECT = f"{CALL}/connect"
+_CALLBACK_SETTINGS = ("statusCallback", "statusCallbackEvent", "statusCallbackMethod")  # EX205
+_INPUT_SETTINGS = ("numDigits", "finishOnKey", "timeout", "speechTimeout")  # EX204, and language for speech
 
 State = dict[str, Any]
 
@@ -69,18 +72,21 @@ class Compiler:
         self._reported: set[tuple[str, int]] = set()
 
     # ----------------------------------------------------------------- states
-    def span(self, node: Node | None) -> dict[str, int] | None:
+    def span(self, node: Node) -> dict[str, int] | None:
         """Where a node came from (None: built in Python). States of one node share the dict."""
-        if node is None or node.index is None:
-            return None
         if node.source is not self._spans_of:  # the first node, or one from another file
             self._spans_of = node.source
             self._spans = _span_table(node.source)
-        return self._spans[node.index] if node.index < len(self._spans) else None
+        index = node.index
+        return self._spans[index] if index is not None and index < len(self._spans) else None
 
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
-        state: State = {"id": f"s{len(self.states)}", "kind": kind, "element": node.TAG if node is not None else None, "span": self.span(node), **fields}
-        self.states.append(state)
+        states = self.states
+        if node is None:
+            state: State = {"id": f"s{len(states)}", "kind": kind, "element": None, "span": None, **fields}
+        else:
+            state = {"id": f"s{len(states)}", "kind": kind, "element": node.TAG, "span": self.span(node), **fields}
+        states.append(state)
         return state
 
     def approximate(self, code: str, node: Node, message: str) -> None:
@@ -88,7 +94,15 @@ class Compiler:
         key = (code, id(node))
         if key not in self._reported:
             self._reported.add(key)
-            self.diagnostics.append(make(code, message, node.name_span))
+            self.diagnostics.append(make(code, message, self.name_span(node)))
+
+    def name_span(self, node: Node) -> Span | None:
+        """The element name in its start tag: just after the '<' its span starts with."""
+        span = self.span(node)
+        if span is None:
+            return node.name_span
+        line, column = span["line"], span["column"] + 1
+        return Span(line, column, line, column + len(node.TAG))
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any]) -> State:
@@ -159,7 +173,8 @@ class Compiler:
         body = self.say_body(verb) if verb.__class__ is Say else {"url": verb.url}  # type: ignore[union-attr]
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
             state = self.play(verb, body)
-            return state["id"], exits_of(state)
+            on = state["on"]
+            return state["id"], [(on, "playstate:playfinished"), (on, "playstate:failed")]
         times = self.times(verb)
         first, holes = self.chain(self.repeated(verb, body, times))
         if verb.loop == 0:
@@ -185,8 +200,8 @@ class Compiler:
         return branch["id"], [(branch, "otherwise"), *holes]
 
     def dial(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
-        numbers = [verb] if isinstance(verb, Number) else verb.numbers
-        for node in {id(n): n for n in [verb, *numbers]}.values():
+        numbers = [verb] if verb.__class__ is Number else verb.numbers  # type: ignore[union-attr]
+        for node in numbers if verb.__class__ is Number else [verb, *numbers]:
             self.callbacks(node)  # type: ignore[arg-type]
         if len(numbers) > 1:
             self.approximate("EX203", verb, f"<Dial> rings {len(numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
@@ -217,7 +232,9 @@ class Compiler:
         return note["id"]
 
     def callbacks(self, node: Number | Dial | Gather) -> None:
-        written = [a for a in ("statusCallback", "statusCallbackEvent", "statusCallbackMethod") if a in node.explicit]
+        if node.explicit.isdisjoint(_CALLBACK_SETTINGS):  # the usual case
+            return
+        written = [a for a in _CALLBACK_SETTINGS if a in node.explicit]
         if written:
             self.approximate("EX205", node, f"<{node.TAG}> {', '.join(written)}: EnableX sends every event of the call to the plan's event_url; per-verb callbacks are dropped")
 
@@ -230,7 +247,7 @@ class Compiler:
             state = self.new(
                 "connect",
                 number if len(numbers) > 1 else verb,
-                request={"method": "PUT", "path": f"{CALL}/connect", "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}},
+                request={"method": "PUT", "path": CONNECT, "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}},
                 on={},
             )
             fill(failed, state["id"])
@@ -243,7 +260,7 @@ class Compiler:
     # ----------------------------------------------------------------- gather
     def gather(self, gather: Gather) -> tuple[str, list[Hole]]:
         self.callbacks(gather)
-        settings = [a for a in ("numDigits", "finishOnKey", "timeout", "speechTimeout") if a in gather.explicit]
+        settings = [a for a in _INPUT_SETTINGS if a in gather.explicit] if not gather.explicit.isdisjoint(_INPUT_SETTINGS) else []
         if "language" in gather.explicit and "speech" in gather.input:
             settings.append("language")
         if settings:
@@ -282,19 +299,23 @@ class Compiler:
         if not chain:  # no prompt: EnableX cannot listen (EX208)
             none = self.new("observe", gather, observe={"event": "gather", "input": ""})
             return none["id"], [], self.retry(gather, none)
-        start, holes = self.chain(chain[:-1]) if len(chain) > 1 else (None, [])
         listen = chain[-1]
-        fill(holes, listen["id"])
+        start = None
+        if len(chain) > 1:
+            start, holes = self.chain(chain[:-1])
+            fill(holes, listen["id"])
         body = listen["request"]["body"]
         if "dtmf" in gather.input:
             body["dtmf"] = True
         if "speech" in gather.input:
             body["asr"] = True
-        result, after_waits = self.chain(tail_waits)
+        result, after_waits = self.chain(tail_waits) if tail_waits else (None, [])
         accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key)
         fill(after_waits, accept["id"])
-        copies = [self.new("wait", gather, seconds=w["seconds"]) for w in tail_waits]
-        no_input, after_copies = self.chain(copies)
+        no_input = None
+        after_copies: list[Hole] = []
+        if tail_waits:
+            no_input, after_copies = self.chain([self.new("wait", gather, seconds=w["seconds"]) for w in tail_waits])
         none = self.new("observe", gather, observe={"event": "gather", "input": ""})
         fill(after_copies, none["id"])
         accept["none"] = none["id"]
