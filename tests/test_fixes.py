@@ -66,9 +66,7 @@ def test_a_fix_that_would_break_the_document_is_refused() -> None:
     def lint_with_a_bad_fix(text: str) -> list:
         diagnostics = lint(text)
         if text.startswith("<Response>"):
-            from dataclasses import replace
-
-            diagnostics = [replace(diagnostics[0], fix=broken)] + diagnostics[1:] if diagnostics else diagnostics
+            diagnostics = [diagnostics[0]._replace(fix=broken)] + diagnostics[1:] if diagnostics else diagnostics
         return diagnostics
 
     source = "<Response><say>x</say></Response>"

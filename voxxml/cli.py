@@ -433,7 +433,6 @@ def compile_command(
     Exit status: 0 plan written, 1 the document has errors or needs approximations,
     2 usage error or unreadable file.
     """
-    import dataclasses
     import json
 
     from .targets.enablex import compile_document
@@ -444,7 +443,7 @@ def compile_command(
     compilation = compile_document(result.document, result.path, loop_cap)
     approximations = [d.with_path(result.path) for d in compilation.diagnostics]
     if allow_approximate:
-        approximations = [dataclasses.replace(d, severity=Severity.WARNING) for d in approximations]
+        approximations = [d._replace(severity=Severity.WARNING) for d in approximations]
     _report_to_stderr(result, result.diagnostics + approximations)
     if any(d.severity is Severity.ERROR for d in approximations):
         sys.exit(EXIT_PROBLEMS)

@@ -76,7 +76,7 @@ class Settings:
             if not self.enabled(diagnostic.code, path):
                 continue
             wanted = self.severity.get(diagnostic.code)
-            kept.append(diagnostic if wanted is None or wanted == diagnostic.severity else replace(diagnostic, severity=wanted))
+            kept.append(diagnostic if wanted is None or wanted == diagnostic.severity else diagnostic._replace(severity=wanted))
         return kept
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .catalog import Severity, rule
 from .fixes import Fix
 from .source import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
+    """One finding. A tuple: immutable, and cheap to make (a compile reports thousands)."""
+
     code: str
     name: str
     severity: Severity
@@ -21,7 +22,7 @@ class Diagnostic:
     fix: Fix | None = None
 
     def with_path(self, path: str) -> "Diagnostic":
-        return replace(self, path=path)
+        return self._replace(path=path)
 
     def sort_key(self) -> tuple:
         return (self.path or "", self.span.line, self.span.column, self.code, self.message)

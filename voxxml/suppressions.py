@@ -42,7 +42,6 @@ def find(source: SourceMap) -> list[Suppression]:
     if "voxxml:" not in source.text:
         return []
     found = []
-    starts = None
     for match in _COMMENT.finditer(source.text):
         if match.group("kind") is None:
             continue  # a CDATA section
@@ -52,12 +51,11 @@ def find(source: SourceMap) -> list[Suppression]:
             codes.append(words.pop(0))
         scope = None
         if match.group("kind") == "ignore":
-            if starts is None:
-                starts = [element.start for element in source.elements]
-            following = bisect_left(starts, match.end())
-            if following < len(starts):
-                element = source.elements[following]
-                scope = (element.start, element.end if element.end >= 0 else element.tag_end)
+            tags = source.tags
+            following = bisect_left(tags.starts, match.end())
+            if following < len(tags.starts):
+                end = tags.ends[following]
+                scope = (tags.starts[following], end if end >= 0 else tags.tag_ends[following])
             else:
                 scope = (match.end(), match.end())  # nothing follows: covers nothing
         found.append(Suppression(match.group("kind"), tuple(codes), " ".join(words), match.start(), match.end(), scope))

@@ -188,12 +188,12 @@ def _dedupe(problems: list[SyntaxProblem]) -> list[SyntaxProblem]:
 def _agrees(root: etree._Element, source: SourceMap) -> bool:
     """A recovered tree is validated only if its elements and nesting are the ones written."""
     elements = [el for el in root.iter(etree.Element)]
-    tokens = source.elements
-    if len(elements) != len(tokens):
+    tags = source.tags
+    if len(elements) != len(tags.names):
         return False
     index = {el: i for i, el in enumerate(elements)}
-    for el, token in zip(elements, tokens):
+    for el, name, parent_index in zip(elements, tags.names, tags.parents):
         parent = el.getparent()
-        if el.tag != token.name or (index[parent] if parent is not None else -1) != token.parent:
+        if el.tag != name or (index[parent] if parent is not None else -1) != parent_index:
             return False
     return True

@@ -390,9 +390,13 @@ def exits_of(state: State) -> list[Hole]:
 
 
 def _same_voice(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Two TTS bodies that differ only in their text (and prompt_ref)."""
-    ignored = ("text", "prompt_ref")
-    return {k: v for k, v in a.items() if k not in ignored} == {k: v for k, v in b.items() if k not in ignored}
+    """Two TTS bodies (a play's, and one from say_body) that differ only in their text."""
+    return (
+        a["voice"] == b["voice"]
+        and a["language"] == b["language"]
+        and a.get("text_to_speech_option") == b.get("text_to_speech_option")
+        and len(a) == len(b) + 1  # the play's body also has its prompt_ref, and nothing else
+    )
 
 
 def _entries(compiler: Compiler, document: Response, first: str, rejected: tuple[str, str] | None) -> dict[str, Any]:
