@@ -292,6 +292,17 @@ _ANY_DOCUMENT = st.one_of(
 )
 
 
+@examples(200)
+@given(st.one_of(_ANY_DOCUMENT.map(lambda data: data.decode("utf-8", "replace")), st.text(st.sampled_from("<>/=!?-[]'\" \r\nSayIf"), max_size=60)))
+def test_span_table_agrees_with_element_spans(text: str) -> None:
+    """The compiler's one-pass span table is the element spans, element by element."""
+    source = SourceMap(text)
+    table = source.element_span_dicts()
+    assert len(table) == len(source.elements)
+    for index, span in enumerate(table):
+        assert span == source.element_span(index)._asdict()  # type: ignore[union-attr]
+
+
 def _summary(result: Result) -> tuple:
     return [(d.code, d.span, d.message) for d in result.diagnostics], result.document
 

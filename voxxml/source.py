@@ -162,24 +162,25 @@ class SourceMap:
         end = tags.ends[index]
         return self.span(tags.starts[index], end if end >= 0 else tags.tag_ends[index])
 
-    def element_positions(self) -> list[tuple[int, int, int, int]]:
-        """Every element's span as a plain (line, column, end_line, end_column) tuple, in
-        document order: one pass, for callers that need thousands (the compiler)."""
+    def element_span_dicts(self) -> list[dict[str, int]]:
+        """Every element's span as a JSON-ready dict (the keys of the JSON report and of
+        compiled plans), in document order: one pass, for callers that need thousands."""
         tags, lines = self.tags, self.line_starts
         last_line = len(lines)
-        positions = []
-        append = positions.append
+        spans = []
+        append = spans.append
         for start, tag_end, end in zip(tags.starts, tags.tag_ends, tags.ends):
             if end < 0:
                 end = tag_end
             line = bisect_right(lines, start)
             line_start = lines[line - 1]
             if line == last_line or end < lines[line]:  # it ends on the line it starts on
-                append((line, start - line_start + 1, line, end - line_start + 1))
+                end_line, end_line_start = line, line_start
             else:
                 end_line = bisect_right(lines, end)
-                append((line, start - line_start + 1, end_line, end - lines[end_line - 1] + 1))
-        return positions
+                end_line_start = lines[end_line - 1]
+            append({"line": line, "column": start - line_start + 1, "end_line": end_line, "end_column": end - end_line_start + 1})
+        return spans
 
     def name_span(self, index: int) -> Span | None:
         tags = self.tags

@@ -51,16 +51,6 @@ class Compilation:
         return not self.diagnostics
 
 
-def _span_table(source: SourceMap | None) -> list[dict[str, int]]:
-    """Every element's span as a plan records it, by element index: one pass over the file."""
-    if source is None:
-        return []
-    return [
-        {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
-        for line, column, end_line, end_column in source.element_positions()
-    ]
-
-
 class Compiler:
     def __init__(self, source: str, loop_cap: int) -> None:
         self.source = source
@@ -76,7 +66,7 @@ class Compiler:
         """Where a node came from (None: built in Python). States of one node share the dict."""
         if node.source is not self._spans_of:  # the first node, or one from another file
             self._spans_of = node.source
-            self._spans = _span_table(node.source)
+            self._spans = node.source.element_span_dicts() if node.source is not None else []
         index = node.index
         return self._spans[index] if index is not None and index < len(self._spans) else None
 
