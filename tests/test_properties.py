@@ -470,6 +470,8 @@ def test_spans_point_at_what_was_written(text: str) -> None:
     for node in document.walk():
         element = span_text(source, node.span)
         assert element.startswith("<" + node.TAG) and element.endswith(">"), (element, text)
+        closed = (element.endswith("/>") and element.count("<") == 1) or re.search(r"</\s*" + node.TAG + r"\s*>\Z", element)
+        assert closed, (element, text)  # the whole element: through its end tag
         assert span_text(source, node.name_span) == node.TAG
         for name in node.explicit:
             assert span_text(source, node.attribute_name_span(name)) == name, text
