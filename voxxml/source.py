@@ -73,14 +73,16 @@ class ElementTokens:
 # well-formed still yields an element (broken documents still get positions). A
 # start tag followed by plain text and its own end tag (<Say>Hello</Say>, most
 # elements) is one match: half the matches, and the tokenizer's work is per match.
+# The quantifiers are possessive (*+): what follows each is optional, so giving
+# characters back could never change a match, and not keeping the option is faster.
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<\?.*?(?:\?>|\Z)"
-    r"|<![^>]*>?"
-    r"|</\s*(?P<end>[^\s>]*)\s*>?"
-    r"""|<(?P<start>[^\s/>!?<]+)[^>"'</]*(?:(?:"[^"]*"|'[^']*'|/(?!>))[^>"'</]*)*"""
-    r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*)(?P<leaf></(?P=start)\s*>))?)?",
+    r"|<![^>]*+>?"
+    r"|</\s*+(?P<end>[^\s>]*+)\s*+>?"
+    r"""|<(?P<start>[^\s/>!?<]++)[^>"'</]*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>))[^>"'</]*+)*+"""
+    r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>))?)?",
     re.S,
 )
 _ATTRIBUTE = re.compile(r"""\s*(?P<name>[^\s=/>"'<]+)\s*=\s*(?:"(?P<dq>[^"]*)"?|'(?P<sq>[^']*)'?)""")
