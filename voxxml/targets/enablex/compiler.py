@@ -59,14 +59,19 @@ class Compiler:
         self.diagnostics: list[Diagnostic] = []
         self._spans: list[dict[str, int]] = []  # the spans of the elements of ``_spans_of``
         self._spans_of: SourceMap | None = None
+        self._span_tables: dict[int, list[dict[str, int]]] = {}  # id(source) -> its spans: an AST may mix files
         self._reported: set[tuple[str, int]] = set()
 
     # ----------------------------------------------------------------- states
     def span(self, node: Node) -> dict[str, int] | None:
         """Where a node came from (None: built in Python). States of one node share the dict."""
-        if node.source is not self._spans_of:  # the first node, or one from another file
-            self._spans_of = node.source
-            self._spans = node.source.element_span_dicts() if node.source is not None else []
+        source = node.source
+        if source is not self._spans_of:  # the first node, or one from another file
+            self._spans_of = source
+            table = self._span_tables.get(id(source))
+            if table is None:
+                table = self._span_tables[id(source)] = source.element_span_dicts() if source is not None else []
+            self._spans = table
         index = node.index
         return self._spans[index] if index is not None and index < len(self._spans) else None
 
@@ -155,9 +160,6 @@ class Compiler:
             fill(holes, state["id"])
             holes = exits_of(state)
         return (states[0]["id"] if states else None), holes
-
-    def verb(self, verb: Verb) -> tuple[str | None, list[Hole]]:
-        return _VERBS[verb.__class__](self, verb)
 
     def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
         body = self.say_body(verb) if verb.__class__ is Say else {"url": verb.url}  # type: ignore[union-attr]
