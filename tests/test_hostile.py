@@ -3,6 +3,7 @@ and nothing read because a document says so."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import subprocess
 import sys
@@ -117,3 +118,76 @@ def test_cli_xxe_output_does_not_contain_the_secret(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "voxxml", "lint", str(path)], capture_output=True, timeout=30)
     assert done.returncode == 1
     assert SECRET.encode() not in done.stdout + done.stderr
+
+
+# --------------------------------------------------------------------------- encodings
+# A UTF-32 byte-order mark (FF FE 00 00) begins with the UTF-16 one (FF FE), and was
+# decoded as UTF-16: the DOCTYPE refusal looked at garbage and let the DTD through to
+# libxml2 (nothing was read, but spans, suppressions and the formatter went wrong).
+# The refusal must hold in every encoding libxml2 reads, with the span on the DOCTYPE.
+
+XXE_DOCUMENT = (
+    '<?xml version="1.0"{declared}?>\n<!DOCTYPE Response [<!ENTITY s SYSTEM "file:///etc/passwd">]>\n'
+    "<Response><Say>Caf\u00e9 &s;</Say></Response>"
+)
+ENCODINGS = {
+    # name: (bytes encoding, byte-order mark, declared encoding)
+    "utf-8": ("utf-8", b"", ""),
+    "utf-8-declared": ("utf-8", b"", "UTF-8"),
+    "utf-8-bom": ("utf-8", codecs.BOM_UTF8, ""),
+    "utf-16-le-bom": ("utf-16-le", codecs.BOM_UTF16_LE, ""),
+    "utf-16-be-bom": ("utf-16-be", codecs.BOM_UTF16_BE, ""),
+    "utf-16-le-no-bom": ("utf-16-le", b"", "UTF-16"),
+    "utf-16-be-no-bom": ("utf-16-be", b"", "UTF-16"),
+    "utf-32-le-bom": ("utf-32-le", codecs.BOM_UTF32_LE, ""),
+    "utf-32-be-bom": ("utf-32-be", codecs.BOM_UTF32_BE, ""),
+    "utf-32-le-no-bom": ("utf-32-le", b"", ""),
+    "utf-32-be-no-bom": ("utf-32-be", b"", ""),
+    "iso-8859-1-declared": ("latin-1", b"", "ISO-8859-1"),
+    "windows-1252-declared": ("cp1252", b"", "windows-1252"),
+    "iso-8859-15-declared": ("iso-8859-15", b"", "ISO-8859-15"),
+    "utf-16-bom-with-latin1-declared": ("utf-16-le", codecs.BOM_UTF16_LE, "ISO-8859-1"),
+}
+
+
+def encoded(template: str, name: str) -> bytes:
+    codec, bom, declared = ENCODINGS[name]
+    return bom + template.format(declared=f' encoding="{declared}"' if declared else "").encode(codec)
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_doctype_is_refused_in_every_encoding(name: str) -> None:
+    result = voxxml.parse(encoded(XXE_DOCUMENT, name))
+    assert [d.code for d in result.diagnostics] == ["VX001"], result.diagnostics
+    (diagnostic,) = result.diagnostics
+    assert "DOCTYPE" in diagnostic.message
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 1)
+    assert result.document is None
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_every_encoding_libxml2_reads_is_read_alike(name: str) -> None:
+    """The decoder agrees with libxml2: the same text, and spans into it."""
+    template = '<?xml version="1.0"{declared}?>\n<Response>\n  <Say voice="Jonna">Caf\u00e9</Say>\n</Response>'
+    result = voxxml.parse(encoded(template, name))
+    assert [d.code for d in result.diagnostics] == ["VX010"], result.diagnostics
+    assert (result.diagnostics[0].span.line, result.diagnostics[0].span.column) == (3, 15)
+    assert result.document.verbs[0].text.text == "Caf\u00e9"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-32-le"])
+def test_a_utf16_or_utf32_declaration_on_8bit_bytes_is_refused_clearly(codec: str) -> None:
+    label = codec[:6].upper()
+    result = voxxml.parse(f'<?xml version="1.0" encoding="{label}"?><Response/>'.encode())
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.code == "VX001" and label in diagnostic.message, diagnostic
+
+
+def test_a_dtd_that_libxml2_sees_is_refused_even_if_the_text_check_misses_it() -> None:
+    """Defence in depth: the parsed tree is checked for a DTD as well as the decoded text."""
+    from voxxml import xmlparse
+    from voxxml.source import SourceMap
+
+    data = b'<!DOCTYPE Response [<!ENTITY s "x">]><Response/>'
+    parsed = xmlparse.parse(data, SourceMap("<Response/>"))  # a text the check would pass
+    assert parsed.root is None and parsed.problems and "DOCTYPE" in parsed.problems[0].message

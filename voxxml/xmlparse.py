@@ -44,27 +44,58 @@ _DECLARED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<!(DOCTYPE
 MAX_SYNTAX_PROBLEMS = 25
 
 
+# XML 1.0 Appendix F, as libxml2 applies it: a byte-order mark first (UTF-32 before
+# UTF-16, whose mark is a prefix of UTF-32 LE's), then the first characters in a wide
+# encoding without a mark; only an 8-bit document's declaration is read. A mark wins
+# over a declared encoding, as in libxml2.
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UNMARKED = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+_WIDE = frozenset(("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"))
+
+
+def detect(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
+    """The encoding libxml2 reads ``data`` in (a Python codec name), or why it cannot."""
+    for prefix, encoding in _MARKS + _UNMARKED:
+        if data.startswith(prefix):
+            return encoding, None
+    declared = _DECLARATION.match(data)
+    if not declared:
+        return "utf-8", None
+    name = declared.group(1).decode("ascii")
+    try:
+        info = codecs.lookup(name)
+        if not getattr(info, "_is_text_encoding", True):
+            raise LookupError(name)
+    except LookupError:
+        return None, SyntaxProblem(f"unknown encoding '{name}' in the XML declaration; expected e.g. UTF-8", offset=0)
+    if info.name in _WIDE:
+        return None, SyntaxProblem(
+            f"the XML declaration says encoding '{name}', but the document is written in an 8-bit encoding",
+            offset=0,
+            help="save the file as UTF-8 and declare encoding='UTF-8' (or none)",
+        )
+    return info.name, None
+
+
 def decode(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
     """Decode the document as XML does: BOM, then the declared encoding, then UTF-8."""
     if not data or data.isspace():
         return None, SyntaxProblem("document is empty; expected a <Response> element", offset=0)
-    encoding = "utf-8"
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        declared = _DECLARATION.match(data)
-        if declared:
-            name = declared.group(1).decode("ascii")
-            try:
-                info = codecs.lookup(name)
-                if not getattr(info, "_is_text_encoding", True):
-                    raise LookupError(name)
-                encoding = info.name
-            except LookupError:
-                return None, SyntaxProblem(f"unknown encoding '{name}' in the XML declaration; expected e.g. UTF-8", offset=0)
-    if encoding not in ("utf-16",) and b"\x00" in data:
+    encoding, problem = detect(data)
+    if encoding is None:
+        return None, problem
+    if encoding not in _WIDE and b"\x00" in data:
         at = data.index(b"\x00")
         return None, SyntaxProblem(
             f"binary data (a NUL byte at byte {at}); expected a VoxXML text document",
@@ -124,7 +155,7 @@ def parse(data: bytes, source: SourceMap) -> Parsed:
     """Parse ``data``; on a syntax error collect every error and keep a recovered tree when trustworthy."""
     try:
         root = etree.fromstring(data, _STRICT)
-        return Parsed(root, [], True)
+        return _without_dtd(Parsed(root, [], True), source)
     except etree.XMLSyntaxError as error:
         first = error
     recovered = None
@@ -143,7 +174,25 @@ def parse(data: bytes, source: SourceMap) -> Parsed:
     problems = _dedupe(problems)[:MAX_SYNTAX_PROBLEMS]
     if recovered is not None and not _agrees(recovered, source):
         recovered = None
-    return Parsed(recovered, problems, False)
+    return _without_dtd(Parsed(recovered, problems, False), source)
+
+
+def _without_dtd(parsed: Parsed, source: SourceMap) -> Parsed:
+    """Defence in depth: a tree libxml2 built with a DTD is refused, whatever the text check saw
+    (the decoder and libxml2 could disagree on an encoding; nothing is loaded either way)."""
+    root = parsed.root
+    if root is None:
+        return parsed
+    info = root.getroottree().docinfo
+    if info.internalDTD is None and not info.doctype and info.externalDTD is None:
+        return parsed
+    at = source.text.find("<!DOCTYPE")
+    problem = SyntaxProblem(
+        "<!DOCTYPE> is not allowed in VoxXML: DTDs and entities are refused and never expanded or fetched",
+        offset=max(at, 0),
+        help="remove the DOCTYPE; VoxXML needs no DTD",
+    )
+    return Parsed(None, [problem], False)
 
 
 def _problem(entry: etree._LogEntry) -> SyntaxProblem:
