@@ -14,12 +14,13 @@ import click
 from . import __version__
 from .catalog import Severity
 from . import xmlparse
-from .config import ConfigError, Resolver, Settings
+from .config import ConfigError, Resolver, Selection, Settings, check_codes
 from .fixes import fix_text
 from .discover import discover
 from .grammar import grammar
 from .lint import Result, lint_bytes
-from .reporters import REPORTERS
+from .reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
+from .reporters.statistics import show_fixes, statistics
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -43,9 +44,33 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
+    """Codes from a repeatable, comma-separated option (case-insensitive); None when absent."""
+    if not values:
+        return None
+    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    try:
+        return check_codes(codes, option)
+    except ConfigError as error:
+        fail(str(error))
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default=None, help="[default: text; github under GitHub Actions]")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default=None,
+    help="How to print diagnostics (--format is an alias) [default: text; github under GitHub Actions].",
+)
+@click.option("--select", multiple=True, metavar="CODES", help="Codes or prefixes to enable, comma-separated; replaces the configuration's selection.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Codes or prefixes to enable in addition.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes to disable, on top of the configuration's.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False), help="Use this configuration file for every path.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
 @click.option("--stdin-filename", default=None, help="Path to report for input read from '-'.")
 @click.option(
     "--fail-on",
@@ -53,6 +78,7 @@ def default_format() -> str:
     default=None,
     help="Lowest severity that makes the exit status 1 [default: error, or the configuration's].",
 )
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are problems (2 stays 2).")
 @click.option(
     "--context",
     type=click.Choice(grammar().contexts),
@@ -62,103 +88,191 @@ def default_format() -> str:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a diff instead of writing them.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list the fixes applied, by file and code.")
+@click.option("--statistics", is_flag=True, help="Count the diagnostics by code instead of listing them.")
+@click.option(
+    "--max-diagnostics",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help=f"Diagnostics printed per file in text, concise and github output; 0: all [default: {DEFAULT_MAX_DIAGNOSTICS}]. JSON and SARIF are always complete.",
+)
 @click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
+@click.option("-w", "--watch", is_flag=True, help="Lint again whenever a file or configuration changes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else (no summary, no notices).")
 @click.option("-v", "--verbose", is_flag=True, help="List the files checked and the XML files skipped.")
-def lint(
-    paths: tuple[str, ...],
-    output_format: str | None,
-    stdin_filename: str | None,
-    fail_on: str | None,
-    context: str | None,
-    fix: bool,
-    unsafe_fixes: bool,
-    show_diff: bool,
-    voxxml_only: bool,
-    verbose: bool,
-) -> None:
-    """Lint VoxXML files and directories ('-' reads standard input).
+def lint(paths: tuple[str, ...], **options: object) -> None:
+    """Lint VoxXML files and directories (none: '.'; '-' reads standard input).
 
-    Settings come from the nearest voxxml.toml or pyproject.toml [tool.voxxml].
-    Exit status: 0 no errors, 1 problems at or above --fail-on (or, with --diff, fixes
-    to show), 2 usage error, invalid configuration or unreadable path.
+    Settings come from the nearest voxxml.toml or pyproject.toml [tool.voxxml]
+    (--config names one file instead; --isolated uses none); --select, --extend-select
+    and --ignore adjust the configuration's rule selection as in ruff.
+    Exit status: 0 no errors (or --exit-zero), 1 problems at or above --fail-on (or,
+    with --diff, fixes to show), 2 usage error, invalid configuration or unreadable
+    or missing path (the other paths are still linted).
     """
-    resolver = Resolver({"fail_on": Severity(fail_on) if fail_on else None, "context": context})
-    found = discover([p for p in paths if p != "-"], voxxml_only)
-    if found.missing:
-        fail(f"{found.missing[0]}: no such file or directory")
-    fixing = fix or show_diff
-    results: list[Result] = []
-    unreadable = changed = False
-    fixed_count = 0
-    try:
-        if "-" in paths:
-            name = stdin_filename or "<stdin>"
-            settings = resolver.for_path(Path(stdin_filename) if stdin_filename else Path.cwd())
-            data = sys.stdin.buffer.read()
-            if fixing:
-                outcome = _fix(data, name, settings, unsafe_fixes)
-                if outcome is not None:
-                    text, applied = outcome
-                    fixed_count += applied
-                    if show_diff:
-                        changed |= _show_diff(data, text, name)
-                    else:
-                        sys.stdout.write(text)  # the fixed document; the report goes nowhere
-                        sys.exit(EXIT_OK)
-                    data = text.encode("utf-8")
-            results.append(lint_bytes(data, name, settings))
-        for path, explicit in found.files:
-            settings = resolver.for_path(path)
-            if not explicit and settings.excluded(path):
+    run = LintRun(paths or (".",), options)
+    if run.watch:
+        from .watch import watch
+
+        watch(run.paths, run.once)
+    sys.exit(run.once())
+
+
+class LintRun:
+    """One ``voxxml lint`` invocation; ``once()`` lints and reports, and returns the exit status."""
+
+    def __init__(self, paths: tuple[str, ...], options: dict[str, object]) -> None:
+        self.paths = paths
+        self.o = options
+        self.watch = bool(options["watch"])
+        self.select = _codes_option(options["select"], "--select")  # type: ignore[arg-type]
+        self.extend_select = _codes_option(options["extend_select"], "--extend-select")  # type: ignore[arg-type]
+        self.ignore = _codes_option(options["ignore"], "--ignore")  # type: ignore[arg-type]
+        output_format = str(options["output_format"] or default_format())
+        limit = options["max_diagnostics"]
+        self.output_format = output_format
+        self.report_options = ReportOptions(
+            max_diagnostics=DEFAULT_MAX_DIAGNOSTICS if limit is None else (int(limit) or None),  # type: ignore[call-overload]
+            fixable=True,
+            unsafe_fixes=bool(options["unsafe_fixes"]),
+            quiet=bool(options["quiet"]),
+        )
+
+    def resolver(self) -> Resolver:
+        o = self.o
+        command_line = None
+        if self.select is not None or self.extend_select or self.ignore:
+            command_line = Selection(self.select, self.extend_select or (), self.ignore or ())
+        overrides = {
+            "fail_on": Severity(str(o["fail_on"])) if o["fail_on"] else None,
+            "context": o["context"],
+            "command_line": command_line,
+        }
+        config = Path(str(o["config_file"])) if o["config_file"] else None
+        return Resolver(overrides, config=config, isolated=bool(o["isolated"]))
+
+    def notice(self, message: str) -> None:
+        if not self.o["quiet"]:
+            click.echo(message, err=True)
+
+    def once(self) -> int:
+        o = self.o
+        verbose, quiet, force_exclude = bool(o["verbose"]), bool(o["quiet"]), bool(o["force_exclude"])
+        fix, show_diff, unsafe = bool(o["fix"]), bool(o["show_diff"]), bool(o["unsafe_fixes"])
+        fixing = fix or show_diff
+        try:
+            resolver = self.resolver()
+        except ConfigError as error:
+            fail(str(error))
+        found = discover([p for p in self.paths if p != "-"], bool(o["voxxml_only"]))
+        for missing in found.missing:
+            click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
+        results: list[Result] = []
+        applied: dict[str, list[tuple[str, str]]] = {}  # path -> (code, name) of each fix applied
+        unreadable = bool(found.missing)
+        changed = False
+        try:
+            if "-" in self.paths:
+                stdin_filename = o["stdin_filename"]
+                name = str(stdin_filename or "<stdin>")
+                where = Path(str(stdin_filename)) if stdin_filename else Path.cwd()
+                settings = resolver.for_path(where)
+                data = sys.stdin.buffer.read()
+                if force_exclude and stdin_filename and settings.excluded(where):
+                    if fix:
+                        sys.stdout.buffer.write(data)  # excluded: passed through unchanged
+                        return EXIT_OK
+                else:
+                    if fixing:
+                        outcome = _fix(data, name, settings, unsafe)
+                        if outcome is not None:
+                            text, fixes = outcome
+                            applied[name] = fixes
+                            if show_diff:
+                                changed |= _show_diff(data, text, name)
+                            else:
+                                sys.stdout.write(text)  # the fixed document; the report goes nowhere
+                                return EXIT_OK
+                            data = text.encode("utf-8")
+                        elif fix and not show_diff:
+                            sys.stdout.buffer.write(data)
+                            return EXIT_OK
+                    results.append(lint_bytes(data, name, settings))
+            for path, explicit in found.files:
+                settings = resolver.for_path(path)
+                if (force_exclude or not explicit) and settings.excluded(path):
+                    if verbose:
+                        click.echo(f"excluded {path}", err=True)
+                    continue
+                try:
+                    data = path.read_bytes()
+                except OSError as error:
+                    click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
+                    unreadable = True
+                    continue
+                if fixing:
+                    outcome = _fix(data, str(path), settings, unsafe)
+                    if outcome is not None:
+                        text, fixes = outcome
+                        applied[str(path)] = fixes
+                        if show_diff:
+                            changed |= _show_diff(data, text, str(path))
+                        else:
+                            path.write_text(text, encoding="utf-8")
+                            data = text.encode("utf-8")
+                result = lint_bytes(data, str(path), settings)
+                result.document = None  # reporters need the diagnostics and the source text, not the AST
+                results.append(result)
                 if verbose:
-                    click.echo(f"excluded {path}", err=True)
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
-                unreadable = True
-                continue
-            if fixing:
-                outcome = _fix(data, str(path), settings, unsafe_fixes)
-                if outcome is not None:
-                    text, applied = outcome
-                    fixed_count += applied
-                    if show_diff:
-                        changed |= _show_diff(data, text, str(path))
-                    else:
-                        path.write_text(text, encoding="utf-8")
-                        data = text.encode("utf-8")
-            result = lint_bytes(data, str(path), settings)
-            result.document = None  # reporters need the diagnostics and the source text, not the AST
-            results.append(result)
-            if verbose:
-                click.echo(f"checked {path}", err=True)
-    except ConfigError as error:
-        fail(str(error))
-    if verbose:
-        for path, why in found.skipped:
-            click.echo(f"skipped {path}: {why}", err=True)
-    if not show_diff:
-        REPORTERS[output_format or default_format()](results, sys.stdout)
-    if fixing and fixed_count:
-        verb = "Would fix" if show_diff else "Fixed"
-        click.echo(f"{verb} {fixed_count} problem{'s' if fixed_count != 1 else ''}.", err=bool(show_diff))
-    if unreadable:
-        sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_PROBLEMS if changed or any(result.failed for result in results) else EXIT_OK)
+                    click.echo(f"checked {path}", err=True)
+        except ConfigError as error:
+            fail(str(error))
+        if verbose:
+            for path, why in found.skipped:
+                click.echo(f"skipped {path}: {why}", err=True)
+        machine = self.output_format in MACHINE_FORMATS
+        if not results:
+            self.notice("voxxml: warning: no VoxXML files found")
+        if show_diff:
+            if not changed:
+                self.notice("No fixes to show.")
+        elif o["statistics"]:
+            statistics(results, sys.stdout, self.report_options, as_json=machine)
+        elif results or machine:
+            REPORTERS[self.output_format](results, sys.stdout, self.report_options)
+        count = sum(len(fixes) for fixes in applied.values())
+        if fixing and count and not quiet:
+            verb = "Would fix" if show_diff else "Fixed"
+            click.echo(f"{verb} {count} problem{'s' if count != 1 else ''}.", err=bool(show_diff or machine))
+            if o["show_fixes"] and fix and not show_diff:
+                show_fixes(applied, sys.stderr if machine else sys.stdout)
+        if unreadable:
+            return EXIT_USAGE
+        if o["exit_zero"]:
+            return EXIT_OK
+        return EXIT_PROBLEMS if changed or any(result.failed for result in results) else EXIT_OK
 
 
-def _fix(data: bytes, path: str, settings: Settings, unsafe: bool) -> tuple[str, int] | None:
-    """The fixed text and the number of fixes applied; None when nothing changes.
+def _fix(data: bytes, path: str, settings: Settings, unsafe: bool) -> tuple[str, list[tuple[str, str]]] | None:
+    """The fixed text and the (code, name) of each fix applied; None when nothing changes.
 
     Only documents read as UTF-8 are rewritten (the fixed text is written as UTF-8).
     """
     text, problem = xmlparse.decode(data)
     if text is None or problem is not None or data.decode("utf-8", errors="replace") != text:
         return None
-    fixed = fix_text(text, lambda candidate: lint_bytes(candidate.encode("utf-8"), path, settings).diagnostics, unsafe)
-    return (fixed.text, len(fixed.applied)) if fixed.applied and fixed.text != text else None
+    offered: dict[object, tuple[str, str]] = {}
+
+    def diagnostics(candidate: str) -> list:
+        found = lint_bytes(candidate.encode("utf-8"), path, settings).diagnostics
+        offered.update((d.fix, (d.code, d.name)) for d in found if d.fix is not None)
+        return found
+
+    fixed = fix_text(text, diagnostics, unsafe)
+    if not fixed.applied or fixed.text == text:
+        return None
+    return fixed.text, [offered.get(fix, ("", fix.title)) for fix in fixed.applied]
 
 
 def _show_diff(data: bytes, text: str, path: str) -> bool:
@@ -170,34 +284,63 @@ def _show_diff(data: bytes, text: str, path: str) -> bool:
 
 
 @main.command(name="format")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; show the changes as a diff (exit 1 if any).")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False), help="Use this configuration file for every path.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
 @click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
-def format_command(paths: tuple[str, ...], check: bool, show_diff: bool, voxxml_only: bool) -> None:
-    """Rewrite VoxXML files in the canonical layout ('-' formats standard input to standard output).
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and, with --check or --diff, what would change).")
+def format_command(
+    paths: tuple[str, ...],
+    check: bool,
+    show_diff: bool,
+    config_file: str | None,
+    isolated: bool,
+    force_exclude: bool,
+    voxxml_only: bool,
+    quiet: bool,
+) -> None:
+    """Rewrite VoxXML files in the canonical layout (none: '.'; '-' formats standard input to standard output).
 
-    Indentation, double-quoted attributes in the reference's order, self-closed empty
-    verbs; comments and text content are kept exactly. Documents that are not
-    well-formed are left alone and reported (exit 1).
+    Indentation, attributes in the reference's order and in double quotes (the
+    configuration's [format] quote-style: double, single or preserve), self-closed
+    empty verbs; comments and text content keep their characters. Documents that
+    are not well-formed are left alone and reported (exit 1). Exit 2: usage error,
+    invalid configuration, or a missing or unreadable path (the others are still
+    formatted).
     """
     from .formatter import FormatError, format_source
 
+    paths = paths or (".",)
+    try:
+        resolver = Resolver(config=Path(config_file) if config_file else None, isolated=isolated)
+    except ConfigError as error:
+        fail(str(error))
     found = discover([p for p in paths if p != "-"], voxxml_only)
-    if found.missing:
-        fail(f"{found.missing[0]}: no such file or directory")
-    sources: list[tuple[str, bytes, Path | None]] = []
-    if "-" in paths:
-        sources.append(("<stdin>", sys.stdin.buffer.read(), None))
-    for path, _ in found.files:
-        try:
-            sources.append((str(path), path.read_bytes(), path))
-        except OSError as error:
-            fail(f"{path}: {error.strerror or error}")
+    for missing in found.missing:
+        click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
+    unreadable = bool(found.missing)
+    sources: list[tuple[str, bytes, Path | None, Settings]] = []
+    try:
+        if "-" in paths:
+            sources.append(("<stdin>", sys.stdin.buffer.read(), None, resolver.for_path(Path.cwd())))
+        for path, explicit in found.files:
+            settings = resolver.for_path(path)
+            if (force_exclude or not explicit) and settings.excluded(path):
+                continue
+            try:
+                sources.append((str(path), path.read_bytes(), path, settings))
+            except OSError as error:
+                click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
+                unreadable = True
+    except ConfigError as error:
+        fail(str(error))
     reformatted = unchanged = broken = 0
-    for name, data, path in sources:
+    for name, data, path, settings in sources:
         try:
-            result = format_source(data, name)
+            result = format_source(data, name, settings.quote_style)
         except FormatError as error:
             click.echo(f"voxxml: cannot format {name}: {error}", err=True)
             broken += 1
@@ -216,11 +359,32 @@ def format_command(paths: tuple[str, ...], check: bool, show_diff: bool, voxxml_
         else:
             assert path is not None
             path.write_text(result.formatted, encoding="utf-8")
-    if sources and (sources[0][2] is not None or check or show_diff):
-        verb = "would be reformatted" if check or show_diff else "reformatted"
-        click.echo(f"{reformatted} file{'s' if reformatted != 1 else ''} {verb}, {unchanged} unchanged" + (f", {broken} not well-formed" if broken else "") + ".", err=True)
+    if not sources:
+        if not quiet:
+            click.echo("voxxml: warning: no VoxXML files found", err=True)
+    elif not quiet and (sources[0][2] is not None or check or show_diff):
+        click.echo(_format_summary(reformatted, unchanged, broken, check or show_diff), err=True)
+    if unreadable:
+        sys.exit(EXIT_USAGE)
     failed = broken or ((check or show_diff) and reformatted)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+def _format_summary(reformatted: int, unchanged: int, broken: int, dry_run: bool) -> str:
+    """``1 file reformatted, 2 files left unchanged.`` (as ruff says it)."""
+
+    def files(count: int) -> str:
+        return f"{count} file{'s' if count != 1 else ''}"
+
+    if dry_run:
+        parts = [f"{files(reformatted)} would be reformatted"] if reformatted else []
+        parts += [f"{files(unchanged)} already formatted"] if unchanged else []
+    else:
+        parts = [f"{files(reformatted)} reformatted"] if reformatted else []
+        parts += [f"{files(unchanged)} left unchanged"] if unchanged else []
+    if broken:
+        parts.append(f"{files(broken)} not well-formed")
+    return ", ".join(parts) + "."
 
 
 @main.command()
@@ -265,19 +429,25 @@ def _write(text: str, output: str | None) -> None:
 
 
 @main.command()
-@click.argument("code", required=False)
-@click.option("--list", "list_all", is_flag=True, help="List every code with its name and severity.")
-def rule(code: str | None, list_all: bool) -> None:
-    """Show the documentation page of a diagnostic CODE (e.g. VX102)."""
-    from .rule_pages import list_rules, show_rule
+@click.argument("code", metavar="CODE-OR-NAME", required=False)
+@click.option("--list", "list_all", is_flag=True, help="List every code with its name, severity and fix.")
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rule(code: str | None, list_all: bool, output_format: str) -> None:
+    """Show the documentation page of a diagnostic: a code (VX102, vx102) or a name (unreachable)."""
+    from .rule_pages import find_rule, list_rules, rule_json, show_rule, suggestion
 
     if list_all:
-        list_rules(sys.stdout)
+        list_rules(sys.stdout, as_json=output_format == "json")
     elif code:
-        if not show_rule(code.upper(), sys.stdout):
-            fail(f"unknown code '{code}'; see 'voxxml rule --list'")
+        entry = find_rule(code)
+        if entry is None:
+            fail(f"unknown rule '{code}'{suggestion(code)}; see 'voxxml rule --list'")
+        if output_format == "json":
+            click.echo(rule_json(entry))
+        else:
+            show_rule(entry, sys.stdout)
     else:
-        fail("give a CODE, or --list")
+        fail("give a CODE or NAME, or --list")
 
 
 # ------------------------------------------------------------ simulate / compile

@@ -11,23 +11,36 @@ passed over). An unknown key or code is an error that names the file and the key
     per-file-ignores = { "legacy/*.voxxml" = ["VX102"] }
     fail-on = "warning"               # error (default) or warning
     context = "call"                  # call (default), conference or participant
-    exclude = ["examples/broken/*"]   # skipped when walking directories
+    exclude = ["examples/broken/*"]   # skipped when walking directories (and named
+                                      # files with --force-exclude)
+    extend-select = ["VX112"]         # added to select
+
+    [tool.voxxml.format]              # [format] in voxxml.toml
+    quote-style = "double"            # double (default), single or preserve
+
+Rule selection works like ruff's: the configuration, then the command line
+(``--select`` starts over, ``--extend-select`` adds, ``--ignore`` removes); within
+one of them the most specific prefix decides, and at equal length ignore wins.
+A mistyped key, value or code gets a did-you-mean.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from difflib import get_close_matches
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .catalog import Severity, rules
 from .diagnostics import Diagnostic
 from .grammar import grammar
 
-KEYS = ("select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude")
+KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format")
+FORMAT_KEYS = ("quote-style",)
+QUOTE_STYLES = ("double", "single", "preserve")  # voxxml.formatter.QUOTE_STYLES (not imported: lxml is heavy)
 _PREFIX = re.compile(r"[A-Z]{2}[0-9]{0,3}")
 
 
@@ -36,8 +49,28 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Selection:
+    """One layer of rule selection (the configuration's, or the command line's)."""
+
+    select: tuple[str, ...] | None = None  # None: keep what the layers before enabled
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def decide(self, code: str, enabled: bool) -> bool:
+        """Whether ``code`` is enabled after this layer, given whether it was before."""
+        if self.select is not None:
+            enabled = False
+        best = -1
+        for prefixes, on in ((self.select or (), True), (self.extend_select, True), (self.ignore, False)):
+            for prefix in prefixes:
+                if code.startswith(prefix) and (len(prefix) > best or (len(prefix) == best and not on)):
+                    best, enabled = len(prefix), on
+        return enabled
+
+
+@dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()  # empty: every code
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -46,6 +79,23 @@ class Settings:
     exclude: tuple[str, ...] = ()
     root: Path | None = None  # the folder of the configuration file; globs are relative to it
     source: Path | None = None
+    extend_select: tuple[str, ...] = ()
+    command_line: Selection | None = None  # --select, --extend-select, --ignore
+    quote_style: str = "double"  # voxxml format: double, single or preserve
+    _decided: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def selected(self, code: str) -> bool:
+        """The rule selection's verdict on ``code`` (cached: called once per diagnostic)."""
+        verdict = self._decided.get(code)
+        if verdict is None:
+            layers = [Selection(self.select or None, self.extend_select, self.ignore)]
+            if self.command_line is not None:
+                layers.append(self.command_line)
+            verdict = True
+            for layer in layers:
+                verdict = layer.decide(code, verdict)
+            self._decided[code] = verdict
+        return verdict
 
     def relative(self, path: Path) -> str:
         resolved = path.resolve()
@@ -58,9 +108,7 @@ class Settings:
         return any(fnmatch(relative, pattern) or fnmatch(path.name, pattern) for pattern in self.exclude)
 
     def enabled(self, code: str, path: Path | None) -> bool:
-        if self.select and not code.startswith(self.select):
-            return False
-        if code.startswith(self.ignore) if self.ignore else False:
+        if not self.selected(code):
             return False
         if path is not None and self.per_file_ignores:
             relative = self.relative(path)
@@ -80,77 +128,126 @@ class Settings:
         return kept
 
 
-def _codes(value: Any, where: str) -> tuple[str, ...]:
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """``; did you mean 'X'?`` for a near miss (case-insensitive first), else nothing."""
+    if not isinstance(value, str):
+        return ""
+    choices = list(choices)
+    folded = {choice.casefold(): choice for choice in choices}
+    match = folded.get(value.casefold()) or next(iter(get_close_matches(value, choices, n=1, cutoff=0.6)), None)
+    return f"; did you mean '{match}'?" if match and match != value else ""
+
+
+def check_codes(value: Any, where: str) -> tuple[str, ...]:
+    """A list of known codes or code prefixes (``VX1``, ``VX102``); ``where`` names the setting."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where} must be a list of codes, e.g. [\"VX010\"]")
     known = rules()
     for item in value:
         if not _PREFIX.fullmatch(item) or not any(code.startswith(item) for code in known):
-            raise ConfigError(f"{where}: unknown code '{item}'; known codes: {', '.join(known)}")
+            hint = did_you_mean(item, known) or f"; known codes: {', '.join(known)}"
+            raise ConfigError(f"{where}: unknown code '{item}'{hint}")
     return tuple(value)
 
 
 def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
     if value not in choices:
-        raise ConfigError(f"{where} = {value!r} is not valid; expected one of: {', '.join(choices)}")
+        raise ConfigError(f"{where} = {value!r} is not valid{did_you_mean(value, choices)}; expected one of: {', '.join(choices)}")
     return value
 
 
-def parse(table: dict[str, Any], source: Path, section: str) -> Settings:
-    """Validate one configuration table."""
-    where = f"{source}: {section}"
+def parse(table: dict[str, Any], source: Path, section: str = "") -> Settings:
+    """Validate one configuration table; errors name ``source`` once, then the key
+    (prefixed with ``section``, e.g. ``tool.voxxml.``, for pyproject.toml)."""
+
+    def where(key: str) -> str:
+        return f"{source}: {section}{key}"
+
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
-        raise ConfigError(f"{where}: unknown key '{unknown[0]}'; valid keys: {', '.join(KEYS)}")
+        key = unknown[0]
+        hint = did_you_mean(key, KEYS) or did_you_mean(key.replace("_", "-"), KEYS)
+        raise ConfigError(f"{source}: unknown key '{section}{key}'{hint}; valid keys: {', '.join(KEYS)}")
     severities = table.get("severity", {})
     if not isinstance(severities, dict):
-        raise ConfigError(f"{where}.severity must be a table of code = \"error\" | \"warning\"")
+        raise ConfigError(f"{where('severity')} must be a table of code = \"error\" | \"warning\"")
     checked_severity = {}
     for code, level in severities.items():
         if code not in rules():
-            raise ConfigError(f"{where}.severity: unknown code '{code}'; known codes: {', '.join(rules())}")
-        checked_severity[code] = Severity(_choice(level, tuple(s.value for s in Severity), f"{where}.severity.{code}"))
+            hint = did_you_mean(code, rules()) or f"; known codes: {', '.join(rules())}"
+            raise ConfigError(f"{where('severity')}: unknown code '{code}'{hint}")
+        checked_severity[code] = Severity(_choice(level, tuple(s.value for s in Severity), where(f"severity.{code}")))
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
-        raise ConfigError(f"{where}.per-file-ignores must be a table of \"glob\" = [codes]")
+        raise ConfigError(f"{where('per-file-ignores')} must be a table of \"glob\" = [codes]")
     exclude = table.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(item, str) for item in exclude):
-        raise ConfigError(f"{where}.exclude must be a list of glob patterns")
+        raise ConfigError(f"{where('exclude')} must be a list of glob patterns")
+    formatting = table.get("format", {})
+    if not isinstance(formatting, dict):
+        raise ConfigError(f"{where('format')} must be a table, e.g. [{section}format] with quote-style = \"double\"")
+    unknown = sorted(set(formatting) - set(FORMAT_KEYS))
+    if unknown:
+        hint = did_you_mean(unknown[0], FORMAT_KEYS) or did_you_mean(unknown[0].replace("_", "-"), FORMAT_KEYS)
+        raise ConfigError(f"{source}: unknown key '{section}format.{unknown[0]}'{hint}; valid keys: {', '.join(FORMAT_KEYS)}")
     return Settings(
-        select=_codes(table.get("select", []), f"{where}.select"),
-        ignore=_codes(table.get("ignore", []), f"{where}.ignore"),
+        select=check_codes(table.get("select", []), where("select")),
+        extend_select=check_codes(table.get("extend-select", []), where("extend-select")),
+        ignore=check_codes(table.get("ignore", []), where("ignore")),
         severity=checked_severity,
-        per_file_ignores={glob: _codes(codes, f"{where}.per-file-ignores.\"{glob}\"") for glob, codes in per_file.items()},
-        fail_on=Severity(_choice(table.get("fail-on", "error"), tuple(s.value for s in Severity), f"{where}.fail-on")),
-        context=_choice(table.get("context", "call"), grammar().contexts, f"{where}.context"),
+        per_file_ignores={glob: check_codes(codes, where(f'per-file-ignores."{glob}"')) for glob, codes in per_file.items()},
+        fail_on=Severity(_choice(table.get("fail-on", "error"), tuple(s.value for s in Severity), where("fail-on"))),
+        context=_choice(table.get("context", "call"), grammar().contexts, where("context")),
         exclude=tuple(exclude),
+        quote_style=_choice(formatting.get("quote-style", "double"), QUOTE_STYLES, where("format.quote-style")),
         root=source.parent.resolve(),
         source=source,
     )
 
 
-def load(path: Path) -> Settings | None:
-    """Settings from one file, or None for a pyproject.toml without [tool.voxxml]."""
+def load(path: Path, required: bool = False) -> Settings | None:
+    """Settings from one file, or None for a pyproject.toml without [tool.voxxml]
+    (an empty configuration when ``required``: a file named with --config)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read: {error}") from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ConfigError(f"{path}: cannot be read: {reason}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("voxxml")
-        return None if table is None else parse(table, path, "[tool.voxxml]")
-    return parse(data, path, "voxxml.toml")
+        tool = data.get("tool", {})
+        table = tool.get("voxxml") if isinstance(tool, dict) else None
+        if table is None:
+            return parse({}, path) if required else None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: tool.voxxml must be a table")
+        return parse(table, path, "tool.voxxml.")
+    return parse(data, path)
 
 
 class Resolver:
-    """Finds (and caches) the settings that apply to each path: the nearest configuration."""
+    """Finds (and caches) the settings that apply to each path: the nearest configuration.
 
-    def __init__(self, overrides: dict[str, Any] | None = None) -> None:
+    ``config``: one file for every path instead (``--config``); ``isolated``: no
+    configuration file at all (``--isolated``). ``overrides`` are Settings fields set
+    from the command line (None values are ignored).
+    """
+
+    def __init__(self, overrides: dict[str, Any] | None = None, config: Path | None = None, isolated: bool = False) -> None:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self._by_folder: dict[Path, Settings] = {}
+        self._fixed: Settings | None = None
+        if isolated:
+            self._fixed = replace(Settings(), **self.overrides)
+        elif config is not None:
+            settings = load(config, required=True)
+            assert settings is not None
+            self._fixed = replace(settings, **self.overrides)
 
     def for_path(self, path: Path) -> Settings:
+        if self._fixed is not None:
+            return self._fixed
         folder = (path if path.is_dir() else path.parent).resolve()
         return self._for_folder(folder)
 

@@ -1,7 +1,9 @@
 """Which files to lint: explicit files always; in directories, VoxXML files only.
 
 In a directory, ``*.voxxml`` files are linted, and ``*.xml`` files whose root
-element is ``<Response>``; other XML is skipped (and listed with --verbose).
+element is ``<Response>`` in any letter case (``<response>`` is linted, and gets
+VX002, rather than skipped in silence); other XML is skipped (and listed with
+--verbose).
 Hidden directories and virtual environments are not entered.
 """
 
@@ -12,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
+SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 _ROOT = re.compile(
     rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)",
     re.S,
@@ -47,7 +49,7 @@ def _wanted(path: Path) -> tuple[bool, str]:
         return True, ""
     if suffix == ".xml":
         root = root_element(path)
-        if root == "Response":
+        if root is not None and root.lower() == "response":
             return True, ""
         return False, f"root element is <{root}>" if root else "no root element found"
     return False, "not a .voxxml or .xml file"
@@ -68,7 +70,7 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
         path = Path(raw)
         if path.is_dir():
             for directory, subdirs, files in os.walk(path):
-                subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in _SKIP_DIRS)
+                subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(files):
                     candidate = Path(directory) / name
                     wanted, why = _wanted(candidate)

@@ -19,7 +19,11 @@ default value all survive. The layout:
   (stripped of surrounding white space);
 * attributes in the reference's order (the grammar's) for known elements, then
   the others in their original order; namespace declarations first; values in
-  double quotes with &, <, >, " and tab, newline and CR written as references;
+  double quotes with &, <, >, " and tab, newline and CR written as references.
+  ``quote_style`` (configuration ``[format] quote-style``) changes the quotes:
+  "double" (the default) and "single" use that quote unless the value holds it
+  and not the other (fewer references, as ruff does); "preserve" keeps each
+  attribute's own quote. The quote used is the one written as a reference;
 * the text of content elements (Say, Play, Number, Conference, Redirect) and of
   unknown elements kept exactly as parsed, re-escaped minimally (&amp; &lt; &gt;,
   and &#13; for a CR); character and entity references are written as the
@@ -55,7 +59,9 @@ from .diagnostics import Diagnostic, make
 from .grammar import ElementSpec, grammar
 from .source import SourceMap
 
-__all__ = ["FormatError", "FormatResult", "format_bytes", "format_source", "format_text"]
+__all__ = ["QUOTE_STYLES", "FormatError", "FormatResult", "format_bytes", "format_source", "format_text"]
+
+QUOTE_STYLES = ("double", "single", "preserve")
 
 INDENT = "  "
 XML_SPACE = " \t\r\n"
@@ -70,6 +76,9 @@ _VERSION = re.compile(r"""\A\ufeff?<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+_SINGLE_QUOTED_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 )
 
 
@@ -121,23 +130,26 @@ def _lines(text: str) -> list[str]:
 # ------------------------------------------------------------------------------ entry points
 
 
-def format_bytes(data: bytes) -> str:
+def format_bytes(data: bytes, quote_style: str = "double") -> str:
     """Format a document read from a file: decoded as ``voxxml lint`` decodes it
     (BOM, declared encoding, UTF-8). The result is UTF-8 text."""
-    return format_source(data).formatted
+    return format_source(data, quote_style=quote_style).formatted
 
 
-def format_text(text: str) -> str:
+def format_text(text: str, quote_style: str = "double") -> str:
     """Format a document given as text. Like ``voxxml.parse(text)``, the text is read
     as its UTF-8 encoding (``format_bytes(text.encode("utf-8"))``)."""
-    return format_bytes(text.encode("utf-8"))
+    return format_bytes(text.encode("utf-8"), quote_style)
 
 
-def format_source(source: bytes | str, path: str = "<stdin>") -> FormatResult:
+def format_source(source: bytes | str, path: str = "<stdin>", quote_style: str = "double") -> FormatResult:
     """Format a document (bytes, or text as in format_text); raises FormatError.
 
-    ``path`` names the document in the FormatError's diagnostics and in the diff.
+    ``path`` names the document in the FormatError's diagnostics and in the diff;
+    ``quote_style`` is one of QUOTE_STYLES.
     """
+    if quote_style not in QUOTE_STYLES:
+        raise ValueError(f"quote_style must be one of {QUOTE_STYLES}, not {quote_style!r}")
     data = source.encode("utf-8") if isinstance(source, str) else source
     text, problem = xmlparse.decode(data)
     if text is None:
@@ -149,7 +161,7 @@ def format_source(source: bytes | str, path: str = "<stdin>") -> FormatResult:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError:
         raise FormatError(_syntax_diagnostics(data, text, path)) from None
-    return FormatResult(text, _Writer().document(root, text), data, path)
+    return FormatResult(text, _Writer(quote_style).document(root, text), data, path)
 
 
 def _syntax_diagnostics(data: bytes, text: str | None, path: str) -> list[Diagnostic]:
@@ -184,14 +196,28 @@ def escape_attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE_ESCAPES)
 
 
+def quoted(value: str, quote: str) -> str:
+    """``value`` as an attribute value in ``quote`` ('"' or "'"), escaped."""
+    if quote == "'":
+        return f"'{value.translate(_SINGLE_QUOTED_ESCAPES)}'"
+    return f'"{escape_attribute(value)}"'
+
+
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, quote_style: str = "double") -> None:
         self.elements = grammar().elements
         self.lines: list[str] = []
+        self.quote_style = quote_style
+        self.source: SourceMap | None = None
+        self.indexes: dict[etree._Element, int] = {}  # for "preserve": element -> its SourceMap index
 
     # -- the document
     def document(self, root: etree._Element, text: str) -> str:
         lines = self.lines
+        if self.quote_style == "preserve":
+            # The tokenizer and lxml see the same elements, in the same (document) order.
+            self.source = SourceMap(text)
+            self.indexes = {el: i for i, el in enumerate(root.iter(etree.Element))}
         if _DECLARATION.match(text):
             version = _VERSION.match(text)
             number = (version.group(1) if version.group(1) is not None else version.group(2)) if version else "1.0"
@@ -280,8 +306,26 @@ class _Writer:
             # sorted() is stable: unknown attributes keep their original order
             items = sorted(items, key=lambda item: order.get(item[0], last))
         for name, value in items:
-            parts.append(f' {self.attribute_name(el, name)}="{escape_attribute(value)}"')
+            written = self.attribute_name(el, name)
+            parts.append(f" {written}={quoted(value, self.quote(el, written, value))}")
         return "".join(parts)
+
+    def quote(self, el: etree._Element, name: str, value: str) -> str:
+        if self.quote_style == "preserve":
+            return self.original_quote(el, name) or '"'
+        preferred, other = ('"', "'") if self.quote_style == "double" else ("'", '"')
+        return other if preferred in value and other not in value else preferred
+
+    def original_quote(self, el: etree._Element, name: str) -> str | None:
+        source, index = self.source, self.indexes.get(el)
+        if source is None or index is None:
+            return None
+        tokens = source.element(index)
+        attribute = tokens.attributes(source.text).get(name) if tokens is not None else None
+        if attribute is None or attribute.value_start == 0:
+            return None
+        quote = source.text[attribute.value_start - 1]
+        return quote if quote in "'\"" else None
 
     def declared_namespaces(self, el: etree._Element) -> list[tuple[str | None, str]]:
         nsmap = el.nsmap

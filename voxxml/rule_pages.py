@@ -1,27 +1,86 @@
-"""``voxxml rule``: the rule catalogue in the terminal."""
+"""``voxxml rule``: the rule catalogue in the terminal, or as JSON.
+
+A rule is found by code in any letter case (``vx102``) or by name
+(``unreachable``). On a terminal a page is rendered with rich; piped, it is the
+page's Markdown, with no trailing white space. ``--list`` fits 80 columns.
+"""
 
 from __future__ import annotations
 
-from typing import TextIO
+import json
+import textwrap
+from difflib import get_close_matches
+from typing import Any, TextIO
 
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
+from .catalog import Rule, rules
 
-from .catalog import rules
-
-
-def show_rule(code: str, out: TextIO) -> bool:
-    entry = rules().get(code)
-    if entry is None:
-        return False
-    body = entry.body.replace("```xml triggers", "```xml").replace("```xml passes", "```xml")
-    Console(file=out, soft_wrap=False).print(Markdown(body))
-    return True
+LIST_WIDTH = 80
 
 
-def list_rules(out: TextIO) -> None:
-    table = Table("code", "name", "severity", "category", "fix", "summary", box=None, pad_edge=False)
+def find_rule(key: str) -> Rule | None:
+    """The rule whose code or name is ``key`` (case-insensitive)."""
+    folded = key.strip().casefold()
     for entry in rules().values():
-        table.add_row(entry.code, entry.name, entry.severity.value, entry.category, entry.fix or "-", entry.summary)
-    Console(file=out, soft_wrap=True, width=200).print(table)
+        if folded in (entry.code.casefold(), entry.name.casefold()):
+            return entry
+    return None
+
+
+def suggestion(key: str) -> str:
+    """``; did you mean 'unreachable' (VX102)?`` for a near miss of a code or name."""
+    by_key = {e.code.casefold(): e for e in rules().values()} | {e.name.casefold(): e for e in rules().values()}
+    match = get_close_matches(key.strip().casefold(), list(by_key), n=1, cutoff=0.6)
+    if not match:
+        return ""
+    entry = by_key[match[0]]
+    return f"; did you mean '{entry.name}' ({entry.code})?"
+
+
+def as_dict(entry: Rule) -> dict[str, Any]:
+    return {
+        "code": entry.code,
+        "name": entry.name,
+        "severity": entry.severity.value,
+        "category": entry.category,
+        "fix": entry.fix,
+        "summary": entry.summary,
+        "explanation": entry.body,
+    }
+
+
+def rule_json(entry: Rule) -> str:
+    return json.dumps(as_dict(entry), indent=2, ensure_ascii=False)
+
+
+def markdown(entry: Rule) -> str:
+    body = entry.body.replace("```xml triggers", "```xml").replace("```xml passes", "```xml")
+    return body.strip("\n") + "\n"
+
+
+def show_rule(entry: Rule, out: TextIO) -> None:
+    from .reporters.text import console
+
+    output = console(out)
+    if output.is_terminal:
+        from rich.markdown import Markdown
+
+        output.print(Markdown(markdown(entry)))
+        return
+    out.write("".join(line.rstrip() + "\n" for line in markdown(entry).splitlines()))
+
+
+def list_rules(out: TextIO, as_json: bool = False) -> None:
+    """One rule per row (code, name, severity, fix), its summary wrapped below it: 80 columns."""
+    entries = list(rules().values())
+    if as_json:
+        json.dump([{k: v for k, v in as_dict(e).items() if k != "explanation"} for e in entries], out, indent=2)
+        out.write("\n")
+        return
+    name_width = max(len(e.name) for e in entries)
+    row = f"{{:<5}}  {{:<{name_width}}}  {{:<8}} {{}}"
+    wrap = textwrap.TextWrapper(width=LIST_WIDTH, initial_indent=" " * 7, subsequent_indent=" " * 7, break_on_hyphens=False)
+    lines = [row.format("code", "name", "severity", "fix")]
+    for e in entries:
+        lines.append(row.format(e.code, e.name, e.severity.value, e.fix or "-"))
+        lines.extend(wrap.wrap(e.summary))
+    out.write("".join(line.rstrip() + "\n" for line in lines))

@@ -1,15 +1,21 @@
-"""``--format concise``: one line per diagnostic, then the summary."""
+"""``--output-format concise``: one line per diagnostic (``[*]`` when fixable), then the summary."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from ..lint import Result
-from .text import summary
+from . import ReportOptions, omitted_note, shown
+from .text import marker, shorten, summary
 
 
-def report(results: list[Result], out: TextIO) -> None:
+def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
     for result in results:
-        for d in result.diagnostics:
-            out.write(f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.value}] {d.message}\n")
-    out.write(summary(results).plain + "\n")
+        diagnostics, omitted = shown(result, options)
+        for d in diagnostics:
+            message = shorten(d.message)
+            out.write(f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {marker(d, options)}[{d.severity.value}] {message}\n")
+        if omitted:
+            out.write(omitted_note(result, omitted) + "\n")
+    if not options.quiet:
+        out.write(summary(results, options).plain + "\n")

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..lint import Result
+from . import ReportOptions, omitted_note, shown
+from .text import shorten
 
 
 def _data(text: str) -> str:
@@ -18,9 +20,12 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def report(results: list[Result], out: TextIO) -> None:
+def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
     for result in results:
-        for d in result.diagnostics:
+        diagnostics, omitted = shown(result, options)
+        if omitted:  # one notice, on the file
+            out.write(f"::notice file={_property(result.path)},title=voxxml::{_data(omitted_note(result, omitted))}\n")
+        for d in diagnostics:
             span = d.span
             fields = ",".join(
                 [
@@ -32,5 +37,5 @@ def report(results: list[Result], out: TextIO) -> None:
                     f"title={_property(d.code)}",
                 ]
             )
-            message = d.message + (f"\n{d.help}" if d.help else "")
+            message = shorten(d.message) + (f"\n{shorten(d.help)}" if d.help else "")
             out.write(f"::{d.severity.value} {fields}::{_data(f'{d.name}: {message}')}\n")

@@ -26,7 +26,8 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     return record
 
 
-def report(results: list[Result], out: TextIO) -> None:
+def report(results: list[Result], out: TextIO, options: object = None) -> None:
+    """Always every diagnostic: ``options`` (max_diagnostics, quiet) do not apply to machine output."""
     records = [as_dict(d) for result in results for d in result.diagnostics]
     json.dump(records, out, indent=2, ensure_ascii=False)
     out.write("\n")

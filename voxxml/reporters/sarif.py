@@ -79,6 +79,7 @@ def sarif_log(results: list[Result]) -> dict[str, Any]:
     }
 
 
-def report(results: list[Result], out: TextIO) -> None:
+def report(results: list[Result], out: TextIO, options: object = None) -> None:
+    """Always every diagnostic: ``options`` (max_diagnostics, quiet) do not apply to machine output."""
     json.dump(sarif_log(results), out, indent=2, ensure_ascii=False)
     out.write("\n")
