@@ -191,3 +191,59 @@ def test_a_dtd_that_libxml2_sees_is_refused_even_if_the_text_check_misses_it() -
     data = b'<!DOCTYPE Response [<!ENTITY s "x">]><Response/>'
     parsed = xmlparse.parse(data, SourceMap("<Response/>"))  # a text the check would pass
     assert parsed.root is None and parsed.problems and "DOCTYPE" in parsed.problems[0].message
+
+
+# --------------------------------------------------------------------------- suppressions
+# `<!-- voxxml: file-ignore VX001 -->` turned a broken document into "All checks
+# passed", and a suppression written inside a processing instruction counted.
+
+
+def codes(source: str) -> list[str]:
+    return [d.code for d in voxxml.parse(source).diagnostics]
+
+
+@pytest.mark.parametrize(
+    "comment", ["<!-- voxxml: file-ignore VX001 -->", "<!-- voxxml: ignore VX001 -->", "<!-- voxxml: file-ignore VX001 VX010 -->"]
+)
+def test_syntax_errors_cannot_be_suppressed(comment: str) -> None:
+    result = voxxml.parse(f"{comment}<Response><Say voice='Jonna'>x</Response>")
+    found = [d.code for d in result.diagnostics]
+    assert "VX001" in found, result.diagnostics
+    (why,) = [d for d in result.diagnostics if d.code == "VX112"]
+    assert "VX001" in why.message and "cannot be suppressed" in why.message
+
+
+def test_configuration_cannot_hide_syntax_errors_either() -> None:
+    from voxxml.catalog import Severity
+
+    settings = voxxml.Settings(ignore=("VX001",), severity={"VX001": Severity.WARNING})
+    result = voxxml.parse("<Response><Say>x</Response>", settings=settings)
+    assert [(d.code, d.severity) for d in result.diagnostics if d.code == "VX001"] == [("VX001", Severity.ERROR)]
+    assert result.failed
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        "<?note <!-- voxxml: ignore VX102 --> ?>",
+        "<?voxxml: ignore VX102 ?>",
+        "<Say><![CDATA[ <!-- voxxml: ignore VX102 --> ]]></Say>",
+    ],
+)
+def test_a_suppression_counts_only_in_a_real_comment(holder: str) -> None:
+    source = f"<Response><Hangup/>{holder}<Say>x</Say></Response>"
+    assert "VX102" in codes(source), source
+
+
+def test_a_real_comment_still_suppresses() -> None:
+    assert codes("<Response><Hangup/><!-- voxxml: ignore VX102 --><Say>x</Say></Response>") == []
+
+
+def test_lower_case_codes_work() -> None:
+    assert codes("<Response><Hangup/><!-- voxxml: ignore vx102 --><Say>x</Say></Response>") == []
+    (unused,) = voxxml.parse("<Response><!-- voxxml: ignore vx102 --><Hangup/></Response>").diagnostics
+    assert unused.code == "VX112" and "VX102" in unused.message
+
+
+def test_an_unclosed_suppression_comment_suppresses_nothing() -> None:
+    assert "VX102" in codes("<Response><Hangup/><Say>x</Say></Response><!-- voxxml: file-ignore VX102")

@@ -132,7 +132,9 @@ def _lint(data: bytes, path: str, settings: Settings) -> Result:
     diagnostics = result.diagnostics
     if result.source is not None:
         diagnostics = suppressions.apply(diagnostics, result.source)
-    kept = settings.apply(diagnostics, Path(path))
+    # Syntax errors are never suppressed, by a comment or by the configuration.
+    syntax = [d if d.severity is Severity.ERROR else d._replace(severity=Severity.ERROR) for d in diagnostics if d.code in suppressions.UNSUPPRESSIBLE]
+    kept = settings.apply([d for d in diagnostics if d.code not in suppressions.UNSUPPRESSIBLE], Path(path)) + syntax
     result.diagnostics = sorted((d if d.path == path else d.with_path(path) for d in kept), key=Diagnostic.sort_key)
     result.fail_on = settings.fail_on
     return result

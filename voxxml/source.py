@@ -85,7 +85,10 @@ _TOKEN = re.compile(
     r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>))?)?",
     re.S,
 )
-_ATTRIBUTE = re.compile(r"""\s*(?P<name>[^\s=/>"'<]+)\s*=\s*(?:"(?P<dq>[^"]*)"?|'(?P<sq>[^']*)'?)""")
+# An attribute name starts only where a name cannot continue from the left: without
+# that look-behind, a run of n name characters with no '=' was tried from each of its
+# n positions, each try scanning to the run's end (12 s for a 16 KB start tag).
+_ATTRIBUTE = re.compile(r"""(?<![^\s=/>"'<])(?P<name>[^\s=/>"'<]++)\s*+=\s*+(?:"(?P<dq>[^"]*+)"?|'(?P<sq>[^']*+)'?)""")
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
@@ -278,6 +281,8 @@ def _tokenize(text: str) -> Tags:
     tags = Tags([], [], [], [], [], [])
     names, starts, tag_ends, parents, content_ends, ends = tags
     stack: list[int] = []  # the open elements
+    open_names: dict[str, int] = {}  # how many open elements have each name: an end tag
+    # that matches none is passed over at once, not after a scan of the whole stack
     for match in _TOKEN.finditer(text):
         end_name, name, close, leaf = match.group(1, 2, 3, 5)
         if name is not None:  # a start tag
@@ -298,18 +303,22 @@ def _tokenize(text: str) -> Tags:
                 content_ends.append(-1)
                 ends.append(-1)
                 stack.append(len(starts) - 1)
+                open_names[name] = open_names.get(name, 0) + 1
         elif end_name is not None and stack:  # an end tag
             if names[stack[-1]] == end_name:  # the usual case
                 content_ends[stack[-1]], ends[stack[-1]] = match.span()
                 stack.pop()
+                open_names[end_name] -= 1
                 continue
-            # Broken XML: pop to the matching start tag; an end tag that matches none is ignored.
-            for depth in range(len(stack) - 1, -1, -1):
-                if names[stack[depth]] == end_name:
-                    content_end, end = match.span()
-                    for index in stack[depth:]:
-                        content_ends[index], ends[index] = content_end, end
-                    del stack[depth:]
+            if not open_names.get(end_name):
+                continue  # broken XML: an end tag that matches no open element is ignored
+            # Broken XML: pop to the matching start tag (each element is popped once).
+            content_end, end = match.span()
+            while True:
+                index = stack.pop()
+                content_ends[index], ends[index] = content_end, end
+                open_names[names[index]] -= 1
+                if names[index] == end_name:
                     break
     return tags
 

@@ -2,13 +2,14 @@
 
 ``<!-- voxxml: ignore VX103 reason -->`` silences VX103 on the next element and its
 subtree; ``<!-- voxxml: file-ignore VX010 -->`` silences VX010 in the whole file.
-A suppression that silences nothing is itself reported (VX112).
+A suppression that silences nothing is itself reported (VX112), and so is one that
+names VX001: syntax errors are never suppressed. Codes are read in any case.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .catalog import rules
@@ -16,41 +17,44 @@ from .diagnostics import Diagnostic, make
 from .source import SourceMap
 
 CODES = ("VX112",)
-# Suppression comments; CDATA sections are matched too, so that text that only looks
-# like a comment inside one is passed over.
-_COMMENT = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--\s*voxxml:\s*(?P<kind>file-ignore|ignore)\b(?P<rest>.*?)-->", re.S)
-_CODE = re.compile(r"[A-Z]{2}[0-9]{3}")
+# Markup that can hold text looking like a suppression: comments, CDATA sections and
+# processing instructions. Only a closed comment's body is read; the other two are
+# matched so that what they hold is passed over. Each alternative scans forward once
+# (a lazy run up to a fixed terminator or the end), so the pass is linear.
+_MARKUP = re.compile(r"<!--(?P<body>.*?)(?P<close>-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)", re.S)
+_DIRECTIVE = re.compile(r"\s*+voxxml:\s*+(?P<kind>file-ignore|ignore)\b(?P<rest>.*)", re.S)
+_CODE = re.compile(r"[A-Za-z]{2}[0-9]{3}")
+# Codes no comment can silence: a document that does not parse is not checked at all.
+UNSUPPRESSIBLE = frozenset({"VX001"})
 
 
 @dataclass
 class Suppression:
     kind: str  # "ignore" or "file-ignore"
-    codes: tuple[str, ...]
+    codes: tuple[str, ...]  # upper case (codes are read case-insensitively)
     reason: str
     start: int  # the comment, as offsets into the source
     end: int
     scope: tuple[int, int] | None  # the element an "ignore" covers; None for the whole file
     used: set[str] = field(default_factory=set)
 
-    def covers(self, code: str, offset: int) -> bool:
-        if code not in self.codes:
-            return False
-        return self.scope is None or self.scope[0] <= offset < self.scope[1]
-
 
 def find(source: SourceMap) -> list[Suppression]:
     if "voxxml:" not in source.text:
         return []
     found = []
-    for match in _COMMENT.finditer(source.text):
-        if match.group("kind") is None:
-            continue  # a CDATA section
-        words = match.group("rest").replace(",", " ").split()
+    for match in _MARKUP.finditer(source.text):
+        if match.group("close") != "-->":
+            continue  # CDATA, a processing instruction, or a comment never closed
+        directive = _DIRECTIVE.match(match.group("body"))
+        if directive is None:
+            continue
+        words = directive.group("rest").replace(",", " ").split()
         codes = []
         while words and _CODE.fullmatch(words[0]):
-            codes.append(words.pop(0))
+            codes.append(words.pop(0).upper())
         scope = None
-        if match.group("kind") == "ignore":
+        if directive.group("kind") == "ignore":
             tags = source.tags
             following = bisect_left(tags.starts, match.end())
             if following < len(tags.starts):
@@ -58,26 +62,74 @@ def find(source: SourceMap) -> list[Suppression]:
                 scope = (tags.starts[following], end if end >= 0 else tags.tag_ends[following])
             else:
                 scope = (match.end(), match.end())  # nothing follows: covers nothing
-        found.append(Suppression(match.group("kind"), tuple(codes), " ".join(words), match.start(), match.end(), scope))
+        found.append(Suppression(directive.group("kind"), tuple(codes), " ".join(words), match.start(), match.end(), scope))
     return found
 
 
 def apply(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:
-    """Drop suppressed diagnostics and add one VX112 per suppression (or code) that silenced nothing."""
+    """Drop suppressed diagnostics and add one VX112 per suppression (or code) that silenced nothing.
+
+    n log n in the diagnostics and suppressions: per code, the diagnostics' offsets are
+    sorted once; a suppression is used if one falls in its scope (two bisections), and a
+    diagnostic is dropped if it falls in the union of the scopes of its code (one).
+    """
     suppressions = find(source)
     if not suppressions:
         return diagnostics
-    kept = []
+    offsets: dict[str, list[int]] = {}
+    located = []
     for diagnostic in diagnostics:
         offset = source.offset(diagnostic.span.line, diagnostic.span.column)
-        covering = [s for s in suppressions if s.covers(diagnostic.code, offset)]
-        for suppression in covering:
-            suppression.used.add(diagnostic.code)
-        if not covering:
-            kept.append(diagnostic)
+        located.append(offset)
+        offsets.setdefault(diagnostic.code, []).append(offset)
+    for found in offsets.values():
+        found.sort()
+    whole_file: set[str] = set()
+    scopes: dict[str, list[tuple[int, int]]] = {}
+    for suppression in suppressions:
+        for code in suppression.codes:
+            if code in UNSUPPRESSIBLE or code not in offsets:
+                continue
+            if suppression.scope is None:
+                whole_file.add(code)
+                suppression.used.add(code)
+                continue
+            low, high = suppression.scope
+            found = offsets[code]
+            if bisect_left(found, low) < bisect_left(found, high):
+                suppression.used.add(code)
+                scopes.setdefault(code, []).append((low, high))
+    merged = {code: _union(spans) for code, spans in scopes.items()}
+    kept = [
+        diagnostic
+        for diagnostic, offset in zip(diagnostics, located)
+        if diagnostic.code in UNSUPPRESSIBLE
+        or (diagnostic.code not in whole_file and not _inside(merged.get(diagnostic.code), offset))
+    ]
     unused = [d for s in suppressions for d in _unused(s, source)]
     file_ignored = {code for s in suppressions if s.kind == "file-ignore" for code in s.codes}
     return kept + [d for d in unused if d.code not in file_ignored]
+
+
+def _union(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Half-open intervals merged into disjoint ones, as sorted starts and their ends."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for low, high in sorted(spans):
+        if ends and low <= ends[-1]:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return starts, ends
+
+
+def _inside(union: tuple[list[int], list[int]] | None, offset: int) -> bool:
+    if union is None:
+        return False
+    starts, ends = union
+    at = bisect_right(starts, offset) - 1
+    return at >= 0 and offset < ends[at]
 
 
 def _unused(suppression: Suppression, source: SourceMap) -> list[Diagnostic]:
@@ -88,6 +140,16 @@ def _unused(suppression: Suppression, source: SourceMap) -> list[Diagnostic]:
     problems = []
     known = rules()
     for code in suppression.codes:
+        if code in UNSUPPRESSIBLE:
+            problems.append(
+                make(
+                    "VX112",
+                    f"{code} cannot be suppressed: a syntax error means the document is not checked at all",
+                    span,
+                    "fix the XML and remove the code from the comment",
+                )
+            )
+            continue
         if code not in known:
             message = f"suppression of unknown code {code} suppresses nothing; known codes: {', '.join(known)}"
         elif code not in suppression.used:

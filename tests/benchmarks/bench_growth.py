@@ -1,0 +1,172 @@
+"""Does every lint, format and fix stay linear (or n log n) on hostile shapes of input?
+
+A benchmark script, not a test: run it by hand. pytest does not collect it;
+tests/test_growth.py imports SHAPES and measure() from here and runs every shape at
+a small size in the default test run.
+
+    python tests/benchmarks/bench_growth.py              # every shape at n and 10n
+    python tests/benchmarks/bench_growth.py --scale 4    # sizes four times larger
+    python tests/benchmarks/bench_growth.py --factor 4 --only attribute-name-run
+
+For each shape of document (a function of a size n) and each operation (the full
+lint, the lint without flow analysis, format and ``--fix`` with unsafe fixes) it
+times the best of three runs at n and at factor·n, in this process, and prints the
+ratio. Linear work gives about the factor (less at small sizes, where fixed costs
+weigh); quadratic work gives its square.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import voxxml
+from voxxml.fixes import fix_text
+from voxxml.formatter import FormatError, format_source
+from voxxml.lint import parse_bytes
+
+GATHER = "<Gather numDigits='1'><Say>Press a key.</Say></Gather>"
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    make: Callable[[int], str]
+    size: int  # the benchmark's base size; the default test run uses size // 8
+    why: str
+
+
+def _attribute_run(n: int) -> str:
+    # the attribute is looked up for VX010's span, and the run before it once was matched
+    # by a regex that backtracked from every position (12 s for 16 KB)
+    return f"<Response><Say voice='Jonna' {'a' * n}>Hi</Say></Response>"
+
+
+def _attribute_run_first(n: int) -> str:
+    return f"<Response><Say {'a' * n} voice='Jonna'>Hi</Say></Response>"
+
+
+def _gather_reads(n: int) -> str:
+    return f"<Response>{GATHER}<Say>{'You entered $GATHER and ${{GATHER}}. ' * n}</Say></Response>"
+
+
+def _repeated_ifs(n: int) -> str:
+    branch = "<If variable='$GATHER' test='EQUAL' value='1|2'><Say>One.</Say></If>"
+    return f"<Response>{GATHER}{branch * n}<Hangup/></Response>"
+
+
+def _many_attributes(n: int) -> str:
+    attributes = " ".join(f"a{i}='{i}'" for i in range(n))
+    return f"<Response><Say {attributes}>Hi</Say></Response>"
+
+
+def _suppressions(n: int) -> str:
+    pair = "<!-- voxxml: ignore VX010 -->\n<Say voice='Jonna'>Hi</Say>\n<Say voice='Jonna'>Hi</Say>\n"
+    return f"<Response>\n{pair * n}<!-- voxxml: file-ignore VX999 VX103 --></Response>\n"
+
+
+def _one_line(n: int) -> str:
+    return "<Response>" + "<say voice='Jonna'>Hi</say><Pause length='1'/>" * n + "</Response>"
+
+
+def _deep(n: int) -> str:
+    depth = min(n, 250)
+    opener = "<If variable='$GATHER' test='EQUAL' value='1'>"
+    nest = opener * depth + "<Hangup/>" + "</If>" * depth
+    return f"<Response>{GATHER}{nest * max(1, n // 250)}</Response>"
+
+
+def _unclosed(n: int) -> str:
+    # a broken document: every end tag matches no open element
+    return "<Response>" + "<Gather>" * n + "</Nope>" * n + "</Response>"
+
+
+def _unclosed_comments(n: int) -> str:
+    return "<Response><Hangup/>" + "<!-- voxxml: ignore VX102 " * n + "</Response>"
+
+
+def _duplicate_attributes(n: int) -> str:
+    return "<Response>" + "<Say voice='Joanna' voice='Joanna'>Hi</Say>" * n + "</Response>"
+
+
+SHAPES = (
+    Shape("attribute-name-run", _attribute_run, 16_000, "a long run of bare attribute-name characters"),
+    Shape("attribute-name-run-first", _attribute_run_first, 16_000, "the run before a real attribute"),
+    Shape("gather-reads", _gather_reads, 2_000, "a Say with many $GATHER reads"),
+    Shape("repeated-ifs", _repeated_ifs, 800, "many Ifs with repeated values"),
+    Shape("many-attributes", _many_attributes, 2_000, "many attributes on one element"),
+    Shape("suppressions", _suppressions, 800, "many suppressions with many errors"),
+    Shape("one-line", _one_line, 8_000, "a one-line file (about 0.5 MB at the base size)"),
+    Shape("deep-nesting", _deep, 2_000, "nests 250 deep (the limit is 256)"),
+    Shape("unclosed", _unclosed, 8_000, "end tags that match no open element"),
+    Shape("unclosed-comments", _unclosed_comments, 4_000, "suppression-like comments never closed"),
+    Shape("duplicate-attributes", _duplicate_attributes, 2_000, "syntax errors: duplicate attributes"),
+)
+
+
+def _lint(text: str) -> list:
+    return voxxml.parse(text).diagnostics
+
+
+def _format(text: str) -> None:
+    try:
+        format_source(text)
+    except FormatError:
+        pass
+
+
+OPERATIONS: dict[str, Callable[[str], object]] = {
+    "lint": _lint,
+    "lint-no-flow": lambda text: parse_bytes(text.encode("utf-8"), flow=False),
+    "format": _format,
+    "fix": lambda text: fix_text(text, _lint, unsafe=True),
+}
+
+
+def best_of(operation: Callable[[str], object], text: str, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        operation(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(shape: Shape, operation: str, size: int, factor: int, repeat: int = 3) -> tuple[float, float]:
+    """The best-of-``repeat`` times of ``operation`` at ``size`` and ``factor`` times it."""
+    run = OPERATIONS[operation]
+    small, large = shape.make(size), shape.make(size * factor)
+    run(small)  # warm-up: first-use caches
+    return best_of(run, small, repeat), best_of(run, large, repeat)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
+    parser.add_argument("--factor", type=int, default=10, help="the larger size is this many times the base")
+    parser.add_argument("--only", action="append", help="a shape name (repeatable)")
+    args = parser.parse_args(argv)
+    print(f"{'shape':26} {'operation':13} {'n':>7} {'bytes':>9} {'t(n) ms':>9} {'t(kn) ms':>10} {'ratio':>7}")
+    worst = 0.0
+    for shape in SHAPES:
+        if args.only and shape.name not in args.only:
+            continue
+        size = max(1, int(shape.size * args.scale))
+        for operation in OPERATIONS:
+            small, large = measure(shape, operation, size, args.factor)
+            ratio = large / small if small > 0 else float("inf")
+            worst = max(worst, ratio)
+            print(
+                f"{shape.name:26} {operation:13} {size:>7} {len(shape.make(size).encode()):>9} "
+                f"{small * 1000:>9.2f} {large * 1000:>10.2f} {ratio:>7.1f}",
+                flush=True,
+            )
+    print(f"worst ratio {worst:.1f} for a factor of {args.factor} (linear: about {args.factor})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
