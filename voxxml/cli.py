@@ -107,9 +107,9 @@ def lint(paths: tuple[str, ...], **options: object) -> None:
     Settings come from the nearest voxxml.toml or pyproject.toml [tool.voxxml]
     (--config names one file instead; --isolated uses none); --select, --extend-select
     and --ignore adjust the configuration's rule selection as in ruff.
-    Exit status: 0 no errors (or --exit-zero), 1 problems at or above --fail-on (or,
-    with --diff, fixes to show), 2 usage error, invalid configuration or unreadable
-    or missing path (the other paths are still linted).
+    Exit status: 0 no errors (or --exit-zero), 1 problems at or above --fail-on
+    (with --diff: fixes to show), 2 usage error, invalid configuration, or an
+    unreadable or missing path (the other paths are still linted).
     """
     run = LintRun(paths or (".",), options)
     if run.watch:
@@ -251,7 +251,9 @@ class LintRun:
             return EXIT_USAGE
         if o["exit_zero"]:
             return EXIT_OK
-        return EXIT_PROBLEMS if changed or any(result.failed for result in results) else EXIT_OK
+        if show_diff:  # as ruff: the status says whether there are fixes to show
+            return EXIT_PROBLEMS if changed else EXIT_OK
+        return EXIT_PROBLEMS if any(result.failed for result in results) else EXIT_OK
 
 
 def _fix(data: bytes, path: str, settings: Settings, unsafe: bool) -> tuple[str, list[tuple[str, str]]] | None:
