@@ -73,3 +73,110 @@ def test_a_fix_that_would_break_the_document_is_refused() -> None:
     result = fix_text(source, lint_with_a_bad_fix)
     assert result.refused == [broken]
     assert result.text.startswith("<Response>")
+
+
+# --------------------------------------------------------------------------- fixing never corrupts
+# When the combined fixes of a round failed to re-parse, the fallback applied fixes one
+# at a time, each with offsets computed on the original text, to text the earlier ones
+# had already changed: `Input='dtmf'` became `I60='dtmf'`. Fixes are now always applied
+# to the text they were computed on, and recomputed (a fresh lint) after each round.
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import strategies as vs
+from voxxml.grammar import grammar
+from voxxml.source import SourceMap
+
+_LONG = os.environ.get("VOXXML_HYPOTHESIS_PROFILE") == "long"
+SEEDS = tuple(path.read_bytes() for path in sorted((Path(__file__).resolve().parent.parent / "examples").rglob("*.voxxml")))
+
+
+def test_fallback_does_not_apply_stale_offsets() -> None:
+    """Found by test_fixing_never_invents_a_name_nor_adds_an_error: the two case fixes
+    together write a duplicate attribute, so the round fell back to one fix at a time;
+    removing language='en-US' shortened the text, and the Input rename landed on
+    numDigits (`numDinput='dtmf'`)."""
+    source = "<Response><Gather INPUT='dtmf' language='en-US' Input='dtmf' numDigits='dtmf'><say>x</say></Gather></Response>"
+    result = fix_text(source, lint)
+    assert names(result.text) <= names(source) | {"input", "Say"}, result.text
+    assert "numDigits='dtmf'" in result.text and "<Say>x</Say>" in result.text
+
+
+def test_fixes_reach_a_fixed_point_in_one_run() -> None:
+    """The reader does not look inside an unknown element, so each round's rename of a
+    lower-case <if> reveals the next one: 15 rounds (fixing stopped after 10)."""
+    depth = 15
+    opener = "<if variable='$GATHER' test='EQUAL' value='1'>"
+    source = f"<Response><Gather><Say>x</Say></Gather>{opener * depth}<say>a</say>{'</if>' * depth}</Response>"
+    result = fix_text(source, lint)
+    assert len(result.applied) == depth + 1
+    assert "<if" not in result.text and "<Say>a</Say>" in result.text
+    assert "VX003" not in {d.code for d in lint(result.text)}
+
+
+def names(text: str) -> set[str]:
+    """Every element and attribute name written in ``text``."""
+    source = SourceMap(text)
+    found = set(source.tags.names)
+    for element in source.elements:
+        found.update(element.attributes(text))
+    return found
+
+
+def errors(diagnostics: list) -> Counter[str]:
+    return Counter(d.code for d in diagnostics if d.severity.value == "error")
+
+
+def _gather_attribute(draw: st.DrawFn) -> str:
+    name = draw(st.sampled_from(["input", "Input", "INPUT", "numDigits", "numdigits", "timeout", "TimeOut", "lang", "language", "finishOnKey"]))
+    value = draw(st.sampled_from(["dtmf", "speech", "1", "4", "90", "1000", "60", "#", "en-US"]))
+    return f"{name}='{value}'"
+
+
+@st.composite
+def fixable_documents(draw: st.DrawFn) -> str:
+    """Documents dense in fixable mistakes that can collide: wrong-case names, near-miss
+    attributes, clamped values, ignored attributes, unreachable verbs."""
+    parts = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            attributes = draw(st.lists(st.composite(lambda d: _gather_attribute(d))(), max_size=5))
+            parts.append(f"<Gather {' '.join(attributes)}><say>x</say></Gather>")
+        elif kind == 1:
+            parts.append(draw(st.sampled_from(["<say>a</say>", "<SAY>b</SAY>", "<Say Voice='Joanna'>c</Say>", "<pause length='1'/>"])))
+        elif kind == 2:
+            parts.append("<Hangup/><Say>never</Say>")
+        else:
+            parts.append(draw(st.sampled_from(["<Say>ok</Say>", "<Redirect>https://example.com/x.xml</Redirect>"])))
+    return "<Response>" + "".join(parts) + "</Response>"
+
+
+_FIXABLE = st.one_of(
+    fixable_documents(),
+    vs.vocabulary_documents().map(lambda doc: doc[0]),
+    vs.mutated(SEEDS, max_mutations=2).map(
+        lambda data: data.decode("utf-8", "replace")
+    ),
+)
+
+
+@settings(max_examples=2000 if _LONG else 150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_FIXABLE, st.booleans())
+@example("<Response><Gather timeout='1000' Input='dtmf' INPUT='dtmf'><Say>x</Say></Gather></Response>", False)
+def test_fixing_never_invents_a_name_nor_adds_an_error(text: str, unsafe: bool) -> None:
+    before = lint(text)
+    result = fix_text(text, lint, unsafe)
+    offered = {edit.text for fix in result.applied for edit in fix.edits}
+    vocabulary = set(grammar().elements) | {name for spec in grammar().elements.values() for name in spec.attributes}
+    invented = names(result.text) - names(text) - (offered & vocabulary)
+    assert not invented, (result.text, invented)
+    grown = errors(lint(result.text)) - errors(before)
+    assert not grown, (result.text, grown)
+    # a fixed point: a second run finds nothing more to fix
+    assert fix_text(result.text, lint, unsafe).applied == [], result.text

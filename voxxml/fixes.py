@@ -3,12 +3,16 @@
 A fix is marked safe (it cannot change what the call does in a way the author did
 not ask for: a name's case, a value the platform clamps anyway, an attribute with
 no effect) or unsafe (renaming to a near match, removing verbs). ``voxxml lint --fix``
-applies safe fixes; ``--unsafe-fixes`` applies the rest too. After fixing, the text
-is parsed again and a fix that would break the document is refused.
+applies safe fixes; ``--unsafe-fixes`` applies the rest too. After each round the
+text is linted again and the next round's fixes are computed on it; a fix that would
+break the document or add an error is refused.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -73,27 +77,55 @@ def remove_elements(source: SourceMap, first: int, last: int) -> tuple[Edit, ...
         return ()
     text = source.text
     start, end = head.start, tail.end if tail.end >= 0 else tail.tag_end
-    line_start = text.rfind("\n", 0, start) + 1
+    starts = source.line_starts  # not rfind/find: on a one-line document they scan it all, per fix
+    line_start = starts[bisect_right(starts, start) - 1]
     if not text[line_start:start].strip():
         start = line_start
-        line_end = text.find("\n", end)
+        following = bisect_right(starts, end)
+        line_end = starts[following] - 1 if following < len(starts) else -1
         if line_end >= 0 and not text[end:line_end].strip():
             end = line_end + 1
     return (Edit(start, end, ""),)
 
 
 def apply(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
-    """Apply the fixes that do not overlap an earlier one; return the text and the fixes applied."""
+    """Apply the fixes that do not overlap an earlier one; return the text and the fixes applied.
+
+    Every fix must have been computed on ``text``. The edits taken are kept sorted by
+    start, so checking a fix costs two bisections, and the new text is built in one join.
+    """
+    starts: list[int] = []  # the taken edits, sorted by start (they are disjoint)
     taken: list[Edit] = []
     applied: list[Fix] = []
     for fix in fixes:
-        if not fix.edits or any(e.start < t.end and t.start < e.end or e.start == t.start for e in fix.edits for t in taken):
+        if not fix.edits or any(_overlaps(starts, taken, edit) for edit in fix.edits) or _overlap_within(fix.edits):
             continue
-        taken.extend(fix.edits)
+        for edit in fix.edits:
+            at = bisect_right(starts, edit.start)
+            starts.insert(at, edit.start)  # fixes come mostly in document order: near the end
+            taken.insert(at, edit)
         applied.append(fix)
-    for edit in sorted(taken, key=lambda e: e.start, reverse=True):
-        text = text[: edit.start] + edit.text + text[edit.end :]
-    return text, applied
+    pieces: list[str] = []
+    done = 0
+    for edit in taken:
+        pieces.append(text[done : edit.start])
+        pieces.append(edit.text)
+        done = edit.end
+    pieces.append(text[done:])
+    return "".join(pieces), applied
+
+
+def _overlaps(starts: list[int], taken: list[Edit], edit: Edit) -> bool:
+    """Whether ``edit`` overlaps a taken edit, or inserts where one starts."""
+    at = bisect_right(starts, edit.start)
+    if at and (starts[at - 1] == edit.start or taken[at - 1].end > edit.start):
+        return True
+    return at < len(starts) and starts[at] < max(edit.end, edit.start + 1)
+
+
+def _overlap_within(edits: tuple[Edit, ...]) -> bool:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    return any(b.start < a.end or b.start == a.start for a, b in zip(ordered, ordered[1:]))
 
 
 @dataclass
@@ -103,40 +135,58 @@ class Fixed:
     refused: list[Fix]
 
 
-def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool = False, rounds: int = 10) -> Fixed:
-    """Apply the fixes ``lint`` offers, round after round, until none applies.
+MAX_ROUNDS = 10_000  # a safety cap only: rounds stop when one applies nothing
 
-    A round applies every non-overlapping fix at once; if the result does not parse
-    (new VX001 findings), the fixes are tried one at a time and those that break the
-    document are refused.
+
+def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool = False, rounds: int = MAX_ROUNDS) -> Fixed:
+    """Apply the fixes ``lint`` offers, round after round, until a round applies none.
+
+    A round applies the fixes of one lint, all computed on the same text, to that
+    text; then the text is linted again, so the next round's fixes are computed on the
+    new text (a fix is never applied to text it was not computed on). If the result
+    has more errors of some code than before (a broken document, or a new error), the
+    round's fixes are split in halves and tried again, and a single fix that makes
+    things worse is refused. Each round either changes the text to one not seen
+    before or ends the run, so fixing terminates; ``rounds`` is only a safety cap.
     """
     applied: list[Fix] = []
     refused: list[Fix] = []
     diagnostics = lint(text)
+    seen = {text}
     for _ in range(rounds):
-        wanted = [d.fix for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe) and d.fix not in refused]
+        wanted = [d.fix for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe)]
         if not wanted:
             break
-        syntax_before = _syntax_errors(diagnostics)
-        candidate, taken = apply(text, wanted)
-        after = lint(candidate)
-        if _syntax_errors(after) > syntax_before:
-            taken = []
-            candidate = text
-            for fix in wanted:
-                attempt, one = apply(candidate, [fix])
-                if one and _syntax_errors(lint(attempt)) <= syntax_before:
-                    candidate = attempt
-                    taken.extend(one)
-                else:
-                    refused.append(fix)
+        _, chosen = apply(text, wanted)  # the non-overlapping ones, in order
+        before = _errors(diagnostics)
+        accepted: list[Fix] = []
+        state = [text, diagnostics]
+
+        def attempt(group: list[Fix]) -> None:
+            candidate, _ = apply(text, accepted + group)
             after = lint(candidate)
-        if not taken:
+            if candidate not in seen and not _worse(before, after):
+                accepted.extend(group)
+                state[:] = [candidate, after]
+            elif len(group) == 1:
+                refused.append(group[0])
+            else:
+                attempt(group[: len(group) // 2])
+                attempt(group[len(group) // 2 :])
+
+        attempt(chosen)
+        if not accepted:
             break
-        text, diagnostics = candidate, after
-        applied.extend(taken)
+        text, diagnostics = state
+        seen.add(text)
+        applied.extend(accepted)
     return Fixed(text, applied, refused)
 
 
-def _syntax_errors(diagnostics: "list[Diagnostic]") -> int:
-    return sum(1 for d in diagnostics if d.code == "VX001")
+def _errors(diagnostics: "list[Diagnostic]") -> Counter[str]:
+    return Counter(d.code for d in diagnostics if d.severity.value == "error")
+
+
+def _worse(before: Counter[str], diagnostics: "list[Diagnostic]") -> bool:
+    """Whether some code has more errors than ``before`` (a fix must not add an error)."""
+    return any(count > before[code] for code, count in _errors(diagnostics).items())
