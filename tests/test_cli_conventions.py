@@ -110,6 +110,9 @@ def test_force_exclude_applies_the_configuration_to_named_paths(tmp_path: Path) 
     assert run("format", "--check", str(unformatted)).exit_code == 1
     piped = run("lint", "--force-exclude", "--stdin-filename", str(old), "--output-format", "json", "-", stdin=MIXED)
     assert piped.exit_code == 0 and json.loads(piped.stdout) == []
+    raw = "<Response><Hangup></Hangup></Response>"
+    passed = run("format", "--force-exclude", "--stdin-filename", str(unformatted), "-", stdin=raw)
+    assert passed.exit_code == 0 and passed.stdout == raw
 
 
 def test_the_pre_commit_hooks_force_the_exclusions() -> None:
@@ -335,3 +338,31 @@ def test_no_color_is_honoured_by_every_command(tmp_path: Path) -> None:
         assert b"\x1b[" not in plain.stdout + plain.stderr, command
         assert plain.returncode == forced.returncode, command
     assert coloured >= 3  # FORCE_COLOR does colour lint, simulate's report and rule pages: the check has teeth
+
+
+# ------------------------------------------------------------------ voxxml format: quote style
+
+
+@pytest.mark.parametrize(
+    ("name", "config"),
+    [("voxxml.toml", '[format]\nquote-style = "single"\n'), ("pyproject.toml", '[tool.voxxml.format]\nquote-style = "single"\n')],
+)
+def test_format_takes_the_quote_style_from_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, config: str
+) -> None:
+    write(tmp_path / name, config)
+    ivr = write(tmp_path / "ivr.voxxml", '<Response><Say voice="Joanna">Hi</Say></Response>')
+    assert run("format", str(ivr)).exit_code == 0
+    assert ivr.read_text(encoding="utf-8") == "<Response>\n  <Say voice='Joanna'>Hi</Say>\n</Response>\n"
+    assert run("format", "--isolated", "--check", str(ivr)).exit_code == 1  # the default is double quotes
+    piped = run("format", "-", "--stdin-filename", str(ivr), stdin='<Response><Say voice="Ivy">x</Say></Response>')
+    assert piped.stdout == "<Response>\n  <Say voice='Ivy'>x</Say>\n</Response>\n"
+    monkeypatch.chdir(tmp_path)  # without --stdin-filename: the configuration of '.'
+    assert run("format", "-", stdin='<Response><Say voice="Ivy">x</Say></Response>').stdout == piped.stdout
+
+
+def test_format_preserve_keeps_each_attributes_quote(tmp_path: Path) -> None:
+    write(tmp_path / "voxxml.toml", '[format]\nquote-style = "preserve"\n')
+    ivr = write(tmp_path / "ivr.voxxml", "<Response><Say voice='Joanna' loop=\"2\">Hi</Say></Response>")
+    run("format", str(ivr))
+    assert ivr.read_text(encoding="utf-8") == "<Response>\n  <Say loop=\"2\" voice='Joanna'>Hi</Say>\n</Response>\n"

@@ -61,13 +61,13 @@ def comments(data: bytes) -> list[str]:
     return [c.text for c in root.getroottree().xpath("//comment()")]
 
 
-def check_formatting(source: str | bytes) -> str:
+def check_formatting(source: str | bytes, quote_style: str = "double") -> str:
     """Format ``source`` and check every property of the result; return the formatted text."""
     data = source.encode("utf-8") if isinstance(source, str) else source
-    out = format_bytes(data)
+    out = format_bytes(data, quote_style)
     assert out.endswith("\n") and not out.endswith("\n\n"), out
     assert "\r" not in out
-    assert format_text(out) == out, "not idempotent"
+    assert format_text(out, quote_style) == out, "not idempotent"
     before, after = lint(data), lint(out)
     assert after.document == before.document, out
     assert codes(after) == codes(before), (out, before.diagnostics, after.diagnostics)
@@ -379,3 +379,74 @@ def test_refuses_exactly_what_lint_reports_as_not_well_formed(data: bytes) -> No
         return
     assert well_formed
     check_formatting(data)
+
+
+# ------------------------------------------------------------------ quote style
+
+
+QUOTED = """<Response><Say voice='Joanna' loop="2">Hi</Say><Play loop='1'>https://example.com/a.mp3</Play>\
+<Redirect method="GET">https://example.com/it's</Redirect><Say voice='Ivy' language="en-US">x</Say></Response>"""
+
+
+def test_quote_style_double_single_and_preserve() -> None:
+    assert '<Say loop="2" voice="Joanna">Hi</Say>' in format_text(QUOTED)
+    assert format_text(QUOTED) == format_text(QUOTED, "double")
+    single = format_text(QUOTED, "single")
+    assert "<Say loop='2' voice='Joanna'>Hi</Say>" in single and '"' not in single
+    preserved = format_text(QUOTED, "preserve")
+    assert "<Say loop=\"2\" voice='Joanna'>Hi</Say>" in preserved
+    assert "<Say voice='Ivy' language=\"en-US\">x</Say>" in preserved
+    assert "<Redirect method=\"GET\">" in preserved
+    with pytest.raises(ValueError, match="quote_style"):
+        format_text(QUOTED, "backtick")
+
+
+@pytest.mark.parametrize(
+    ("style", "value", "written"),
+    [
+        ("double", "it's", "\"it's\""),
+        ("double", 'say "hi"', "'say \"hi\"'"),  # the other quote when it saves references
+        ("double", "both ' and \"", '"both \' and &quot;"'),
+        ("single", "it's", '"it\'s"'),
+        ("single", 'say "hi"', "'say \"hi\"'"),
+        ("single", "both ' and \"", "'both &apos; and \"'"),
+    ],
+)
+def test_quote_style_picks_the_quote_that_needs_no_reference(style: str, value: str, written: str) -> None:
+    document = etree.Element("Response")
+    etree.SubElement(document, "Say", voice=value).text = "x"
+    out = format_bytes(etree.tostring(document), style)
+    assert f"<Say voice={written}>x</Say>" in out
+    assert etree.fromstring(out.encode("utf-8")).find("Say").get("voice") == value
+
+
+@pytest.mark.parametrize("style", ["single", "preserve"])
+@examples(30)
+@given(case=perturbed_documents())
+def test_every_quote_style_keeps_the_properties(style: str, case: tuple[Response, str]) -> None:
+    document, text = case
+    assert voxxml.parse(check_formatting(text, style)).document == document
+
+
+@pytest.mark.parametrize("style", ["single", "preserve"])
+@examples(30)
+@given(text=vs.written_documents(max_depth=3))
+def test_every_quote_style_keeps_the_properties_of_written_documents(style: str, text: str) -> None:
+    check_formatting(text, style)
+
+
+# ------------------------------------------------------------------ the README's promise: text kept exactly
+
+
+def test_readme_promises_comments_and_text_content_kept() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Comments are kept exactly" in readme and "keeps every character, white space included" in readme
+    document = (
+        "<Response><!--  a comment,  spaced  -->\n"
+        "<Say>  Hello,\n\tcaller  </Say><Say>caf&#233; &amp; <![CDATA[a < b]]>$GATHER</Say>"
+        "<Play>\n https://example.com/a.mp3 </Play><Number> +15551234567</Number></Response>"
+    )
+    out = format_text(document)
+    assert "<!--  a comment,  spaced  -->" in out
+    texts = [el.text for el in etree.fromstring(out.encode("utf-8")).iter("Say", "Play", "Number")]
+    assert texts == ["  Hello,\n\tcaller  ", "caf\u00e9 & a < b$GATHER", "\n https://example.com/a.mp3 ", " +15551234567"]

@@ -292,6 +292,7 @@ def _show_diff(data: bytes, text: str, path: str) -> bool:
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False), help="Use this configuration file for every path.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
+@click.option("--stdin-filename", default=None, help="Path of the input read from '-' (for its configuration and messages).")
 @click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and, with --check or --diff, what would change).")
 def format_command(
@@ -301,6 +302,7 @@ def format_command(
     config_file: str | None,
     isolated: bool,
     force_exclude: bool,
+    stdin_filename: str | None,
     voxxml_only: bool,
     quiet: bool,
 ) -> None:
@@ -327,7 +329,14 @@ def format_command(
     sources: list[tuple[str, bytes, Path | None, Settings]] = []
     try:
         if "-" in paths:
-            sources.append(("<stdin>", sys.stdin.buffer.read(), None, resolver.for_path(Path.cwd())))
+            where = Path(stdin_filename) if stdin_filename else Path.cwd()
+            settings = resolver.for_path(where)
+            data = sys.stdin.buffer.read()
+            if force_exclude and stdin_filename and settings.excluded(where):
+                if not (check or show_diff):
+                    sys.stdout.buffer.write(data)  # excluded: passed through unchanged
+            else:
+                sources.append((stdin_filename or "<stdin>", data, None, settings))
         for path, explicit in found.files:
             settings = resolver.for_path(path)
             if (force_exclude or not explicit) and settings.excluded(path):

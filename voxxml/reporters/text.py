@@ -23,9 +23,9 @@ from ..source import SourceMap
 from . import ReportOptions, applicable, omitted_note, shown
 
 _STYLE = {"error": "bold red", "warning": "bold yellow"}
-MAX_LINE = 120  # a source line up to this long is shown whole
+MAX_LINE = 160  # a source line up to this long is shown whole
 BEFORE = 40  # characters kept before the span in a cut line
-WINDOW = 100  # characters of a cut line shown
+WINDOW = 140  # characters of a cut line shown (the terminal width ruff assumes)
 MAX_MESSAGE = 500  # characters of a message or help shown
 CUT = "..."
 
