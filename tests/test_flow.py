@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 import voxxml
 from voxxml.ast import Response
 from voxxml.flow import END, analyse, build
 from voxxml.flow.analysis import GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN
+
+from test_grammar import GROWTH_LIMIT, growth_ratio
 
 
 def doc(body: str) -> Response:
@@ -160,3 +164,18 @@ def test_analysis_is_linear_in_nested_ifs() -> None:
         module.join = original
     assert 0 < calls <= verbs
     assert len(analysis.states) == 20 + 20 * depth  # the states kept: every Gather and If, once
+
+
+IF = "<If variable='$GATHER' test='EQUAL' value='{}'><{}/></If>"
+IF_SHAPES = {
+    # every If repeats the value of one that ends the call: each a VX109 naming the earlier If
+    "repeated values": lambda n: "<Gather><Say>x</Say></Gather>" + IF.format("1", "Hangup") * n,
+    "repeated among others": lambda n: "<Gather><Say>x</Say></Gather>" + "".join(IF.format(f"{i}|1", "Hangup") for i in range(n)),
+    # values no Gather can produce, repeated: VX105 and VX109 on every If
+    "impossible and repeated": lambda n: "<Gather><Say>x</Say></Gather>" + IF.format("abc", "Pause") * n,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(IF_SHAPES))
+def test_checks_on_many_ifs_grow_linearly(shape: str) -> None:
+    assert growth_ratio(lambda n: f"<Response>{IF_SHAPES[shape](n)}</Response>", 1000) < GROWTH_LIMIT

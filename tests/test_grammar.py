@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 import tomllib
 from dataclasses import fields
+from typing import Callable
 
 import jsonschema
 import pytest
 
 from voxxml import ast
 from voxxml.grammar import grammar, snake
+from voxxml.lint import lint_bytes
 from voxxml.resources import grammar_file
 from voxxml.values import IntegerType
 
@@ -84,3 +87,44 @@ def test_snake_case_fields() -> None:
     assert snake("repeatDelay") == "repeat_delay"
     assert snake("statusCallbackEvent") == "status_callback_event"
     assert snake("loop") == "loop"
+
+
+# ------------------------------------------------------------------ growth
+# Not benchmarks (tests/benchmarks/ has those): a ratio between two sizes of one shape,
+# best of three runs each. Linear work grows about 8 times from n to 8n; the quadratic
+# code these guard against grew 30-40 times at these sizes (and more at larger ones).
+GROWTH_LIMIT = 20
+
+
+def growth_ratio(make: Callable[[int], str], n: int) -> float:
+    """How many times longer ``lint`` takes on ``make(8 * n)`` than on ``make(n)``."""
+
+    def best(size: int) -> float:
+        data = make(size).encode()
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            lint_bytes(data, "growth.voxxml")
+            runs.append(time.perf_counter() - start)
+        return min(runs)
+
+    best(n)  # warm up: imports, grammars, caches
+    ratio = best(8 * n) / best(n)
+    if ratio >= GROWTH_LIMIT:  # one retry: a busy machine can slow one run down
+        ratio = min(ratio, best(8 * n) / best(n))
+    return ratio
+
+
+GROWTH_SHAPES: dict[str, Callable[[int], str]] = {
+    # unknown attributes, each a VX005 (lxml reads every value by a search of the list)
+    "many attributes": lambda n: "<Response><Say " + " ".join(f"loop{i}='x'" for i in range(n)) + ">Hi</Say></Response>",
+    # a misspelt variable read many times: each a VX011 with a span and a fix
+    "many variable typos": lambda n: "<Response><Gather><Say>x</Say></Gather><Say>" + " $gather" * n + "</Say></Response>",
+    # $GATHER read many times before any Gather: each a VX104 with a span
+    "many reads before a Gather": lambda n: "<Response><Say>" + " $GATHER" * n + "</Say><Gather><Say>x</Say></Gather></Response>",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(GROWTH_SHAPES))
+def test_reader_growth_is_linear(shape: str) -> None:
+    assert growth_ratio(GROWTH_SHAPES[shape], 1000) < GROWTH_LIMIT

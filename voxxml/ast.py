@@ -11,8 +11,9 @@ in equality, so ``parse(to_xml(node)) == node``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from .grammar import ElementSpec, element
 from .source import SourceMap, Span
@@ -21,6 +22,31 @@ from .values import Template
 
 def _default(tag: str, attribute: str) -> Any:
     return element(tag).attributes[attribute].default
+
+
+# Characters after which offsets into parsed content no longer match the source text:
+# a reference (&amp;), markup (a comment, CDATA, a child element), a CR (\r\n reads as \n).
+_UNMAPPED = re.compile(r"[&<\r]")
+
+
+def content_base(source: SourceMap, index: int, trimmed: bool) -> tuple[int, int] | None:
+    """Where element ``index``'s parsed content starts in the source, and how far it maps 1:1.
+
+    Returns (start, limit): characters ``(a, b)`` of the content are at ``start + a`` to
+    ``start + b`` in the source when ``b <= limit``. Computed once per element, so mapping
+    many offsets (every ``$GATHER`` of a long Say) stays linear.
+    """
+    tokens = source.element(index)
+    if tokens is None or tokens.self_closing:
+        return None
+    text = source.text
+    end = tokens.content_end if tokens.content_end >= 0 else len(text)
+    start = tokens.tag_end
+    if trimmed:
+        while start < end and text[start].isspace():
+            start += 1
+    stop = _UNMAPPED.search(text, start, end)
+    return start, (stop.start() if stop is not None else end) - start
 
 
 
@@ -72,11 +98,26 @@ class Node:
         return None if self.source is None else self.source.attribute_value_span(self.index, name, sub)
 
     def content_sub_span(self, sub: tuple[int, int]) -> Span | None:
-        """Characters ``sub`` of the (untrimmed) text content."""
-        if self.source is None:
-            return None
-        raw = str(getattr(self, self.spec().content_field or "", ""))
-        return self.source.content_sub_span(self.index, raw, sub, trimmed=self.spec().content_trim)
+        """Characters ``sub`` of the text content (as parsed; trimmed where the element trims it)."""
+        return self.content_sub_spans((sub,))[0]
+
+    def content_sub_spans(self, subs: Iterable[tuple[int, int]]) -> list[Span | None]:
+        """Characters ``subs`` of the content, mapped in one pass (the whole content where unmappable)."""
+        subs = list(subs)
+        if self.source is None or self.index is None:
+            return [None] * len(subs)
+        source = self.source
+        base = content_base(source, self.index, self.spec().content_trim)
+        whole: list[Span | None] = []  # the whole content's span, found once if needed
+        spans: list[Span | None] = []
+        for first, last in subs:
+            if base is not None and last <= base[1]:
+                spans.append(source.span(base[0] + first, base[0] + last))
+            else:
+                if not whole:
+                    whole.append(source.content_span(self.index))
+                spans.append(whole[0])
+        return spans
 
     @property
     def line(self) -> int | None:

@@ -11,7 +11,6 @@ break the document or add an error is refused.
 from __future__ import annotations
 
 from bisect import bisect_right
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable

@@ -13,9 +13,9 @@ from typing import Any, Iterable, NamedTuple
 from lxml import etree
 
 from . import fixes, values
-from .ast import Node, Response
+from .ast import Node, Response, content_base
 from .diagnostics import Diagnostic, make
-from .fixes import Fix
+from .fixes import Edit, Fix
 from .grammar import ElementSpec, grammar
 from .source import SourceMap, Span
 
@@ -55,6 +55,25 @@ _READINGS: dict[tuple, AttributeReading] = {}
 _READINGS_LIMIT = 20_000
 
 
+# More attributes than any element has: read the values of the known ones only. lxml
+# finds each value by a search of the element's attribute list, so reading them all
+# (el.items()) takes time quadratic in their number.
+_MANY_ATTRIBUTES = 16
+
+
+def attribute_items(el: etree._Element, spec: ElementSpec) -> tuple[tuple[str, str], ...]:
+    """The element's attributes as (name, value); in linear time however many it has.
+
+    With more attributes than the element could validly have, unknown ones get an empty
+    value: only their names are reported (VX005), so their values are never read.
+    """
+    names = el.keys()
+    if len(names) <= _MANY_ATTRIBUTES:
+        return tuple(el.items())
+    known = spec.attributes
+    return tuple((name, el.get(name, "") if name in known else "") for name in names)
+
+
 def _remember(key: tuple, reading: AttributeReading) -> AttributeReading:
     if len(_READINGS) >= _READINGS_LIMIT:
         _READINGS.clear()
@@ -76,13 +95,14 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
     explicit: set[str] = set()
     findings: list[Finding] = []
     valid = tuple(spec.attributes)
+    written = {name for name, _ in items}  # once: an element may have thousands of attributes
     for name, raw in items:
         attribute = spec.attributes.get(name)
         if attribute is None:
             listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
             match = values.near(name, valid) if valid else None
             suggestion = f"did you mean '{match}'?" if match else None
-            rename = match if match and match not in dict(items) else None
+            rename = match if match and match not in written else None
             safe = rename is not None and rename.casefold() == name.casefold()
             message = f"unknown attribute '{name}' on <{spec.name}>; {listing}"
             findings.append(Finding("VX005", message, suggestion, "attribute", name, None, rename, safe))
@@ -94,7 +114,7 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
         for problem in problems:
             message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
             code = _ATTRIBUTE_CODES[problem.kind]
-            findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement))
+            findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement, problem.safe))
     pair = _voice_pair(spec)
     if pair is not None and explicit.intersection(pair):
         voice_name, language_name = pair
@@ -103,7 +123,6 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
         if problem is not None:
             subject = spec.attributes[language_name].subject(str(language))
             findings.append(Finding("VX010", f"{subject} {problem.message}", problem.help, "value", language_name))
-    written = {name for name, _ in items}
     for name in spec.required:
         if name not in written:
             attribute = spec.attributes[name]
@@ -170,7 +189,7 @@ class Reader:
                 else:
                     if allowed is not None and tag not in allowed:
                         self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
-                    key = (tag, *el.items())
+                    key = (tag, *attribute_items(el, spec))
                     reading = _READINGS.get(key)
                     if reading is None:
                         reading = _remember(key, read_attributes(spec, key[1:]))
@@ -210,8 +229,7 @@ class Reader:
         if where == "value":
             span = self.source.attribute_value_span(index, attribute, sub)
             if replacement is not None:
-                edits = fixes.replace_value(self.source, index, attribute, replacement)
-                fix = Fix(f"Write {attribute}='{replacement}'", edits, safe)
+                fix = self.value_fix(index, attribute, sub, replacement, safe)
         elif where == "attribute":
             span = self.source.attribute_name_span(index, attribute)
             if replacement is not None:
@@ -219,6 +237,20 @@ class Reader:
         else:
             span = self.source.name_span(index)
         self.out.append(make(code, message, span, help, fix))
+
+    def value_fix(self, index: int, attribute: str, sub: tuple[int, int] | None, replacement: str, safe: bool) -> Fix | None:
+        """Write ``replacement`` over characters ``sub`` of an attribute's value (the whole value if None)."""
+        if sub is None:
+            return Fix(f"Write {attribute}='{replacement}'", fixes.replace_value(self.source, index, attribute, replacement), safe)
+        tokens = self.source.attribute_tokens(index, attribute)
+        if tokens is None:
+            return None
+        written = self.source.text[tokens.value_start : tokens.value_end]
+        if "&" in written or "\r" in written or sub[1] > len(written):
+            return None  # offsets into the parsed value do not map onto the text
+        start = tokens.value_start
+        new = written[: sub[0]] + replacement + written[sub[1] :]
+        return Fix(f"Write {attribute}='{new}'", (Edit(start + sub[0], start + sub[1], replacement),), safe)
 
     def rename_fix(self, index: int, tag: str) -> Fix | None:
         """A safe fix for an element name written in the wrong case."""
@@ -249,12 +281,26 @@ class Reader:
                 self.report("VX009", f"<{spec.name}> is empty; expected {content_type.describe()}", self.source.element_span(index))
             return content_type.empty()
         value, problems = spec.parse_content(raw)
-        for problem in problems:
-            span = self.source.content_sub_span(index, raw, problem.sub, trimmed=spec.content_trim)
-            subject = f"<{spec.name}> content '{_abbreviate(raw)}'"
-            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
-            self.report(_CONTENT_CODES[problem.kind], message, span, problem.help)
+        if problems:
+            self.content_problems(index, spec, raw, problems)
         return content_type.empty() if value is None else value
+
+    def content_problems(self, index: int, spec: ElementSpec, raw: str, problems: tuple[values.Problem, ...]) -> None:
+        """Report content problems; the text is abbreviated and mapped onto the source once for all."""
+        source = self.source
+        base = content_base(source, index, spec.content_trim)
+        whole = source.content_span(index)
+        subject = f"<{spec.name}> content '{_abbreviate(raw)}'" if any(p.kind != "variable" for p in problems) else ""
+        for problem in problems:
+            span, fix, sub = whole, None, problem.sub
+            if sub is not None and base is not None and sub[1] <= base[1]:
+                start, end = base[0] + sub[0], base[0] + sub[1]
+                span = source.span(start, end)
+                if problem.replacement is not None:
+                    title = f"Replace '{raw[sub[0]:sub[1]]}' with '{problem.replacement}'"
+                    fix = Fix(title, (Edit(start, end, problem.replacement),), problem.safe)
+            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
+            self.out.append(make(_CONTENT_CODES[problem.kind], message, span, problem.help, fix))
 
     # ------------------------------------------------------------- problems
     def report(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:

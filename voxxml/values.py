@@ -18,14 +18,19 @@ from . import languages, voices
 
 
 class Problem(NamedTuple):
-    """What is wrong with a value. ``kind``: invalid | clamped | voice | variable. ``sub`` indexes the raw value;
-    ``replacement`` is a value that fixes it without changing what the platform does."""
+    """What is wrong with a value. ``kind``: invalid | clamped | voice | variable. ``sub`` indexes the raw value.
+
+    ``replacement`` is the fix: new text for the characters ``sub`` (the whole value when
+    ``sub`` is None). ``safe``: the fix cannot change what the author meant (a name's case,
+    a value the platform clamps anyway); a spelling neighbour is unsafe.
+    """
 
     kind: str
     message: str
     help: str | None = None
     sub: tuple[int, int] | None = None
     replacement: str | None = None
+    safe: bool = True
 
 
 Parsed = tuple[Any, tuple[Problem, ...]]
@@ -51,6 +56,30 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     """Help text that proposes a near match, or None."""
     match = near(word, choices)
     return f"did you mean '{match}'?" if match and match != word else None
+
+
+def correction(word: str, choices: list[str] | tuple[str, ...]) -> tuple[str, bool] | None:
+    """The choice ``word`` was meant to be, and whether writing it is safe.
+
+    Safe only when the two differ in letter case: the platform compares exactly, and
+    nothing else can have been meant. Any other neighbour ('en_US' for 'en-US',
+    'GATHERED' for 'GATHER') is offered as an unsafe fix: it may be another word.
+    """
+    match = near(word, choices)
+    if match is None or match == word:
+        return None
+    return match, match.casefold() == word.casefold()
+
+
+def _invalid_choice(raw: str, choices: tuple[str, ...], expected: str, sub: tuple[int, int] | None = None, what: str = "is not valid") -> Problem:
+    """A value that is not one of ``choices``, with a fix to the one it was meant to be."""
+    found = correction(raw, choices)
+    if found is None:
+        return Problem("invalid", f"{what}; expected {expected}", None, sub)
+    match, safe = found
+    if safe:
+        return Problem("invalid", f"{what} (values are case-sensitive); expected {expected}", f"write '{match}'", sub, match, True)
+    return Problem("invalid", f"{what}; expected {expected}", f"did you mean '{match}'?", sub, match, False)
 
 
 class Template(str):
@@ -174,7 +203,7 @@ class EnumType(ValueType):
     def parse(self, raw: str) -> Parsed:
         if raw in self.values:
             return (raw == "true" if self.boolean else raw), ()
-        return None, (Problem("invalid", f"is not valid; expected {self.describe()}", did_you_mean(raw, self.values)),)
+        return None, (_invalid_choice(raw, self.values, self.describe()),)
 
     def serialize(self, value: Any) -> str:
         if self.boolean:
@@ -206,12 +235,7 @@ class KeywordsType(ValueType):
         except languages.LanguageError as error:
             return None, (Problem("invalid", f"is not a space-separated list; expected {self.describe()}", sub=(error.position, error.position + 1)),)
         problems = [
-            Problem(
-                "invalid",
-                f"has unknown keyword '{token}'; expected {self.describe()}",
-                did_you_mean(str(token), self.values),
-                (token.start_pos, token.end_pos),
-            )
+            _invalid_choice(str(token), self.values, self.describe(), (token.start_pos, token.end_pos), f"has unknown keyword '{token}'")
             for token in found
             if str(token) not in self.values
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Iterator
 
 from ..ast import If
@@ -12,26 +13,37 @@ from .impossible_condition import alternative_spans
 CODE = "VX109"
 
 
-def _earlier(context: CheckContext, verb: If, value: str) -> If | None:
-    """The closest If before ``verb`` that tests ``value`` with EQUAL (for the message)."""
-    here = verb.index or 0
-    candidates = [
-        other
-        for other in document_order(context.of("If"))
-        if isinstance(other, If) and other.test == "EQUAL" and value in (other.value or ())
-        and (other.index or 0) < here
-    ]
-    return candidates[-1] if candidates else None
+class _Tests:
+    """Every EQUAL If by the values it tests, in document order: built once, so finding
+    the If before another that tests a value is a binary search, not a scan of all Ifs."""
+
+    def __init__(self, context: CheckContext) -> None:
+        self.by_value: dict[str, tuple[list[int], list[If]]] = {}
+        for other in document_order(list(context.of("If"))):
+            if isinstance(other, If) and other.test == "EQUAL":
+                for value in set(other.value or ()):
+                    indexes, ifs = self.by_value.setdefault(value, ([], []))
+                    indexes.append(other.index or 0)
+                    ifs.append(other)
+
+    def earlier(self, verb: If, value: str) -> If | None:
+        """The closest If before ``verb`` that tests ``value`` with EQUAL (for the message)."""
+        indexes, ifs = self.by_value.get(value, ((), ()))  # type: ignore[assignment]
+        position = bisect_left(indexes, verb.index or 0)
+        return ifs[position - 1] if position else None
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    tests: _Tests | None = None
     for condition in context.analysis.conditions:
         if not condition.excluded:
             continue
+        if tests is None:
+            tests = _Tests(context)
         verb = condition.verb
         spans = alternative_spans(verb)
         for value in condition.excluded:
-            earlier = _earlier(context, verb, value)
+            earlier = tests.earlier(verb, value)
             where = f" on line {earlier.line}" if earlier is not None and earlier.line else ""
             yield make(
                 CODE,

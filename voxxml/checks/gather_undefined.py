@@ -19,10 +19,10 @@ def _message(state: State, what: str) -> str:
 
 
 def _reads(say: Say, state: State) -> Iterator[Diagnostic]:
-    for variable in say.text.variables:
-        if variable.name == "$GATHER":
-            span = say.content_sub_span((variable.offset, variable.offset + len(variable.name)))
-            yield make(CODE, _message(state, "<Say>"), span, HELP)
+    reads = [(v.offset, v.offset + len(v.name)) for v in say.text.variables if v.name == "$GATHER"]
+    message = _message(state, "<Say>")
+    for span in say.content_sub_spans(reads):  # one pass over the text for all of them
+        yield make(CODE, message, span, HELP)
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
