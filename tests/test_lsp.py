@@ -605,3 +605,183 @@ def test_crlf_text_places_diagnostics_by_lsp_lines() -> None:
     [finding] = lint_text(text, "<test>", __import__("voxxml").Settings(), index)
     assert text[finding.start : finding.end] == "numdigits"
     assert to_lsp(finding, index).range == types.Range(pos(1, 10), pos(1, 19))
+
+
+# ------------------------------------------------------------------ raw frames
+# A didChange for a document never opened made the server report a KeyError, and the
+# server must survive malformed frames. These talk to `voxxml server` with raw bytes,
+# each read bounded by a timeout, so a hang fails the test instead of stalling it.
+
+import json  # noqa: E402
+import os  # noqa: E402
+import selectors  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+
+class RawServer:
+    """`voxxml server` in a subprocess, spoken to in raw LSP frames."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "VOXXML_LSP_DEBOUNCE_MS": "0"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "voxxml", "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        self.buffer = b""
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.process.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]
+
+    def send_bytes(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        self.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def _fill(self, deadline: float) -> bool:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not self.selector.select(remaining):
+            return False
+        chunk = os.read(self.process.stdout.fileno(), 65536)  # type: ignore[union-attr]
+        if not chunk:
+            return False
+        self.buffer += chunk
+        return True
+
+    def receive(self, timeout: float = TIMEOUT) -> dict | None:
+        """The next message, or None if none comes in time (or the server closed its output)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            head, separator, rest = self.buffer.partition(b"\r\n\r\n")
+            if separator:
+                length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+                if len(rest) >= length:
+                    self.buffer = rest[length:]
+                    return json.loads(rest[:length])
+            if not self._fill(deadline):
+                return None
+
+    def until(self, wanted, timeout: float = TIMEOUT) -> tuple[dict | None, list[dict]]:
+        """Messages until one satisfies ``wanted``: (that one or None, all received)."""
+        seen = []
+        deadline = time.monotonic() + timeout
+        while (message := self.receive(max(0.0, deadline - time.monotonic()))) is not None:
+            seen.append(message)
+            if wanted(message):
+                return message, seen
+        return None, seen
+
+    def initialize(self) -> None:
+        self.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}})
+        reply, _ = self.until(lambda m: m.get("id") == 1)
+        assert reply is not None and "result" in reply
+        self.send({"method": "initialized", "params": {}})
+
+    def close(self) -> int | None:
+        if self.process.poll() is None:
+            try:
+                self.send({"id": 999, "method": "shutdown"})
+                self.send({"method": "exit"})
+            except (BrokenPipeError, OSError):
+                pass
+        try:
+            return self.process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError("the server did not exit") from None
+        finally:
+            self.selector.close()
+            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+@pytest.fixture
+def raw() -> RawServer:
+    server = RawServer()
+    yield server
+    server.close()
+
+
+def _published(uri: str):
+    return lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+
+
+def _change(uri: str, version: int, text: str) -> dict:
+    return {
+        "method": "textDocument/didChange",
+        "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+    }
+
+
+def test_change_of_a_document_never_opened_is_taken_as_an_open(raw: RawServer) -> None:
+    raw.initialize()
+    uri = "file:///never-opened.voxxml"
+    raw.send(_change(uri, 3, "<Response><Say voice='Jonna'>Hi</Say></Response>"))
+    published, seen = raw.until(_published(uri))
+    assert published is not None, seen
+    assert [d["code"] for d in published["params"]["diagnostics"]] == ["VX010"]
+    assert not any("KeyError" in json.dumps(m) or m.get("method") == "window/showMessage" for m in seen), seen
+    # an incremental change after it applies to the text it made
+    raw.send(
+        {
+            "method": "textDocument/didChange",
+            "params": {
+                "textDocument": {"uri": uri, "version": 4},
+                "contentChanges": [{"range": {"start": {"line": 0, "character": 22}, "end": {"line": 0, "character": 27}}, "text": "Joanna"}],
+            },
+        }
+    )
+    published, seen = raw.until(_published(uri))
+    assert published is not None and published["params"]["diagnostics"] == [], seen
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"Content-Length: 12\r\n\r\n{not json!!}",
+        b"Content-Length: 2\r\n\r\n[]",
+        b'Content-Length: 22\r\n\r\n{"jsonrpc": "2.0", "x"',
+        b"Content-Length: nope\r\n\r\n",
+        b"Content-Type: text/plain\r\n\r\n",
+        b"garbage without any header at all\r\n\r\n",
+    ],
+    ids=["bad-json", "not-an-object", "truncated-json", "bad-length", "no-length", "no-header"],
+)
+def test_a_malformed_frame_is_survived_or_ends_the_server_cleanly(raw: RawServer, frame: bytes) -> None:
+    raw.initialize()
+    raw.send_bytes(frame)
+    uri = "file:///after-garbage.voxxml"
+    try:
+        raw.send({"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "voxxml", "version": 1, "text": "<Response><Say voice='Jonna'>Hi</Say></Response>"}}})
+    except (BrokenPipeError, OSError):
+        pass
+    published, seen = raw.until(_published(uri), timeout=TIMEOUT)
+    if published is not None:  # recovered: it still serves
+        assert [d["code"] for d in published["params"]["diagnostics"]] == ["VX010"]
+        return
+    # or it exited, promptly and cleanly (no traceback), instead of hanging
+    try:
+        code = raw.process.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"the server neither answered nor exited after {frame!r}; saw {seen}") from None
+    stderr = raw.process.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
+    assert "Traceback" not in stderr, stderr
+    assert code is not None
+
+
+def test_a_frame_longer_than_its_stream_ends_the_server_cleanly() -> None:
+    server = RawServer()
+    try:
+        server.initialize()
+        server.send_bytes(b"Content-Length: 1000\r\n\r\n{}")
+        server.process.stdin.close()  # type: ignore[union-attr]
+        server.process.stdin = None
+        assert server.process.wait(timeout=TIMEOUT) is not None
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+        server.close()

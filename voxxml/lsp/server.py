@@ -25,9 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
 from .. import __version__
@@ -64,9 +67,24 @@ def _debounce_ms(value: Any, fallback: float) -> float:
     return number if number >= 0 else fallback
 
 
+class VoxxmlProtocol(LanguageServerProtocol):
+    """pygls's protocol, but a didChange for a document never opened is taken as an open
+    of an empty document (pygls's own workspace copy raised KeyError, which the client
+    was shown as "Error in server")."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):  # type: ignore[override]
+        uri = params.text_document.uri
+        if self._workspace is not None and unquote(uri) not in self.workspace.text_documents:
+            self.workspace.put_text_document(types.TextDocumentItem(uri, "voxxml", params.text_document.version, ""))
+        yield from super().lsp_text_document__did_change(params)
+
+
 class VoxxmlLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("voxxml", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "voxxml", __version__, protocol_cls=VoxxmlProtocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
         self.documents: dict[str, Document] = {}
         self.debounce = _debounce_ms(os.environ.get(ENVIRONMENT_DEBOUNCE), DEFAULT_DEBOUNCE_MS) / 1000
         self.encoding = UTF16
@@ -202,7 +220,10 @@ def did_open(ls: VoxxmlLanguageServer, params: types.DidOpenTextDocumentParams) 
 def did_change(ls: VoxxmlLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     document = ls.documents.get(params.text_document.uri)
     if document is None:
-        return
+        # a change to a document never opened: an open of an empty one, then the change
+        # (a whole-text change gives the text; an incremental one applies to nothing)
+        item = types.TextDocumentItem(params.text_document.uri, "voxxml", params.text_document.version, "")
+        document = ls.open(item)
     index = document.index
     for change in params.content_changes:
         index = index.apply(change)
