@@ -12,18 +12,24 @@ documents, for a scripted caller (``voxxml.caller.CallerScript``):
 - outbound: ``POST /voice/v1/call`` answers with a voice_id (``state: initiated``)
   and sends ``ringing`` then ``connected``; an ``action_on_connect`` play or
   connect is then performed as if it had been requested.
-- ``PUT .../play``: a ``say`` (text, language, voice) or ``play`` (url) event. With
-  ``dtmf`` and/or ``asr`` the caller is asked for their next input: DTMF ->
-  ``playstate: digitcollected`` with the keys; speech (with ``asr``) ->
-  ``state: recognized`` + ``playstate: speech_recognized`` + ``text`` (blank speech
-  -> ``unrecognized``); nothing usable -> ``menutimeout`` (dtmf) or speech
-  ``timeout`` (asr only; with both, either). With ``asr`` the prompt's own
-  ``playfinished`` may come first (recognition follows the prompt). A play that does
-  not listen -> ``playfinished``. Every play event echoes ``prompt_ref``.
+- ``PUT .../play``: a ``say`` (text, language, voice) or ``play`` (url) event; a URL
+  that is not HTTPS is not fetched ("The file must be served over HTTPS"):
+  ``playstate: failed`` and nothing heard. With ``dtmf`` and/or ``asr`` the caller is
+  asked for their next input: DTMF -> ``playstate: digitcollected`` with the keys;
+  speech (with ``asr``) -> ``state: recognized`` + ``playstate: speech_recognized`` +
+  ``text`` (blank speech -> ``unrecognized``); nothing usable -> ``menutimeout`` (dtmf)
+  or speech ``timeout`` (asr only; with both, either). The prompt's own
+  ``playfinished`` may come first (the input follows the prompt; EnableX's inbound
+  sample guards against it), and for a DTMF play without input EnableX's own
+  ``menutimeout`` may never come in time: the plan's timer must end the wait. A play
+  that does not listen -> ``playfinished``. Every play event echoes ``prompt_ref``.
 - ``PUT .../connect``: the caller's next dial outcome; ``dial`` event; answered ->
   ``bridging``, ``bridged``, ``bridge_disconnected`` (or ``bridged_disconnected``,
   the reference's other spelling); otherwise ``bridging``, ``failed``.
 - ``DELETE`` after the accept: ``hangup`` event, then ``state: disconnected``.
+
+Time is modelled by order: webhooks already sent are delivered before the runner's
+timers run out (the caller's input comes within the Gather's timeout, or not at all).
 
 Harmless variation is applied deterministically (round robin), since the executor
 must read webhooks liberally: ``voice_id`` / ``voice_Id``; digits as a JSON number
@@ -96,7 +102,7 @@ def validate_plan(plan: dict[str, Any]) -> None:
     refs = [plan["start"], plan["entries"]["inbound"].get("next"), plan["entries"]["outbound"]["folds"]]
     refs += list(plan["entries"]["inbound"].get("events", {}).values()) + list(plan["entries"]["outbound"]["events"].values())
     for state in plan["states"]:
-        refs += [state.get(name) for name in ("next", "none", "then", "otherwise")]
+        refs += [state.get(name) for name in ("next", "none", "then", "otherwise", "again", "done", "timeout", "prompt")]
         refs += list(state.get("on", {}).values())
     missing = {ref for ref in refs if ref is not None and ref not in known}
     assert not missing, f"plan refers to states it does not have: {sorted(missing)}"
@@ -125,6 +131,7 @@ class MockEnableX:
         self._digit_styles = count()  # number / string / digits
         self._bridges = count()  # an extra 'initiated' or not; bridge_disconnected / bridged_disconnected
         self._recognitions = count()  # an asr play: 'playfinished' before the result or not; which no-input event
+        self._keypads = count()  # a dtmf-only play: 'playfinished' before the result or not; menutimeout or none
         self.delivered: list[dict[str, Any]] = []  # every webhook sent, in order
 
     # ------------------------------------------------------------ recording
@@ -246,6 +253,10 @@ class MockEnableX:
             separate = option.get("say-as", {}).get("interpret-as") == "number_digit"
             event: Event = {"event": "say", "text": body["text"], "gender": body["voice"], "language": body["language"], "separate_numbers": separate}
         elif "url" in body:
+            if not str(body["url"]).lower().startswith("https://"):
+                self.playing = str(ref)
+                self._play_result(ref, {"playstate": "failed", "result": 400, "msg": "Media Request Failed"})
+                return self._ok(playstate="initiated")
             event = {"event": "play", "url": body["url"]}
         else:
             raise ProtocolError(f"play: neither text nor url: {body!r}")
@@ -270,6 +281,14 @@ class MockEnableX:
         if asr and variation % 2:
             # Recognition follows the prompt: the prompt itself finished first.
             self._play_result(ref, {"playstate": "playfinished"}, final=False)
+        elif not asr:
+            keypad = next(self._keypads) % 3
+            if keypad:
+                # The prompt finished first; a new play may now be sent (the reference: wait for
+                # playfinished, digitcollected or menutimeout), and the digit may still follow.
+                self._play_result(ref, {"playstate": "playfinished"})
+                if keypad == 2 and not (given.kind == "dtmf" and given.value):
+                    return  # no menutimeout in time: the plan's own timer ends the wait
         if given.kind == "dtmf" and dtmf and given.value:
             self._play_result(ref, {"playstate": "digitcollected", **self._digits(given.value)})
         elif given.kind == "speech" and asr:
@@ -381,14 +400,13 @@ class Run:
             self.mock.ring()
         self.act(actions)
         for _ in range(self.max_events):
-            if self.internal:
-                event = self.internal.popleft()
-            else:
-                event = self.mock.deliver()
-                if event is None:
+            event = self.mock.deliver()  # webhooks sent come before the timers run out
+            if event is None:
+                if not self.internal:
                     break
-                if self.voice_id is None:
-                    self.voice_id = _voice_id(event)
+                event = self.internal.popleft()
+            elif self.voice_id is None:
+                self.voice_id = _voice_id(event)
             execution, actions = step(self.plan, execution, event)
             self.act(actions)
             if execution.ended and self.end_reason is None:
@@ -418,7 +436,9 @@ class Run:
                     self.voice_id = response["voice_id"]
             elif kind == "wait":
                 assert isinstance(action["seconds"], int) and action["seconds"] >= 0
-                self.internal.append({"type": "timer"})
+                self.internal.append({"type": "timer", "timer": action["timer"]})
+            elif kind == "conference":
+                self.internal.append({"type": "conference"})  # the runner joins; the caller leaves at once
             elif kind == "fetch":
                 self.internal.append({"type": "fetch", "ok": not self.script.redirect_fails})
             elif kind == "observe":

@@ -212,32 +212,36 @@ def test_simulate_uses_the_nearest_configuration(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------- compile
 
 
-def test_compile_with_an_approximation_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+HEARS_NOTHING = "<Response>\n  <Gather/>\n  <Say>$GATHER</Say>\n</Response>\n"  # EX208: the branch taken changes
+
+
+def test_compile_with_an_approximation_reported_as_an_error_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, "gather.voxxml", HEARS_NOTHING)
     out = tmp_path / "plan.json"
-    result = run("compile", "--target", "enablex", SIMPLE_IVR, "-o", str(out))
+    result = run("compile", "--target", "enablex", str(path), "-o", str(out))
     assert result.exit_code == 1
     assert not out.exists()
     assert result.stdout == ""
-    assert f"{SIMPLE_IVR}:4:4: EX204 <Gather> numDigits, timeout: EnableX play has no input settings" in result.stderr
-    assert result.stderr.splitlines()[-1] == "Found 1 error in 1 of 1 file."
+    assert f"{path}:2:4: EX208 <Gather> without Say or Play" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Found 1 error")
 
 
-def test_compile_with_an_approximation_to_stdout_prints_no_plan() -> None:
-    result = run("compile", "--target", "enablex", SIMPLE_IVR)
+def test_compile_with_an_approximation_error_to_stdout_prints_no_plan(tmp_path: Path) -> None:
+    result = run("compile", "--target", "enablex", str(write(tmp_path, "gather.voxxml", HEARS_NOTHING)))
     assert result.exit_code == 1
     assert result.stdout == ""
 
 
-def test_compile_allow_approximate_writes_a_valid_plan_with_warnings(tmp_path: Path) -> None:
+def test_compile_simple_ivr_by_default_writes_a_valid_plan_with_a_warning(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    result = run("compile", "--target", "enablex", SIMPLE_IVR, "--allow-approximate", "-o", str(out))
+    result = run("compile", "--target", "enablex", SIMPLE_IVR, "-o", str(out))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "EX204" in result.stderr
+    assert f"{SIMPLE_IVR}:4:4: EX204 <Gather> numDigits: EnableX play has no input settings" in result.stderr
     assert result.stderr.splitlines()[-1] == "Found 1 warning in 1 of 1 file."
     plan = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(plan, plan_schema())
-    assert plan["format"] == "voxxml.enablex-plan" and plan["version"] == 1
+    assert plan["format"] == "voxxml.enablex-plan" and plan["version"] == 2
     assert plan["source"] == SIMPLE_IVR
     first = plan["states"][0]
     assert first["request"]["body"] == {
@@ -257,7 +261,7 @@ def test_compile_exact_document_exits_0_by_default(tmp_path: Path) -> None:
     jsonschema.validate(plan, plan_schema())
     assert result.stdout.startswith('{\n  "format": "voxxml.enablex-plan",\n')  # indent 2
     kinds = [state["kind"] for state in plan["states"]]
-    assert kinds == ["play", "play", "accept", "observe", "clear", "branch", "connect", "hangup"]  # one attempt: no retry
+    assert kinds == ["play", "play", "accept", "observe", "await", "clear", "branch", "connect", "hangup"]  # one attempt: no retry
     menu = plan["states"][1]["request"]["body"]
     assert menu["text"] == "For sales, press 1. For support, press 2." and menu["dtmf"] is True
 
@@ -288,14 +292,18 @@ def test_compile_steps_table(tmp_path: Path) -> None:
     assert lines[3:-2] == [
         's0 Say (2) PUT {call}/play "Welcome to Example Corp." (female, en-US) playfinished, failed -> s1',
         's1 Say (3) PUT {call}/play "For sales, press 1. For support, pres..." (female, en-US) +dtmf digitcollected -> s2',
-        "menutimeout, failed, playfinished -> s3",
-        's2 Gather (3) accept dtmf (numDigits 1, finishOnKey "#") input -> s5',
+        "menutimeout, failed -> s3",
+        "playfinished -> s4",
+        's2 Gather (3) accept dtmf (numDigits 1, finishOnKey "#") input -> s6',
         "no input -> s3",
-        "s3 Gather (3) observe: gather -> no input -> s4",
-        "s4 Gather (3) clear $GATHER (no input) -> s5",
-        's5 If (4) branch $GATHER in ["1"] -> s6 else s7',
-        "s6 Number (5) PUT {call}/connect from {cli} to 15556667777 bridge_disconnected, failed -> s7",
-        "s7 Hangup (7) DELETE {call} -> end",
+        "s3 Gather (3) observe: gather -> no input -> s5",
+        "s4 Gather (3) await s1's input after its prompt, up to 30 s (timeout) digitcollected -> s2",
+        "menutimeout, failed -> s3",
+        "timer -> s3",
+        "s5 Gather (3) clear $GATHER (no input) -> s6",
+        's6 If (4) branch $GATHER in ["1"] -> s7 else s8',
+        "s7 Number (5) PUT {call}/connect from {cli} to 15556667777 bridge_disconnected, failed -> s8",
+        "s8 Hangup (7) DELETE {call} -> end",
     ]
     assert lines[-1] == (
         "{call} = /voice/v1/call/{voice_id}; from any state, the caller's disconnected event ends the call."
@@ -303,13 +311,13 @@ def test_compile_steps_table(tmp_path: Path) -> None:
 
 
 def test_compile_steps_of_the_simple_ivr_with_waits_and_retries() -> None:
-    result = run("compile", "--target", "enablex", SIMPLE_IVR, "--allow-approximate", "--format", "steps")
+    result = run("compile", "--target", "enablex", SIMPLE_IVR, "--format", "steps")
     assert result.exit_code == 0
     lines = squeezed(result.stdout)
-    assert "s9 Say (9) wait 3 s timer -> s10" in lines
-    assert "s4 Gather (4) wait 5 s timer -> s5" in lines
-    assert "s5 Gather (4) retry: up to 3 attempts again -> s1" in lines
-    assert "s6 Gather (4) clear $GATHER (no input) -> s7" in lines
+    assert "s10 Say (9) wait 3 s timer -> s11" in lines
+    assert "s5 Gather (4) wait 5 s timer -> s1" in lines  # repeatDelay before a repeat only
+    assert "s6 Gather (4) retry: up to 3 rounds again -> s5" in lines
+    assert "s7 Gather (4) clear $GATHER (no input) -> s8" in lines
 
 
 def test_compile_steps_of_reject_redirect_and_loop_cap(tmp_path: Path) -> None:
@@ -328,7 +336,8 @@ def test_compile_steps_of_reject_redirect_and_loop_cap(tmp_path: Path) -> None:
     assert "s0 Redirect (1) redirect POST https://example.com/n.xml fetched -> end" in lines
     assert "fetch failed -> s1" in lines
     plays = [line for line in lines if "PUT {call}/play https://example.com/a.wav" in line]
-    assert len(plays) == 2
+    assert len(plays) == 1  # a counted loop, not unrolled
+    assert "s2 Play (1) retry: up to 2 rounds again -> s1" in lines
     assert any(line.endswith("observe: loop stopped after 2 rounds (the loop cap) -> s4") for line in lines)
     assert "EX206" in result.stderr and "EX207" in result.stderr
 

@@ -155,7 +155,6 @@ def test_speech_is_recognised_and_stripped() -> None:
         ("dtmf speech", {"state": "recognized", "playstate": "speech_recognized", "text": "   "}),  # blank speech is no input
         ("speech", {"state": "timeout", "playstate": "speech_recognized"}),
         ("dtmf", {"playstate": "menutimeout"}),
-        ("dtmf", {"playstate": "playfinished"}),  # "no DTMF was collected"
         ("dtmf", {"playstate": "failed"}),
     ],
 )
@@ -172,14 +171,22 @@ def test_no_input_takes_the_no_input_path(input_: str, result: dict[str, Any]) -
     assert actions[-1]["body"]["text"] == "Bye." and execution.gather == ""
 
 
-@pytest.mark.parametrize("input_", ["speech", "dtmf speech"])
-def test_with_speech_the_prompt_finishing_is_not_the_end_of_listening(input_: str) -> None:
-    plan = compiled(f"<Response><Gather input='{input_}'><Say>Speak.</Say></Gather><Say>$GATHER</Say></Response>")
+@pytest.mark.parametrize("input_", ["speech", "dtmf speech", "dtmf"])
+def test_the_prompt_finishing_is_not_the_end_of_listening(input_: str) -> None:
+    """The reference: dtmf "waits for the caller to press a keypad digit after the prompt
+    finishes playing"; 'playfinished' once ended a DTMF-only Gather with no input."""
+    plan = compiled(f"<Response><Gather input='{input_}' timeout='12'><Say>Speak.</Say></Gather><Say>$GATHER</Say></Response>")
     execution, actions = answered(plan)
     ref = actions[-1]["body"]["prompt_ref"]
-    assert step(plan, execution, webhook(playstate="playfinished", prompt_ref=ref)) == (execution, [])
-    execution, actions = step(plan, execution, webhook(state="recognized", text="yes", playstate="speech_recognized", prompt_ref=ref))
-    assert observed(actions) == [{"event": "gather", "input": "yes"}]
+    listening, actions = step(plan, execution, webhook(playstate="playfinished", prompt_ref=ref))
+    assert actions == [{"type": "wait", "seconds": 12, "state": listening.state, "timer": listening.timer}]  # the Gather's timeout
+    result = webhook(digit="7", playstate="digitcollected") if input_ == "dtmf" else webhook(state="recognized", text="yes", playstate="speech_recognized")
+    assert step(plan, listening, {**result, "prompt_ref": "s99"}) == (listening, [])  # another prompt's
+    execution, actions = step(plan, listening, {**result, "prompt_ref": ref})
+    assert observed(actions) == [{"event": "gather", "input": "7" if input_ == "dtmf" else "yes"}]
+    # Or the plan's timer runs out first: no input.
+    execution, actions = step(plan, listening, {"type": "timer", "timer": listening.timer})
+    assert observed(actions) == [{"event": "gather", "input": ""}]
 
 
 # --------------------------------------------------------------------------- stale events
@@ -266,7 +273,7 @@ KITCHEN_SINK = """<Response>
 def test_disconnected_ends_the_call_from_any_state(id_key: str) -> None:
     plan = compiled(KITCHEN_SINK)
     kinds = {state["kind"] for state in plan["states"]}
-    assert kinds == {"play", "wait", "accept", "observe", "retry", "branch", "connect", "redirect", "hangup"}
+    assert kinds == {"play", "wait", "await", "accept", "observe", "retry", "branch", "connect", "redirect", "hangup"}
     disconnected = webhook(id_key, state="disconnected", disconnect_reason="Normal Clearing")
     for where in [PENDING_INBOUND, PENDING_OUTBOUND, *states(plan)]:
         for gathered in ("", "1"):
@@ -393,7 +400,7 @@ def _play(id: str, on: dict[str, str], **body: Any) -> dict[str, Any]:
 def hand_plan(*states: dict[str, Any], start: str = "s0") -> dict[str, Any]:
     plan = {
         "format": "voxxml.enablex-plan",
-        "version": 1,
+        "version": 2,
         "source": "<hand-written>",
         "placeholders": {},
         "start": start,
@@ -487,9 +494,10 @@ def test_a_wait_is_observed_and_ends_on_the_timer_only() -> None:
     execution, actions = step(WAITS, Execution(PENDING_INBOUND), webhook(state="connected"))
     assert actions == [
         {"type": "observe", "event": {"event": "pause", "seconds": 5}},
-        {"type": "wait", "seconds": 5, "state": "s0"},
+        {"type": "wait", "seconds": 5, "state": "s0", "timer": 1},
     ]
-    for not_a_timer in (webhook(playstate="playfinished", prompt_ref="s0"), webhook(state="bridged"), {"type": "fetch", "ok": False}):
+    stale_timer = {"type": "timer", "timer": 0}  # a timer the plan started earlier and no longer waits for
+    for not_a_timer in (webhook(playstate="playfinished", prompt_ref="s0"), webhook(state="bridged"), {"type": "fetch", "ok": False}, stale_timer):
         assert step(WAITS, execution, not_a_timer) == (execution, [])
     execution, actions = step(WAITS, execution, {"type": "timer"})
     assert actions == [

@@ -506,6 +506,29 @@ loop_cap_option = click.option(
 )
 
 
+def _check_base_url(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """An absolute http(s) URL, or a usage error: relative URLs are resolved against it."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not an absolute http or https URL (e.g. https://example.com/ivr/main.xml)")
+    return value
+
+
+base_url_option = click.option(
+    "--base-url",
+    metavar="URL",
+    callback=_check_base_url,
+    help="The document's own URL: relative URLs (Play, Redirect) are resolved against it (RFC 3986).",
+)
+
+
 @main.command()
 @click.argument("file")
 @click.option(
@@ -531,6 +554,7 @@ loop_cap_option = click.option(
     help='A caller script: JSON {"inputs": [...], "dials": [...], "hangup_after": N, "redirect_fails": bool}.',
 )
 @loop_cap_option
+@base_url_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def simulate(
     file: str,
@@ -540,6 +564,7 @@ def simulate(
     redirect_fails: bool,
     script_path: str | None,
     loop_cap: int,
+    base_url: str | None,
     output_format: str,
 ) -> None:
     """Run FILE against a scripted caller and print what happens on the call.
@@ -547,7 +572,8 @@ def simulate(
     Every Gather attempt takes the next input and every dial the next outcome; when
     they run out the caller enters nothing and nobody answers. --input and --dial are
     added after the --script file's lists; --hangup-after and --redirect-fails
-    override its values.
+    override its values. Without --base-url a relative URL is shown as written. A loop
+    longer than --loop-cap stops the simulation there, and the trace says so.
 
     Exit status: 0 simulated, 1 the document has errors (not simulated), 2 usage
     error, bad caller script or unreadable file.
@@ -577,7 +603,7 @@ def simulate(
     result = _parse_for_run(file)
     _report_to_stderr(result, result.diagnostics)  # warnings only: errors stopped above
     assert result.document is not None
-    trace = run_simulation(result.document, script, loop_cap).trace
+    trace = run_simulation(result.document, script, loop_cap, base_url).trace
     if output_format == "json":
         click.echo(json.dumps(trace, indent=2, ensure_ascii=False))
     else:
@@ -592,8 +618,9 @@ def simulate(
 @click.option("--target", type=click.Choice(["enablex"]), required=True, help="The platform to compile for.")
 @click.option("-o", "--output", metavar="PATH", help="Write the plan to PATH instead of standard output.")
 @click.option(
-    "--allow-approximate", is_flag=True, help="Report approximations (EX2nn) as warnings and write the plan anyway."
+    "--allow-approximate", is_flag=True, help="Report every approximation (EX2nn) as a warning and write the plan anyway."
 )
+@click.option("--strict", is_flag=True, help="Report every approximation (EX2nn) as an error: the plan is written only if it is exact.")
 @click.option(
     "--format",
     "output_format",
@@ -603,28 +630,42 @@ def simulate(
     help="json: the plan; steps: a readable table of it.",
 )
 @loop_cap_option
+@base_url_option
 def compile_command(
-    file: str, target: str, output: str | None, allow_approximate: bool, output_format: str, loop_cap: int
+    file: str,
+    target: str,
+    output: str | None,
+    allow_approximate: bool,
+    strict: bool,
+    output_format: str,
+    loop_cap: int,
+    base_url: str | None,
 ) -> None:
     """Compile FILE into a call plan for --target (enablex: EnableX Core Voice).
 
-    Diagnostics go to standard error. A construct EnableX cannot do exactly is an
-    error (EX2nn) and no plan is written, unless --allow-approximate.
+    Diagnostics go to standard error. A construct EnableX cannot do exactly is
+    reported (EX2nn): as an error, and no plan is written, when the approximation
+    changes what the caller hears or which branch runs; as a warning when it only
+    changes timing or platform defaults. --strict makes every approximation an
+    error, --allow-approximate every one a warning.
 
-    Exit status: 0 plan written, 1 the document has errors or needs approximations,
-    2 usage error or unreadable file.
+    Exit status: 0 plan written, 1 the document has errors or approximations
+    reported as errors, 2 usage error or unreadable file.
     """
     import json
 
     from .targets.enablex import compile_document
     from .targets.enablex.steps import steps_table
 
+    if strict and allow_approximate:
+        fail("--strict and --allow-approximate exclude each other")
     result = _parse_for_run(file)
     assert result.document is not None
-    compilation = compile_document(result.document, result.path, loop_cap)
+    compilation = compile_document(result.document, result.path, loop_cap, base_url)
     approximations = [d.with_path(result.path) for d in compilation.diagnostics]
-    if allow_approximate:
-        approximations = [d._replace(severity=Severity.WARNING) for d in approximations]
+    if allow_approximate or strict:
+        severity = Severity.WARNING if allow_approximate else Severity.ERROR
+        approximations = [d._replace(severity=severity) for d in approximations]
     _report_to_stderr(result, result.diagnostics + approximations)
     if any(d.severity is Severity.ERROR for d in approximations):
         sys.exit(EXIT_PROBLEMS)

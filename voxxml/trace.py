@@ -16,7 +16,8 @@ Events are plain JSON-ready dicts with an ``event`` key:
     reject
     hangup                        (a Hangup or the end of the document)
     caller-hangup                 (the caller hung up; the script said when)
-    capped     after              (a loop='0' stopped at the simulator's cap)
+    capped     after              (a loop='0' stopped at the simulator's cap; the call is hung up)
+    capped     after, of          (a finite loop of ``of`` rounds stopped at the cap: the simulation stops)
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def describe(event: Event) -> str:
     if kind == "redirect":
         return f"redirect ({event['method']}) {event['url']}"
     if kind == "capped":
+        if "of" in event:
+            return f"loop stopped after {event['after']} of {event['of']} rounds (the loop cap); simulation stopped"
         return f"loop stopped after {event['after']} rounds (the loop cap)"
     return kind
 

@@ -7,7 +7,10 @@ end). Transitions fire on webhook events, keyed ``state:<state>``,
 the plan from any state. Every play carries ``prompt_ref`` = its state id.
 
 Constructs with no exact EnableX equivalent are reported (EX2nn) and approximated;
-none is dropped silently.
+none is dropped silently. Each code's default severity (rules/EX2*.md) says which kind
+it is: an error changes what the caller hears or which branch runs, a warning only
+timing or platform defaults. Loops are counted ``retry`` steps, never unrolled, so a
+plan's size is linear in the document's whatever its loop counts.
 """
 
 from __future__ import annotations
@@ -20,17 +23,19 @@ from typing import Any, Callable
 
 from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ...diagnostics import Diagnostic, make
+from ...simulate import DEFAULT_LOOP_CAP, filled, is_absolute, resolved, spoken_as
 from ...source import SourceMap, Span
-from ...simulate import DEFAULT_LOOP_CAP, spoken_as
+from ...values import Template, Variable, did_you_mean
+from ...voices import voices
 
 PLAN_FORMAT = "voxxml.enablex-plan"
-PLAN_VERSION = 1
-CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209")
+PLAN_VERSION = 2
+CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209", "EX210", "EX211", "EX212", "EX213")
 CALL = "/voice/v1/call/{voice_id}"
 PLAY = f"{CALL}/play"
 CONNECT = f"{CALL}/connect"
 _CALLBACK_SETTINGS = ("statusCallback", "statusCallbackEvent", "statusCallbackMethod")  # EX205
-_INPUT_SETTINGS = ("numDigits", "finishOnKey", "timeout", "speechTimeout")  # EX204, and language for speech
+_INPUT_SETTINGS = ("numDigits", "finishOnKey", "speechTimeout")  # EX204, and language for speech (timeout: a plan timer)
 
 State = dict[str, Any]
 
@@ -52,9 +57,10 @@ class Compilation:
 
 
 class Compiler:
-    def __init__(self, source: str, loop_cap: int) -> None:
+    def __init__(self, source: str, loop_cap: int, base_url: str | None = None) -> None:
         self.source = source
         self.loop_cap = loop_cap
+        self.base_url = base_url
         self.states: list[State] = []
         self.diagnostics: list[Diagnostic] = []
         self._spans: list[dict[str, int]] = []  # the spans of the elements of ``_spans_of``
@@ -84,12 +90,12 @@ class Compiler:
         states.append(state)
         return state
 
-    def approximate(self, code: str, node: Node, message: str) -> None:
-        """Report an approximation once per construct (a Gather's prompts compile once per attempt)."""
+    def approximate(self, code: str, node: Node, message: str, span: Span | None = None, help: str | None = None) -> None:
+        """Report an approximation once per construct (at the element's name unless ``span`` says where)."""
         key = (code, id(node))
         if key not in self._reported:
             self._reported.add(key)
-            self.diagnostics.append(make(code, message, self.name_span(node)))
+            self.diagnostics.append(make(code, message, span or self.name_span(node), help))
 
     def name_span(self, node: Node) -> Span | None:
         """The element name in its start tag: just after the '<' its span starts with."""
@@ -100,36 +106,77 @@ class Compiler:
         return Span(line, column, line, column + len(node.TAG))
 
     # ------------------------------------------------------------------ plays
-    def play(self, node: Node, body: dict[str, Any]) -> State:
-        """A play request; the commonest state, so made directly."""
+    def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:
+        """A play request; the commonest state, so made directly. ``template``: text the runner fills at play time."""
         states = self.states
         state_id = f"s{len(states)}"
         request = {"method": "PUT", "path": PLAY, "body": {"prompt_ref": state_id, **body}}
         state = {"id": state_id, "kind": "play", "element": node.TAG, "span": self.span(node), "on": {}, "request": request}
+        if template is not None:
+            state["template"] = list(template)
         states.append(state)
         return state
 
-    @staticmethod
-    def say_body(say: Say) -> dict[str, Any]:
-        """The TTS part of a play body: the text, and the voice as EnableX takes it (a gender)."""
+    def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
+        """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
+        template when it reads $GATHER (the runner fills it in when it sends the play)."""
+        if say.voice not in voices():
+            bare = say.voice.rpartition(".")[2]
+            hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(say.voice, tuple(voices()))
+            self.approximate(
+                "EX210",
+                say,
+                f"<Say voice='{say.voice}'>: the voice is not in the Polly voice catalogue, so its gender (EnableX's 'male' or 'female') is unknown; the plan speaks with 'female'",
+                say.attribute_span("voice"),
+                hint,
+            )
         gender, language = spoken_as(say.voice, say.language)
         body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": gender}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
-        return body
+        return body, template_of(say.text)
 
-    def repeated(self, node: Say | Play, body: dict[str, Any], times: int) -> list[State]:
-        """``times`` plays, each followed by a wait of repeatDelay: a chain of states (not yet linked)."""
-        chain: list[State] = []
-        for _ in range(times):
-            chain.append(self.play(node, body))
-            if node.repeat_delay:
-                chain.append(self.new("wait", node, seconds=node.repeat_delay))
-        return chain
+    def play_body(self, play: Play) -> dict[str, Any]:
+        return {"url": self.url(play, play.url, play.content_span)}
 
-    def times(self, node: Say | Play) -> int:
+    def body_of(self, node: Say | Play) -> tuple[dict[str, Any], list[Any] | None]:
+        return self.say_body(node) if node.__class__ is Say else (self.play_body(node), None)  # type: ignore[arg-type]
+
+    def url(self, node: Node, url: str, span: Span | None) -> str:
+        """A URL as the plan uses it: resolved against --base-url; a relative one without a base
+        (EX213) or, for audio, one EnableX does not fetch (EX211, HTTPS only) is reported."""
+        if not is_absolute(url):
+            if self.base_url is None:
+                self.approximate("EX213", node, f"<{node.TAG}> URL '{url}' is relative and no base URL was given; the plan keeps it as written, which EnableX cannot fetch", span, "give the document's URL with --base-url")
+                return url
+            url = resolved(url, self.base_url)
+        if node.__class__ is Play and not url.lower().startswith("https://"):
+            self.approximate("EX211", node, f"<Play> URL '{url}' is not HTTPS; EnableX plays audio from HTTPS URLs only, so the play fails and the plan goes on", span, "serve the audio over HTTPS: " + ("https://" + url[7:] if url.lower().startswith("http://") else "an https:// URL"))
+        return url
+
+    def loop(self, node: Say | Play, body: dict[str, Any], template: list[Any] | None, rounds: int) -> tuple[str, list[Hole]]:
+        """``rounds`` plays, each followed by a wait of repeatDelay: one play (and wait) and a counted
+        ``retry`` step, whatever ``rounds`` is. Returns the first state and the holes after the last round."""
+        first, holes = self.chain(self.round(node, body, template))
+        if rounds == 1:
+            return first, holes  # type: ignore[return-value]
+        retry = self.new("retry", node, limit=rounds, again=first)
+        fill(holes, retry["id"])
+        return first, [(retry, "done")]  # type: ignore[return-value]
+
+    def round(self, node: Say | Play, body: dict[str, Any], template: list[Any] | None) -> list[State]:
+        """One play of a Say or Play, and its repeatDelay wait: a chain (not yet linked)."""
+        states = [self.play(node, body, template)]
+        if node.repeat_delay:
+            states.append(self.new("wait", node, seconds=node.repeat_delay))
+        return states
+
+    def times(self, node: Say | Play, where: str = "") -> int:
         if node.loop == 0:
-            self.approximate("EX207", node, f"<{node.TAG} loop='0'> repeats until the caller hangs up; EnableX has no endless play, so it plays {self.loop_cap} times and the call is hung up")
+            if where:
+                self.approximate("EX207", node, f"<{node.TAG} loop='0'> inside a Gather plays {self.loop_cap} times")
+            else:
+                self.approximate("EX207", node, f"<{node.TAG} loop='0'> repeats until the caller hangs up; EnableX has no endless play, so it plays {self.loop_cap} times and the call is hung up")
             return self.loop_cap
         return node.loop
 
@@ -162,13 +209,13 @@ class Compiler:
         return (states[0]["id"] if states else None), holes
 
     def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
-        body = self.say_body(verb) if verb.__class__ is Say else {"url": verb.url}  # type: ignore[union-attr]
+        body, template = self.body_of(verb)
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
-            state = self.play(verb, body)
+            state = self.play(verb, body, template)
             on = state["on"]
             return state["id"], [(on, "playstate:playfinished"), (on, "playstate:failed")]
         times = self.times(verb)
-        first, holes = self.chain(self.repeated(verb, body, times))
+        first, holes = self.loop(verb, body, template, times)
         if verb.loop == 0:
             fill(holes, self.capped(verb, times))
             return first, []
@@ -195,6 +242,10 @@ class Compiler:
         numbers = [verb] if verb.__class__ is Number else verb.numbers  # type: ignore[union-attr]
         for node in numbers if verb.__class__ is Number else [verb, *numbers]:
             self.callbacks(node)  # type: ignore[arg-type]
+        for number in numbers:
+            if not number.number:  # only when the document's own error (VX009) was suppressed
+                self.approximate("EX212", number, "<Number> is empty; the plan never connects to an empty number, so it dials nothing here", number.content_span or self.name_span(number))
+        numbers = [number for number in numbers if number.number]
         if len(numbers) > 1:
             self.approximate("EX203", verb, f"<Dial> rings {len(numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
         if not numbers:
@@ -202,16 +253,20 @@ class Compiler:
         return self.connect(verb, numbers, verb.caller_id)  # type: ignore[arg-type]
 
     def conference(self, verb: Conference) -> tuple[str | None, list[Hole]]:
-        self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice equivalent (no conference rooms); it is skipped")
-        return None, []
+        self.callbacks(verb)
+        self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice request (no conference rooms); the plan hands the call to the runner, which must join it to conference '{verb.name}' and go on when the caller leaves")
+        settings = {name: verb.attribute(name) for name in sorted(verb.explicit) if name not in _CALLBACK_SETTINGS}
+        state = self.new("conference", verb, name=verb.name, settings=settings)
+        return state["id"], [(state, "next")]
 
     def set_mute(self, verb: SetMute) -> tuple[str | None, list[Hole]]:
         self.approximate("EX202", verb, "<SetMute> has no EnableX Core Voice equivalent (mute is a conference control); it is skipped")
         return None, []
 
     def redirect(self, verb: Redirect) -> tuple[str | None, list[Hole]]:
-        self.approximate("EX206", verb, f"<Redirect> fetches {verb.url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
-        state = self.new("redirect", verb, url=verb.url, method=verb.method)
+        url = self.url(verb, verb.url, verb.content_span)
+        self.approximate("EX206", verb, f"<Redirect> fetches {url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
+        state = self.new("redirect", verb, url=url, method=verb.method)
         return state["id"], [(state, "next")]
 
     def hangup(self, node: Node | None, reject: bool = False) -> str:
@@ -223,7 +278,7 @@ class Compiler:
         note["next"] = self.hangup(node)
         return note["id"]
 
-    def callbacks(self, node: Number | Dial | Gather) -> None:
+    def callbacks(self, node: Number | Dial | Gather | Conference) -> None:
         if node.explicit.isdisjoint(_CALLBACK_SETTINGS):  # the usual case
             return
         written = [a for a in _CALLBACK_SETTINGS if a in node.explicit]
@@ -256,18 +311,22 @@ class Compiler:
         if "language" in gather.explicit and "speech" in gather.input:
             settings.append("language")
         if settings:
-            self.approximate("EX204", gather, f"<Gather> {', '.join(settings)}: EnableX play has no input settings; the plan applies numDigits and finishOnKey to the digits EnableX reports, and EnableX's own timeout and recognition language apply")
+            self.approximate("EX204", gather, f"<Gather> {', '.join(settings)}: EnableX play has no input settings; the plan applies numDigits and finishOnKey to the digits EnableX reports, and EnableX's own end of collection, speech timeout and recognition language apply")
         attempts = gather.loop if gather.loop > 0 else self.loop_cap
         if gather.loop == 0:
             self.approximate("EX207", gather, f"<Gather loop='0'> prompts until input arrives; the plan prompts {self.loop_cap} times and then hangs up")
         if not gather.prompts:
             self.approximate("EX208", gather, "<Gather> without Say or Play: EnableX collects input only with a play, so this Gather collects nothing and $GATHER is empty")
-        # One attempt, replayed by a counted 'retry' step: a Gather runs at most once per
-        # call (VoxXML never jumps back), so the count needs no reset.
+        # One attempt, replayed by a counted 'retry' step; repeatDelay comes before a repeat
+        # only, never after the last attempt (docs/semantics.md).
         start, accepted, none = self.attempt(gather)
         retry = None
         if attempts > 1:
-            retry = self.new("retry", gather, limit=attempts, again=start)
+            again = start
+            if gather.repeat_delay:
+                wait = self.new("wait", gather, seconds=gather.repeat_delay)
+                wait["next"], again = start, wait["id"]
+            retry = self.new("retry", gather, limit=attempts, again=again)
             fill(none, retry["id"])
         if gather.loop == 0:
             done = self.capped(gather, attempts)
@@ -283,71 +342,79 @@ class Compiler:
         return start, holes
 
     def attempt(self, gather: Gather) -> tuple[str, list[Hole], list[Hole]]:
-        """Prompts and the input play; return the start, the holes after input, and the no-input holes."""
-        chain = self.prompts(gather)
-        tail_waits: list[State] = []  # waits after the input play (a repeatDelay) come before the result
-        while chain and chain[-1]["kind"] == "wait":
-            tail_waits.insert(0, chain.pop())
-        if not chain:  # no prompt: EnableX cannot listen (EX208)
+        """Prompts and the listening play; return the start, the holes after input, and the no-input holes."""
+        pieces, listen, tail = self.prompts(gather)
+        if listen is None:  # no prompt: EnableX cannot listen (EX208)
             none = self.new("observe", gather, observe={"event": "gather", "input": ""})
-            return none["id"], [], self.retry(gather, none)
-        listen = chain[-1]
-        start = None
-        if len(chain) > 1:
-            start, holes = self.chain(chain[:-1])
-            fill(holes, listen["id"])
+            return none["id"], [], [(none, "next")]
+        start, holes = self.link(pieces)
+        fill(holes, listen["id"])
         body = listen["request"]["body"]
         if "dtmf" in gather.input:
             body["dtmf"] = True
         if "speech" in gather.input:
             body["asr"] = True
-        result, after_waits = self.chain(tail_waits) if tail_waits else (None, [])
+        # The wait after the listening play (its repeatDelay) comes before the result, on both paths.
+        result = self.new("wait", listen_node(gather), seconds=tail) if tail else None
         accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key)
-        fill(after_waits, accept["id"])
-        no_input = None
-        after_copies: list[Hole] = []
-        if tail_waits:
-            no_input, after_copies = self.chain([self.new("wait", gather, seconds=w["seconds"]) for w in tail_waits])
+        no_input = self.new("wait", listen_node(gather), seconds=tail) if tail else None
         none = self.new("observe", gather, observe={"event": "gather", "input": ""})
-        fill(after_copies, none["id"])
+        if result is not None and no_input is not None:
+            result["next"], no_input["next"] = accept["id"], none["id"]
         accept["none"] = none["id"]
-        heard, silent = result or accept["id"], no_input or none["id"]
-        listen["on"] = {"playstate:digitcollected": heard, "playstate:menutimeout": silent, "playstate:failed": silent}
+        heard, silent = (result or accept)["id"], (no_input or none)["id"]
+        results = {"playstate:digitcollected": heard, "playstate:menutimeout": silent, "playstate:failed": silent}
         if "speech" in gather.input:
-            # Recognition follows the prompt: 'playfinished' is not the end of listening.
-            listen["on"].update({"speech:recognized": heard, "speech:timeout": silent, "speech:unrecognized": silent})
-        else:
-            listen["on"]["playstate:playfinished"] = silent
-        return start or listen["id"], [(accept, "next")], self.retry(gather, none)
+            results.update({"speech:recognized": heard, "speech:timeout": silent, "speech:unrecognized": silent})
+        # 'playfinished' ends the prompt, not the listening (the reference: dtmf "waits for the
+        # caller to press a keypad digit after the prompt finishes"): the plan waits on, for at
+        # most the Gather's timeout, which its own timer enforces.
+        waiting = self.new("await", gather, seconds=gather.timeout, prompt=listen["id"], on=dict(results), timeout=silent)
+        listen["on"] = {**results, "playstate:playfinished": waiting["id"]}
+        return start or listen["id"], [(accept, "next")], [(none, "next")]
 
-    def retry(self, gather: Gather, none: State) -> list[Hole]:
-        """After no input: a repeatDelay wait, then (a hole for) the next attempt."""
-        if not gather.repeat_delay:
-            return [(none, "next")]
-        wait = self.new("wait", gather, seconds=gather.repeat_delay)
-        none["next"] = wait["id"]
-        return [(wait, "next")]
+    def link(self, pieces: list[tuple[str, list[Hole]]]) -> tuple[str | None, list[Hole]]:
+        """Link pieces (a first state and its holes) in order; return the start and the last holes."""
+        start = None
+        holes: list[Hole] = []
+        for first, exits in pieces:
+            fill(holes, first)
+            start = start or first
+            holes = exits
+        return start, holes
 
-    def prompts(self, gather: Gather) -> list[State]:
-        """The prompt plays of one attempt; consecutive Says in one voice merge into one play."""
-        chain: list[State] = []
-        mergeable = False  # whether the last play of the chain is a Say that can take more text
-        for prompt in gather.prompts:
-            times = prompt.loop if prompt.loop > 0 else self.loop_cap
-            if prompt.loop == 0:
-                self.approximate("EX207", prompt, f"<{prompt.TAG} loop='0'> inside a Gather plays {self.loop_cap} times")
-            if isinstance(prompt, Say):
-                body = self.say_body(prompt)
-                simple = times == 1 and not prompt.repeat_delay
-                if simple and mergeable and _same_voice(chain[-1]["request"]["body"], body):
-                    chain[-1]["request"]["body"]["text"] += " " + body["text"]
-                    continue
-                chain.extend(self.repeated(prompt, body, times))
-                mergeable = simple
-            else:
-                chain.extend(self.repeated(prompt, {"url": prompt.url}, times))
-                mergeable = False
-        return chain
+    def prompts(self, gather: Gather) -> tuple[list[tuple[str, list[Hole]]], State | None, int]:
+        """The prompts of one attempt: the pieces before the listening play, the listening play
+        (the last prompt's last round) and the wait after it. Consecutive Says in one voice merge
+        into one play; loops are counted steps."""
+        pieces: list[tuple[str, list[Hole]]] = []
+        last: State | None = None  # the previous piece when it is a lone play that can take more text
+        listen: State | None = None
+        tail = 0
+        count = len(gather.prompts)
+        for index, prompt in enumerate(gather.prompts):
+            times = self.times(prompt, "prompt")
+            body, template = self.body_of(prompt)
+            final = index == count - 1
+            looped = times - 1 if final else times  # the last round of the last prompt listens
+            simple = times == 1 and not prompt.repeat_delay
+            if simple and last is not None and prompt.__class__ is Say and _same_voice(last["request"]["body"], body):
+                earlier = last["request"]["body"]
+                if template is not None or "template" in last:
+                    last["template"] = _joined(last.get("template") or [earlier["text"]], template or [body["text"]])
+                earlier["text"] += " " + body["text"]
+                listen = last if final else None
+                continue
+            if looped:
+                pieces.append(self.loop(prompt, body, template, looped))
+            last = None
+            if final:
+                listen, tail = self.play(prompt, body, template), prompt.repeat_delay
+            elif simple and prompt.__class__ is Say:
+                last = self.states[int(pieces[-1][0][1:])]
+        if listen is not None and pieces and pieces[-1][0] == listen["id"]:
+            pieces.pop()  # the merged listening play was the last piece
+        return pieces, listen, tail
 
 
 Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
@@ -372,6 +439,39 @@ _VERBS: dict[type[Verb], Callable[[Compiler, Any], tuple[str | None, list[Hole]]
 def fill(holes: list[Hole], target: str) -> None:
     for container, key in holes:
         container[key] = target
+
+
+def listen_node(gather: Gather) -> Node:
+    """The element a wait after the listening play comes from: the last prompt (its repeatDelay)."""
+    return gather.prompts[-1]
+
+
+def template_of(text: Template) -> list[Any] | None:
+    """Say text as the runner fills it: strings and {"variable": "$GATHER"}; None when it reads no $GATHER."""
+    if "$GATHER" not in text:
+        return None
+    parts: list[Any] = []
+    for segment in text.segments:
+        if isinstance(segment, Variable) and segment.name == "$GATHER":
+            parts.append({"variable": "$GATHER"})
+        else:
+            literal = segment.name if isinstance(segment, Variable) else segment
+            if parts and isinstance(parts[-1], str):
+                parts[-1] += literal
+            else:
+                parts.append(literal)
+    return parts if any(isinstance(part, dict) for part in parts) else None
+
+
+def _joined(first: list[Any], second: list[Any]) -> list[Any]:
+    """Two templates spoken as one text, a space between them (as merged Says)."""
+    parts = list(first)
+    for part in [" ", *second]:
+        if isinstance(part, str) and parts and isinstance(parts[-1], str):
+            parts[-1] += part
+        else:
+            parts.append(part)
+    return parts
 
 
 def exits_of(state: State) -> list[Hole]:
@@ -403,7 +503,10 @@ def _entries(compiler: Compiler, document: Response, first: str, rejected: tuple
     start = compiler.states[int(outbound_first[1:])]
     folds = None
     if start["kind"] in ("play", "connect"):
-        body["action_on_connect"] = {start["kind"]: start["request"]["body"]}
+        folded = dict(start["request"]["body"])
+        if "template" in start:  # nothing has been gathered yet when the call is answered
+            folded["text"] = filled_template(start["template"], "")
+        body["action_on_connect"] = {start["kind"]: folded}
         folds = outbound_first
     outbound = {
         "request": {"method": "POST", "path": "/voice/v1/call", "body": body},
@@ -411,6 +514,10 @@ def _entries(compiler: Compiler, document: Response, first: str, rejected: tuple
         "folds": folds,
     }
     return {"inbound": inbound, "outbound": outbound}
+
+
+def filled_template(template: list[Any], gather: str) -> str:
+    return "".join(part if isinstance(part, str) else gather for part in template)
 
 
 def first_executed(verbs: list[Verb]) -> Verb | None:
@@ -428,9 +535,10 @@ def first_executed(verbs: list[Verb]) -> Verb | None:
     return None
 
 
-def compile_document(document: Response, source: str = "<string>", loop_cap: int = DEFAULT_LOOP_CAP) -> Compilation:
-    """Compile a document (parsed without errors) into an EnableX call plan."""
-    compiler = Compiler(source, loop_cap)
+def compile_document(document: Response, source: str = "<string>", loop_cap: int = DEFAULT_LOOP_CAP, base_url: str | None = None) -> Compilation:
+    """Compile a document (parsed without errors) into an EnableX call plan; relative URLs
+    are resolved against ``base_url`` (the document's own URL)."""
+    compiler = Compiler(source, loop_cap, base_url)
     verbs = document.verbs
     rejected = None
     opening = first_executed(verbs)

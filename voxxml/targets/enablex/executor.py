@@ -4,9 +4,12 @@
     execution, actions = step(plan, execution, webhook_event)   # again and again
 
 Actions tell the runner what to do: ``request`` (send it, with {voice_id} and the
-other placeholders filled), ``wait`` (then step with ``{"type": "timer"}``),
-``fetch`` (a Redirect: step with ``{"type": "fetch", "ok": bool}``), ``observe``
-(what the caller experiences, for traces and logs) and ``end``.
+other placeholders filled; a play's TTS text is already filled with $GATHER),
+``wait`` (start a timer; when it runs out step with ``{"type": "timer", "timer": n}``,
+``n`` from the action: a timer the plan no longer waits for is ignored), ``fetch``
+(a Redirect: step with ``{"type": "fetch", "ok": bool}``), ``conference`` (join the
+call to the named conference; step with ``{"type": "conference"}`` when the caller
+leaves it), ``observe`` (what the caller experiences, for traces and logs) and ``end``.
 
 Webhooks are read liberally: ``voice_id`` or ``voice_Id``; ``digit`` or ``digits``;
 numbers or strings. A digit sent as a JSON number has lost its leading zeros.
@@ -33,7 +36,8 @@ class Execution:
     gather: str = ""  # $GATHER
     last_input: Input | None = None  # what the last webhook reported the caller entered
     answered: bool = False
-    tries: tuple[tuple[str, int], ...] = ()  # retry state id -> how many attempts have failed
+    tries: tuple[tuple[str, int], ...] = ()  # retry state id -> rounds done in the loop under way
+    timer: int = 0  # the number of the latest timer started: only its expiry counts
 
     @property
     def ended(self) -> bool:
@@ -113,7 +117,11 @@ def step(plan: dict[str, Any], execution: Execution, event: dict[str, Any]) -> t
         return _enter(states, answered, target, actions)
     assert current is not None
     state = states[current]
-    if kind == "timer" and state["kind"] == "wait":
+    if kind == "timer" and state["kind"] in ("wait", "await"):
+        if event.get("timer", execution.timer) != execution.timer:
+            return execution, actions  # a timer of an earlier wait
+        return _enter(states, execution, state["next"] if state["kind"] == "wait" else state["timeout"], actions)
+    if kind == "conference" and state["kind"] == "conference":
         return _enter(states, execution, state["next"], actions)
     if kind == "fetch" and state["kind"] == "redirect":
         if event.get("ok"):
@@ -122,7 +130,8 @@ def step(plan: dict[str, Any], execution: Execution, event: dict[str, Any]) -> t
     if kind != "webhook" or key is None:
         return execution, actions
     reference = event.get("prompt_ref")
-    if state["kind"] == "play" and reference is not None and str(reference) != current:
+    prompt = current if state["kind"] == "play" else state.get("prompt")
+    if prompt is not None and reference is not None and str(reference) != prompt:
         return execution, actions  # a late event of an earlier prompt
     target = state.get("on", {}).get(key)
     if target is None:
@@ -156,26 +165,40 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
         elif kind == "observe":
             actions.append({"type": "observe", "event": dict(state["observe"])})
             target = state["next"]
-        elif kind == "retry":  # a Gather's attempt got no input: another, up to the limit
+        elif kind == "retry":  # a round of a loop is over: another, up to the limit
             tries = dict(execution.tries)
-            tries[target] = failed = tries.get(target, 0) + 1
+            done = tries.get(target, 0) + 1
+            if done < state["limit"]:
+                tries[target] = done
+                target = state["again"]
+            else:  # the loop is over: its count starts again if an enclosing loop comes back to it
+                tries.pop(target, None)
+                target = state["done"]
             execution = replace(execution, tries=tuple(tries.items()))
-            target = state["again"] if failed < state["limit"] else state["done"]
         else:  # clear: no input after the last attempt
             execution = replace(execution, gather="")
             target = state["next"]
     else:
         raise RuntimeError("the plan runs pure steps in a loop")
     execution = replace(execution, state=target)
-    if kind in ("play", "connect"):
+    if kind == "play" and "template" in state:
+        text = "".join(part if isinstance(part, str) else execution.gather for part in state["template"])
+        request = {**state["request"], "body": {**state["request"]["body"], "text": text}}
+        actions.append({"type": "request", **request, "state": target})
+    elif kind in ("play", "connect"):
         actions.append({"type": "request", **state["request"], "state": target})
     elif kind == "hangup":
         actions.append({"type": "request", **state["request"], "state": target})
         actions.append({"type": "end", "reason": "reject" if state["reject"] else "hangup"})
         execution = replace(execution, state=None)
-    elif kind == "wait":
-        actions.append({"type": "observe", "event": {"event": "pause", "seconds": state["seconds"]}})
-        actions.append({"type": "wait", "seconds": state["seconds"], "state": target})
+    elif kind in ("wait", "await"):
+        execution = replace(execution, timer=execution.timer + 1)
+        if kind == "wait":
+            actions.append({"type": "observe", "event": {"event": "pause", "seconds": state["seconds"]}})
+        actions.append({"type": "wait", "seconds": state["seconds"], "state": target, "timer": execution.timer})
+    elif kind == "conference":
+        actions.append({"type": "observe", "event": {"event": "conference", "name": state["name"]}})
+        actions.append({"type": "conference", "name": state["name"], "settings": dict(state["settings"]), "state": target})
     elif kind == "redirect":
         actions.append({"type": "observe", "event": {"event": "redirect", "url": state["url"], "method": state["method"]}})
         actions.append({"type": "fetch", "url": state["url"], "method": state["method"], "state": target})

@@ -86,8 +86,17 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     """One state: its id, element (line), request or pure step, and transitions (one per line)."""
     kind = state["kind"]
     transitions: list[str]
-    if kind in ("play", "connect"):
+    if kind == "play" and "template" in state:
+        text = "".join(part if isinstance(part, str) else "{$GATHER}" for part in state["template"])
+        body = {**state["request"]["body"], "text": text}
+        request, transitions = _request({**state["request"], "body": body}), _grouped(state.get("on", {}))
+    elif kind in ("play", "connect"):
         request, transitions = _request(state["request"]), _grouped(state.get("on", {}))
+    elif kind == "await":
+        request = f"await {state['prompt']}'s input after its prompt, up to {state['seconds']} s (timeout)"
+        transitions = [*_grouped(state["on"]), f"timer -> {state['timeout']}"]
+    elif kind == "conference":
+        request, transitions = f"conference {state['name']} (the runner joins the call)", [f"left -> {state['next']}"]
     elif kind == "hangup":
         request = _request(state["request"]) + (" (reject: the call is never accepted)" if state.get("reject") else "")
         transitions = ["-> end"]
@@ -108,7 +117,7 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     elif kind == "clear":
         request, transitions = "clear $GATHER (no input)", [f"-> {state['next']}"]
     elif kind == "retry":
-        request = f"retry: up to {state['limit']} attempts"
+        request = f"retry: up to {state['limit']} rounds"
         transitions = [f"again -> {state['again']}", f"done -> {state['done']}"]
     elif kind == "redirect":
         request = f"redirect {state['method']} {state['url']}"
