@@ -247,3 +247,21 @@ def test_lower_case_codes_work() -> None:
 
 def test_an_unclosed_suppression_comment_suppresses_nothing() -> None:
     assert "VX102" in codes("<Response><Hangup/><Say>x</Say></Response><!-- voxxml: file-ignore VX102")
+
+
+# --------------------------------------------------------------------------- duplicate attributes
+# libxml2 reports a duplicate attribute where the start tag ends; the caret belongs on
+# the second occurrence of the name.
+
+
+def test_a_duplicate_attribute_is_pointed_at() -> None:
+    source = '<Response>\n  <Say voice="Joanna"\n       voice="Matthew">Hi</Say>\n</Response>'
+    (diagnostic,) = [d for d in voxxml.parse(source).diagnostics if d.code == "VX001"]
+    assert (diagnostic.span.line, diagnostic.span.column, diagnostic.span.end_line, diagnostic.span.end_column) == (3, 8, 3, 13)
+    assert "'voice'" in diagnostic.message and "twice" in diagnostic.message
+
+
+def test_each_duplicate_attribute_is_pointed_at_on_one_line() -> None:
+    source = '<Response><Say voice="a" language="en-US" voice="b">Hi</Say><Pause length="1" length="2"/></Response>'
+    found = sorted((d.span.column, d.span.end_column) for d in voxxml.parse(source).diagnostics if d.code == "VX001")
+    assert found == [(source.index('voice="b"') + 1, source.index('voice="b"') + 6), (source.index('length="2"') + 1, source.index('length="2"') + 7)]

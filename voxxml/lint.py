@@ -49,6 +49,8 @@ def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None
         problem = replace(problem, offset=source.offset(max(problem.line, 1), max(problem.column or 1, 1)))
     if source is not None and problem.offset is not None:
         end = problem.offset + 1 if problem.offset < len(source.text) else problem.offset
+        if problem.end is not None:
+            end = min(max(problem.end, problem.offset), len(source.text))
         span = source.span(problem.offset, end)
     elif problem.line is not None:
         line, column = max(problem.line, 1), max(problem.column or 1, 1)

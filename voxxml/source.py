@@ -92,6 +92,11 @@ _ATTRIBUTE = re.compile(r"""(?<![^\s=/>"'<])(?P<name>[^\s=/>"'<]++)\s*+=\s*+(?:"
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
+def attribute_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where every attribute name in ``text[start:end]`` (a start tag) is, duplicates included."""
+    return [match.span("name") for match in _ATTRIBUTE.finditer(text, start, end)]
+
+
 class SourceMap:
     """Maps offsets and document-order element indexes to spans."""
 

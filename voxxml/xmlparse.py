@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from .source import SourceMap
+from .source import SourceMap, attribute_names as source_attribute_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class SyntaxProblem:
     column: int | None = None
     help: str | None = None
     encoding: str | None = None  # the encoding the offset counts characters of
+    end: int | None = None  # where the span ends (an offset); one character if None
 
 
 # The hardening every voxxml parser uses (the formatter's too).
@@ -171,7 +173,7 @@ def parse(data: bytes, source: SourceMap) -> Parsed:
     ]
     if not problems:
         problems = [SyntaxProblem(_rephrase(str(first.msg)), line=first.lineno, column=first.offset)]
-    problems = _dedupe(problems)[:MAX_SYNTAX_PROBLEMS]
+    problems = [_located(p, source) for p in _dedupe(problems)[:MAX_SYNTAX_PROBLEMS]]
     if recovered is not None and not _agrees(recovered, source):
         recovered = None
     return _without_dtd(Parsed(recovered, problems, False), source)
@@ -210,6 +212,7 @@ _REPHRASE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Premature end of data in tag (\S+) line (\d+)"), r"the document ends before </\1> (opened on line \2)"),
     (re.compile(r"EndTag: '</' not found"), "missing end tag"),
     (re.compile(r"Extra content at the end of the document"), "content after the root element; a document has one <Response>"),
+    (re.compile(r"Attribute (\S+) redefined"), r"attribute '\1' is written twice on one element; write it once"),
 ]
 _NOISE = ("attributes construct error",)
 
@@ -221,6 +224,30 @@ def _rephrase(message: str) -> str:
         if match:
             return match.expand(replacement)
     return "XML syntax: " + message
+
+
+_DUPLICATE = re.compile(r"attribute '(\S+)' is written twice")
+
+
+def _located(problem: SyntaxProblem, source: SourceMap) -> SyntaxProblem:
+    """A duplicate attribute's span: libxml2 points after the start tag, not at the name."""
+    duplicate = _DUPLICATE.match(problem.message)
+    if duplicate is None or problem.line is None:
+        return problem
+    at = source.offset(max(problem.line, 1), max(problem.column or 1, 1))
+    tags = source.tags
+    index = bisect_right(tags.starts, max(at - 1, 0)) - 1
+    tokens = source.element(index)
+    if tokens is None:
+        return problem
+    name = duplicate.group(1)
+    seen = 0
+    for start, end in source_attribute_names(source.text, tokens.name_end, tokens.tag_end):
+        if source.text[start:end] == name:
+            seen += 1
+            if seen == 2:
+                return replace(problem, offset=start, end=end, line=None, column=None)
+    return problem
 
 
 def _dedupe(problems: list[SyntaxProblem]) -> list[SyntaxProblem]:
