@@ -92,12 +92,22 @@ def parse_bytes(data: bytes, path: str = "<stdin>", resource: str = "call", flow
             if parsed.well_formed:
                 raise
             return _finish(result)
-        result.diagnostics.extend(found)
+        if document is not None and flow:
+            found.extend(run_checks(CheckContext(document, resource, reader.by_tag)))
         if parsed.well_formed:
             result.document = document
-        if document is not None and flow:
-            result.diagnostics.extend(run_checks(CheckContext(document, resource, reader.by_tag)))
+        else:
+            found = _trusted_only(found, source)
+        result.diagnostics.extend(found)
     return _finish(result)
+
+
+def _trusted_only(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:
+    """After a syntax error, the findings on elements closed as written (see xmlparse.trusted):
+    anything inside an unclosed element may exist only because of how libxml2 recovered."""
+    located = sorted((source.offset(d.span.line, d.span.column), i) for i, d in enumerate(diagnostics))
+    doubtful = xmlparse.untrusted_at(source, [offset for offset, _ in located])
+    return [diagnostics[i] for (_, i), doubt in zip(located, doubtful) if not doubt]
 
 
 def _finish(result: Result) -> Result:

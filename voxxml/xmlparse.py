@@ -273,3 +273,46 @@ def _agrees(root: etree._Element, source: SourceMap) -> bool:
         if el.tag != name or (index[parent] if parent is not None else -1) != parent_index:
             return False
     return True
+
+
+def trusted(source: SourceMap) -> list[bool]:
+    """Per element (document order): whether it and every ancestor were closed by their own
+    end tag (or self-closed). After a syntax error, libxml2's recovery re-nests what follows
+    an unclosed element (an unclosed <Say> makes the next verb its child), and the source
+    tokenizer nests it the same way; only trusted elements are validated."""
+    tags, text = source.tags, source.text
+    ok: list[bool] = []
+    for name, parent, tag_end, content_end, end in zip(tags.names, tags.parents, tags.tag_ends, tags.content_ends, tags.ends):
+        closed = end >= 0 and (end == tag_end or text.startswith(name, content_end + 2))
+        ok.append(closed and (parent < 0 or ok[parent]))
+    return ok
+
+
+def untrusted_at(source: SourceMap, offsets: list[int]) -> list[bool]:
+    """For each offset (ascending), whether the innermost element holding it is untrusted.
+
+    One sweep over the elements and the offsets together (a stack of open elements), so
+    linear however deep the nesting. Text outside every element is trusted."""
+    tags = source.tags
+    ok = trusted(source)
+    infinity = len(source.text) + 1
+    stack: list[int] = []
+    answers: list[bool] = []
+    following = 0
+    count = len(tags.starts)
+    for offset in offsets:
+        while following < count and tags.starts[following] <= offset:
+            start = tags.starts[following]
+            while stack and _end(tags, stack[-1], infinity) <= start:
+                stack.pop()
+            stack.append(following)
+            following += 1
+        while stack and _end(tags, stack[-1], infinity) <= offset:
+            stack.pop()
+        answers.append(bool(stack) and not ok[stack[-1]])
+    return answers
+
+
+def _end(tags, index: int, infinity: int) -> int:
+    end = tags.ends[index]
+    return infinity if end < 0 else end
