@@ -12,6 +12,7 @@ in equality, so ``parse(to_xml(node)) == node``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
@@ -24,18 +25,38 @@ def _default(tag: str, attribute: str) -> Any:
     return element(tag).attributes[attribute].default
 
 
-# Characters after which offsets into parsed content no longer match the source text:
-# a reference (&amp;), markup (a comment, CDATA, a child element), a CR (\r\n reads as \n).
-_UNMAPPED = re.compile(r"[&<\r]")
+# What makes parsed content differ from its source text: a reference (one character
+# written as '&amp;' or '&#233;'), a CR (\r\n and \r read as \n), and markup (a comment,
+# CDATA or a child element), after which offsets are not mapped at all.
+_SHIFTS = re.compile(r"&#?[A-Za-z0-9]+;|\r\n?|<")
 
 
-def content_base(source: SourceMap, index: int, trimmed: bool) -> tuple[int, int] | None:
-    """Where element ``index``'s parsed content starts in the source, and how far it maps 1:1.
+@dataclass(frozen=True, slots=True)
+class ContentOffsets:
+    """Maps offsets into an element's parsed content onto its source text.
 
-    Returns (start, limit): characters ``(a, b)`` of the content are at ``start + a`` to
-    ``start + b`` in the source when ``b <= limit``. Computed once per element, so mapping
-    many offsets (every ``$GATHER`` of a long Say) stays linear.
+    Built in one pass over the content, so mapping many offsets (every ``$GATHER`` of a
+    long Say) costs a binary search each, never a rescan.
     """
+
+    start: int  # where the content starts in the source
+    limit: int  # offsets up to here map (markup follows)
+    after: tuple[int, ...]  # the content offset just after each reference or CR
+    extra: tuple[int, ...]  # source characters more than content characters, up to there
+
+    def source(self, offset: int) -> int | None:
+        if offset > self.limit:
+            return None
+        at = bisect_right(self.after, offset)
+        return self.start + offset + (self.extra[at - 1] if at else 0)
+
+    def span(self, sub: tuple[int, int]) -> tuple[int, int] | None:
+        first, last = self.source(sub[0]), self.source(sub[1])
+        return None if first is None or last is None else (first, last)
+
+
+def content_offsets(source: SourceMap, index: int, trimmed: bool) -> ContentOffsets | None:
+    """The offset map of element ``index``'s content (``trimmed``: as the reader strips it)."""
     tokens = source.element(index)
     if tokens is None or tokens.self_closing:
         return None
@@ -45,10 +66,21 @@ def content_base(source: SourceMap, index: int, trimmed: bool) -> tuple[int, int
     if trimmed:
         while start < end and text[start].isspace():
             start += 1
-    stop = _UNMAPPED.search(text, start, end)
-    return start, (stop.start() if stop is not None else end) - start
-
-
+    after: list[int] = []
+    extra: list[int] = []
+    more = 0
+    limit = None
+    for match in _SHIFTS.finditer(text, start, end):
+        offset = match.start() - start - more
+        if text[match.start()] == "<":
+            limit = offset
+            break
+        more += match.end() - match.start() - 1
+        after.append(offset + 1)
+        extra.append(more)
+    if limit is None:
+        limit = end - start - more
+    return ContentOffsets(start, limit, tuple(after), tuple(extra))
 
 
 _NO_CHILDREN: list = []
@@ -107,12 +139,13 @@ class Node:
         if self.source is None or self.index is None:
             return [None] * len(subs)
         source = self.source
-        base = content_base(source, self.index, self.spec().content_trim)
+        offsets = content_offsets(source, self.index, self.spec().content_trim)
         whole: list[Span | None] = []  # the whole content's span, found once if needed
         spans: list[Span | None] = []
-        for first, last in subs:
-            if base is not None and last <= base[1]:
-                spans.append(source.span(base[0] + first, base[0] + last))
+        for sub in subs:
+            mapped = offsets.span(sub) if offsets is not None else None
+            if mapped is not None:
+                spans.append(source.span(*mapped))
             else:
                 if not whole:
                     whole.append(source.content_span(self.index))

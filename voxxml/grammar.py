@@ -131,7 +131,7 @@ def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variab
         allowed = table.get("values") or element.get(table.get("values_from", ""), [])
         return values.KeywordsType(tuple(allowed), table.get("min_count", 0), table["grammar"])
     if kind == "url":
-        return values.UrlType(tuple(table["schemes"]))
+        return values.UrlType(tuple(table["schemes"]), table["example"], table.get("relative", False))
     if kind == "pattern":
         return values.PatternType(table["regex"], table["description"])
     if kind == "language":

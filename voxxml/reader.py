@@ -13,7 +13,7 @@ from typing import Any, Iterable, NamedTuple
 from lxml import etree
 
 from . import fixes, values
-from .ast import Node, Response, content_base
+from .ast import Node, Response, content_offsets
 from .diagnostics import Diagnostic, make
 from .fixes import Edit, Fix
 from .grammar import ElementSpec, grammar
@@ -288,13 +288,14 @@ class Reader:
     def content_problems(self, index: int, spec: ElementSpec, raw: str, problems: tuple[values.Problem, ...]) -> None:
         """Report content problems; the text is abbreviated and mapped onto the source once for all."""
         source = self.source
-        base = content_base(source, index, spec.content_trim)
+        offsets = content_offsets(source, index, spec.content_trim)
         whole = source.content_span(index)
         subject = f"<{spec.name}> content '{_abbreviate(raw)}'" if any(p.kind != "variable" for p in problems) else ""
         for problem in problems:
             span, fix, sub = whole, None, problem.sub
-            if sub is not None and base is not None and sub[1] <= base[1]:
-                start, end = base[0] + sub[0], base[0] + sub[1]
+            mapped = offsets.span(sub) if sub is not None and offsets is not None else None
+            if sub is not None and mapped is not None:
+                start, end = mapped
                 span = source.span(start, end)
                 if problem.replacement is not None:
                     title = f"Replace '{raw[sub[0]:sub[1]]}' with '{problem.replacement}'"

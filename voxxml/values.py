@@ -125,6 +125,28 @@ def template_segments(text: str) -> tuple[str | Variable, ...]:
     return tuple(segments)
 
 
+def unknown_variable(name: str, sub: tuple[int, int], variables: tuple[str, ...]) -> Problem:
+    """VX011 for a ``$NAME`` or ``${NAME}`` that is not a variable, with a fix to the one it is near.
+
+    Safe when it names a variable but for letter case or braces ('$gather', '${GATHER}'):
+    nothing else can have been meant. Unsafe for a spelling neighbour ('$GATHERED'): the
+    text may be meant literally.
+    """
+    bare = "$" + name[2:-1] if name.startswith("${") else name
+    message = f"'{name}' is not a VoxXML variable and is read out literally; variables: {quote_list(variables)}"
+    found = correction(bare, variables)
+    if bare in variables:
+        found = (bare, True)
+    if found is None:
+        return Problem("variable", message, None, sub)
+    match, safe = found
+    if name.startswith("${"):
+        help = f"VoxXML variables take no braces: write '{match}'"
+    else:
+        help = f"variable names are case-sensitive: write '{match}'" if safe else f"did you mean '{match}'?"
+    return Problem("variable", message, help, sub, match, safe)
+
+
 class ValueType:
     """Base: a type reads raw text into a value and writes a value back to text."""
 
@@ -248,21 +270,50 @@ class KeywordsType(ValueType):
         return " ".join(value)
 
 
+# The first component of a URL reference: up to the first '/', '?' or '#'. A ':' in it
+# makes the reference absolute (scheme ':' ...); without one it is relative (RFC 3986 4.2).
+_FIRST_COMPONENT = re.compile(r"[^/?#]*")
+
+
 @dataclass(frozen=True)
 class UrlType(ValueType):
+    """An absolute URL with one of ``schemes`` and a host, or (``relative``) a relative reference.
+
+    Relative references are resolved against the document's own URL, which is HTTP(S),
+    so they stay HTTP(S): a path ('main', '/audio/hello.mp3', '../menu.xml'), a query
+    ('?step=2') or a fragment. Network-path references ('//host/x') are refused: they
+    drop the host on purpose, and writing the scheme costs nothing.
+    """
+
     schemes: tuple[str, ...] = ("http", "https")
+    example: str = "https://example.com/file"
+    relative: bool = False
 
     def describe(self) -> str:
-        return "an " + " or ".join(s.upper() for s in self.schemes) + " URL"
+        absolute = "an " + " or ".join(s.upper() for s in self.schemes) + " URL"
+        return absolute + " (absolute, or relative to the document's URL)" if self.relative else absolute
 
     def parse(self, raw: str) -> Parsed:
+        expected = f"expected {self.describe()}, e.g. {self.example}"
+        space = next((i for i, ch in enumerate(raw) if ch.isspace()), None)
+        if space is not None:
+            return None, (Problem("invalid", f"contains white space; {expected}", "write a space in a URL as %20", (space, space + 1)),)
+        if self.relative and raw and ":" not in _FIRST_COMPONENT.match(raw).group():  # type: ignore[union-attr]
+            if raw.startswith("//"):
+                return None, (Problem("invalid", f"starts with '//' (a URL without its scheme); {expected}", f"write the scheme: 'https:{raw}'", (0, 2)),)
+            return raw, ()
         try:
             parts = urlsplit(raw)
         except ValueError:
             parts = None
-        if parts is None or parts.scheme.lower() not in self.schemes or not parts.netloc or any(c.isspace() for c in raw):
-            scheme = f" (scheme '{parts.scheme}')" if parts is not None and parts.scheme else ""
-            return None, (Problem("invalid", f"is not {self.describe()}{scheme}; expected e.g. https://example.com/file.mp3"),)
+        if parts is None:
+            return None, (Problem("invalid", f"is not a valid URL; {expected}"),)
+        if parts.scheme.lower() not in self.schemes:
+            what = f"has scheme '{parts.scheme}'" if parts.scheme else f"is not {self.describe()}"
+            allowed = " or ".join(s.upper() for s in self.schemes)
+            return None, (Problem("invalid", f"{what}; {expected}", f"URLs are fetched over {allowed} only" if parts.scheme else None),)
+        if not parts.netloc:
+            return None, (Problem("invalid", f"has no host after '{parts.scheme}:'; {expected}"),)
         return raw, ()
 
 
@@ -325,12 +376,7 @@ class LanguageType(ValueType):
 
     def _unknown_variables(self, found: list[Any]) -> list[Problem]:
         return [
-            Problem(
-                "variable",
-                f"'{token}' is not a VoxXML variable and is read out literally; variables: {quote_list(self.variables)}",
-                did_you_mean(str(token), self.variables),
-                (token.start_pos, token.end_pos),
-            )
+            unknown_variable(str(token), (token.start_pos, token.end_pos), self.variables)
             for token in found
             if token.type == "VARIABLE" and str(token) not in self.variables
         ]

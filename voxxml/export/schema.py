@@ -375,12 +375,18 @@ def _keywords_pattern(value_type: KeywordsType) -> str:
 
 
 def _url_pattern(value_type: UrlType) -> str:
-    """What ``urlsplit`` reads as <scheme>://<non-empty host>..., with no white space anywhere."""
+    """What ``urlsplit`` reads as <scheme>://<non-empty host>..., with no white space anywhere; or a relative reference."""
     schemes = "|".join("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else xsd_literal(c) for c in s) for s in value_type.schemes)
     space = white_space()
     host = xsd_char_class(("/", "?", "#", "[", "]", *space, *nfkc_delimiters()), negated=True)
     rest = xsd_char_class(space, negated=True)
-    return f"({schemes})://{host}+([/?#]{rest}*)?"
+    absolute = f"({schemes})://{host}+([/?#]{rest}*)?"
+    if not value_type.relative:
+        return absolute
+    # relative references (voxxml.values.UrlType): no ':' before the first '/', '?' or '#', not '//'
+    segment = xsd_char_class((":", "/", "?", "#", *space), negated=True)
+    not_slash = xsd_char_class(("/", *space), negated=True)
+    return f"{absolute}|{segment}+([/?#]{rest}*)?|/({not_slash}{rest}*)?|[?#]{rest}*"
 
 
 def _regex_of(value_type: ValueType) -> str | None:
