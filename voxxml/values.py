@@ -439,15 +439,16 @@ class SayLanguageType(ValueType):
         return voices.standard_languages()
 
     def parse(self, raw: str) -> Parsed:
-        if raw in voices.standard_languages():
+        languages = voices.standard_languages()
+        if raw in languages:
             return raw, ()
-        return raw, (
-            Problem(
-                "voice",
-                f"has no Polly Standard voice; languages: {quote_list(voices.standard_languages())}",
-                did_you_mean(raw, voices.standard_languages()),
-            ),
-        )
+        message = f"has no Polly Standard voice; languages: {quote_list(languages)}"
+        found = correction(raw, languages)
+        if found is None:
+            return raw, (Problem("voice", message),)
+        match, safe = found
+        help = f"language codes are case-sensitive: write '{match}'" if safe else f"did you mean '{match}'?"
+        return raw, (Problem("voice", message, help, None, match, safe),)
 
 
 def check_voice_language(voice: str, language: str | None) -> Problem | None:
