@@ -15,8 +15,8 @@ ones the compiler reports." So:
 
 The examples in examples/*.voxxml all have approximations (EX204 at least); their
 hand-picked scripts (every menu branch of each) check that the approximations change
-the trace only as the rule pages say (EX204, EX205: not at all on the mock; EX201: the
-conference is skipped; EX203: the numbers are dialled one after another).
+the trace only as the rule pages say (EX201, EX204, EX205: not at all on the mock, whose
+runner joins conferences; EX203: the numbers are dialled one after another).
 
 The library bugs these tests found keep their minimal reproducers at the end of the
 file, as regression tests.
@@ -32,6 +32,7 @@ import dataclasses
 import os
 import re
 from functools import cache
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -43,10 +44,10 @@ from hypothesis import strategies as st
 import voxxml
 from voxxml.ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from voxxml.caller import DialOutcome, CallerScript, Input
-from voxxml.simulate import DEFAULT_LOOP_CAP, Simulator, simulate
+from voxxml.simulate import DEFAULT_LOOP_CAP, Simulator, say_event, simulate
 from voxxml.targets.enablex import CODES, Compilation, compile_document
 from voxxml.trace import Event, comparable
-from voxxml.voices import standard_voices
+from voxxml.voices import standard_voices, voices
 
 import strategies as vs
 from enablex_mock import PlanStuck, ProtocolError, Run, run_plan, validate_plan
@@ -182,10 +183,12 @@ class Approximated(Simulator):
     """The simulator with the approximations the EX rule pages describe, so that a plan with
     diagnostics is checked too: what differs from the simulator is what was reported.
 
-    EX201, EX202: a Conference or SetMute is skipped. EX203: a Dial's Numbers are dialled
-    one after another until one answers. EX208: a Gather without prompts takes no input.
-    EX209: on the outbound entry a Reject that runs first hangs up. (EX204, EX205: nothing
-    shows on the mock. EX206, EX207: the plan does what the simulator does.)
+    EX202: a SetMute is skipped. EX203: a Dial's Numbers are dialled one after another
+    until one answers. EX208: a Gather without prompts takes no input. EX209: on the
+    outbound entry a Reject that runs first hangs up. EX211, EX213: a Play whose URL is not
+    HTTPS fails: nothing is heard, and when it is the listening prompt the attempt gets no
+    input. EX212: an empty Number is not dialled. (EX201, EX204, EX205, EX210: nothing
+    shows on the mock; EX206, EX207: the plan does what the simulator does.)
     """
 
     def __init__(self, script: CallerScript, loop_cap: int, entry: str) -> None:
@@ -193,7 +196,7 @@ class Approximated(Simulator):
         self.entry = entry
 
     def verb(self, verb: Verb) -> None:
-        if isinstance(verb, (Conference, SetMute)):
+        if isinstance(verb, SetMute):
             self.ran = True
             return
         if isinstance(verb, Reject) and not self.ran and self.entry == "outbound":
@@ -203,7 +206,7 @@ class Approximated(Simulator):
         super().verb(verb)
 
     def dial(self, numbers: list[str]) -> None:
-        for number in numbers:
+        for number in [n for n in numbers if n]:
             outcome = self.caller.next_dial()
             event: Event = {"event": "dial", "numbers": [number], "outcome": outcome.outcome}
             if outcome.outcome == "answered":
@@ -212,17 +215,46 @@ class Approximated(Simulator):
             if outcome.outcome == "answered":
                 return
 
+    def repeated(self, loop: int, repeat_delay: int, event: Event, endless_ok: bool = False) -> None:
+        if event["event"] == "play" and not _fetched(event["url"]):
+            # EnableX does not fetch it: the play fails, nothing is heard; the plan goes on (repeatDelay too)
+            times = self.rounds(loop)
+            for _ in range(times):
+                if repeat_delay:
+                    self.emit({"event": "pause", "seconds": repeat_delay})
+            if loop == 0 and not endless_ok:
+                self.capped(times)
+            return
+        super().repeated(loop, repeat_delay, event, endless_ok)
+
     def collect(self, gather: Gather) -> None:
-        if gather.prompts:
-            return super().collect(gather)
-        attempts = gather.loop if gather.loop > 0 else self.loop_cap
-        for _ in range(attempts):
-            self.emit({"event": "gather", "input": ""})
-            if gather.repeat_delay:
+        last = gather.prompts[-1] if gather.prompts else None
+        if last is None or (isinstance(last, Play) and not _fetched(last.url)):
+            return self.collect_failing(gather)
+        return super().collect(gather)
+
+    def collect_failing(self, gather: Gather) -> None:
+        """No prompt (EX208), or the listening prompt's play fails: each attempt plays the other
+        prompts, then gets no input (without taking the caller's next input); repeatDelay before
+        each repeat."""
+        attempts = self.rounds(gather.loop)
+        for attempt in range(attempts):
+            if attempt and gather.repeat_delay:
                 self.emit({"event": "pause", "seconds": gather.repeat_delay})
+            for prompt in gather.prompts[:-1]:
+                event = say_event(prompt, self.gather) if isinstance(prompt, Say) else self.play_event(prompt)
+                self.repeated(prompt.loop, prompt.repeat_delay, event, endless_ok=True)
+            self.emit({"event": "gather", "input": ""})
         if gather.loop == 0:
             self.capped(attempts)
+        elif gather.loop > attempts:
+            self.stopped(gather.loop)
         self.gather = ""
+
+
+def _fetched(url: str) -> bool:
+    """Whether EnableX plays this URL (HTTPS only, EX211; a relative one never, EX213)."""
+    return url.lower().startswith("https://")
 
 
 def approximated(document: Response, caller: CallerScript, entry: str = "inbound", loop_cap: int = DEFAULT_LOOP_CAP) -> list[Event]:
@@ -238,12 +270,13 @@ def test_examples_run_on_enablex_as_simulated(name: str, inputs: tuple[str, ...]
     compilation = compiled(document, source=str(EXAMPLES[name]))
     codes = {d.code for d in compilation.diagnostics}
     assert codes <= {"EX201", "EX203", "EX204", "EX205"}, codes  # none of them skips a construct silently
+    assert all(d.severity.value == "warning" for d in compilation.diagnostics)  # every example compiles by default
     caller = script(inputs, dials, hangup_after)
     simulated, ran = both(document, caller, entry, compilation=compilation)
-    # EX204 and EX205 do not show in a trace on the mock; EX201 and EX203 do, as their pages say.
-    expected = approximated(document, caller, entry) if codes & {"EX201", "EX203"} else simulated
+    # EX201, EX204 and EX205 do not show in a trace on the mock; EX203 does, as its page says.
+    expected = approximated(document, caller, entry) if codes & {"EX203"} else simulated
     assert ran == expected
-    if not any(e["event"] in ("conference", "dial") and len(e.get("numbers", ())) != 1 for e in simulated):
+    if not any(e["event"] == "dial" and len(e.get("numbers", ())) != 1 for e in simulated):
         assert ran == simulated  # this script meets no approximated construct
 
 
@@ -295,7 +328,7 @@ def _child_fields(node: Node) -> list[tuple[str, list[Node]]]:
 
 
 _CALLBACKS = {"statusCallback": ("status_callback", None), "statusCallbackEvent": ("status_callback_event", ()), "statusCallbackMethod": ("status_callback_method", "POST")}
-_INPUT_SETTINGS = {"numDigits": ("num_digits", 1), "finishOnKey": ("finish_on_key", "#"), "timeout": ("timeout", 30), "speechTimeout": ("speech_timeout", 30), "language": ("language", "en-US")}
+_INPUT_SETTINGS = {"numDigits": ("num_digits", 1), "finishOnKey": ("finish_on_key", "#"), "speechTimeout": ("speech_timeout", 30), "language": ("language", "en-US")}
 
 
 def _reset(node: Node, attributes: dict[str, tuple[str, Any]]) -> Node:
@@ -306,8 +339,8 @@ def _reset(node: Node, attributes: dict[str, tuple[str, Any]]) -> Node:
 
 def supported(document: Response) -> Response:
     """The document cut down to what EnableX does exactly: no Conference, SetMute or Redirect,
-    one Number per Dial, no callbacks, no Gather input settings, no loop='0', Gathers
-    with prompts, no Reject that runs first."""
+    one Number per Dial, no callbacks, no Gather input settings (but timeout), no loop='0',
+    Gathers with prompts, HTTPS audio, no Reject that runs first."""
 
     def verbs(items: list[Verb]) -> list[Verb]:
         out = []
@@ -318,6 +351,8 @@ def supported(document: Response) -> Response:
         return out
 
     def one(node: Any) -> Any:
+        if isinstance(node, Play) and not _fetched(node.url):
+            return dataclasses.replace(node, url="https://example.com/a.mp3", loop=node.loop or 1)
         if isinstance(node, (Say, Play)):
             return dataclasses.replace(node, loop=node.loop or 1)
         if isinstance(node, Gather):
@@ -605,12 +640,20 @@ def _expected(node: Node, first: bool) -> set[str]:
     if isinstance(node, Dial) and len(node.numbers) > 1:
         codes.add("EX203")
     if isinstance(node, Gather):
-        if node.explicit & {"numDigits", "finishOnKey", "timeout", "speechTimeout"} or ("language" in node.explicit and "speech" in node.input):
+        if node.explicit & {"numDigits", "finishOnKey", "speechTimeout"} or ("language" in node.explicit and "speech" in node.input):
             codes.add("EX204")
         if not node.prompts:
             codes.add("EX208")
-    if isinstance(node, (Number, Dial, Gather)) and node.explicit & set(_CALLBACKS):
+    if isinstance(node, (Number, Dial, Gather, Conference)) and node.explicit & set(_CALLBACKS):
         codes.add("EX205")
+    if isinstance(node, Say) and node.voice not in voices():
+        codes.add("EX210")
+    if isinstance(node, (Play, Redirect)) and not urlsplit(node.url).scheme:
+        codes.add("EX213")
+    elif isinstance(node, Play) and not _fetched(node.url):
+        codes.add("EX211")
+    if isinstance(node, Number) and not node.number:
+        codes.add("EX212")
     if isinstance(node, Redirect):
         codes.add("EX206")
     if isinstance(node, (Say, Play, Gather)) and node.loop == 0:
@@ -628,6 +671,11 @@ def reported_and_expected(document: Response) -> tuple[set[tuple[str, int]], set
     walk = list(nodes(parsed))
     by_span = {node.name_span: index for index, node in enumerate(walk)}
     assert len(by_span) == len(walk)
+    for index, node in enumerate(walk):  # URL, number and voice codes point at the value
+        if isinstance(node, (Play, Redirect, Number)):
+            by_span[node.content_span] = index
+        if isinstance(node, Say) and "voice" in node.explicit:
+            by_span[node.attribute_span("voice")] = index
     compilation = compiled(parsed, LOOP_CAP)
     reported = {(d.code, by_span[d.span]) for d in compilation.diagnostics}
     first = first_executed(parsed.verbs)
@@ -674,6 +722,15 @@ def _construct(draw: Any, code: str) -> Verb:
         return Gather([prompt], loop=0) if where == "Gather" else Gather([Play(URLS[1], loop=0)], loop=_count(draw, 0, 3))
     if code == "EX208":
         return Gather([], input=_choose(draw, ("dtmf",), ("speech",)))
+    if code == "EX210":
+        return Say("Bonjour.", voice=_choose(draw, "Polly.Mathieu", "Polly.Matthew-Neural", "Nobody"))
+    if code == "EX211":
+        audio = Play(_choose(draw, "http://example.com/hold.wav", "HTTP://example.com/a.mp3"))
+        where = _choose(draw, "alone", "listening", "before")
+        return audio if where == "alone" else Gather([prompt, audio] if where == "listening" else [audio, prompt])
+    if code == "EX213":
+        where = _choose(draw, "Play", "Redirect", "prompt")
+        return Play("hold.mp3") if where == "Play" else Redirect("main") if where == "Redirect" else Gather([Play("../a.mp3")])
     assert code == "EX209"
     return Reject()
 
@@ -705,6 +762,10 @@ def documents_for(draw: Any, code: str) -> Response:
 @examples(50)
 @given(data=st.data())
 def test_each_approximation_is_reported_iff_its_construct_is_there(code: str, data: st.DataObject) -> None:
+    if code == "EX212":
+        pytest.skip("an empty Number is a document error (VX009): tests/test_call_semantics.py compiles one whose error is suppressed")
+    if code == "EX213" and voxxml.parse("<Response><Play>a.mp3</Play></Response>").diagnostics:
+        pytest.skip("the linter refuses relative URLs until URL values accept them (issue 9, the reader's part)")
     document = data.draw(documents_for(code), label="document")
     reported, expected, _ = reported_and_expected(document)
     mine = lambda pairs: sorted(index for c, index in pairs if c == code)  # noqa: E731
