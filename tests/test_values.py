@@ -192,3 +192,47 @@ def test_garbage_urls_are_still_refused(body: str, bad: str) -> None:
 def test_url_examples_fit_the_element(body: str, example: str) -> None:
     (problem,) = found(f"<Response>{body}</Response>", "VX009") + found(f"<Response>{body}</Response>", "VX007")
     assert f"e.g. {example}" in problem.message
+
+
+# ------------------------------------------------------------ voices
+
+@pytest.mark.parametrize(
+    "voice, bare, safe",
+    [
+        ("Polly.Joanna", "Joanna", True),
+        ("polly.joanna", "Joanna", True),
+        ("Polly.Mathieu", "Mathieu", True),
+        ("Polly.Céline", "Celine", True),
+        ("Polly.Joanna-Standard", "Joanna", True),
+        ("Polly.Joanna-Neural", "Joanna", False),
+        ("Polly.Matthew-Generative", "Matthew", False),
+        ("joanna", "Joanna", True),
+        ("Jonna", "Joanna", False),
+    ],
+)
+def test_qualified_and_miscased_voices_get_a_fix_to_the_voice_id(voice: str, bare: str, safe: bool) -> None:
+    text = f"<Response><Say voice='{voice}'>Hello</Say></Response>"
+    (diagnostic,) = found(text, "VX010")
+    assert pointed(text, diagnostic) == voice
+    assert diagnostic.fix is not None and diagnostic.fix.safe is safe
+    assert f"'{bare}'" in (diagnostic.help or "") + diagnostic.message
+    assert not found(fixed(text, diagnostic), "VX010")
+
+
+def test_a_qualified_voice_message_says_what_is_wrong() -> None:
+    (prefixed,) = found("<Response><Say voice='Polly.Joanna'>Hello</Say></Response>", "VX010")
+    assert "'Polly.'" in prefixed.message
+    (neural,) = found("<Response><Say voice='Polly.Joanna-Neural'>Hello</Say></Response>", "VX010")
+    assert "Neural" in neural.message and "Standard voices only" in neural.message
+
+
+@pytest.mark.parametrize("voice", ["Polly.Kevin", "Polly.Kevin-Neural", "Kevin"])
+def test_neural_only_voices_get_the_standard_ones_and_no_fix(voice: str) -> None:
+    (diagnostic,) = found(f"<Response><Say voice='{voice}'>Hello</Say></Response>", "VX010")
+    assert "Neural only" in diagnostic.message and "Joanna" in diagnostic.message
+    assert diagnostic.fix is None
+
+
+def test_an_unknown_qualified_voice_gets_no_fix() -> None:
+    (diagnostic,) = found("<Response><Say voice='Polly.Xyzzy'>Hello</Say></Response>", "VX010")
+    assert "not a Polly voice" in diagnostic.message and diagnostic.fix is None

@@ -137,7 +137,7 @@ def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variab
     if kind == "language":
         return values.LanguageType(table["grammar"], table["description"], variables, table.get("fast"))
     if kind == "voice":
-        return values.VoiceType()
+        return values.VoiceType(table.get("provider_prefix", ""), tuple(table.get("engine_suffixes", ())))
     if kind == "say_language":
         return values.SayLanguageType()
     raise ValueError(f"unknown type kind {kind!r} for type {name!r}")

@@ -399,35 +399,75 @@ class LanguageType(ValueType):
 
 @dataclass(frozen=True)
 class VoiceType(ValueType):
+    """A Polly Standard voice ID ('Joanna').
+
+    Other platforms qualify the name ('Polly.Joanna', 'Polly.Joanna-Neural'): ``prefix``
+    and ``engines`` (from grammar/vocabulary.toml) say how, so such names are recognised
+    and fixed rather than only called unknown.
+    """
+
+    prefix: str = ""
+    engines: tuple[str, ...] = ()
+
     def describe(self) -> str:
         return "an Amazon Polly Standard voice"
 
     def choices(self) -> tuple[str, ...]:
         return tuple(sorted(voices.standard_voices()))
 
+    def unqualified(self, raw: str) -> tuple[str, str | None]:
+        """The voice name without the provider prefix and engine suffix, and the engine named."""
+        name = raw
+        if self.prefix and name.casefold().startswith(self.prefix.casefold()):
+            name = name[len(self.prefix) :]
+        dash = name.rfind("-")
+        if dash > 0:
+            engine = {e.casefold(): e for e in self.engines}.get(name[dash + 1 :].casefold())
+            if engine is not None:
+                return name[:dash], engine
+        return name, None
+
     def parse(self, raw: str) -> Parsed:
         standard = voices.standard_voices()
         if raw in standard:
             return raw, ()
+        name, engine = self.unqualified(raw)
+        if name != raw:
+            return raw, (self._qualified(raw, name, engine),)
         known = voices.voices()
         if raw in known:
-            voice = known[raw]
-            alternatives = quote_list(voices.standard_voices_for(voice.language)) or "none"
-            return raw, (
-                Problem(
-                    "voice",
-                    f"is not a Polly Standard voice (it is Neural only); Standard voices for {voice.language}: {alternatives}",
-                ),
-            )
-        folded = {voices.fold(v.name): v.id for v in standard.values()} | {voices.fold(v): v for v in standard}
-        if voices.fold(raw) in folded:
-            match = folded[voices.fold(raw)]
-            return raw, (Problem("voice", f"is not a Polly voice; did you mean '{match}'?", f"voice IDs are ASCII and case-sensitive: write '{match}'"),)
+            return raw, (self._neural_only(known[raw]),)
+        same = voices.folded_standard().get(voices.fold(raw))
+        if same is not None:  # only case or accents differ: the same voice
+            message = f"is not a Polly voice; did you mean '{same}'?"
+            return raw, (Problem("voice", message, f"voice IDs are ASCII and case-sensitive: write '{same}'", None, same, True),)
         everyone = quote_list(tuple(sorted(standard)))
-        suggestion = did_you_mean(raw, tuple(standard))
-        if suggestion:
-            return raw, (Problem("voice", f"is not a Polly voice; {suggestion}", f"Standard voices: {everyone}"),)
+        match = near(raw, tuple(standard))
+        if match is not None:
+            return raw, (Problem("voice", f"is not a Polly voice; did you mean '{match}'?", f"Standard voices: {everyone}", None, match, False),)
         return raw, (Problem("voice", f"is not a Polly voice; Standard voices: {everyone}"),)
+
+    def _neural_only(self, voice: voices.Voice) -> Problem:
+        alternatives = quote_list(voices.standard_voices_for(voice.language)) or "none"
+        return Problem("voice", f"is not a Polly Standard voice (it is Neural only); Standard voices for {voice.language}: {alternatives}")
+
+    def _qualified(self, raw: str, name: str, engine: str | None) -> Problem:
+        """'Polly.Joanna': VoxXML names the voice alone. Safe to fix when that is the same
+        Standard voice; unsafe when another engine was named ('-Neural' sounds different)."""
+        target = name if name in voices.standard_voices() else voices.folded_standard().get(voices.fold(name))
+        qualified = f"'{self.prefix}'" if raw.casefold().startswith(self.prefix.casefold()) else "an engine suffix"
+        if target is None:
+            known = voices.voices().get(name)
+            if known is not None:
+                return self._neural_only(known)
+            match = near(name, tuple(voices.standard_voices()))
+            hint = f"did you mean '{match}'?" if match else None
+            return Problem("voice", f"is not a Polly voice; VoxXML names Polly Standard voices without {qualified}", hint, None, match, False)
+        if engine is None or engine.casefold() == "standard":
+            message = f"is a provider-qualified voice name; VoxXML names Polly voices without {qualified}"
+            return Problem("voice", message, f"write '{target}'", None, target, True)
+        message = f"names {target}'s {engine} voice; VoxXML's Say speaks Polly Standard voices only"
+        return Problem("voice", message, f"write '{target}' for its Standard voice, which sounds different", None, target, False)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,13 @@ def standard_voices_for(language: str) -> tuple[str, ...]:
     return tuple(sorted(v.id for v in standard_voices().values() if language in v.languages))
 
 
+@cache
+def folded_standard() -> dict[str, str]:
+    """Standard voice IDs by their folded ID and folded name ('celine', from 'Céline')."""
+    standard = standard_voices()
+    return {fold(v.name): v.id for v in standard.values()} | {fold(v): v for v in standard}
+
+
 def fold(name: str) -> str:
     """Case- and accent-insensitive key: 'Céline' and 'celine' fold alike."""
     decomposed = unicodedata.normalize("NFKD", name)
