@@ -368,3 +368,16 @@ def test_compile_target_is_required_and_only_enablex() -> None:
     assert run("compile", "--target", "enablex", SIMPLE_IVR, "--loop-cap", "0").exit_code == 2
 
 
+
+
+def test_the_readme_worked_example_is_what_compile_prints() -> None:
+    """The README's steps table of the Simple IVR (trimmed at '...') is the command's output."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ voxxml compile --target enablex --format steps examples/simple-ivr.voxxml\n"
+    assert command in readme
+    block = readme.split(command, 1)[1].split("```", 1)[0]
+    shown, _, footer = block.partition("...\n")
+    result = run("compile", "--target", "enablex", "--format", "steps", str(ROOT / "examples" / "simple-ivr.voxxml"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(shown)
+    assert result.stdout.rstrip("\n").endswith(footer.strip())
