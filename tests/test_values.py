@@ -236,3 +236,54 @@ def test_neural_only_voices_get_the_standard_ones_and_no_fix(voice: str) -> None
 def test_an_unknown_qualified_voice_gets_no_fix() -> None:
     (diagnostic,) = found("<Response><Say voice='Polly.Xyzzy'>Hello</Say></Response>", "VX010")
     assert "not a Polly voice" in diagnostic.message and diagnostic.fix is None
+
+
+# ------------------------------------------------------------ messages
+
+@pytest.mark.parametrize("inner", ["<b>bold</b>", "<Play>https://e.com/a.mp3</Play>"])
+def test_an_element_inside_say_says_say_takes_no_elements(inner: str) -> None:
+    (diagnostic,) = [d for d in voxxml.parse(f"<Response><Say>Hi {inner}</Say></Response>").diagnostics if d.code in ("VX003", "VX004")]
+    assert "<Say> takes no elements" in diagnostic.message
+    assert "Gather" not in diagnostic.message  # not Response's list of verbs
+
+
+def test_an_unknown_element_in_a_container_lists_what_it_takes() -> None:
+    (diagnostic,) = found("<Response><Gather><Bold/><Say>x</Say></Gather></Response>", "VX003")
+    assert diagnostic.message.endswith("valid elements here: Say, Play")
+
+
+@pytest.mark.parametrize("root", ["Foo", "Say", "response"])
+def test_an_unknown_root_is_named_as_the_root(root: str) -> None:
+    (diagnostic,) = found(f"<{root}><Hangup/></{root}>", "VX002")
+    assert diagnostic.message == f"the root element must be <Response>, found <{root}>"
+    assert diagnostic.help
+
+
+@pytest.mark.parametrize(
+    "body, accepted",
+    [
+        ("<Dial callerId='+15550001000'><Number>15556667777</Number></Dial>", "(A-Z, a-z, 0-9)"),
+        ("<Conference participantLabel='bob-1'>room1</Conference>", "(A-Z, a-z, 0-9)"),
+        ("<Conference>room-1</Conference>", "(A-Z, a-z, 0-9)"),
+        ("<Gather finishOnKey='#A'><Say>x</Say></Gather>", "0-9, '#' and '*'"),
+        ("<Gather numDigits='0'><Say>x</Say></Gather>", "at least 1"),
+    ],
+)
+def test_label_messages_state_what_is_accepted(body: str, accepted: str) -> None:
+    (problem,) = found(f"<Response>{body}</Response>", "VX007") + found(f"<Response>{body}</Response>", "VX009")
+    assert accepted in problem.message
+
+
+def test_label_descriptions_match_their_patterns() -> None:
+    """What a label message promises is exactly what the pattern accepts: upper case too, and nothing else."""
+    from voxxml.grammar import grammar
+
+    label = grammar().elements["Dial"].attributes["callerId"]
+    assert label.parse("Acme2")[0] == "Acme2" and label.parse("")[0] == ""
+    assert label.parse("é")[0] is None and "ASCII" in label.type.describe()
+
+
+@pytest.mark.parametrize("value, where", [("1||2", "at the '|' at position 3"), ("1|", "at the end"), ("|1", "at the '|' at position 1")])
+def test_if_value_with_an_empty_alternative_says_so(value: str, where: str) -> None:
+    (problem,) = found(f"<Response><If variable='$GATHER' test='EQUAL' value='{value}'><Hangup/></If></Response>", "VX007")
+    assert f"has an empty alternative {where}" in problem.message and "none empty" in problem.message

@@ -147,11 +147,12 @@ class Reader:
     def read(self, root: etree._Element) -> Response | None:
         tag = root.tag
         if tag != "Response":
-            hint = "wrap the verbs in <Response>...</Response>" if tag in self.elements else None
+            hint = "wrap the verbs in <Response>...</Response>" if tag in self.elements else "a VoxXML document is one <Response> that holds the verbs"
             if isinstance(tag, str) and tag.casefold() == "response":
                 hint = "element names are case-sensitive: write <Response>"
             fix = self.rename_fix(0, tag) if isinstance(tag, str) and tag.casefold() == "response" else None
-            self.out.append(make("VX002", f"root element is <{tag}>; expected <Response>", self.source.name_span(0), hint, fix))
+            message = f"the root element must be <Response>, found <{tag}>"
+            self.out.append(make("VX002", message, self.source.name_span(0), hint, fix))
             if tag not in self.elements:  # read what it holds as if it were a Response
                 self.index += 1
                 self.read_children(root, 0, self.elements["Response"])
@@ -309,11 +310,14 @@ class Reader:
 
     def unknown_element(self, el: etree._Element, index: int, parent: ElementSpec | None) -> None:
         tag = el.tag if isinstance(el.tag, str) else str(el.tag)
-        allowed = parent.children if parent is not None and parent.children else tuple(self.elements)
         name = etree.QName(el).localname if tag.startswith("{") else tag
         suggestion = values.did_you_mean(name, tuple(self.elements))
-        where = f" inside <{parent.name}>" if parent is not None else ""
-        message = f"unknown element <{tag}>{where}; valid elements here: {values.quote_list(allowed) or 'none'}"
+        if parent is None:
+            message = f"unknown element <{tag}>; valid elements: {values.quote_list(tuple(self.elements))}"
+        elif parent.children:
+            message = f"unknown element <{tag}> inside <{parent.name}>; valid elements here: {values.quote_list(parent.children)}"
+        else:  # a leaf: listing every element would suggest it takes some
+            message = f"unknown element <{tag}> inside <{parent.name}>; <{parent.name}> takes no elements"
         help = suggestion if not tag.startswith("{") else "VoxXML elements have no namespace"
         self.out.append(make("VX003", message, self.source.name_span(index), help, self.rename_fix(index, tag)))
         self.index += sum(1 for _ in el.iterdescendants(etree.Element))

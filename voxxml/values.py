@@ -366,6 +366,9 @@ class LanguageType(ValueType):
                 hint = f"it has {len(raw)} digits"
             else:
                 hint = None
+            if self.grammar == "if_value.lark" and (error.found == "|" or raw and error.found is None):
+                at_end = error.position >= len(raw) - 1
+                where = "an empty alternative at the end" if at_end else f"an empty alternative at the '|' at position {error.position + 1}"
             span = (error.position, error.position + 1) if error.found else None
             if not raw:
                 return None, (Problem("invalid", f"is empty; expected {self.description}"),)
