@@ -57,6 +57,7 @@ from lxml import etree
 from . import xmlparse
 from .diagnostics import Diagnostic, make
 from .grammar import ElementSpec, grammar
+from .reader import attribute_items
 from .source import SourceMap
 
 __all__ = ["QUOTE_STYLES", "FormatError", "FormatResult", "format_bytes", "format_source", "format_text"]
@@ -299,7 +300,7 @@ class _Writer:
         parts = ["<", self.name(el)]
         for prefix, uri in self.declared_namespaces(el):
             parts.append(f' xmlns:{prefix}="{escape_attribute(uri)}"' if prefix else f' xmlns="{escape_attribute(uri)}"')
-        items = el.items()
+        items = attribute_items(el)  # el.items() is quadratic in the number of attributes
         if spec is not None and len(items) > 1:
             order = {name: i for i, name in enumerate(spec.attributes)}
             last = len(order)

@@ -55,23 +55,18 @@ _READINGS: dict[tuple, AttributeReading] = {}
 _READINGS_LIMIT = 20_000
 
 
-# More attributes than any element has: read the values of the known ones only. lxml
-# finds each value by a search of the element's attribute list, so reading them all
-# (el.items()) takes time quadratic in their number.
+# Above this many attributes, read them with XPath: el.items() finds each value by a
+# search of the element's attribute list (lxml's xmlGetNsProp), so it takes time
+# quadratic in their number; '@*' walks the list once.
 _MANY_ATTRIBUTES = 16
+_ALL_ATTRIBUTES = etree.XPath("@*")
 
 
-def attribute_items(el: etree._Element, spec: ElementSpec) -> tuple[tuple[str, str], ...]:
-    """The element's attributes as (name, value); in linear time however many it has.
-
-    With more attributes than the element could validly have, unknown ones get an empty
-    value: only their names are reported (VX005), so their values are never read.
-    """
-    names = el.keys()
-    if len(names) <= _MANY_ATTRIBUTES:
+def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
+    """The element's attributes as (name, value), as ``el.items()`` gives them, in linear time."""
+    if len(el.keys()) <= _MANY_ATTRIBUTES:
         return tuple(el.items())
-    known = spec.attributes
-    return tuple((name, el.get(name, "") if name in known else "") for name in names)
+    return tuple((value.attrname, str(value)) for value in _ALL_ATTRIBUTES(el))  # type: ignore[union-attr]
 
 
 def _remember(key: tuple, reading: AttributeReading) -> AttributeReading:
@@ -190,7 +185,7 @@ class Reader:
                 else:
                     if allowed is not None and tag not in allowed:
                         self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
-                    key = (tag, *attribute_items(el, spec))
+                    key = (tag, *attribute_items(el))
                     reading = _READINGS.get(key)
                     if reading is None:
                         reading = _remember(key, read_attributes(spec, key[1:]))
