@@ -157,11 +157,10 @@ def test_the_mock_sends_playfinished_before_the_digit_and_sometimes_no_menutimeo
     run = Run(plan_of(document), caller, "inbound")
     assert comparable(run.run()) == comparable(simulate(document, caller).trace)
     results = [w.get("playstate") for w in run.mock.delivered if "playstate" in w]
-    assert ["playfinished", "digitcollected"] == results[:2] or "playfinished" in results
     pairs = list(zip(results, results[1:]))
     assert ("playfinished", "digitcollected") in pairs and ("playfinished", "menutimeout") in pairs
-    timers = [a for a in run.actions if a["type"] == "wait"]
-    assert timers, "the plan's own timer ended some attempt"
+    silent = [e for e in run.trace if e == {"event": "gather", "input": ""}]
+    assert len(silent) > results.count("menutimeout"), "the plan's own timer ended some attempts"
 
 
 def test_timeout_is_emulated_not_reported() -> None:
@@ -177,7 +176,8 @@ def test_every_shipped_example_compiles_by_default(path: Path, tmp_path: Path) -
     result = run("compile", "--target", "enablex", str(path), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     validate_plan(json.loads(out.read_text(encoding="utf-8")))
-    assert " error" not in result.stderr.splitlines()[-1] if result.stderr else True
+    summary = result.stderr.splitlines()[-1] if result.stderr else "no diagnostics"
+    assert "error" not in summary, summary  # warnings at most
 
 
 def test_strict_makes_every_approximation_an_error(tmp_path: Path) -> None:
