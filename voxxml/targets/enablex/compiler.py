@@ -134,17 +134,20 @@ class Compiler:
         body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": gender}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
-        return body, template_of(say.text)
+        return body, (template_of(say.text) if "$GATHER" in say.text else None)
 
     def play_body(self, play: Play) -> dict[str, Any]:
-        return {"url": self.url(play, play.url, play.content_span)}
+        return {"url": self.url(play, play.url)}
 
     def body_of(self, node: Say | Play) -> tuple[dict[str, Any], list[Any] | None]:
         return self.say_body(node) if node.__class__ is Say else (self.play_body(node), None)  # type: ignore[arg-type]
 
-    def url(self, node: Node, url: str, span: Span | None) -> str:
+    def url(self, node: Play | Redirect, url: str) -> str:
         """A URL as the plan uses it: resolved against --base-url; a relative one without a base
-        (EX213) or, for audio, one EnableX does not fetch (EX211, HTTPS only) is reported."""
+        (EX213) or, for audio, one EnableX does not fetch (EX211, HTTPS only) is reported at the URL."""
+        if url.startswith("https://"):  # the common case, absolute and fetched
+            return url
+        span = node.content_span
         if not is_absolute(url):
             if self.base_url is None:
                 self.approximate("EX213", node, f"<{node.TAG}> URL '{url}' is relative and no base URL was given; the plan keeps it as written, which EnableX cannot fetch", span, "give the document's URL with --base-url")
@@ -209,7 +212,7 @@ class Compiler:
         return (states[0]["id"] if states else None), holes
 
     def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
-        body, template = self.body_of(verb)
+        body, template = self.say_body(verb) if verb.__class__ is Say else ({"url": self.url(verb, verb.url)}, None)  # type: ignore[arg-type]
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
             state = self.play(verb, body, template)
             on = state["on"]
@@ -264,7 +267,7 @@ class Compiler:
         return None, []
 
     def redirect(self, verb: Redirect) -> tuple[str | None, list[Hole]]:
-        url = self.url(verb, verb.url, verb.content_span)
+        url = self.url(verb, verb.url)
         self.approximate("EX206", verb, f"<Redirect> fetches {url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
         state = self.new("redirect", verb, url=url, method=verb.method)
         return state["id"], [(state, "next")]
