@@ -28,6 +28,9 @@ documents, for a scripted caller (``voxxml.caller.CallerScript``):
   the reference's other spelling); otherwise ``bridging``, ``failed``.
 - ``DELETE`` after the accept: ``hangup`` event, then ``state: disconnected``.
 
+A plan's ``conference`` action (EX201) is the runner's: the mock's runner joins the
+call and the caller leaves at once, so the plan goes on as the simulator does.
+
 Time is modelled by order: webhooks already sent are delivered before the runner's
 timers run out (the caller's input comes within the Gather's timeout, or not at all).
 

@@ -324,3 +324,21 @@ def test_base_url_on_the_command_line(tmp_path: Path) -> None:
     assert simulated.exit_code == 0 and "https://example.com/a/b" in simulated.stdout
     bad = run("simulate", str(path), "--base-url", "relative/path")
     assert bad.exit_code == 2 and "--base-url" in bad.stderr
+
+
+def test_the_demo_ivrs_relative_redirect_from_the_command_line(tmp_path: Path) -> None:
+    """The vendor's demo IVR moves between routes with <Redirect>main</Redirect>."""
+    path = write(tmp_path, "route.voxxml", "<Response>\n  <Say>Hi.</Say>\n  <Redirect>main</Redirect>\n</Response>\n")
+    if voxxml.lint_file(path).error_count:
+        pytest.skip("the linter refuses relative URLs until URL values accept them")
+    bare = run("compile", "--target", "enablex", str(path))
+    assert bare.exit_code == 1 and bare.stdout == ""
+    assert f"{path}:3:13: EX213 <Redirect> URL 'main' is relative" in bare.stderr
+    based = run("compile", "--target", "enablex", str(path), "--base-url", "https://ivr.example.com/voice/start")
+    assert based.exit_code == 0, based.stderr
+    plan = json.loads(based.stdout)
+    assert [s["url"] for s in plan["states"] if s["kind"] == "redirect"] == ["https://ivr.example.com/voice/main"]
+    simulated = run("simulate", str(path))
+    assert simulated.stdout.splitlines()[-1].endswith("redirect (POST) main")
+    resolved = run("simulate", str(path), "--base-url", "https://ivr.example.com/voice/start")
+    assert resolved.stdout.splitlines()[-1].endswith("redirect (POST) https://ivr.example.com/voice/main")
