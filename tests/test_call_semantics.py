@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import voxxml
-from voxxml.ast import Gather, Hangup, Number, Play, Redirect, Response, Say
+from voxxml.ast import Gather, Hangup, Play, Redirect, Response, Say
 from voxxml.caller import CallerScript, Input
 from voxxml.cli import main
 from voxxml.simulate import simulate

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ...diagnostics import Diagnostic, make
-from ...simulate import DEFAULT_LOOP_CAP, filled, is_absolute, resolved, spoken_as
+from ...simulate import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
 from ...source import SourceMap, Span
 from ...values import Template, Variable, did_you_mean
 from ...voices import voices
