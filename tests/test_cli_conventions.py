@@ -366,3 +366,9 @@ def test_format_preserve_keeps_each_attributes_quote(tmp_path: Path) -> None:
     ivr = write(tmp_path / "ivr.voxxml", "<Response><Say voice='Joanna' loop=\"2\">Hi</Say></Response>")
     run("format", str(ivr))
     assert ivr.read_text(encoding="utf-8") == "<Response>\n  <Say loop=\"2\" voice='Joanna'>Hi</Say>\n</Response>\n"
+
+
+def test_fix_from_stdin_with_nothing_to_fix_writes_the_document_unchanged() -> None:
+    document = "<Response><Say loop='-1'>x</Say></Response>\n"  # an error without a fix
+    result = run("lint", "--fix", "-", stdin=document)
+    assert result.exit_code == 0 and result.stdout == document  # the document, not a report

@@ -63,3 +63,37 @@ def test_concise_is_one_line_per_diagnostic_and_a_summary() -> None:
         "ivr/main.voxxml:2:34: VX008 [warning] Gather timeout='90' is above 60; the platform uses 60",
         "Found 1 error and 1 warning in 1 of 1 file.",
     ]
+
+
+# ------------------------------------------------------------------ bounded snippets
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from voxxml.reporters.text import CUT, MAX_LINE, WINDOW, window  # noqa: E402
+from voxxml.source import SourceMap  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.text(alphabet="ab<>='\" ", max_size=3 * MAX_LINE),
+    length=st.integers(min_value=1, max_value=2 * MAX_LINE),
+    after=st.text(alphabet="ab<>='\" ", max_size=3 * MAX_LINE),
+    line_before=st.booleans(),
+)
+def test_snippet_window_is_bounded_and_the_caret_is_under_the_span(before: str, length: int, after: str, line_before: bool) -> None:
+    span_text = "X" * length
+    prefix = "<Response>\n" if line_before else ""
+    source = SourceMap(prefix + before + span_text + after + "\n</Response>\n")
+    line = 2 if line_before else 1
+    column = len(before) + 1
+    cut = window(source, line, column, column + length)
+    if cut is None:  # only a blank line has no snippet
+        assert not (before + span_text + after).strip()
+        return
+    shown, caret, width = cut
+    whole = before + span_text + after
+    assert len(shown) <= max(MAX_LINE, WINDOW + 2 * len(CUT))
+    assert shown == whole if len(whole) <= MAX_LINE else shown.replace(CUT, "") in whole
+    assert shown[caret] == "X" and 1 <= width <= length
+    assert shown[caret : caret + width] == "X" * width
