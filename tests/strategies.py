@@ -16,7 +16,8 @@ verbs after a Hangup):
     nodes("Gather")                         -> one element's node
     attribute_values(spec)                  -> valid typed values of one AttributeSpec
     content_values("Say")                   -> valid typed content of one element
-    say_texts(), urls(), xml_text()         -> building blocks
+    say_texts(), urls(), relative_urls(),   -> building blocks
+    xml_text()
 
 Arbitrary input for totality tests:
 
@@ -149,6 +150,27 @@ def urls(draw: Any, schemes: tuple[str, ...] = ("http", "https")) -> str:
     return url
 
 
+@st.composite
+def relative_urls(draw: Any) -> str:
+    """A relative reference (RFC 3986): a path ('main', '../a.xml', '/audio/x.mp3'), a query or a fragment.
+
+    No ':' before the first '/', '?' or '#' (it would be read as a scheme), and not '//'.
+    """
+    first = st.text(st.sampled_from(_URL_CHARS.replace(":", "")), min_size=1, max_size=8)
+    segment = st.text(st.sampled_from(_URL_CHARS), max_size=8)
+    more = "".join("/" + s for s in draw(st.lists(segment, max_size=2)))
+    kind = draw(st.sampled_from(["path", "absolute-path", "up", "query", "fragment"]))
+    if kind == "path":
+        url = draw(first) + more
+    elif kind == "absolute-path":
+        url = "/" + draw(first) + more
+    elif kind == "up":
+        url = "../" + draw(first) + more
+    else:
+        url = ("?" if kind == "query" else "#") + draw(st.text(st.sampled_from(_URL_CHARS + "/?"), max_size=8))
+    return url
+
+
 # --------------------------------------------------------------------------- typed values
 
 
@@ -172,7 +194,7 @@ def type_values(value_type: ValueType, *, nonempty: bool = False) -> SearchStrat
             max_size=len(value_type.values),
         ).map(tuple)
     if isinstance(value_type, UrlType):
-        return urls(value_type.schemes)
+        return urls(value_type.schemes) | relative_urls() if value_type.relative else urls(value_type.schemes)
     if isinstance(value_type, PatternType):
         strategy = st.from_regex(value_type.regex, fullmatch=True)
         return strategy.filter(bool) if nonempty else strategy
