@@ -372,3 +372,22 @@ def test_fix_from_stdin_with_nothing_to_fix_writes_the_document_unchanged() -> N
     document = "<Response><Say loop='-1'>x</Say></Response>\n"  # an error without a fix
     result = run("lint", "--fix", "-", stdin=document)
     assert result.exit_code == 0 and result.stdout == document  # the document, not a report
+
+
+def test_config_key_value_settings_win_over_every_file(tmp_path: Path) -> None:
+    write(tmp_path / "voxxml.toml", 'ignore = ["VX010"]\n[format]\nquote-style = "single"\n')
+    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    lint = ("lint", "--output-format", "json")
+    assert codes(run(*lint, "--config", "ignore = []", str(ivr))) == ["VX005", "VX008", "VX010"]
+    assert codes(run(*lint, "--config", "select=['VX008']", "--config", "fail-on='warning'", str(ivr))) == ["VX008"]
+    assert run(*lint, "--config", "select=['VX008']", "--config", "fail-on='warning'", str(ivr)).exit_code == 1
+    other = write(tmp_path / "other.toml", 'select = ["VX005", "VX010"]\n')
+    assert codes(run(*lint, "--config", str(other), "--config", "ignore=['VX005']", str(ivr))) == ["VX010"]
+    assert codes(run(*lint, "--isolated", "--config", "ignore=['VX0']", str(ivr))) == []
+    typo = run(*lint, "--config", "selct=['VX008']", str(ivr))
+    assert typo.exit_code == 2 and "--config: unknown key 'selct'; did you mean 'select'?" in typo.stderr
+    broken = run(*lint, "--config", "select = [", str(ivr))
+    assert broken.exit_code == 2 and "not a TOML KEY = VALUE pair" in broken.stderr
+    raw = write(tmp_path / "raw.voxxml", '<Response><Say voice="Ivy">x</Say></Response>')
+    run("format", "--config", "format.quote-style = 'preserve'", str(raw))
+    assert raw.read_text(encoding="utf-8") == '<Response>\n  <Say voice="Ivy">x</Say>\n</Response>\n'

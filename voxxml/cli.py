@@ -14,7 +14,7 @@ import click
 from . import __version__
 from .catalog import Severity
 from . import xmlparse
-from .config import ConfigError, Resolver, Selection, Settings, check_codes
+from .config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
 from .fixes import fix_text
 from .discover import discover
 from .grammar import grammar
@@ -44,6 +44,18 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _config_options(values: tuple[str, ...]) -> tuple[Path | None, dict]:
+    """``--config`` values: at most one file, and TOML ``KEY = VALUE`` settings (as ruff's)."""
+    files = [value for value in values if "=" not in value or Path(value).is_file()]
+    if len(files) > 1:
+        fail(f"--config names {len(files)} files ({', '.join(files)}); give one")
+    try:
+        inline = inline_table(value for value in values if value not in files)
+    except ConfigError as error:
+        fail(str(error))
+    return (Path(files[0]) if files else None), inline
+
+
 def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
     """Codes from a repeatable, comma-separated option (case-insensitive); None when absent."""
     if not values:
@@ -68,7 +80,13 @@ def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | Non
 @click.option("--select", multiple=True, metavar="CODES", help="Codes or prefixes to enable, comma-separated; replaces the configuration's selection.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Codes or prefixes to enable in addition.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes to disable, on top of the configuration's.")
-@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False), help="Use this configuration file for every path.")
+@click.option(
+    "--config",
+    "config_options",
+    multiple=True,
+    metavar="FILE | KEY=VALUE",
+    help="A configuration file to use for every path, or a TOML 'KEY = VALUE' setting that wins over every file's (repeatable).",
+)
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
 @click.option("--stdin-filename", default=None, help="Path to report for input read from '-'.")
@@ -149,8 +167,8 @@ class LintRun:
             "context": o["context"],
             "command_line": command_line,
         }
-        config = Path(str(o["config_file"])) if o["config_file"] else None
-        return Resolver(overrides, config=config, isolated=bool(o["isolated"]))
+        config, inline = _config_options(o["config_options"])  # type: ignore[arg-type]
+        return Resolver(overrides, config=config, isolated=bool(o["isolated"]), inline=inline)
 
     def notice(self, message: str) -> None:
         if not self.o["quiet"]:
@@ -289,7 +307,13 @@ def _show_diff(data: bytes, text: str, path: str) -> bool:
 @click.argument("paths", nargs=-1)
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; show the changes as a diff (exit 1 if any).")
-@click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False), help="Use this configuration file for every path.")
+@click.option(
+    "--config",
+    "config_options",
+    multiple=True,
+    metavar="FILE | KEY=VALUE",
+    help="A configuration file to use for every path, or a TOML 'KEY = VALUE' setting that wins over every file's (repeatable).",
+)
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
 @click.option("--stdin-filename", default=None, help="Path of the input read from '-' (for its configuration and messages).")
@@ -299,7 +323,7 @@ def format_command(
     paths: tuple[str, ...],
     check: bool,
     show_diff: bool,
-    config_file: str | None,
+    config_options: tuple[str, ...],
     isolated: bool,
     force_exclude: bool,
     stdin_filename: str | None,
@@ -319,7 +343,8 @@ def format_command(
 
     paths = paths or (".",)
     try:
-        resolver = Resolver(config=Path(config_file) if config_file else None, isolated=isolated)
+        config, inline = _config_options(config_options)
+        resolver = Resolver(config=config, isolated=isolated, inline=inline)
     except ConfigError as error:
         fail(str(error))
     found = discover([p for p in paths if p != "-"], voxxml_only)

@@ -205,9 +205,35 @@ def parse(table: dict[str, Any], source: Path, section: str = "") -> Settings:
     )
 
 
-def load(path: Path, required: bool = False) -> Settings | None:
+def merged(table: dict[str, Any], inline: dict[str, Any]) -> dict[str, Any]:
+    """``table`` with the command line's ``--config KEY=VALUE`` settings on top ([format] merged)."""
+    if not inline:
+        return table
+    result = {**table, **inline}
+    if isinstance(table.get("format"), dict) and isinstance(inline.get("format"), dict):
+        result["format"] = {**table["format"], **inline["format"]}
+    return result
+
+
+INLINE_SOURCE = Path("--config")  # names settings given as --config KEY=VALUE in messages
+
+
+def inline_table(pairs: Iterable[str]) -> dict[str, Any]:
+    """The ``--config 'KEY = VALUE'`` pairs as one validated table (TOML syntax, as ruff takes them)."""
+    table: dict[str, Any] = {}
+    for pair in pairs:
+        try:
+            table = merged(table, tomllib.loads(pair))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"--config {pair!r}: not a TOML KEY = VALUE pair: {error}") from None
+    parse(table, INLINE_SOURCE)  # errors name --config, not a file
+    return table
+
+
+def load(path: Path, required: bool = False, inline: dict[str, Any] | None = None) -> Settings | None:
     """Settings from one file, or None for a pyproject.toml without [tool.voxxml]
-    (an empty configuration when ``required``: a file named with --config)."""
+    (an empty configuration when ``required``: a file named with --config).
+    ``inline``: --config KEY=VALUE settings, which win over the file's."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -219,29 +245,37 @@ def load(path: Path, required: bool = False) -> Settings | None:
         tool = data.get("tool", {})
         table = tool.get("voxxml") if isinstance(tool, dict) else None
         if table is None:
-            return parse({}, path) if required else None
+            return parse(merged({}, inline or {}), path) if required else None
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: tool.voxxml must be a table")
-        return parse(table, path, "tool.voxxml.")
-    return parse(data, path)
+        return parse(merged(table, inline or {}), path, "tool.voxxml.")
+    return parse(merged(data, inline or {}), path)
 
 
 class Resolver:
     """Finds (and caches) the settings that apply to each path: the nearest configuration.
 
     ``config``: one file for every path instead (``--config``); ``isolated``: no
-    configuration file at all (``--isolated``). ``overrides`` are Settings fields set
-    from the command line (None values are ignored).
+    configuration file at all (``--isolated``). ``inline``: settings given as
+    ``--config KEY=VALUE`` (a table, see inline_table), which win over every file's.
+    ``overrides`` are Settings fields set from the command line (None values are ignored).
     """
 
-    def __init__(self, overrides: dict[str, Any] | None = None, config: Path | None = None, isolated: bool = False) -> None:
+    def __init__(
+        self,
+        overrides: dict[str, Any] | None = None,
+        config: Path | None = None,
+        isolated: bool = False,
+        inline: dict[str, Any] | None = None,
+    ) -> None:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.inline = inline or {}
         self._by_folder: dict[Path, Settings] = {}
         self._fixed: Settings | None = None
         if isolated:
-            self._fixed = replace(Settings(), **self.overrides)
+            self._fixed = replace(self._default(), **self.overrides)
         elif config is not None:
-            settings = load(config, required=True)
+            settings = load(config, required=True, inline=self.inline)
             assert settings is not None
             self._fixed = replace(settings, **self.overrides)
 
@@ -258,15 +292,19 @@ class Resolver:
         for name in ("voxxml.toml", "pyproject.toml"):
             candidate = folder / name
             if candidate.is_file():
-                settings = load(candidate)
+                settings = load(candidate, inline=self.inline)
                 if settings is not None:
                     break
         if settings is None:
             if folder.parent == folder:
-                settings = replace(Settings(), **self.overrides)
+                settings = replace(self._default(), **self.overrides)
             else:
                 settings = self._for_folder(folder.parent)  # overrides already applied there
         else:
             settings = replace(settings, **self.overrides)
         self._by_folder[folder] = settings
         return settings
+
+    def _default(self) -> Settings:
+        """No configuration file: the defaults, with the --config KEY=VALUE settings."""
+        return parse(self.inline, INLINE_SOURCE) if self.inline else Settings()
