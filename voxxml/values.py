@@ -282,7 +282,7 @@ class UrlType(ValueType):
     Relative references are resolved against the document's own URL, which is HTTP(S),
     so they stay HTTP(S): a path ('main', '/audio/hello.mp3', '../menu.xml'), a query
     ('?step=2') or a fragment. Network-path references ('//host/x') are refused: they
-    drop the host on purpose, and writing the scheme costs nothing.
+    leave out only the scheme, and writing it costs nothing.
     """
 
     schemes: tuple[str, ...] = ("http", "https")
