@@ -391,3 +391,8 @@ def test_config_key_value_settings_win_over_every_file(tmp_path: Path) -> None:
     raw = write(tmp_path / "raw.voxxml", '<Response><Say voice="Ivy">x</Say></Response>')
     run("format", "--config", "format.quote-style = 'preserve'", str(raw))
     assert raw.read_text(encoding="utf-8") == '<Response>\n  <Say voice="Ivy">x</Say>\n</Response>\n'
+
+
+def test_watch_refuses_standard_input() -> None:
+    result = run("lint", "--watch", "-", stdin=GOOD)
+    assert result.exit_code == 2 and "--watch cannot lint standard input" in result.stderr

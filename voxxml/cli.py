@@ -130,6 +130,8 @@ def lint(paths: tuple[str, ...], **options: object) -> None:
     unreadable or missing path (the other paths are still linted).
     """
     run = LintRun(paths or (".",), options)
+    if run.watch and "-" in run.paths:
+        fail("--watch cannot lint standard input ('-')")
     if run.watch:
         from .watch import watch
 

@@ -9,7 +9,7 @@ always complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, TextIO
+from typing import Callable
 
 from ..diagnostics import Diagnostic
 from ..lint import Result
