@@ -124,6 +124,8 @@ GROWTH_SHAPES: dict[str, Callable[[int], str]] = {
     "many variable typos": lambda n: "<Response><Gather><Say>x</Say></Gather><Say>" + " $gather" * n + "</Say></Response>",
     # $GATHER read many times before any Gather: each a VX104 with a span
     "many reads before a Gather": lambda n: "<Response><Say>" + " $GATHER" * n + "</Say><Gather><Say>x</Say></Gather></Response>",
+    # one attribute with many bad keywords: each a VX007 with a span and a fix into the value
+    "many bad keywords": lambda n: "<Response><Gather statusCallbackEvent='" + "fullresult " * n + "'><Say>x</Say></Gather></Response>",
 }
 
 

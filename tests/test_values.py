@@ -287,3 +287,13 @@ def test_label_descriptions_match_their_patterns() -> None:
 def test_if_value_with_an_empty_alternative_says_so(value: str, where: str) -> None:
     (problem,) = found(f"<Response><If variable='$GATHER' test='EQUAL' value='{value}'><Hangup/></If></Response>", "VX007")
     assert f"has an empty alternative {where}" in problem.message and "none empty" in problem.message
+
+
+def test_a_long_value_is_not_copied_into_every_message() -> None:
+    """A value with thousands of problems gets thousands of messages of bounded length."""
+    text = "<Response><Gather statusCallbackEvent='" + "fullresult " * 500 + "'><Say>x</Say></Gather></Response>"
+    problems = found(text, "VX007")
+    assert len(problems) == 500
+    assert max(len(p.message) for p in problems) < 300
+    assert all(pointed(text, p) == "fullresult" for p in problems)
+    assert all(p.fix is not None and p.fix.safe and len(p.fix.title) < 100 for p in problems)

@@ -22,6 +22,9 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+SUBJECT_LIMIT = 80  # characters of a value a message repeats
+
+
 @dataclass(eq=False)
 class AttributeSpec:
     element: str
@@ -52,7 +55,9 @@ class AttributeSpec:
         return self.type.serialize(value)
 
     def subject(self, raw: str) -> str:
-        return f"{self.element} {self.name}='{raw}'"
+        """How a message names the value: whole, unless it is long (a message is one line, not a copy)."""
+        shown = raw if len(raw) <= SUBJECT_LIMIT else raw[: SUBJECT_LIMIT - 1] + "…"
+        return f"{self.element} {self.name}='{shown}'"
 
 
 @dataclass(eq=False)

@@ -106,8 +106,9 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
         if value is not None:  # an unusable value is reported and treated as absent
             fields[attribute.field] = value
             explicit.add(name)
+        subject = attribute.subject(raw) if problems else ""  # once: a long value may have many problems
         for problem in problems:
-            message = problem.message if problem.kind == "variable" else f"{attribute.subject(raw)} {problem.message}"
+            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
             code = _ATTRIBUTE_CODES[problem.kind]
             findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement, problem.safe))
     pair = _voice_pair(spec)
@@ -137,6 +138,7 @@ class Reader:
         self.grammar = grammar()
         self.elements = self.grammar.elements
         self.by_tag: dict[str, list[Node]] = {name: [] for name in self.elements}  # nodes built, by tag
+        self.value_places: dict[tuple[int, str], tuple[int, int, bool] | None] = {}
 
     # ----------------------------------------------------------------- entry
     def read(self, root: etree._Element) -> Response | None:
@@ -223,7 +225,7 @@ class Reader:
         code, message, help, where, attribute, sub, replacement, safe = finding
         fix = None
         if where == "value":
-            span = self.source.attribute_value_span(index, attribute, sub)
+            span = self.value_span(index, attribute, sub)
             if replacement is not None:
                 fix = self.value_fix(index, attribute, sub, replacement, safe)
         elif where == "attribute":
@@ -234,19 +236,42 @@ class Reader:
             span = self.source.name_span(index)
         self.out.append(make(code, message, span, help, fix))
 
+    def value_place(self, index: int, attribute: str) -> tuple[int, int, bool] | None:
+        """Where an attribute's value is written (start, end) and whether offsets into its parsed
+        value map 1:1 onto the text (no references, no CR). Found once per attribute: a long
+        value can have thousands of problems."""
+        key = (index, attribute)
+        if key not in self.value_places:
+            tokens = self.source.attribute_tokens(index, attribute)
+            if tokens is None:
+                self.value_places[key] = None
+            else:
+                start, end = tokens.value_start, tokens.value_end
+                text = self.source.text
+                plain = text.find("&", start, end) < 0 and text.find("\r", start, end) < 0
+                self.value_places[key] = (start, end, plain)
+        return self.value_places[key]
+
+    def value_span(self, index: int, attribute: str, sub: tuple[int, int] | None) -> Span | None:
+        """The value inside its quotes; ``sub`` narrows it to characters of the parsed value."""
+        place = self.value_place(index, attribute)
+        if place is None:
+            return self.source.name_span(index)
+        start, end, plain = place
+        if sub is not None and plain:
+            start, end = min(start + sub[0], end), min(start + sub[1], end)
+        return self.source.span(start, end)
+
     def value_fix(self, index: int, attribute: str, sub: tuple[int, int] | None, replacement: str, safe: bool) -> Fix | None:
         """Write ``replacement`` over characters ``sub`` of an attribute's value (the whole value if None)."""
         if sub is None:
             return Fix(f"Write {attribute}='{replacement}'", fixes.replace_value(self.source, index, attribute, replacement), safe)
-        tokens = self.source.attribute_tokens(index, attribute)
-        if tokens is None:
-            return None
-        written = self.source.text[tokens.value_start : tokens.value_end]
-        if "&" in written or "\r" in written or sub[1] > len(written):
+        place = self.value_place(index, attribute)
+        if place is None or not place[2] or place[0] + sub[1] > place[1]:
             return None  # offsets into the parsed value do not map onto the text
-        start = tokens.value_start
-        new = written[: sub[0]] + replacement + written[sub[1] :]
-        return Fix(f"Write {attribute}='{new}'", (Edit(start + sub[0], start + sub[1], replacement),), safe)
+        start = place[0]
+        old = self.source.text[start + sub[0] : start + sub[1]]
+        return Fix(f"Replace '{old}' with '{replacement}' in {attribute}", (Edit(start + sub[0], start + sub[1], replacement),), safe)
 
     def rename_fix(self, index: int, tag: str) -> Fix | None:
         """A safe fix for an element name written in the wrong case."""
