@@ -2,7 +2,9 @@
 
 The nearest configuration file to a linted path wins (voxxml.toml before
 pyproject.toml in the same folder; a pyproject.toml without [tool.voxxml] is
-passed over). An unknown key or code is an error that names the file and the key.
+passed over); ``--config FILE`` names one file for every path, ``--isolated`` none,
+and ``--config 'KEY = VALUE'`` settings win over every file's. An unknown key or
+code is an error that names the file once, and the key.
 
     [tool.voxxml]
     select = ["VX0", "VX1"]          # codes or code prefixes; default: all
