@@ -77,6 +77,7 @@ def test_json_format_has_the_documented_keys(tmp_path: Path) -> None:
             "severity": "error",
             "message": records[0]["message"],
             "help": "did you mean 'numDigits'?",
+            "fix": {"message": "Rename 'numdigits' to 'numDigits'", "applicability": "safe"},
         }
     ]
     assert "'numdigits'" in records[0]["message"] and "numDigits" in records[0]["message"]
@@ -85,7 +86,7 @@ def test_json_format_has_the_documented_keys(tmp_path: Path) -> None:
 def test_json_omits_help_when_absent_and_is_empty_array_when_clean(tmp_path: Path) -> None:
     path = write(tmp_path, "x.voxxml", "<Response><Pause length='0'/></Response>")
     records = json.loads(run("lint", "--format", "json", str(path)).output)
-    assert [r["code"] for r in records] == ["VX007"] and "help" not in records[0]
+    assert [r["code"] for r in records] == ["VX007"] and "help" not in records[0] and "fix" not in records[0]
     clean = write(tmp_path, "ok.voxxml", GOOD)
     assert json.loads(run("lint", "--format", "json", str(clean)).output) == []
 

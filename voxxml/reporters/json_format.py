@@ -23,6 +23,9 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     }
     if diagnostic.help:
         record["help"] = diagnostic.help
+    fix = diagnostic.fix
+    if fix is not None and fix.edits:  # as ruff's JSON: what --fix would do, and whether it needs --unsafe-fixes
+        record["fix"] = {"message": fix.title, "applicability": "safe" if fix.safe else "unsafe"}
     return record
 
 
