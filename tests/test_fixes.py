@@ -107,6 +107,27 @@ def test_fallback_does_not_apply_stale_offsets() -> None:
     assert "numDigits='dtmf'" in result.text and "<Say>x</Say>" in result.text
 
 
+def test_fixes_after_a_refused_one_apply_where_they_were_computed() -> None:
+    """The fallback path itself, with fixes a lint computes on whatever text it is given:
+    one shortens the text, one breaks the document, one renames an attribute after them."""
+    source = "<Response><Say voice='Joanna' loop='0001'>x</Say><Gather Input='dtmf'><Say>y</Say></Gather></Response>"
+
+    def offered(text: str) -> list:
+        base = lint("<Response><say>x</say></Response>")[0]
+        fixes = []
+        if (at := text.find("'0001'")) >= 0:
+            fixes.append(Fix("shorten", (Edit(at + 1, at + 5, "1"),), True))
+        if (at := text.find("<Gather")) >= 0:
+            fixes.append(Fix("break", (Edit(at, at + 1, ""),), True))
+        if (at := text.find("Input=")) >= 0:
+            fixes.append(Fix("rename", (Edit(at, at + 5, "input"),), True))
+        return [base._replace(fix=fix) for fix in fixes] + [d for d in lint(text) if d.code == "VX001"]
+
+    result = fix_text(source, offered)
+    assert result.text == "<Response><Say voice='Joanna' loop='1'>x</Say><Gather input='dtmf'><Say>y</Say></Gather></Response>"
+    assert {fix.title for fix in result.refused} == {"break"}
+
+
 def test_fixes_reach_a_fixed_point_in_one_run() -> None:
     """The reader does not look inside an unknown element, so each round's rename of a
     lower-case <if> reveals the next one: 15 rounds (fixing stopped after 10)."""

@@ -144,9 +144,10 @@ def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool 
     text; then the text is linted again, so the next round's fixes are computed on the
     new text (a fix is never applied to text it was not computed on). If the result
     has more errors of some code than before (a broken document, or a new error), the
-    round's fixes are split in halves and tried again, and a single fix that makes
-    things worse is refused. Each round either changes the text to one not seen
-    before or ends the run, so fixing terminates; ``rounds`` is only a safety cap.
+    fixes nearest the errors of a grown code are set aside and the rest tried again,
+    then the suspects, split in halves until a single fix that makes things worse is
+    refused. Refused fixes are offered again by the next round's lint, in other company. Each round either changes the text to one not seen before or ends
+    the run, so fixing terminates; ``rounds`` is only a safety cap.
     """
     applied: list[Fix] = []
     refused: list[Fix] = []
@@ -156,30 +157,96 @@ def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool 
         wanted = [d.fix for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe)]
         if not wanted:
             break
-        _, chosen = apply(text, wanted)  # the non-overlapping ones, in order
+        _, chosen = apply(text, _one_name_each(text, wanted))  # the non-overlapping ones, in order
         before = _errors(diagnostics)
         accepted: list[Fix] = []
         state = [text, diagnostics]
 
-        def attempt(group: list[Fix]) -> None:
+        def attempt(group: list[Fix], blame: bool) -> None:
             candidate, _ = apply(text, accepted + group)
             after = lint(candidate)
             if candidate not in seen and not _worse(before, after):
                 accepted.extend(group)
                 state[:] = [candidate, after]
-            elif len(group) == 1:
+                return
+            if len(group) == 1:
                 refused.append(group[0])
-            else:
-                attempt(group[: len(group) // 2])
-                attempt(group[len(group) // 2 :])
+                return
+            guilty = _nearest_to_new_errors(group, accepted + group, candidate, before, after) if blame else set()
+            if 0 < len(guilty) < len(group):
+                # the rest first, then the suspects on top of what was accepted (each step
+                # drops one fix at least; a suspect is refused only when it fails alone)
+                attempt([fix for fix in group if id(fix) not in guilty], True)
+                attempt([fix for fix in group if id(fix) in guilty], False)
+                return
+            attempt(group[: len(group) // 2], False)
+            attempt(group[len(group) // 2 :], False)
 
-        attempt(chosen)
+        attempt(chosen, True)
         if not accepted:
             break
         text, diagnostics = state
         seen.add(text)
         applied.extend(accepted)
     return Fixed(text, applied, refused)
+
+
+def _one_name_each(text: str, fixes: list[Fix]) -> list[Fix]:
+    """Without the fixes that would write an attribute name a fix before them writes in the
+    same start tag (two wrong-case spellings of one name): together they would make a
+    duplicate attribute. The one left out is offered again by the next round's lint."""
+    source = SourceMap(text)
+    tags = source.tags
+    written: set[tuple[int, str]] = set()
+    kept = []
+    for fix in fixes:
+        keys = []
+        for edit in fix.edits:
+            at = bisect_right(tags.starts, edit.start) - 1
+            renames = edit.text and text[edit.end : edit.end + 1] in ("=", " ", "\t", "\r", "\n")
+            if at >= 0 and edit.start < tags.tag_ends[at] and renames:
+                keys.append((at, edit.text))
+        if any(key in written for key in keys):
+            continue
+        written.update(keys)
+        kept.append(fix)
+    return kept
+
+
+def _nearest_to_new_errors(
+    group: list[Fix], used: list[Fix], candidate: str, before: Counter[str], after: "list[Diagnostic]"
+) -> set[int]:
+    """The ids of the fixes in ``group`` with the edit nearest to each error of a code that
+    grew (the errors' positions mapped back through the edits ``used`` made)."""
+    grown = {code for code, count in _errors(after).items() if count > before[code]}
+    if not grown:
+        return set()
+    edits = sorted((edit for fix in used for edit in fix.edits), key=lambda e: e.start)
+    new_starts: list[int] = []
+    shifts: list[int] = []  # the shift of the text after each edit
+    shift = 0
+    for edit in edits:
+        new_starts.append(edit.start + shift)
+        shift += len(edit.text) - (edit.end - edit.start)
+        shifts.append(shift)
+    mine = sorted(((edit.start, id(fix)) for fix in group for edit in fix.edits))
+    starts = [start for start, _ in mine]
+    source = SourceMap(candidate)
+    guilty: set[int] = set()
+    for diagnostic in after:
+        if diagnostic.code not in grown or diagnostic.severity.value != "error":
+            continue
+        offset = source.offset(diagnostic.span.line, diagnostic.span.column)
+        at = bisect_right(new_starts, offset) - 1
+        if at >= 0:
+            edit = edits[at]
+            inside = offset < new_starts[at] + len(edit.text)
+            offset = edit.start if inside else offset - shifts[at]
+        near = bisect_right(starts, offset)
+        options = [i for i in (near - 1, near) if 0 <= i < len(mine)]
+        if options:
+            guilty.add(mine[min(options, key=lambda i: abs(starts[i] - offset))][1])
+    return guilty
 
 
 def _errors(diagnostics: "list[Diagnostic]") -> Counter[str]:

@@ -92,6 +92,11 @@ def _duplicate_attributes(n: int) -> str:
     return "<Response>" + "<Say voice='Joanna' voice='Joanna'>Hi</Say>" * n + "</Response>"
 
 
+def _colliding_fixes(n: int) -> str:
+    # each Gather's two case fixes together write a duplicate attribute: one must be refused
+    return "<Response>" + "<Gather INPUT='dtmf' Input='dtmf'><say>x</say></Gather>" * n + "</Response>"
+
+
 SHAPES = (
     Shape("attribute-name-run", _attribute_run, 16_000, "a long run of bare attribute-name characters"),
     Shape("attribute-name-run-first", _attribute_run_first, 16_000, "the run before a real attribute"),
@@ -104,6 +109,7 @@ SHAPES = (
     Shape("unclosed", _unclosed, 8_000, "end tags that match no open element"),
     Shape("unclosed-comments", _unclosed_comments, 4_000, "suppression-like comments never closed"),
     Shape("duplicate-attributes", _duplicate_attributes, 2_000, "syntax errors: duplicate attributes"),
+    Shape("colliding-fixes", _colliding_fixes, 800, "fixes that are good alone and break the document together"),
 )
 
 
