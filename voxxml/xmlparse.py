@@ -41,7 +41,8 @@ HARDENED = dict(
 )
 _STRICT = etree.XMLParser(**HARDENED)
 _RECOVER = etree.XMLParser(recover=True, **HARDENED)
-_DECLARATION = re.compile(rb"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+# Patterns below scan forward only: possessive runs, lazy runs up to a fixed terminator.
+_DECLARATION = re.compile(rb"""\A<\?xml[^>]*?encoding\s*+=\s*+["']([A-Za-z0-9._:-]++)["']""")
 _DECLARED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<!(DOCTYPE|ENTITY)\b", re.S)
 MAX_SYNTAX_PROBLEMS = 25
 
@@ -207,12 +208,12 @@ _REPHRASE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(Document is empty|Start tag expected.*)"), "no root element; expected a <Response> element"),
     (re.compile(r"""AttValue: " or ' expected"""), "attribute value must be quoted with \" or '"),
     (re.compile(r"xmlParseEntityRef: no name"), "a bare '&' must be written as &amp;"),
-    (re.compile(r"Entity '([^']*)' not defined"), r"undefined entity '&\1;'; VoxXML knows only &amp; &lt; &gt; &quot; &apos; and &#NN;"),
-    (re.compile(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)"), r"end tag </\3> does not match start tag <\1> from line \2"),
-    (re.compile(r"Premature end of data in tag (\S+) line (\d+)"), r"the document ends before </\1> (opened on line \2)"),
+    (re.compile(r"Entity '([^']*+)' not defined"), r"undefined entity '&\1;'; VoxXML knows only &amp; &lt; &gt; &quot; &apos; and &#NN;"),
+    (re.compile(r"Opening and ending tag mismatch: (\S++) line (\d++) and (\S++)"), r"end tag </\3> does not match start tag <\1> from line \2"),
+    (re.compile(r"Premature end of data in tag (\S++) line (\d++)"), r"the document ends before </\1> (opened on line \2)"),
     (re.compile(r"EndTag: '</' not found"), "missing end tag"),
     (re.compile(r"Extra content at the end of the document"), "content after the root element; a document has one <Response>"),
-    (re.compile(r"Attribute (\S+) redefined"), r"attribute '\1' is written twice on one element; write it once"),
+    (re.compile(r"Attribute (\S++) redefined"), r"attribute '\1' is written twice on one element; write it once"),
 ]
 _NOISE = ("attributes construct error",)
 
@@ -226,7 +227,7 @@ def _rephrase(message: str) -> str:
     return "XML syntax: " + message
 
 
-_DUPLICATE = re.compile(r"attribute '(\S+)' is written twice")
+_DUPLICATE = re.compile(r"attribute '([^'\s]++)' is written twice")
 
 
 def _located(problem: SyntaxProblem, source: SourceMap) -> SyntaxProblem:
