@@ -529,7 +529,7 @@ loop_cap_option = click.option(
     metavar="N",
     default=LOOP_CAP,
     show_default=True,
-    help="How many times a loop='0' plays (a Gather loop='0' prompts) before the call is ended.",
+    help="How many times a loop='0' plays (a Gather loop='0' prompts) before the call is ended; simulate stops any longer loop there.",
 )
 
 
