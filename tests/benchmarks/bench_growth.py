@@ -10,8 +10,8 @@ a small size in the default test run.
 
 For each shape of document (a function of a size n) and each operation (the full
 lint, the lint without flow analysis, format and ``--fix`` with unsafe fixes) it
-times the best of three runs at n and at factor·n, in this process, and prints the
-ratio. Linear work gives about the factor (less at small sizes, where fixed costs
+times the best of three runs at n and at factor·n, in this process (CPU time), and
+prints the ratio. Linear work gives about the factor (less at small sizes, where fixed costs
 weigh); quadratic work gives its square.
 """
 
@@ -50,7 +50,7 @@ def _attribute_run_first(n: int) -> str:
 
 
 def _gather_reads(n: int) -> str:
-    return f"<Response>{GATHER}<Say>{'You entered $GATHER and ${{GATHER}}. ' * n}</Say></Response>"
+    return f"<Response>{GATHER}<Say>{'You entered $GATHER, ${GATHER} and $gather. ' * n}</Say></Response>"
 
 
 def _repeated_ifs(n: int) -> str:
@@ -133,11 +133,13 @@ OPERATIONS: dict[str, Callable[[str], object]] = {
 
 
 def best_of(operation: Callable[[str], object], text: str, repeat: int = 3) -> float:
+    """The least CPU time of ``repeat`` runs: CPU time, not wall time, so that other
+    processes on a shared machine do not count."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         operation(text)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
