@@ -201,3 +201,22 @@ def test_fixing_never_invents_a_name_nor_adds_an_error(text: str, unsafe: bool) 
     assert not grown, (result.text, grown)
     # a fixed point: a second run finds nothing more to fix
     assert fix_text(result.text, lint, unsafe).applied == [], result.text
+
+
+def test_cli_fix_reaches_the_fixed_point_without_corrupting(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    opener = "<if variable='$GATHER' test='EQUAL' value='1'>"
+    source = (
+        "<Response><Gather INPUT='dtmf' language='en-US' Input='dtmf' numDigits='dtmf'><say>x</say></Gather>"
+        f"{opener * 12}<say>a</say>{'</if>' * 12}</Response>\n"
+    )
+    path = tmp_path / "ivr.voxxml"
+    path.write_text(source)
+    subprocess.run([sys.executable, "-m", "voxxml", "lint", "--fix", str(path)], capture_output=True, timeout=120)
+    fixed = path.read_text()
+    assert names(fixed) <= names(source) | {"input", "Say", "If"}, fixed
+    assert "<if" not in fixed and "numDigits='dtmf'" in fixed
+    again = subprocess.run([sys.executable, "-m", "voxxml", "lint", "--fix", str(path)], capture_output=True, timeout=120)
+    assert path.read_text() == fixed, again

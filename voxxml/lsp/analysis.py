@@ -27,7 +27,7 @@ SOURCE = "voxxml"
 # Codes whose span is text that has no effect: editors show it faded.
 UNNECESSARY = frozenset({"VX102", "VX106", "VX112"})
 
-_DECLARATION = re.compile(r"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_DECLARATION = re.compile(r"""\A<\?xml[^>]*?encoding\s*+=\s*+["']([A-Za-z0-9._:-]++)["']""")
 _UTF8 = "UTF-8"
 
 
