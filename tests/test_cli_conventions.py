@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -328,13 +329,19 @@ def _commands(tmp_path: Path) -> list[list[str]]:
 
 def test_no_color_is_honoured_by_every_command(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")}
+
+    def both(command: list[str]) -> tuple[subprocess.CompletedProcess[bytes], subprocess.CompletedProcess[bytes]]:
+        argv = [sys.executable, "-m", "voxxml", *command]
+        forced = subprocess.run(argv, capture_output=True, env={**base, "FORCE_COLOR": "1"}, timeout=120)
+        plain = subprocess.run(argv, capture_output=True, env={**base, "FORCE_COLOR": "1", "NO_COLOR": "1"}, timeout=120)
+        return forced, plain
+
+    commands = _commands(tmp_path)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(both, commands))
     coloured = 0
-    for command in _commands(tmp_path):
-        forced = subprocess.run([sys.executable, "-m", "voxxml", *command], capture_output=True, env={**base, "FORCE_COLOR": "1"}, timeout=120)
+    for command, (forced, plain) in zip(commands, runs):
         coloured += b"\x1b[" in forced.stdout + forced.stderr
-        plain = subprocess.run(
-            [sys.executable, "-m", "voxxml", *command], capture_output=True, env={**base, "FORCE_COLOR": "1", "NO_COLOR": "1"}, timeout=120
-        )
         assert b"\x1b[" not in plain.stdout + plain.stderr, command
         assert plain.returncode == forced.returncode, command
     assert coloured >= 3  # FORCE_COLOR does colour lint, simulate's report and rule pages: the check has teeth
