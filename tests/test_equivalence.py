@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 import voxxml
 from voxxml.ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from voxxml.caller import DialOutcome, CallerScript, Input
-from voxxml.simulate import DEFAULT_LOOP_CAP, Simulator, say_event, simulate
+from voxxml.simulate import DEFAULT_LOOP_CAP, Simulator, resolved, say_event, simulate
 from voxxml.targets.enablex import CODES, Compilation, compile_document
 from voxxml.trace import Event, comparable
 from voxxml.voices import standard_voices, voices
@@ -191,8 +191,8 @@ class Approximated(Simulator):
     shows on the mock; EX206, EX207: the plan does what the simulator does.)
     """
 
-    def __init__(self, script: CallerScript, loop_cap: int, entry: str) -> None:
-        super().__init__(script, loop_cap)
+    def __init__(self, script: CallerScript, loop_cap: int, entry: str, base_url: str | None = None) -> None:
+        super().__init__(script, loop_cap, base_url)
         self.entry = entry
 
     def verb(self, verb: Verb) -> None:
@@ -229,7 +229,7 @@ class Approximated(Simulator):
 
     def collect(self, gather: Gather) -> None:
         last = gather.prompts[-1] if gather.prompts else None
-        if last is None or (isinstance(last, Play) and not _fetched(last.url)):
+        if last is None or (isinstance(last, Play) and not _fetched(resolved(last.url, self.base_url))):
             return self.collect_failing(gather)
         return super().collect(gather)
 
@@ -241,7 +241,7 @@ class Approximated(Simulator):
         for attempt in range(attempts):
             if attempt and gather.repeat_delay:
                 self.emit({"event": "pause", "seconds": gather.repeat_delay})
-            for prompt in gather.prompts[:-1]:
+            for prompt in gather.prompts:  # the failing last one: only its repeatDelay
                 event = say_event(prompt, self.gather) if isinstance(prompt, Say) else self.play_event(prompt)
                 self.repeated(prompt.loop, prompt.repeat_delay, event, endless_ok=True)
             self.emit({"event": "gather", "input": ""})
@@ -257,8 +257,8 @@ def _fetched(url: str) -> bool:
     return url.lower().startswith("https://")
 
 
-def approximated(document: Response, caller: CallerScript, entry: str = "inbound", loop_cap: int = DEFAULT_LOOP_CAP) -> list[Event]:
-    return comparable(Approximated(caller, loop_cap, entry).run(document).trace)
+def approximated(document: Response, caller: CallerScript, entry: str = "inbound", loop_cap: int = DEFAULT_LOOP_CAP, base_url: str | None = None) -> list[Event]:
+    return comparable(Approximated(caller, loop_cap, entry, base_url).run(document).trace)
 
 
 @pytest.mark.parametrize("entry", ["inbound", "outbound"])
@@ -398,7 +398,8 @@ def documents(max_depth: int = 3, max_children: int = 4) -> st.SearchStrategy[Re
 # Strategies are built once (functools.cache): building them per draw is what costs.
 VOICES = ("Joanna", "Joanna", "Joanna", "Joanna", "Matthew", "Amy", "Penelope", *sorted(standard_voices()))
 TEXTS = ("Hello.", "Press 1.", "Press 2.", "Goodbye", "Your code is 1234", "$GATHER", "You said $GATHER.", "$5 off")
-URLS = ("https://example.com/a.mp3", "http://example.com/hold.wav")
+URLS = ("https://example.com/a.mp3", "https://example.com/a.mp3", "http://example.com/hold.wav", "hold.mp3")  # the last two: EX211, EX213
+BASE_URL = "https://example.com/ivr/start"
 PHONES = ("15556667777", "15550001111", "442071234567")
 IF_VALUES = ("1", "2", "0", "12", "1234", "0042", "#", "*", "1*", "yes", "no", "english", "two words")
 KINDS = ("Say", "Say", "Say", "Gather", "Gather", "Gather", "If", "If", "If", "Play", "Number", "Dial", "Pause", "Hangup", "Reject", "Redirect", "Conference", "SetMute")
@@ -510,7 +511,7 @@ def _verbs(draw: Any, depth: int, low: int, high: int) -> list[Verb]:
         elif kind == "Reject":
             out.append(Reject())
         elif kind == "Redirect":
-            out.append(Redirect("https://example.com/next.xml", method=_choose(draw, "POST", "GET")))
+            out.append(Redirect(_choose(draw, "https://example.com/next.xml", "main"), method=_choose(draw, "POST", "GET")))
         elif kind == "Conference":
             out.append(Conference("room1"))
         elif kind == "SetMute":
@@ -582,9 +583,10 @@ def calls(draw: Any, documents: st.SearchStrategy[Response]) -> tuple[Response, 
     return document, draw(caller_scripts(if_values(document)))
 
 
-def _check_run(document: Response, caller: CallerScript, compilation: Compilation) -> None:
+def _check_run(document: Response, caller: CallerScript, compilation: Compilation, base_url: str | None = None) -> None:
     """Run the plan on both entries. Exact: the trace is the simulator's. Not exact: the
-    trace is what the reported approximations make of the simulator's (``Approximated``)."""
+    trace is what the reported approximations make of the simulator's (``Approximated``).
+    ``base_url``: what the plan was compiled with, and the simulator is given."""
     note(f"document:\n{document.to_xml()}")
     note(f"script: {caller.to_json()}")
     note(f"codes: {[d.code for d in compilation.diagnostics]}")
@@ -594,10 +596,21 @@ def _check_run(document: Response, caller: CallerScript, compilation: Compilatio
     for entry in ("inbound", "outbound"):
         ran = comparable(run_plan(compilation.plan, caller, entry, LOOP_CAP))
         if compilation.exact:
-            expected = comparable(simulate(document, caller, LOOP_CAP).trace)
+            expected = comparable(simulate(document, caller, LOOP_CAP, base_url).trace)
         else:
-            expected = approximated(document, caller, entry, LOOP_CAP)
+            expected = approximated(document, caller, entry, LOOP_CAP, base_url)
         assert ran == expected, f"{entry}: expected\n{expected}\nran\n{ran}"
+
+
+@examples(100)
+@given(calls(ivr_documents()))
+def test_plans_compiled_with_a_base_url_run_like_the_simulator_given_it(call: tuple[Response, CallerScript]) -> None:
+    """Relative URLs (Play, Redirect) resolved against --base-url, the same in both."""
+    document, caller = call
+    compilation = compile_document(document, "<test>", LOOP_CAP, BASE_URL)
+    validate_plan(compilation.plan)
+    assert "EX213" not in {d.code for d in compilation.diagnostics}
+    _check_run(document, caller, compilation, BASE_URL)
 
 
 @examples(500)
