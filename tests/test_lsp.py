@@ -785,3 +785,19 @@ def test_a_frame_longer_than_its_stream_ends_the_server_cleanly() -> None:
         if server.process.poll() is None:
             server.process.kill()
         server.close()
+
+
+def test_a_frame_announcing_terabytes_ends_the_server_cleanly() -> None:
+    """pygls allocated the announced length at once: a MemoryError traceback."""
+    server = RawServer()
+    try:
+        server.initialize()
+        server.send_bytes(b"Content-Length: 99999999999999\r\n\r\n{}")
+        code = server.process.wait(timeout=TIMEOUT)
+        stderr = server.process.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
+        assert "Traceback" not in stderr and "MemoryError" not in stderr, stderr
+        assert code is not None
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+        server.close()

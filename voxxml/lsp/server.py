@@ -311,6 +311,31 @@ def _wants_quick_fixes(only: Sequence[Any] | None) -> bool:
     return any(kind in ("", quick) or quick.startswith(f"{kind}.") for kind in kinds)
 
 
+MAX_FRAME = 256 * 1024 * 1024  # bytes: far more than any document an editor sends
+MAX_HEADER_LINE = 64 * 1024
+
+
+class BoundedInput:
+    """Standard input for pygls's reader, with limits. A header line is read at most
+    MAX_HEADER_LINE bytes at a time (a longer one is garbage, skipped in pieces), and a
+    frame that announces more than MAX_FRAME bytes ends the session cleanly: pygls would
+    allocate it all at once (a MemoryError traceback)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        return self.stream.readline(MAX_HEADER_LINE)
+
+    def read(self, n: int) -> bytes:
+        if n > MAX_FRAME:
+            logger.error("a frame of %d bytes is more than the %d accepted; ending the session", n, MAX_FRAME)
+            return b""  # pygls's loop ends on an empty body
+        return self.stream.read(n)
+
+
 def main() -> None:
     """Run the language server on stdin and stdout until the client says exit."""
-    server.start_io()
+    import sys
+
+    server.start_io(BoundedInput(sys.stdin.buffer))  # type: ignore[arg-type]
