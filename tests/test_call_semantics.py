@@ -92,6 +92,13 @@ def test_a_plan_fills_gather_into_the_text_at_play_time() -> None:
     assert spoken(trace)[-1] == "You entered 42"
 
 
+def test_the_steps_table_shows_where_gather_is_filled_in(tmp_path: Path) -> None:
+    path = write(tmp_path, "read-back.voxxml", READ_BACK + "\n")
+    result = run("compile", "--target", "enablex", "--format", "steps", str(path))
+    assert result.exit_code == 0
+    assert 'PUT {call}/play "You entered {$GATHER}" (female, en-US)' in result.stdout
+
+
 def test_a_folded_first_play_reads_an_empty_gather() -> None:
     document = parse("<Response><Say>Code $GATHER here</Say><Gather><Say voice='Matthew'>Go</Say></Gather><Say>$GATHER, and $GATHER.</Say></Response>")
     plan = plan_of(document)

@@ -6,8 +6,9 @@ One row per entry (inbound, outbound), then one per state in id order:
     s0     Say (3)         PUT {call}/play "Thank you for calling"  playfinished, failed -> s1
 
 ``request`` is the EnableX request a state sends (method, path and a short summary
-of the body) or, for a pure step, what the runner does itself (wait, branch, accept
-the input, observe, redirect). ``transitions`` lists webhook events (and the
+of the body; ``{$GATHER}`` marks where a play's text template takes the input) or, for
+a pure step, what the runner does itself (wait, await input, branch, accept the input,
+observe, retry, conference, redirect). ``transitions`` lists webhook events (and the
 runner's own timer and fetch results) with the state each leads to; a cell with
 several transitions takes several lines. Plain text, no colours, no wrapping.
 """
