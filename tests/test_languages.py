@@ -70,3 +70,9 @@ def test_if_value_alternatives() -> None:
 def test_say_template_segments() -> None:
     tokens = languages.tokens("say_template.lark", "You said $GATHER, $5 off")
     assert [(t.type, str(t)) for t in tokens] == [("LITERAL", "You said "), ("VARIABLE", "$GATHER"), ("LITERAL", ", $5 off")]
+
+
+def test_say_template_reads_braced_names_as_variables() -> None:
+    """'${GATHER}' is a variable token (reported as VX011, read out literally); a '${' without a name is text."""
+    tokens = languages.tokens("say_template.lark", "a ${GATHER} b ${ c ${1} $}")
+    assert [(t.type, str(t)) for t in tokens] == [("LITERAL", "a "), ("VARIABLE", "${GATHER}"), ("LITERAL", " b ${ c ${1} $}")]
