@@ -92,6 +92,11 @@ def _duplicate_attributes(n: int) -> str:
     return "<Response>" + "<Say voice='Joanna' voice='Joanna'>Hi</Say>" * n + "</Response>"
 
 
+def _syntax_errors(n: int) -> str:
+    # libxml2 reports every undefined entity; voxxml reports the first 25
+    return "<Response>" + "<Say voice='Jonna'>&x; a & b</Say>" * n + "</Response>"
+
+
 def _colliding_fixes(n: int) -> str:
     # each Gather's two case fixes together write a duplicate attribute: one must be refused
     return "<Response>" + "<Gather INPUT='dtmf' Input='dtmf'><say>x</say></Gather>" * n + "</Response>"
@@ -109,6 +114,7 @@ SHAPES = (
     Shape("unclosed", _unclosed, 8_000, "end tags that match no open element"),
     Shape("unclosed-comments", _unclosed_comments, 4_000, "suppression-like comments never closed"),
     Shape("duplicate-attributes", _duplicate_attributes, 2_000, "syntax errors: duplicate attributes"),
+    Shape("syntax-errors", _syntax_errors, 2_000, "a syntax error (and a finding) in every element"),
     Shape("colliding-fixes", _colliding_fixes, 800, "fixes that are good alone and break the document together"),
 )
 
