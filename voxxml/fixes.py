@@ -10,6 +10,7 @@ break the document or add an error is refused.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -146,13 +147,14 @@ def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool 
     has more errors of some code than before (a broken document, or a new error), the
     fixes nearest the errors of a grown code are set aside and the rest tried again,
     then the suspects, split in halves until a single fix that makes things worse is
-    refused. Refused fixes are offered again by the next round's lint, in other company. Each round either changes the text to one not seen before or ends
-    the run, so fixing terminates; ``rounds`` is only a safety cap.
+    refused. Refused fixes are offered again by the next round's lint, in other company.
+    Each round either changes the text to one not seen before or ends the run, so
+    fixing terminates; ``rounds`` is only a safety cap.
     """
     applied: list[Fix] = []
     refused: list[Fix] = []
     diagnostics = lint(text)
-    seen = {text}
+    seen = {_digest(text)}  # every text the run has produced: a round must make a new one
     for _ in range(rounds):
         wanted = [d.fix for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe)]
         if not wanted:
@@ -165,7 +167,7 @@ def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool 
         def attempt(group: list[Fix], blame: bool) -> None:
             candidate, _ = apply(text, accepted + group)
             after = lint(candidate)
-            if candidate not in seen and not _worse(before, after):
+            if _digest(candidate) not in seen and not _worse(before, after):
                 accepted.extend(group)
                 state[:] = [candidate, after]
                 return
@@ -186,7 +188,7 @@ def fix_text(text: str, lint: Callable[[str], "list[Diagnostic]"], unsafe: bool 
         if not accepted:
             break
         text, diagnostics = state
-        seen.add(text)
+        seen.add(_digest(text))
         applied.extend(accepted)
     return Fixed(text, applied, refused)
 
@@ -247,6 +249,10 @@ def _nearest_to_new_errors(
         if options:
             guilty.add(mine[min(options, key=lambda i: abs(starts[i] - offset))][1])
     return guilty
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _errors(diagnostics: "list[Diagnostic]") -> Counter[str]:
