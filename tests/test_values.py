@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import voxxml
 from voxxml.diagnostics import Diagnostic
 from voxxml.fixes import apply
+from voxxml.grammar import grammar
 
 
 def found(text: str, code: str) -> list[Diagnostic]:
@@ -276,8 +277,6 @@ def test_label_messages_state_what_is_accepted(body: str, accepted: str) -> None
 
 def test_label_descriptions_match_their_patterns() -> None:
     """What a label message promises is exactly what the pattern accepts: upper case too, and nothing else."""
-    from voxxml.grammar import grammar
-
     label = grammar().elements["Dial"].attributes["callerId"]
     assert label.parse("Acme2")[0] == "Acme2" and label.parse("")[0] == ""
     assert label.parse("é")[0] is None and "ASCII" in label.type.describe()
@@ -297,3 +296,28 @@ def test_a_long_value_is_not_copied_into_every_message() -> None:
     assert max(len(p.message) for p in problems) < 300
     assert all(pointed(text, p) == "fullresult" for p in problems)
     assert all(p.fix is not None and p.fix.safe and len(p.fix.title) < 100 for p in problems)
+
+
+ENUMS = [
+    (spec.name, attribute)
+    for spec in grammar().elements.values()
+    for attribute in spec.attributes.values()
+    if attribute.type.choices() and attribute.type_name not in ("voice", "say_language")
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_any_choice_in_another_case_gets_a_safe_fix_to_that_choice(data: st.DataObject) -> None:
+    """For every enumerated attribute: a choice written in another case is fixed, safely, to exactly it."""
+    _, attribute = data.draw(st.sampled_from(ENUMS), label="attribute")
+    choice = data.draw(st.sampled_from(attribute.type.choices()), label="choice")
+    flips = data.draw(st.lists(st.booleans(), min_size=len(choice), max_size=len(choice)), label="flips")
+    written = "".join(c.swapcase() if flip else c for c, flip in zip(choice, flips))
+    if written in attribute.type.choices():
+        return
+    value, problems = attribute.parse(written)
+    fixes = [p for p in problems if p.replacement is not None]
+    assert len(problems) == 1 and fixes and fixes[0].safe
+    sub = fixes[0].sub or (0, len(written))
+    assert written[: sub[0]] + fixes[0].replacement + written[sub[1] :] == choice
