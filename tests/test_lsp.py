@@ -801,3 +801,13 @@ def test_a_frame_announcing_terabytes_ends_the_server_cleanly() -> None:
         if server.process.poll() is None:
             server.process.kill()
         server.close()
+
+
+def test_an_incremental_change_to_a_document_never_opened_applies_to_empty_text(raw: RawServer) -> None:
+    raw.initialize()
+    uri = "file:///never%20opened.voxxml"
+    change = {"range": {"start": {"line": 3, "character": 5}, "end": {"line": 4, "character": 0}}, "text": "<Response><Say>Hi</Say></Response>"}
+    raw.send({"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]}})
+    published, seen = raw.until(_published(uri))
+    assert published is not None and published["params"]["diagnostics"] == [], seen
+    assert not any(m.get("method") == "window/showMessage" for m in seen), seen
