@@ -294,3 +294,11 @@ def test_trusted_elements_follow_their_own_end_tags() -> None:
     source = SourceMap("<Response><If><Say>a</If><Pause/><Play>x</Response>")
     # Response closed by its own end tag; If by its own; Say by If's; Pause self-closed; Play by Response's
     assert trusted(source) == [True, True, False, True, False]
+
+
+def test_cli_does_not_pass_a_broken_document_with_a_vx001_suppression(tmp_path: Path) -> None:
+    path = tmp_path / "broken.voxxml"
+    path.write_text("<!-- voxxml: file-ignore VX001 -->\n<Response><Say>Hi</Response>\n")
+    done = subprocess.run([sys.executable, "-m", "voxxml", "lint", str(path)], capture_output=True, timeout=60)
+    assert done.returncode == 1, done
+    assert b"VX001" in done.stdout and b"All checks passed" not in done.stdout + done.stderr
