@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 import click
 
@@ -67,6 +67,23 @@ def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | Non
         fail(str(error))
 
 
+def configuration_options(command: Callable) -> Callable:
+    """--config, --isolated and --force-exclude: how lint and format find their configuration."""
+    for option in reversed((
+        click.option(
+            "--config",
+            "config_options",
+            multiple=True,
+            metavar="FILE | KEY=VALUE",
+            help="A configuration file to use for every path, or a TOML 'KEY = VALUE' setting that wins over every file's (repeatable).",
+        ),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+        click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too."),
+    )):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option(
@@ -80,15 +97,7 @@ def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | Non
 @click.option("--select", multiple=True, metavar="CODES", help="Codes or prefixes to enable, comma-separated; replaces the configuration's selection.")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Codes or prefixes to enable in addition.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes to disable, on top of the configuration's.")
-@click.option(
-    "--config",
-    "config_options",
-    multiple=True,
-    metavar="FILE | KEY=VALUE",
-    help="A configuration file to use for every path, or a TOML 'KEY = VALUE' setting that wins over every file's (repeatable).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
+@configuration_options
 @click.option("--stdin-filename", default=None, help="Path to report for input read from '-'.")
 @click.option(
     "--fail-on",
@@ -309,15 +318,7 @@ def _show_diff(data: bytes, text: str, path: str) -> bool:
 @click.argument("paths", nargs=-1)
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; show the changes as a diff (exit 1 if any).")
-@click.option(
-    "--config",
-    "config_options",
-    multiple=True,
-    metavar="FILE | KEY=VALUE",
-    help="A configuration file to use for every path, or a TOML 'KEY = VALUE' setting that wins over every file's (repeatable).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too.")
+@configuration_options
 @click.option("--stdin-filename", default=None, help="Path of the input read from '-' (for its configuration and messages).")
 @click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and, with --check or --diff, what would change).")
@@ -582,7 +583,7 @@ base_url_option = click.option(
 )
 @loop_cap_option
 @base_url_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def simulate(
     file: str,
     inputs: tuple[str, ...],
@@ -649,6 +650,7 @@ def simulate(
 )
 @click.option("--strict", is_flag=True, help="Report every approximation (EX2nn) as an error: the plan is written only if it is exact.")
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
     type=click.Choice(["json", "steps"]),
