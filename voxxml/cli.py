@@ -21,6 +21,7 @@ from .grammar import grammar
 from .lint import Result, lint_bytes
 from .reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
 from .reporters.statistics import show_fixes, statistics
+from . import targets as target_registry  # the --target choices; imports no target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -643,7 +644,7 @@ def simulate(
 
 @main.command(name="compile")
 @click.argument("file")
-@click.option("--target", type=click.Choice(["enablex"]), required=True, help="The platform to compile for.")
+@click.option("--target", type=click.Choice(target_registry.targets()), required=True, help="The platform to compile for: " + ", ".join(f"{name} ({summary})" for name, summary in target_registry.summaries().items()) + ".")
 @click.option("-o", "--output", metavar="PATH", help="Write the plan to PATH instead of standard output.")
 @click.option(
     "--allow-approximate", is_flag=True, help="Report every approximation (EX2nn) as a warning and write the plan anyway."

@@ -16,10 +16,9 @@ plan's size is linear in the document's whatever its loop counts.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, cast
 
 from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ...diagnostics import Diagnostic, make
@@ -27,10 +26,12 @@ from ...simulate import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
 from ...source import SourceMap, Span
 from ...values import Template, Variable, did_you_mean
 from ...voices import voices
+from .. import Compilation
+from .plan import Plan
 
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 2
-CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209", "EX210", "EX211", "EX212", "EX213")
+CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209", "EX210", "EX211", "EX212", "EX213", "EX214")
 CALL = "/voice/v1/call/{voice_id}"
 PLAY = f"{CALL}/play"
 CONNECT = f"{CALL}/connect"
@@ -46,19 +47,10 @@ def plan_schema() -> dict[str, Any]:
     return json.loads((Path(__file__).parent / "plan.schema.json").read_text(encoding="utf-8"))
 
 
-@dataclass
-class Compilation:
-    plan: dict[str, Any]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def exact(self) -> bool:
-        return not self.diagnostics
-
-
 class Compiler:
-    def __init__(self, source: str, loop_cap: int, base_url: str | None = None) -> None:
+    def __init__(self, source: str, loop_cap: int, base_url: str | None = None, lowerings: Mapping[type[Verb], Lowering] | None = None) -> None:
         self.source = source
+        self.lowerings = LOWERINGS if lowerings is None else lowerings
         self.loop_cap = loop_cap
         self.base_url = base_url
         self.states: list[State] = []
@@ -192,8 +184,13 @@ class Compiler:
     def sequence(self, verbs: list[Verb], holes: list[Hole]) -> tuple[str | None, list[Hole]]:
         """Compile verbs in order, the first taking ``holes``; return the first state and the holes left."""
         entry = None
+        lowerings = self.lowerings
         for verb in verbs:
-            first, exits = _VERBS[verb.__class__](self, verb)
+            lower = lowerings.get(verb.__class__)
+            if lower is None:
+                self.unsupported(verb)
+                continue
+            first, exits = lower(self, verb)
             if first is None:
                 continue
             for container, key in holes:  # fill(holes, first), inline: once per verb
@@ -223,6 +220,17 @@ class Compiler:
             fill(holes, self.capped(verb, times))
             return first, []
         return first, holes
+
+    def unsupported(self, verb: Verb) -> None:
+        """A verb this target has no lowering for: reported (EX214) and skipped, never a KeyError."""
+        tag = verb.TAG or verb.__class__.__name__
+        lowered = sorted({cls.TAG for cls in self.lowerings if cls.TAG})
+        self.approximate(
+            "EX214",
+            verb,
+            f"<{tag}> has no lowering to EnableX; the plan skips it. The elements EnableX lowers: {', '.join(lowered)}",
+            help=f"remove the <{tag}>, or compile for a target that supports it",
+        )
 
     def pause(self, verb: Pause) -> tuple[str | None, list[Hole]]:
         state = self.new("wait", verb, seconds=verb.length)
@@ -422,8 +430,11 @@ class Compiler:
 
 Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
 
-# Each verb class and the method that compiles it: (first state id or None, holes).
-_VERBS: dict[type[Verb], Callable[[Compiler, Any], tuple[str | None, list[Hole]]]] = {
+Lowering = Callable[[Compiler, Any], tuple[str | None, list[Hole]]]
+
+# Each verb class and the method that lowers it: (first state id or None, holes). A verb
+# whose exact class is not here is reported (EX214) and skipped.
+LOWERINGS: dict[type[Verb], Lowering] = {
     Say: Compiler.say_or_play,
     Play: Compiler.say_or_play,
     Pause: Compiler.pause,
@@ -538,10 +549,17 @@ def first_executed(verbs: list[Verb]) -> Verb | None:
     return None
 
 
-def compile_document(document: Response, source: str = "<string>", loop_cap: int = DEFAULT_LOOP_CAP, base_url: str | None = None) -> Compilation:
+def compile_document(
+    document: Response,
+    source: str = "<string>",
+    loop_cap: int = DEFAULT_LOOP_CAP,
+    base_url: str | None = None,
+    lowerings: Mapping[type[Verb], Lowering] | None = None,
+) -> Compilation[Plan]:
     """Compile a document (parsed without errors) into an EnableX call plan; relative URLs
-    are resolved against ``base_url`` (the document's own URL)."""
-    compiler = Compiler(source, loop_cap, base_url)
+    are resolved against ``base_url`` (the document's own URL). ``lowerings`` replaces
+    LOWERINGS (tests: a target without some lowering)."""
+    compiler = Compiler(source, loop_cap, base_url, lowerings)
     verbs = document.verbs
     rejected = None
     opening = first_executed(verbs)
@@ -568,4 +586,4 @@ def compile_document(document: Response, source: str = "<string>", loop_cap: int
         "states": compiler.states,
     }
     diagnostics = sorted(compiler.diagnostics, key=lambda d: (d.span.line, d.span.column, d.code))
-    return Compilation(plan, diagnostics)
+    return Compilation(cast(Plan, plan), diagnostics)
