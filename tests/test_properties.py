@@ -1,9 +1,8 @@
 """Property tests (Hypothesis): the parser is total, spans are sane, and the AST round-trips.
 
-Profiles: ``default`` (no deadline; the whole file runs in well under 30 s) and
-``long`` (20 times the examples), chosen with ``VOXXML_HYPOTHESIS_PROFILE=long``.
-The example counts written below are for the default profile and scale with the
-profile's ``max_examples``.
+The example counts written below are for the default Hypothesis profile (the whole
+file runs in well under 30 s) and scale with the profile tests/conftest.py loads
+(``VOXXML_HYPOTHESIS_PROFILE=long``: 20 times).
 
 Codes VX0xx come from reading the document against the vocabulary (the reader);
 codes VX1xx from the flow and semantic checks that run on the AST afterwards.
@@ -15,13 +14,12 @@ tests check that they depend on the AST only, not on its text or positions.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import voxxml
@@ -50,31 +48,8 @@ from voxxml.lint import Result
 from voxxml.source import SourceMap
 
 import strategies as vs
+from support import ALL_EXAMPLES, EXAMPLES, ROOT, SEEDS, examples
 
-# --------------------------------------------------------------------------- profiles
-# tests/conftest.py belongs to others, so the profiles are registered here.
-
-settings.register_profile("default", deadline=None, max_examples=100)
-settings.register_profile(
-    "long",
-    deadline=None,
-    max_examples=2000,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.load_profile(os.environ.get("VOXXML_HYPOTHESIS_PROFILE", "default"))
-
-_SCALE = settings().max_examples / 100
-
-
-def examples(n: int) -> settings:
-    """``n`` examples under the default profile, proportionally more under ``long``."""
-    return settings(max_examples=max(1, round(n * _SCALE)))
-
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))
-ALL_EXAMPLES = sorted((ROOT / "examples").rglob("*.voxxml"))  # with examples/broken/
-SEEDS = tuple(path.read_bytes() for path in ALL_EXAMPLES) or (b"<Response><Say>Hello</Say></Response>",)
 RESOURCES = st.sampled_from(grammar().contexts)
 
 _CODE = re.compile(r"VX\d{3}")
@@ -300,7 +275,9 @@ def test_span_table_agrees_with_element_spans(text: str) -> None:
     table = source.element_span_dicts()
     assert len(table) == len(source.elements)
     for index, span in enumerate(table):
-        assert span == source.element_span(index)._asdict()  # type: ignore[union-attr]
+        element = source.element_span(index)
+        assert element is not None
+        assert span == {"line": element.line, "column": element.column, "end_line": element.end_line, "end_column": element.end_column}
 
 
 def _summary(result: Result) -> tuple:

@@ -1,4 +1,16 @@
-"""Diagnostics: what every check produces and every reporter prints."""
+"""Diagnostics: what every check produces and every reporter prints.
+
+Where a diagnostic is: its span, which carries character offsets into the decoded
+source text (``start``, ``end``) and the line and column reporters print, derived
+from them when the span was made (``SourceMap.span``). A diagnostic about a node
+built in Python (no source text) has offsets -1 and only its line and column.
+
+What to do about it, as data: ``fix`` is an edit ``voxxml lint --fix`` may apply
+(safe, or unsafe with ``--unsafe-fixes``); ``suggestion`` is an edit editors offer
+and ``--fix`` never applies (a spelling neighbour that may not be what was meant, the
+removal of an unused suppression). Both are ``voxxml.fixes.Fix``: a title and edits
+by offsets. The message and help are for people; no tool reads them.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +32,17 @@ class Diagnostic(NamedTuple):
     help: str | None = None
     path: str | None = None
     fix: Fix | None = None
+    suggestion: Fix | None = None
+
+    @property
+    def start(self) -> int:
+        """The character offset the span starts at in the decoded source text; -1 if unknown."""
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        """The character offset just after the span; -1 if unknown."""
+        return self.span.end
 
     def with_path(self, path: str) -> "Diagnostic":
         return self._replace(path=path)
@@ -31,7 +54,14 @@ class Diagnostic(NamedTuple):
 NO_SPAN = Span(1, 1, 1, 1)
 
 
-def make(code: str, message: str, span: Span | None, help: str | None = None, fix: Fix | None = None) -> Diagnostic:
+def make(
+    code: str,
+    message: str,
+    span: Span | None,
+    help: str | None = None,
+    fix: Fix | None = None,
+    suggestion: Fix | None = None,
+) -> Diagnostic:
     """Build a diagnostic, taking its name and default severity from the rule catalogue."""
     entry = rule(code)
-    return Diagnostic(code, entry.name, entry.severity, message, span or NO_SPAN, help, None, fix)
+    return Diagnostic(code, entry.name, entry.severity, message, span or NO_SPAN, help, None, fix, suggestion)

@@ -238,7 +238,7 @@ def _nearest_to_new_errors(
     for diagnostic in after:
         if diagnostic.code not in grown or diagnostic.severity.value != "error":
             continue
-        offset = source.offset(diagnostic.span.line, diagnostic.span.column)
+        offset = source.offsets(diagnostic.span)[0]
         at = bisect_right(new_starts, offset) - 1
         if at >= 0:
             edit = edits[at]

@@ -18,6 +18,12 @@ from typing import NamedTuple
 class Span(NamedTuple):
     """1-based line and column; columns count characters; the end is exclusive.
 
+    ``start`` and ``end`` are the same place as character offsets into the decoded
+    source text (what editors and fixes need); a span made by ``SourceMap.span``
+    has both. A span known only by line and column (a node built in Python, a
+    libxml2 position outside the text) has -1 for both: ``SourceMap.offsets``
+    recovers them from its text.
+
     A tuple: spans are made by the hundred thousand (the compiler records one per plan
     state), ordered by position, and never change.
     """
@@ -26,6 +32,12 @@ class Span(NamedTuple):
     column: int
     end_line: int
     end_column: int
+    start: int = -1
+    end: int = -1
+
+    @property
+    def has_offsets(self) -> bool:
+        return self.start >= 0
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}-{self.end_line}:{self.end_column}"
@@ -130,7 +142,14 @@ class SourceMap:
         starts = self._line_starts or self.line_starts
         end = max(end, start)
         line, end_line = bisect_right(starts, start), bisect_right(starts, end)
-        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
+        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, start, end)
+
+    def offsets(self, span: Span) -> tuple[int, int]:
+        """``span`` as character offsets into this text: its own, or found from its lines and columns."""
+        if span.start >= 0:
+            return span.start, span.end
+        start = self.offset(span.line, span.column)
+        return start, max(start, self.offset(span.end_line, span.end_column))
 
     def line_text(self, line: int) -> str:
         starts = self.line_starts

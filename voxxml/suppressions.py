@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .catalog import rules
 from .diagnostics import Diagnostic, make
@@ -66,8 +67,11 @@ def find(source: SourceMap) -> list[Suppression]:
     return found
 
 
-def apply(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:
+def apply(diagnostics: list[Diagnostic], source: SourceMap, judged: Callable[[str], bool] = lambda code: True) -> list[Diagnostic]:
     """Drop suppressed diagnostics and add one VX112 per suppression (or code) that silenced nothing.
+
+    A known code for which ``judged`` is false is never called unused: the step that
+    reports it did not run (a target's code when the document was only linted).
 
     n log n in the diagnostics and suppressions: per code, the diagnostics' offsets are
     sorted once; a suppression is used if one falls in its scope (two bisections), and a
@@ -79,7 +83,8 @@ def apply(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:
     offsets: dict[str, list[int]] = {}
     located = []
     for diagnostic in diagnostics:
-        offset = source.offset(diagnostic.span.line, diagnostic.span.column)
+        span = diagnostic.span
+        offset = span.start if span.start >= 0 else source.offset(span.line, span.column)
         located.append(offset)
         offsets.setdefault(diagnostic.code, []).append(offset)
     for found in offsets.values():
@@ -106,7 +111,7 @@ def apply(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:
         if diagnostic.code in UNSUPPRESSIBLE
         or (diagnostic.code not in whole_file and not _inside(merged.get(diagnostic.code), offset))
     ]
-    unused = [d for s in suppressions for d in _unused(s, source)]
+    unused = [d for s in suppressions for d in _unused(s, source, judged)]
     file_ignored = {code for s in suppressions if s.kind == "file-ignore" for code in s.codes}
     return kept + [d for d in unused if d.code not in file_ignored]
 
@@ -132,7 +137,7 @@ def _inside(union: tuple[list[int], list[int]] | None, offset: int) -> bool:
     return at >= 0 and offset < ends[at]
 
 
-def _unused(suppression: Suppression, source: SourceMap) -> list[Diagnostic]:
+def _unused(suppression: Suppression, source: SourceMap, judged: Callable[[str], bool]) -> list[Diagnostic]:
     span = source.span(suppression.start, suppression.end)
     where = "in this file" if suppression.scope is None else "in the element that follows"
     if not suppression.codes:
@@ -152,7 +157,7 @@ def _unused(suppression: Suppression, source: SourceMap) -> list[Diagnostic]:
             continue
         if code not in known:
             message = f"suppression of unknown code {code} suppresses nothing; known codes: {', '.join(known)}"
-        elif code not in suppression.used:
+        elif code not in suppression.used and judged(code):
             message = f"suppression of {code} suppresses nothing: there is no {code} {where}"
         else:
             continue
