@@ -6,6 +6,7 @@ import difflib
 import gc
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, NoReturn
 
@@ -493,12 +494,16 @@ def rule(code: str | None, list_all: bool, output_format: str) -> None:
 # ------------------------------------------------------------ simulate / compile
 
 
-def _parse_for_run(file: str) -> Result:
-    """Lint FILE like ``voxxml lint`` (nearest configuration); stop with exit 1 on errors.
+def _parse_for_run(file: str, target: str | None = None, severity: Severity | None = None, **target_options: object) -> Result:
+    """Run FILE through the pipeline as ``voxxml lint`` does (nearest configuration, inline
+    suppressions), compiled for ``target`` when one is named; stop with exit 1 on errors.
 
-    Diagnostics go to standard error, so standard output carries only the trace or the plan.
-    Warnings are shown and do not stop the command.
+    ``severity`` (--strict, --allow-approximate) is every target code's severity, over the
+    configuration's. Diagnostics go to standard error, so standard output carries only the
+    trace, the graph or the plan. Warnings are shown and do not stop the command.
     """
+    from .pipeline import run
+
     path = Path(file)
     try:
         settings = Resolver().for_path(path)
@@ -507,9 +512,11 @@ def _parse_for_run(file: str) -> Result:
         fail(str(error))
     except OSError as error:
         fail(f"{path}: {error.strerror or error}")
-    result = lint_bytes(data, str(path), settings)
+    if target is not None and severity is not None:
+        settings = replace(settings, severity={**settings.severity, **dict.fromkeys(target_registry.get_target(target).codes, severity)})
+    result = run(data, str(path), settings, target, **target_options)
     if result.error_count:
-        REPORTERS["text"]([result], sys.stderr)
+        _report_to_stderr(result)
         sys.exit(EXIT_PROBLEMS)
     if result.document is None:  # only when the configuration hides the syntax errors (select, ignore)
         click.echo(f"voxxml: error: {path}: not a well-formed VoxXML document", err=True)
@@ -517,10 +524,9 @@ def _parse_for_run(file: str) -> Result:
     return result
 
 
-def _report_to_stderr(result: Result, diagnostics: list) -> None:
-    if diagnostics:
-        shown = Result(result.path, sorted(diagnostics, key=lambda d: d.sort_key()), source=result.source)
-        REPORTERS["text"]([shown], sys.stderr)
+def _report_to_stderr(result: Result) -> None:
+    if result.diagnostics:
+        REPORTERS["text"]([result], sys.stderr)
 
 
 LOOP_CAP = 10  # simulate.DEFAULT_LOOP_CAP, written out so that `voxxml lint` does not import the simulator
@@ -630,7 +636,7 @@ def simulate(
     if redirect_fails:
         script.redirect_fails = True
     result = _parse_for_run(file)
-    _report_to_stderr(result, result.diagnostics)  # warnings only: errors stopped above
+    _report_to_stderr(result)  # warnings only: errors stopped above
     assert result.document is not None
     trace = run_simulation(result.document, script, loop_cap, base_url).trace
     if output_format == "json":
@@ -682,25 +688,12 @@ def compile_command(
     Exit status: 0 plan written, 1 the document has errors or approximations
     reported as errors, 2 usage error or unreadable file.
     """
-    import json
-
-    from .targets.enablex import compile_document
-    from .targets.enablex.steps import steps_table
-
     if strict and allow_approximate:
         fail("--strict and --allow-approximate exclude each other")
-    result = _parse_for_run(file)
-    assert result.document is not None
-    compilation = compile_document(result.document, result.path, loop_cap, base_url)
-    approximations = [d.with_path(result.path) for d in compilation.diagnostics]
-    if allow_approximate or strict:
-        severity = Severity.WARNING if allow_approximate else Severity.ERROR
-        approximations = [d._replace(severity=severity) for d in approximations]
-    _report_to_stderr(result, result.diagnostics + approximations)
-    if any(d.severity is Severity.ERROR for d in approximations):
-        sys.exit(EXIT_PROBLEMS)
-    plan = compilation.plan
-    text = json.dumps(plan, indent=2, ensure_ascii=False) if output_format == "json" else steps_table(plan)
+    severity = Severity.WARNING if allow_approximate else Severity.ERROR if strict else None
+    result = _parse_for_run(file, target, severity, loop_cap=loop_cap, base_url=base_url)
+    _report_to_stderr(result)  # warnings only: errors stopped above
+    text = target_registry.get_target(target).render(result.output, output_format)
     if output is None or output == "-":
         click.echo(text)
     else:

@@ -71,8 +71,6 @@ _XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 # Same hardening as voxxml.xmlparse (no entity expansion, no DTD, no network, no huge
 # trees); comments, PIs and white space are kept, CDATA becomes text.
 _PARSER = etree.XMLParser(**xmlparse.HARDENED, remove_blank_text=False, remove_comments=False, remove_pis=False, strip_cdata=True)
-_DECLARATION = re.compile(r"\A\ufeff?<\?xml[ \t\r\n]")
-_VERSION = re.compile(r"""\A\ufeff?<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')""")
 
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE_ESCAPES = str.maketrans(
@@ -167,9 +165,9 @@ def format_source(source: bytes | str, path: str = "<stdin>", quote_style: str =
 
 def _syntax_diagnostics(data: bytes, text: str | None, path: str) -> list[Diagnostic]:
     """The VX001 diagnostics ``voxxml lint`` reports for a document the formatter refuses."""
-    from .lint import parse_bytes  # the lint pipeline is needed only for broken documents
+    from .pipeline import check  # the pipeline's read step is needed only for broken documents
 
-    found = [d for d in parse_bytes(data, path, flow=False).diagnostics if d.code == "VX001"]
+    found = [d for d in check(data, path, flow=False).diagnostics if d.code == "VX001"]
     if found:
         return found
     # Unreachable while the formatter and the linter parse alike; kept so an error never goes unexplained.
@@ -219,9 +217,11 @@ class _Writer:
             # The tokenizer and lxml see the same elements, in the same (document) order.
             self.source = SourceMap(text)
             self.indexes = {el: i for i, el in enumerate(root.iter(etree.Element))}
-        if _DECLARATION.match(text):
-            version = _VERSION.match(text)
-            number = (version.group(1) if version.group(1) is not None else version.group(2)) if version else "1.0"
+        declaration = xmlparse.XML_DECLARATION.match(text)
+        if declaration is not None and declaration.group("space") is not None:
+            version = declaration.group("version")
+            version = declaration.group("version_sq") if version is None else version
+            number = "1.0" if version is None else version
             lines.append(f'<?xml version="{escape_attribute(number)}" encoding="UTF-8"?>')
         for node in reversed(list(root.itersiblings(preceding=True))):
             lines.append(self.inline(node))

@@ -11,7 +11,6 @@ same in the linted text and in the editor.
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -20,14 +19,13 @@ from .. import xmlparse
 from ..catalog import Severity
 from ..config import Settings
 from ..diagnostics import Diagnostic
-from ..lint import lint_bytes
+from ..pipeline import run
 from .positions import LineIndex
 
 SOURCE = "voxxml"
 # Codes whose span is text that has no effect: editors show it faded.
 UNNECESSARY = frozenset({"VX102", "VX106", "VX112"})
 
-_DECLARATION = re.compile(r"""\A<\?xml[^>]*?encoding\s*+=\s*+["']([A-Za-z0-9._:-]++)["']""")
 _UTF8 = "UTF-8"
 
 
@@ -39,6 +37,7 @@ class Finding:
     start: int
     end: int
     edits: tuple[tuple[int, int, str], ...] = ()  # the diagnostic's fix, placed in the editor text
+    suggested: tuple[tuple[int, int, str], ...] = ()  # its suggestion, placed in the editor text
 
 
 @dataclass(frozen=True)
@@ -71,10 +70,10 @@ def _other_encoding(name: str) -> bool:
 def prepare(text: str) -> Prepared:
     bom = 1 if text.startswith("\ufeff") else 0
     body = text[bom:]
-    match = _DECLARATION.match(body)
-    if match is None or not _other_encoding(match.group(1)):
+    match = xmlparse.XML_DECLARATION.match(body)
+    if match is None or match.group("bom") or match.group("encoding") is None or not _other_encoding(match.group("encoding")):
         return Prepared(body, bom)
-    start, end = match.span(1)
+    start, end = match.span("encoding")
     return Prepared(body[:start] + _UTF8 + body[end:], bom, start, end - start)
 
 
@@ -83,7 +82,7 @@ def lint_text(text: str, path: str, settings: Settings, index: LineIndex | None 
     index = index if index is not None and index.text == text else LineIndex(text)
     prepared = prepare(text)
     data = prepared.text.encode("utf-8", "surrogatepass")
-    result = lint_bytes(data, path, settings)
+    result = run(data, path, settings)
     if result.source is not None and prepared.bom == 0 and prepared.value_start < 0:
         starts = index.starts
     elif result.source is not None:
@@ -106,14 +105,19 @@ def lint_text(text: str, path: str, settings: Settings, index: LineIndex | None 
         span = diagnostic.span
         if undecodable is not None and diagnostic.code == "VX001":
             start, end = undecodable, min(undecodable + 1, length)
+        elif result.source is not None and span.start >= 0:  # offsets into the linted text
+            start, end = span.start, max(span.start, span.end)
         else:
             start = offset(span.line, span.column)
             end = max(start, offset(span.end_line, span.end_column))
-        fix = getattr(diagnostic, "fix", None)
         edits: tuple[tuple[int, int, str], ...] = ()
-        if fix is not None and result.source is not None:
-            edits = tuple((prepared.to_editor(e.start), prepared.to_editor(e.end), e.text) for e in fix.edits)
-        findings.append(Finding(diagnostic, prepared.to_editor(start), prepared.to_editor(end), edits))
+        suggested: tuple[tuple[int, int, str], ...] = ()
+        if result.source is not None:
+            if diagnostic.fix is not None:
+                edits = tuple((prepared.to_editor(e.start), prepared.to_editor(e.end), e.text) for e in diagnostic.fix.edits)
+            if diagnostic.suggestion is not None:
+                suggested = tuple((prepared.to_editor(e.start), prepared.to_editor(e.end), e.text) for e in diagnostic.suggestion.edits)
+        findings.append(Finding(diagnostic, prepared.to_editor(start), prepared.to_editor(end), edits, suggested))
     return findings
 
 
