@@ -339,7 +339,10 @@ class Reader:
         else:  # a leaf: listing every element would suggest it takes some
             message = f"unknown element <{tag}> inside <{parent.name}>; <{parent.name}> takes no elements"
         help = suggestion if not tag.startswith("{") else "VoxXML elements have no namespace"
-        self.out.append(make("VX003", message, self.source.name_span(index), help, self.rename_fix(index, tag)))
+        fix = self.rename_fix(index, tag)
+        near = values.near(name, tuple(self.elements)) if suggestion is not None and fix is None and not tag.startswith("{") else None
+        offered = Fix(f"Rename <{tag}> to <{near}>", fixes.rename_element(self.source, index, near), False) if near else None
+        self.out.append(make("VX003", message, self.source.name_span(index), help, fix, offered))
         self.index += sum(1 for _ in el.iterdescendants(etree.Element))
 
     def invalid_child(self, index: int, tag: str, parent: ElementSpec) -> None:

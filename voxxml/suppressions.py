@@ -4,6 +4,9 @@
 subtree; ``<!-- voxxml: file-ignore VX010 -->`` silences VX010 in the whole file.
 A suppression that silences nothing is itself reported (VX112), and so is one that
 names VX001: syntax errors are never suppressed. Codes are read in any case.
+
+``read_directive`` is the one reader of that syntax: the linter, the language
+server's completion, hover and code actions all use it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Callable
 
 from .catalog import rules
 from .diagnostics import Diagnostic, make
+from .fixes import Edit, Fix
 from .source import SourceMap
 
 CODES = ("VX112",)
@@ -23,10 +27,57 @@ CODES = ("VX112",)
 # matched so that what they hold is passed over. Each alternative scans forward once
 # (a lazy run up to a fixed terminator or the end), so the pass is linear.
 _MARKUP = re.compile(r"<!--(?P<body>.*?)(?P<close>-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)", re.S)
-_DIRECTIVE = re.compile(r"\s*+voxxml:\s*+(?P<kind>file-ignore|ignore)\b(?P<rest>.*)", re.S)
+_DIRECTIVE = re.compile(r"<!--\s*+voxxml:\s*+(?P<kind>file-ignore|ignore)\b")
+_WORD = re.compile(r"[^\s,]++")  # the words after the kind: codes, then the reason
 _CODE = re.compile(r"[A-Za-z]{2}[0-9]{3}")
+_CODE_PREFIX = re.compile(r"[A-Za-z]{1,2}|[A-Za-z]{2}[0-9]{1,3}")  # a code being typed
 # Codes no comment can silence: a document that does not parse is not checked at all.
 UNSUPPRESSIBLE = frozenset({"VX001"})
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A ``voxxml:`` comment read; offsets are into the text it was read from."""
+
+    kind: str  # "ignore" or "file-ignore"
+    codes: tuple[str, ...]  # upper case (codes are read case-insensitively)
+    code_spans: tuple[tuple[int, int], ...]  # where each code is written
+    codes_end: int  # just after the last code (after the kind if none): where another code goes
+    reason: str
+    reason_start: int  # the reason's first character; -1 without a reason
+
+
+def read_directive(text: str, start: int, end: int) -> Directive | None:
+    """The directive in the comment at ``start`` (its ``<!--``) whose body ends at ``end``
+    (the ``-->``, or the cursor in a comment being typed); None if it is no directive."""
+    match = _DIRECTIVE.match(text, start, end)
+    if match is None:
+        return None
+    codes: list[str] = []
+    spans: list[tuple[int, int]] = []
+    codes_end, reason, reason_start = match.end(), [], -1
+    for word in _WORD.finditer(text, match.end(), end):
+        if reason_start < 0 and _CODE.fullmatch(word.group()):
+            codes.append(word.group().upper())
+            spans.append(word.span())
+            codes_end = word.end()
+        else:
+            reason_start = word.start() if reason_start < 0 else reason_start
+            reason.append(word.group())
+    return Directive(match.group("kind"), tuple(codes), tuple(spans), codes_end, " ".join(reason), reason_start)
+
+
+def code_at(text: str, start: int, cursor: int) -> tuple[int, int] | None:
+    """The code being written at ``cursor`` in the code list of the comment at ``start``
+    (its characters before the cursor), or None if the cursor is not in the code list."""
+    directive = read_directive(text, start, cursor)
+    if directive is None:
+        return None
+    if directive.reason_start < 0:  # only codes so far
+        last = directive.code_spans[-1] if directive.code_spans else None
+        return last if last is not None and last[1] == cursor else (cursor, cursor)
+    typed = text[directive.reason_start : cursor]
+    return (directive.reason_start, cursor) if _CODE_PREFIX.fullmatch(typed) else None
 
 
 @dataclass
@@ -38,6 +89,8 @@ class Suppression:
     end: int
     scope: tuple[int, int] | None  # the element an "ignore" covers; None for the whole file
     used: set[str] = field(default_factory=set)
+    code_spans: tuple[tuple[int, int], ...] = ()  # where each code is written
+    codes_end: int = -1  # where another code goes
 
 
 def find(source: SourceMap) -> list[Suppression]:
@@ -47,15 +100,11 @@ def find(source: SourceMap) -> list[Suppression]:
     for match in _MARKUP.finditer(source.text):
         if match.group("close") != "-->":
             continue  # CDATA, a processing instruction, or a comment never closed
-        directive = _DIRECTIVE.match(match.group("body"))
+        directive = read_directive(source.text, match.start(), match.start("close"))
         if directive is None:
             continue
-        words = directive.group("rest").replace(",", " ").split()
-        codes = []
-        while words and _CODE.fullmatch(words[0]):
-            codes.append(words.pop(0).upper())
         scope = None
-        if directive.group("kind") == "ignore":
+        if directive.kind == "ignore":
             tags = source.tags
             following = bisect_left(tags.starts, match.end())
             if following < len(tags.starts):
@@ -63,7 +112,12 @@ def find(source: SourceMap) -> list[Suppression]:
                 scope = (tags.starts[following], end if end >= 0 else tags.tag_ends[following])
             else:
                 scope = (match.end(), match.end())  # nothing follows: covers nothing
-        found.append(Suppression(directive.group("kind"), tuple(codes), " ".join(words), match.start(), match.end(), scope))
+        found.append(
+            Suppression(
+                directive.kind, directive.codes, directive.reason, match.start(), match.end(), scope,
+                code_spans=directive.code_spans, codes_end=directive.codes_end,
+            )
+        )
     return found
 
 
@@ -141,7 +195,8 @@ def _unused(suppression: Suppression, source: SourceMap, judged: Callable[[str],
     span = source.span(suppression.start, suppression.end)
     where = "in this file" if suppression.scope is None else "in the element that follows"
     if not suppression.codes:
-        return [make("VX112", f"'voxxml: {suppression.kind}' names no code, so it suppresses nothing", span, "write the code: <!-- voxxml: ignore VX103 reason -->")]
+        message = f"'voxxml: {suppression.kind}' names no code, so it suppresses nothing"
+        return [make("VX112", message, span, "write the code: <!-- voxxml: ignore VX103 reason -->", suggestion=_removal(suppression, source))]
     problems = []
     known = rules()
     for code in suppression.codes:
@@ -152,6 +207,7 @@ def _unused(suppression: Suppression, source: SourceMap, judged: Callable[[str],
                     f"{code} cannot be suppressed: a syntax error means the document is not checked at all",
                     span,
                     "fix the XML and remove the code from the comment",
+                    suggestion=_removal(suppression, source, code),
                 )
             )
             continue
@@ -161,5 +217,25 @@ def _unused(suppression: Suppression, source: SourceMap, judged: Callable[[str],
             message = f"suppression of {code} suppresses nothing: there is no {code} {where}"
         else:
             continue
-        problems.append(make("VX112", message, span, "remove the code from the comment, or the comment"))
+        problems.append(make("VX112", message, span, "remove the code from the comment, or the comment", suggestion=_removal(suppression, source, code)))
     return problems
+
+
+def _removal(suppression: Suppression, source: SourceMap, code: str | None = None) -> Fix:
+    """The edit an editor offers for an unused suppression: the one ``code`` (with the
+    separator before it) when the comment names others, else the comment (with its
+    line when the comment stands alone on it)."""
+    text = source.text
+    if code is not None and len(suppression.codes) > 1:
+        start, end = suppression.code_spans[suppression.codes.index(code)]
+        while text[start - 1] in ", \t\r\n":  # the comment's "<!--" comes first
+            start -= 1
+        return Fix(f"Remove {code} from the suppression", (Edit(start, end, ""),), False)
+    start, end = suppression.start, suppression.end
+    starts = source.line_starts
+    first, last = bisect_right(starts, start) - 1, bisect_right(starts, end) - 1
+    following = starts[last + 1] if last + 1 < len(starts) else len(text)
+    line_end = len(text[end:following].rstrip("\r\n")) + end
+    if not text[starts[first] : start].strip() and not text[end:line_end].strip():
+        start, end = starts[first], following
+    return Fix("Remove the unused suppression", (Edit(start, end, ""),), False)

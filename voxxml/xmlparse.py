@@ -42,7 +42,32 @@ HARDENED = dict(
 _STRICT = etree.XMLParser(**HARDENED)
 _RECOVER = etree.XMLParser(recover=True, **HARDENED)
 # Patterns below scan forward only: possessive runs, lazy runs up to a fixed terminator.
-_DECLARATION = re.compile(rb"""\A<\?xml[^>]*?encoding\s*+=\s*+["']([A-Za-z0-9._:-]++)["']""")
+# The XML declaration, the one pattern every reader of it uses (the decoder, the
+# formatter, the language server), on text; the decoder reads bytes as Latin-1 (one
+# character per byte). Groups: "space" is set when '<?xml' is followed by white space
+# (a declaration, not a PI such as <?xml-stylesheet?>); "version"/"version_sq" is the
+# version written first, in double or single quotes; "encoding" the declared encoding
+# name, found anywhere before the first '>' (as libxml2 reads it, '<?xml' then
+# anything); the whole match runs to the '?>' when there is one before a '>'. White
+# space in the encoding part is ASCII's (as the byte pattern's \s was). No run can
+# pass a '>', so a match is no longer than the text up to the first '>'.
+XML_DECLARATION = re.compile(
+    r"\A(?P<bom>\ufeff?)<\?xml(?P<space>(?=[ \t\r\n]))?"
+    r"""(?:[ \t\r\n]++version[ \t\r\n]*+=[ \t\r\n]*+(?:"(?P<version>[^"<>]*+)"|'(?P<version_sq>[^'<>]*+)'))?"""
+    r"""(?:[^>]*?encoding[ \t\n\r\f\v]*+=[ \t\n\r\f\v]*+["'](?P<encoding>[A-Za-z0-9._:-]++)["'])?"""
+    r"(?:[^>]*?\?>)?"
+)
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding name an 8-bit document's XML declaration gives, if any."""
+    if not data.startswith(b"<?xml"):
+        return None
+    end = data.find(b">")
+    match = XML_DECLARATION.match(data[: end + 1 if end >= 0 else len(data)].decode("latin-1"))
+    return None if match is None or match.group("bom") else match.group("encoding")
+
+
 _DECLARED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<!(DOCTYPE|ENTITY)\b", re.S)
 MAX_SYNTAX_PROBLEMS = 25
 
@@ -72,10 +97,9 @@ def detect(data: bytes) -> tuple[str | None, SyntaxProblem | None]:
     for prefix, encoding in _MARKS + _UNMARKED:
         if data.startswith(prefix):
             return encoding, None
-    declared = _DECLARATION.match(data)
-    if not declared:
+    name = declared_encoding(data)
+    if name is None:
         return "utf-8", None
-    name = declared.group(1).decode("ascii")
     try:
         info = codecs.lookup(name)
         if not getattr(info, "_is_text_encoding", True):

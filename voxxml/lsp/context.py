@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import suppressions
+
 # One token; a token the text ends inside runs to the end (\Z), so "the cursor is
 # inside it" is "it ends at the cursor and is not closed".
 _TOKEN = re.compile(
@@ -28,9 +30,7 @@ _ATTRIBUTE = re.compile(
     r"""(?P<name>[^\s=/<>"']+)(?:\s*=\s*(?:(?P<quote>["'])(?P<value>(?:(?!(?P=quote))[^<])*)(?P<closing>(?P=quote))?)?)?"""
 )
 _NAME_CHAR = re.compile(r"[^\s/<>!?\"'=]*")
-_SUPPRESSION = re.compile(r"<!--\s*voxxml:\s*(?:file-ignore|ignore)\b(?P<codes>[A-Z0-9,\s]*)\Z")
-_CODE_WORD = re.compile(r"[A-Z0-9]*\Z")
-_CODE_CHARS = re.compile(r"[A-Z0-9]*")
+_CODE_CHARS = re.compile(r"[A-Za-z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -164,12 +164,10 @@ def at_cursor(text: str, cursor: int) -> Context:
     if token is None:
         return Context("content", parent, replace=(cursor, cursor), stack=stack)
     if token.group("comment") is not None:
-        suppression = _SUPPRESSION.search(text, token.start(), cursor)
-        if suppression is not None:
-            word = _CODE_WORD.search(text, token.start(), cursor)
-            start = word.start() if word else cursor
+        code = suppressions.code_at(text, token.start(), cursor)
+        if code is not None:
             end = _word_end(text, cursor, _CODE_CHARS)
-            return Context("suppression", parent, replace=(start, end), stack=stack)
+            return Context("suppression", parent, replace=(code[0], end), stack=stack)
         return Context("comment", parent, replace=(cursor, cursor), stack=stack)
     if token.group("end") is not None:
         name_start = token.start("end")
@@ -228,9 +226,6 @@ class Target:
     tag: Tag | None = None
 
 
-_HOVER_CODE = re.compile(r"[A-Z]{2}[0-9]{3}")
-
-
 def target_at(text: str, offset: int) -> Target | None:
     """The named thing under ``offset`` in the full text, or None."""
     for match in _TOKEN.finditer(text):
@@ -239,12 +234,11 @@ def target_at(text: str, offset: int) -> Target | None:
         if match.end() < offset or (match.end() == offset and _finished(match)):
             continue
         if match.group("comment") is not None:
-            comment = match.group()
-            if not re.match(r"<!--\s*voxxml:\s*(?:file-ignore|ignore)\b", comment):
-                return None
-            for code in _HOVER_CODE.finditer(text, match.start(), match.end()):
-                if code.start() <= offset <= code.end():
-                    return Target("code", code.start(), code.end(), code=code.group())
+            body_end = match.end() - 3 if _finished(match) else match.end()
+            directive = suppressions.read_directive(text, match.start(), body_end)
+            for code, (start, end) in zip(directive.codes, directive.code_spans) if directive else ():
+                if start <= offset <= end:
+                    return Target("code", start, end, code=code)
             return None
         if match.group("end") is not None:
             start = match.start("end")
