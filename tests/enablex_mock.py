@@ -64,12 +64,15 @@ import jsonschema
 from voxxml.caller import Caller, CallerScript, Input
 from voxxml.simulate import DEFAULT_LOOP_CAP
 from voxxml.targets.enablex import plan_schema
-from voxxml.targets.enablex.executor import Execution, start, step
+from voxxml.targets.enablex.executor import Action
+from voxxml.targets.enablex.plan import Plan, Request
+from voxxml.targets.enablex.runtime import Call, Runtime
 from voxxml.trace import Event, continues, units
 
 CLI = "15550009999"
 CALLED = "15550001234"
 EVENT_URL = "https://runner.example.com/enablex/events"
+PLACEHOLDERS = {"{cli}": CLI, "{to}": CALLED, "{event_url}": EVENT_URL}
 _CALL_PATH = re.compile(r"^/voice/v1/call/(?P<voice_id>[^/]+)(?:/(?P<action>accept|play|connect))?$")
 
 
@@ -150,13 +153,13 @@ class MockEnableX:
             self.phase = "ended"
             self.playing = None
             self.bridging = False
-            self.send({"state": "disconnected", "disconnect_reason": "Normal Clearing"})
+            self.notify({"state": "disconnected", "disconnect_reason": "Normal Clearing"})
             return False
         self.trace.append(event)
         return True
 
     # ------------------------------------------------------------- webhooks
-    def send(self, fields: dict[str, Any], ends: str | None = None) -> None:
+    def notify(self, fields: dict[str, Any], ends: str | None = None) -> None:
         """Queue a webhook, with the call's id under one of its two documented spellings.
         ``ends``: "play" or "bridge" when the webhook is the result of the play or bridge in progress."""
         key = "voice_id" if next(self._ids) % 2 == 0 else "voice_Id"
@@ -178,9 +181,16 @@ class MockEnableX:
         """An inbound call arrives."""
         assert self.entry == "inbound" and self.phase == "idle"
         self.phase = "ringing"
-        self.send({"state": "incomingcall"})
+        self.notify({"state": "incomingcall"})
 
     # ------------------------------------------------------------- requests
+    def send(self, request: Request) -> dict[str, Any]:
+        """The runtime's transport (voxxml.targets.enablex.runtime.Transport). Once the caller has
+        hung up, requests are lost (the plan learns it from the disconnected webhook on its way)."""
+        if self.caller_hung_up:
+            return {}
+        return self.request(request["method"], request["path"], request.get("body"))
+
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """Handle one REST request; returns the response body (webhooks go to the outbox)."""
         self.requests.append({"method": method, "path": path, "body": copy.deepcopy(body)})
@@ -217,8 +227,8 @@ class MockEnableX:
         if action is not None and (not isinstance(action, dict) or len(action) != 1 or set(action) - {"play", "connect"}):
             raise ProtocolError(f"POST /voice/v1/call: action_on_connect must be one play or connect: {action!r}")
         self.phase = "connected"
-        self.send({"state": "ringing"})
-        self.send({"state": "connected"})
+        self.notify({"state": "ringing"})
+        self.notify({"state": "connected"})
         if action is not None:
             if "play" in action:
                 self._play(action["play"])
@@ -230,7 +240,7 @@ class MockEnableX:
         if self.phase != "ringing":
             raise ProtocolError(f"PUT accept in phase {self.phase}")
         self.phase = "connected"
-        self.send({"state": "connected"})
+        self.notify({"state": "connected"})
         return self._ok(status="success")
 
     def _connected(self, what: str) -> None:
@@ -276,7 +286,7 @@ class MockEnableX:
     def _play_result(self, ref: Any, fields: dict[str, Any], final: bool = True) -> None:
         if ref is not None:
             fields = {**fields, "prompt_ref": ref}
-        self.send(fields, "play" if final else None)
+        self.notify(fields, "play" if final else None)
 
     def _listen(self, ref: Any, dtmf: bool, asr: bool) -> None:
         given: Input = self.caller.next_input()
@@ -326,22 +336,22 @@ class MockEnableX:
         self.bridging = True
         variation = next(self._bridges)
         if variation % 2:
-            self.send({"state": "initiated"})  # listed among the bridge states; harmless
-        self.send({"state": "bridging"})
+            self.notify({"state": "initiated"})  # listed among the bridge states; harmless
+        self.notify({"state": "bridging"})
         if outcome.outcome == "answered":
-            self.send({"state": "bridged"})
+            self.notify({"state": "bridged"})
             # The reference spells it both ways (bridge events; outbound-call states).
-            self.send({"state": "bridge_disconnected" if variation % 4 < 2 else "bridged_disconnected"}, "bridge")
+            self.notify({"state": "bridge_disconnected" if variation % 4 < 2 else "bridged_disconnected"}, "bridge")
         else:
             reason = {"busy": "User Busy", "no-answer": "No Answer", "failed": "Failed"}[outcome.outcome]
-            self.send({"state": "failed", "reason": reason}, "bridge")
+            self.notify({"state": "failed", "reason": reason}, "bridge")
         return self._ok(state="initiated", **body)
 
     def _delete(self) -> dict[str, Any]:
         if self.phase == "ringing":
             if self.record({"event": "reject"}):
                 self.phase = "ended"
-                self.send({"state": "disconnected", "disconnect_reason": "Call Rejected"})
+                self.notify({"state": "disconnected", "disconnect_reason": "Call Rejected"})
             return self._ok(state="success")
         if self.phase != "connected":
             raise ProtocolError(f"DELETE in phase {self.phase}")
@@ -349,120 +359,92 @@ class MockEnableX:
             raise ProtocolError("DELETE while a play or bridge result is outstanding")
         if self.record({"event": "hangup"}):
             self.phase = "ended"
-            self.send({"state": "disconnected", "disconnect_reason": "Normal Clearing"})
+            self.notify({"state": "disconnected", "disconnect_reason": "Normal Clearing"})
         return self._ok(state="success")
 
 
 # --------------------------------------------------------------------------- the runner
 
 
-def _fill(value: Any, voice_id: str | None, where: str) -> Any:
-    """Fill the plan's placeholders where the compiler puts them: the path, and whole-string
-    values of the create-call and connect bodies (never inside TTS text)."""
-    table = {"{cli}": CLI, "{to}": CALLED, "{event_url}": EVENT_URL}
-    if where == "path":
-        if "{voice_id}" in value:
-            if voice_id is None:
-                raise ProtocolError(f"request {value} before the call has a voice_id")
-            value = value.replace("{voice_id}", voice_id)
-        return value
-    if isinstance(value, dict):
-        return {k: _fill(v, voice_id, where if k != "play" else "play") for k, v in value.items()}
-    if isinstance(value, str) and where != "play":
-        return table.get(value, value)
-    return value
-
-
-def _voice_id(webhook: dict[str, Any]) -> str | None:
-    return webhook.get("voice_id") or webhook.get("voice_Id")
-
-
 class Run:
-    """A plan run against the mock: the trace, and what happened on the way."""
+    """A plan run against the mock by the package's runtime (voxxml.targets.enablex.runtime): the
+    mock is its transport, and this its host (timers, conferences and fetches come back as
+    events, in order, once the mock has no webhook left to deliver)."""
 
-    def __init__(self, plan: dict[str, Any], script: CallerScript, entry: str = "inbound", max_events: int = 200_000) -> None:
+    def __init__(self, plan: dict[str, Any], script: CallerScript, entry: str = "inbound", max_events: int = 200_000, store: bool = False) -> None:
         validate_plan(plan)
         # Run what a runner would load: the plan as JSON, with no shared objects.
-        self.plan = json.loads(json.dumps(plan))
+        self.plan: Plan = json.loads(json.dumps(plan))
         self.script = script
         self.entry = entry
         self.mock = MockEnableX(script, entry)
-        self.voice_id: str | None = None
         self.internal: deque[dict[str, Any]] = deque()  # timer and fetch results
-        self.end_reason: str | None = None
-        self.actions: list[dict[str, Any]] = []
         self.max_events = max_events
+        self.store = store  # keep the call as JSON between events, as a store of a live runner would
+        self.call: Call | None = None
 
     @property
     def trace(self) -> list[Event]:
         return self.mock.trace
 
     def run(self) -> list[Event]:
-        execution, actions = start(self.plan, self.entry)
+        runtime = Runtime(self.plan, self.mock, self, PLACEHOLDERS)
         if self.entry == "inbound":
             self.mock.ring()
-        self.act(actions)
+        call = runtime.start(self.entry)
         for _ in range(self.max_events):
             event = self.mock.deliver()  # webhooks sent come before the timers run out
             if event is None:
                 if not self.internal:
                     break
                 event = self.internal.popleft()
-            elif self.voice_id is None:
-                self.voice_id = _voice_id(event)
-            execution, actions = step(self.plan, execution, event)
-            self.act(actions)
-            if execution.ended and self.end_reason is None:
-                raise AssertionError(f"the execution ended without an end action after {event}")
+            if self.store:
+                call = Call.from_dict(json.loads(json.dumps(call.to_dict())))
+            call = runtime.on_event(call, event)
         else:
             raise PlanStuck(f"more than {self.max_events} events")
-        self.check_end(execution)
+        self.call = call
+        self.check_end(call)
         return self.trace
 
-    def act(self, actions: list[dict[str, Any]]) -> None:
-        for action in actions:
-            self.actions.append(action)
-            if self.end_reason is not None:
-                raise AssertionError(f"action {action} after the end ({self.end_reason})")
-            kind = action["type"]
-            if self.mock.phase == "ended" and kind != "end":
-                if self.mock.caller_hung_up:
-                    continue  # the caller is gone; the disconnected webhook is on its way
-                raise ProtocolError(f"action {action} after the call ended")
-            if kind == "request":
-                path = _fill(action["path"], self.voice_id, "path")
-                body = action.get("body")
-                if body is not None and not path.endswith("/play"):  # never inside TTS text
-                    body = _fill(body, self.voice_id, "body")
-                response = self.mock.request(action["method"], path, body)
-                if action["method"] == "POST":
-                    self.voice_id = response["voice_id"]
-            elif kind == "wait":
-                assert isinstance(action["seconds"], int) and action["seconds"] >= 0
-                self.internal.append({"type": "timer", "timer": action["timer"]})
-            elif kind == "conference":
-                self.internal.append({"type": "conference"})  # the runner joins; the caller leaves at once
-            elif kind == "fetch":
-                self.internal.append({"type": "fetch", "ok": not self.script.redirect_fails})
-            elif kind == "observe":
-                self.mock.record(dict(action["event"]))
-            elif kind == "end":
-                self.end_reason = action["reason"]
-            else:
-                raise AssertionError(f"unknown action {action}")
+    # ------------------------------------------------------------- the host
+    def _gone(self, action: Action) -> bool:
+        """True when the caller has hung up (the action is moot); an error when the plan ended the call."""
+        if self.mock.phase != "ended":
+            return False
+        if self.mock.caller_hung_up:
+            return True  # the caller is gone; the disconnected webhook is on its way
+        raise ProtocolError(f"action {action} after the call ended")
 
-    def check_end(self, execution: Execution) -> None:
-        if not execution.ended:
-            raise PlanStuck(f"the plan waits in state {execution.state!r} but nothing more will happen; trace {self.trace}")
+    def wait(self, call: Call, action: Action) -> None:
+        if not self._gone(action):
+            assert isinstance(action["seconds"], int) and action["seconds"] >= 0
+            self.internal.append({"type": "timer", "timer": action["timer"]})
+
+    def conference(self, call: Call, action: Action) -> None:
+        if not self._gone(action):
+            self.internal.append({"type": "conference"})  # the runner joins; the caller leaves at once
+
+    def fetch(self, call: Call, action: Action) -> None:
+        if not self._gone(action):
+            self.internal.append({"type": "fetch", "ok": not self.script.redirect_fails})
+
+    def observe(self, call: Call, event: dict[str, Any]) -> None:
+        if not self._gone({"type": "observe", "event": event}):
+            self.mock.record(dict(event))
+
+    def check_end(self, call: Call) -> None:
+        if not call.ended:
+            raise PlanStuck(f"the plan waits in state {call.execution.state!r} but nothing more will happen; trace {self.trace}")
         if self.mock.caller_hung_up:
             # The disconnected webhook ended the plan, or the plan ended itself at the same moment.
-            assert self.end_reason in ("disconnected", "hangup", "reject", "redirected"), self.end_reason
-        elif self.end_reason == "redirected":
+            assert call.end_reason in ("disconnected", "hangup", "reject", "redirected"), call.end_reason
+        elif call.end_reason == "redirected":
             assert self.trace and self.trace[-1]["event"] == "redirect"
         else:
-            assert self.end_reason in ("hangup", "reject"), self.end_reason
+            assert call.end_reason in ("hangup", "reject"), call.end_reason
             assert self.mock.phase == "ended", "the plan ended but the call is still up"
-            assert self.trace[-1]["event"] == self.end_reason
+            assert self.trace[-1]["event"] == call.end_reason
 
 
 def run_plan(plan: dict[str, Any], script: CallerScript | None = None, entry: str = "inbound", loop_cap: int = DEFAULT_LOOP_CAP) -> list[Event]:
@@ -475,4 +457,4 @@ def run_plan(plan: dict[str, Any], script: CallerScript | None = None, entry: st
     return Run(plan, script or CallerScript(), entry, max_events=budget).run()
 
 
-__all__ = ["CALLED", "CLI", "EVENT_URL", "MockEnableX", "PlanStuck", "ProtocolError", "Run", "run_plan", "validate_plan"]
+__all__ = ["CALLED", "CLI", "EVENT_URL", "PLACEHOLDERS", "MockEnableX", "PlanStuck", "ProtocolError", "Run", "run_plan", "validate_plan"]

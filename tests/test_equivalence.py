@@ -777,6 +777,8 @@ def documents_for(draw: Any, code: str) -> Response:
 def test_each_approximation_is_reported_iff_its_construct_is_there(code: str, data: st.DataObject) -> None:
     if code == "EX212":
         pytest.skip("an empty Number is a document error (VX009): tests/test_call_semantics.py compiles one whose error is suppressed")
+    if code == "EX214":
+        pytest.skip("every v1 verb has a lowering: tests/test_targets.py compiles without one, and a verb that has none")
     if code == "EX213" and voxxml.parse("<Response><Play>a.mp3</Play></Response>").diagnostics:
         pytest.skip("the linter refuses relative URLs until URL values accept them (issue 9, the reader's part)")
     document = data.draw(documents_for(code), label="document")

@@ -90,12 +90,8 @@ class Compiler:
             self.diagnostics.append(make(code, message, span or self.name_span(node), help))
 
     def name_span(self, node: Node) -> Span | None:
-        """The element name in its start tag: just after the '<' its span starts with."""
-        span = self.span(node)
-        if span is None:
-            return node.name_span
-        line, column = span["line"], span["column"] + 1
-        return Span(line, column, line, column + len(node.TAG))
+        """The element name in its start tag (with its offsets: only reported nodes need it)."""
+        return node.name_span
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:

@@ -11,6 +11,9 @@ other placeholders filled; a play's TTS text is already filled with $GATHER),
 call to the named conference; step with ``{"type": "conference"}`` when the caller
 leaves it), ``observe`` (what the caller experiences, for traces and logs) and ``end``.
 
+``plan`` is a ``PlanIndex`` (the plan indexed once: what a runner keeps, see
+``runtime``) or the plan itself, indexed anew on each call (convenient by hand).
+
 Webhooks are read liberally: ``voice_id`` or ``voice_Id``; ``digit`` or ``digits``;
 numbers or strings. A digit sent as a JSON number has lost its leading zeros.
 """
@@ -21,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...caller import Input, accept_input
+from .plan import InboundEntry, OutboundEntry, Plan
 
 Action = dict[str, Any]
 PENDING_INBOUND, PENDING_OUTBOUND = "@inbound", "@outbound"  # before the call is answered
@@ -72,23 +76,37 @@ def reported_input(event: dict[str, Any]) -> Input | None:
     return None
 
 
-def _states(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {state["id"]: state for state in plan["states"]}
+class PlanIndex:
+    """A plan indexed for stepping, once per plan rather than once per webhook: its states by id
+    and its entries. (Transitions need no index: each state's ``on`` is already a table.)"""
+
+    __slots__ = ("plan", "states", "inbound", "outbound")
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.states: dict[str, dict[str, Any]] = {state["id"]: state for state in plan["states"]}  # type: ignore[misc]
+        self.inbound: InboundEntry = plan["entries"]["inbound"]
+        self.outbound: OutboundEntry = plan["entries"]["outbound"]
 
 
-def start(plan: dict[str, Any], entry: str = "inbound") -> tuple[Execution, list[Action]]:
+def indexed(plan: Plan | PlanIndex) -> PlanIndex:
+    return plan if isinstance(plan, PlanIndex) else PlanIndex(plan)
+
+
+def start(plan: Plan | PlanIndex, entry: str = "inbound") -> tuple[Execution, list[Action]]:
     """Begin a call: inbound waits for ``incomingcall``; outbound creates the call."""
     if entry == "inbound":
         return Execution(PENDING_INBOUND), []
-    request = plan["entries"]["outbound"]["request"]
+    request = indexed(plan).outbound["request"]
     return Execution(PENDING_OUTBOUND), [{"type": "request", **request, "state": PENDING_OUTBOUND}]
 
 
-def step(plan: dict[str, Any], execution: Execution, event: dict[str, Any]) -> tuple[Execution, list[Action]]:
+def step(plan: Plan | PlanIndex, execution: Execution, event: dict[str, Any]) -> tuple[Execution, list[Action]]:
     """The plan's response to one event."""
     if execution.ended:
         return execution, []
-    states = _states(plan)
+    index = indexed(plan)
+    states = index.states
     actions: list[Action] = []
     kind = event.get("type", "webhook")
     key = event_key(event) if kind == "webhook" else None
@@ -96,7 +114,7 @@ def step(plan: dict[str, Any], execution: Execution, event: dict[str, Any]) -> t
         return replace(execution, state=None), [{"type": "end", "reason": "disconnected"}]
     current = execution.state
     if current == PENDING_INBOUND:
-        inbound = plan["entries"]["inbound"]
+        inbound = index.inbound
         if key == "state:incomingcall":
             if "request" not in inbound:  # a first-verb Reject: never accept
                 return _enter(states, execution, inbound["next"], actions)
@@ -107,7 +125,7 @@ def step(plan: dict[str, Any], execution: Execution, event: dict[str, Any]) -> t
             return execution, actions
         return _enter(states, replace(execution, answered=True), target, actions)
     if current == PENDING_OUTBOUND:
-        outbound = plan["entries"]["outbound"]
+        outbound = index.outbound
         target = outbound["events"].get(key or "")
         if target is None:
             return execution, actions
