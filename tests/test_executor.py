@@ -17,7 +17,7 @@ import pytest
 import voxxml
 from voxxml.caller import Input
 from voxxml.targets.enablex import compile_document
-from voxxml.targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Execution, event_key, reported_input, start, step
+from voxxml.targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Execution, PlanIndex, event_key, reported_input, start, step
 
 from enablex_mock import validate_plan
 
@@ -530,3 +530,24 @@ def test_step_does_not_change_the_plan() -> None:
         execution, actions = step(plan, execution, webhook(playstate="playfinished", prompt_ref=execution.state))
         execution, actions = step(plan, execution, {"type": "timer"})
     assert plan == before
+
+
+def test_a_plan_index_steps_as_the_plan_does() -> None:
+    """The runtime steps a PlanIndex built once; by hand, the plan itself: the same answers."""
+    plan = compiled(PIN)
+    index = PlanIndex(plan)
+    events = [
+        webhook(state="incomingcall"),
+        webhook(state="connected"),
+        webhook(playstate="digitcollected", digit="1234", prompt_ref="s0"),
+        webhook(playstate="playfinished", prompt_ref=states(plan)["s0"]["on"].get("playstate:digitcollected", "s0")),
+        webhook(state="disconnected"),
+    ]
+    by_plan, by_index = start(plan, "outbound"), start(index, "outbound")
+    assert by_plan == by_index
+    by_plan, by_index = start(plan, "inbound"), start(index, "inbound")
+    for event in events:
+        by_plan = step(plan, by_plan[0], event)
+        by_index = step(index, by_index[0], event)
+        assert by_plan == by_index, event
+    assert by_plan[0].ended
