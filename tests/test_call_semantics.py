@@ -12,29 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import voxxml
 from voxxml.ast import Gather, Hangup, Play, Redirect, Response, Say
 from voxxml.caller import CallerScript, Input
-from voxxml.cli import main
 from voxxml.simulate import simulate
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.executor import Execution, start, step
 from voxxml.trace import comparable
 
 from enablex_mock import Run, run_plan, validate_plan
+from support import EXAMPLES, ROOT, examples, parsed as parse, run, write
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))
-
-
-def parse(text: str) -> Response:
-    result = voxxml.parse(text)
-    assert result.document is not None and not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics
-    return result.document
 
 
 def plan_of(document: Response, **options: Any) -> dict[str, Any]:
@@ -45,16 +36,6 @@ def plan_of(document: Response, **options: Any) -> dict[str, Any]:
 
 def codes(document: Response, **options: Any) -> list[str]:
     return [d.code for d in compile_document(document, "<test>", **options).diagnostics]
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def spoken(trace: list[dict[str, Any]]) -> list[str]:
@@ -289,7 +270,7 @@ def test_huge_loops_are_represented_not_unrolled(document: Response) -> None:
     assert time.perf_counter() - began < 2.0
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(loops=st.lists(st.integers(min_value=3, max_value=10**15), min_size=4, max_size=4), cap=st.integers(min_value=1, max_value=5))
 def test_plan_size_and_simulated_work_do_not_grow_with_loop_counts(loops: list[int], cap: int) -> None:
     """The property the fuzzer's loop='1000000000' broke: the plan of a document is as big

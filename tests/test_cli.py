@@ -9,27 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import voxxml
-from voxxml.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, run, write
+
 EXAMPLES = ROOT / "examples"
 GOOD = "<Response><Say>Hello</Say><Hangup/></Response>\n"
 WARN = "<Response><Gather timeout='90'><Say>Press 1</Say></Gather></Response>\n"
 BAD = "<Response>\n  <Gather numdigits='4'><Say>PIN</Say></Gather>\n</Response>\n"
-
-
-def run(*args: str, stdin: str | bytes | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_clean_examples_exit_zero_with_summary() -> None:

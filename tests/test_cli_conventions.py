@@ -14,36 +14,25 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from voxxml.catalog import rules
-from voxxml.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, json_codes, run, write
+
 GOOD = "<Response><Say>Hello</Say><Hangup/></Response>\n"
 # VX005 (safe fix), VX008 (safe fix), VX010 (no fix)
 MIXED = "<Response>\n  <Gather numdigits='4' timeout='90'><Say>PIN</Say></Gather>\n  <Say voice='Jonna'>Bye</Say>\n</Response>\n"
 
 
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
-
-
 def codes(result) -> list[str]:
-    return sorted(record["code"] for record in json.loads(result.stdout))
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return sorted(json_codes(result))
 
 
 # ------------------------------------------------------------------ paths
 
 
 def test_lint_without_paths_lints_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path / "ivr" / "main.voxxml", MIXED)
+    write(tmp_path, "ivr/main.voxxml", MIXED)
     monkeypatch.chdir(tmp_path)
     result = run("lint", "--output-format", "json")
     assert result.exit_code == 1
@@ -51,7 +40,7 @@ def test_lint_without_paths_lints_the_current_directory(tmp_path: Path, monkeypa
 
 
 def test_a_run_that_lints_nothing_warns_and_exits_zero(tmp_path: Path) -> None:
-    write(tmp_path / "pom.xml", "<project/>\n")
+    write(tmp_path, "pom.xml", "<project/>\n")
     result = run("lint", str(tmp_path))
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -62,8 +51,8 @@ def test_a_run_that_lints_nothing_warns_and_exits_zero(tmp_path: Path) -> None:
 
 
 def test_a_missing_path_is_reported_and_the_others_are_still_linted(tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.voxxml", MIXED)
-    good = write(tmp_path / "good.voxxml", GOOD)
+    bad = write(tmp_path, "bad.voxxml", MIXED)
+    good = write(tmp_path, "good.voxxml", GOOD)
     result = run("lint", "--output-format", "concise", str(tmp_path / "nope.voxxml"), str(bad), str(good))
     assert result.exit_code == 2
     assert f"voxxml: error: {tmp_path / 'nope.voxxml'}: no such file or directory" in result.stderr
@@ -73,7 +62,7 @@ def test_a_missing_path_is_reported_and_the_others_are_still_linted(tmp_path: Pa
 
 
 def test_format_takes_the_same_path_conventions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", "<Response><Hangup></Hangup></Response>")
+    ivr = write(tmp_path, "ivr.voxxml", "<Response><Hangup></Hangup></Response>")
     monkeypatch.chdir(tmp_path)
     first = run("format")
     assert first.exit_code == 0 and first.stderr.strip() == "1 file reformatted."
@@ -91,8 +80,8 @@ def test_format_takes_the_same_path_conventions(tmp_path: Path, monkeypatch: pyt
 
 @pytest.mark.parametrize("root", ["response", "RESPONSE", "ReSpOnSe"])
 def test_xml_with_a_wrongly_cased_response_root_is_linted_not_skipped(tmp_path: Path, root: str) -> None:
-    write(tmp_path / "ivr.xml", f"<?xml version='1.0'?>\n<{root}><Say>Hi</Say></{root}>\n")
-    write(tmp_path / "pom.xml", "<project><Response/></project>\n")
+    write(tmp_path, "ivr.xml", f"<?xml version='1.0'?>\n<{root}><Say>Hi</Say></{root}>\n")
+    write(tmp_path, "pom.xml", "<project><Response/></project>\n")
     result = run("lint", "--output-format", "json", "--verbose", str(tmp_path))
     assert codes(result) == ["VX002"]
     assert f"skipped {tmp_path / 'pom.xml'}: root element is <project>" in result.stderr
@@ -100,13 +89,13 @@ def test_xml_with_a_wrongly_cased_response_root_is_linted_not_skipped(tmp_path: 
 
 
 def test_force_exclude_applies_the_configuration_to_named_paths(tmp_path: Path) -> None:
-    write(tmp_path / "voxxml.toml", 'exclude = ["legacy/*"]\n')
-    old = write(tmp_path / "legacy" / "old.voxxml", MIXED)
+    write(tmp_path, "voxxml.toml", 'exclude = ["legacy/*"]\n')
+    old = write(tmp_path, "legacy/old.voxxml", MIXED)
     assert codes(run("lint", "--output-format", "json", str(old))) == ["VX005", "VX008", "VX010"]
     forced = run("lint", "--force-exclude", "--output-format", "json", str(old))
     assert forced.exit_code == 0 and json.loads(forced.stdout) == []
     assert "no VoxXML files found" in forced.stderr
-    unformatted = write(tmp_path / "legacy" / "raw.voxxml", "<Response><Hangup></Hangup></Response>")
+    unformatted = write(tmp_path, "legacy/raw.voxxml", "<Response><Hangup></Hangup></Response>")
     assert run("format", "--force-exclude", "--check", str(unformatted)).exit_code == 0
     assert run("format", "--check", str(unformatted)).exit_code == 1
     piped = run("lint", "--force-exclude", "--stdin-filename", str(old), "--output-format", "json", "-", stdin=MIXED)
@@ -126,8 +115,8 @@ def test_the_pre_commit_hooks_force_the_exclusions() -> None:
 
 
 def test_select_ignore_and_extend_select_layer_over_the_configuration(tmp_path: Path) -> None:
-    write(tmp_path / "voxxml.toml", 'ignore = ["VX008"]\n')
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    write(tmp_path, "voxxml.toml", 'ignore = ["VX008"]\n')
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     lint = ("lint", "--output-format", "json")
     assert codes(run(*lint, str(ivr))) == ["VX005", "VX010"]
     assert codes(run(*lint, "--extend-select", "VX008", str(ivr))) == ["VX005", "VX008", "VX010"]
@@ -139,7 +128,7 @@ def test_select_ignore_and_extend_select_layer_over_the_configuration(tmp_path: 
 
 
 def test_unknown_codes_on_the_command_line_are_usage_errors_with_a_suggestion(tmp_path: Path) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", GOOD)
+    ivr = write(tmp_path, "ivr.voxxml", GOOD)
     result = run("lint", "--select", "VX1022", str(ivr))
     assert result.exit_code == 2
     assert "--select: unknown code 'VX1022'; did you mean 'VX102'?" in result.stderr
@@ -147,21 +136,21 @@ def test_unknown_codes_on_the_command_line_are_usage_errors_with_a_suggestion(tm
 
 
 def test_extend_select_in_the_configuration(tmp_path: Path) -> None:
-    write(tmp_path / "voxxml.toml", 'select = ["VX005"]\nextend-select = ["VX010"]\n')
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    write(tmp_path, "voxxml.toml", 'select = ["VX005"]\nextend-select = ["VX010"]\n')
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     assert codes(run("lint", "--output-format", "json", str(ivr))) == ["VX005", "VX010"]
 
 
 def test_config_names_one_file_for_every_path_and_isolated_uses_none(tmp_path: Path) -> None:
-    write(tmp_path / "project" / "voxxml.toml", 'ignore = ["VX010"]\n')
-    ivr = write(tmp_path / "project" / "ivr.voxxml", MIXED)
-    other = write(tmp_path / "strict.toml", 'select = ["VX008"]\nfail-on = "warning"\n')
+    write(tmp_path, "project/voxxml.toml", 'ignore = ["VX010"]\n')
+    ivr = write(tmp_path, "project/ivr.voxxml", MIXED)
+    other = write(tmp_path, "strict.toml", 'select = ["VX008"]\nfail-on = "warning"\n')
     lint = ("lint", "--output-format", "json")
     assert codes(run(*lint, str(ivr))) == ["VX005", "VX008"]
     named = run(*lint, "--config", str(other), str(ivr))
     assert codes(named) == ["VX008"] and named.exit_code == 1  # fail-on warning from strict.toml
     assert codes(run(*lint, "--isolated", str(ivr))) == ["VX005", "VX008", "VX010"]
-    broken = write(tmp_path / "broken.toml", "selct = []\n")
+    broken = write(tmp_path, "broken.toml", "selct = []\n")
     failed = run(*lint, "--config", str(broken), str(ivr))
     assert failed.exit_code == 2 and "did you mean 'select'?" in failed.stderr
     missing = run(*lint, "--config", str(tmp_path / "nope.toml"), str(ivr))
@@ -183,8 +172,8 @@ def test_config_names_one_file_for_every_path_and_isolated_uses_none(tmp_path: P
     ],
 )
 def test_configuration_typos_get_did_you_mean_and_name_the_file_once(tmp_path: Path, name: str, config: str, message: str) -> None:
-    write(tmp_path / name, config)
-    ivr = write(tmp_path / "ivr.voxxml", GOOD)
+    write(tmp_path, name, config)
+    ivr = write(tmp_path, "ivr.voxxml", GOOD)
     result = run("lint", str(ivr))
     assert result.exit_code == 2
     assert message in result.stderr
@@ -196,8 +185,8 @@ def test_configuration_typos_get_did_you_mean_and_name_the_file_once(tmp_path: P
 
 
 def test_statistics_count_by_code(tmp_path: Path) -> None:
-    write(tmp_path / "a.voxxml", MIXED)
-    write(tmp_path / "b.voxxml", MIXED.replace("numdigits='4' ", ""))
+    write(tmp_path, "a.voxxml", MIXED)
+    write(tmp_path, "b.voxxml", MIXED.replace("numdigits='4' ", ""))
     result = run("lint", "--statistics", str(tmp_path))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -210,23 +199,23 @@ def test_statistics_count_by_code(tmp_path: Path) -> None:
 
 
 def test_exit_zero_still_reports(tmp_path: Path) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     result = run("lint", "--exit-zero", str(ivr))
     assert result.exit_code == 0 and "VX005" in result.stdout and "Found 1 error" in result.stdout
 
 
 def test_quiet_prints_diagnostics_and_nothing_else(tmp_path: Path) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     result = run("lint", "--quiet", "--output-format", "concise", str(ivr))
     assert result.exit_code == 1
     assert [line.split(": ")[1].split()[0] for line in result.stdout.splitlines()] == ["VX005", "VX008", "VX010"]
     fixed = run("lint", "--quiet", "--fix", str(ivr))
     assert "Fixed" not in fixed.stdout + fixed.stderr and "Found" not in fixed.stdout
-    assert run("lint", "-q", str(write(tmp_path / "good.voxxml", GOOD))).stdout == ""
+    assert run("lint", "-q", str(write(tmp_path, "good.voxxml", GOOD))).stdout == ""
 
 
 def test_show_fixes_lists_the_fixes_applied_by_file_and_code(tmp_path: Path) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     result = run("lint", "--fix", "--show-fixes", str(ivr))
     lines = result.stdout.splitlines()
     at = lines.index("Fixed 2 problems.")
@@ -235,13 +224,13 @@ def test_show_fixes_lists_the_fixes_applied_by_file_and_code(tmp_path: Path) -> 
 
 
 def test_output_format_is_the_option_and_format_its_alias(tmp_path: Path) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     assert run("lint", "--output-format", "json", str(ivr)).stdout == run("lint", "--format", "json", str(ivr)).stdout
     assert "--output-format" in run("lint", "--help").stdout
 
 
 def test_watch_lints_again_when_a_file_changes(tmp_path: Path) -> None:
-    ivr = write(tmp_path / "ivr.voxxml", GOOD)
+    ivr = write(tmp_path, "ivr.voxxml", GOOD)
     env = {**os.environ, "VOXXML_WATCH_ROUNDS": "2", "VOXXML_WATCH_INTERVAL": "0.05", "NO_COLOR": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "voxxml", "lint", "--watch", "--output-format", "concise", str(tmp_path)],
@@ -306,8 +295,8 @@ def test_rule_page_piped_has_no_trailing_spaces() -> None:
 
 
 def _commands(tmp_path: Path) -> list[list[str]]:
-    bad = write(tmp_path / "bad.voxxml", MIXED)
-    raw = write(tmp_path / "raw.voxxml", "<Response><Hangup></Hangup></Response>")
+    bad = write(tmp_path, "bad.voxxml", MIXED)
+    raw = write(tmp_path, "raw.voxxml", "<Response><Hangup></Hangup></Response>")
     simple = str(ROOT / "examples" / "simple-ivr.voxxml")
     return [
         ["lint", str(bad)],
@@ -357,8 +346,8 @@ def test_no_color_is_honoured_by_every_command(tmp_path: Path) -> None:
 def test_format_takes_the_quote_style_from_the_configuration(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, config: str
 ) -> None:
-    write(tmp_path / name, config)
-    ivr = write(tmp_path / "ivr.voxxml", '<Response><Say voice="Joanna">Hi</Say></Response>')
+    write(tmp_path, name, config)
+    ivr = write(tmp_path, "ivr.voxxml", '<Response><Say voice="Joanna">Hi</Say></Response>')
     assert run("format", str(ivr)).exit_code == 0
     assert ivr.read_text(encoding="utf-8") == "<Response>\n  <Say voice='Joanna'>Hi</Say>\n</Response>\n"
     assert run("format", "--isolated", "--check", str(ivr)).exit_code == 1  # the default is double quotes
@@ -369,8 +358,8 @@ def test_format_takes_the_quote_style_from_the_configuration(
 
 
 def test_format_preserve_keeps_each_attributes_quote(tmp_path: Path) -> None:
-    write(tmp_path / "voxxml.toml", '[format]\nquote-style = "preserve"\n')
-    ivr = write(tmp_path / "ivr.voxxml", "<Response><Say voice='Joanna' loop=\"2\">Hi</Say></Response>")
+    write(tmp_path, "voxxml.toml", '[format]\nquote-style = "preserve"\n')
+    ivr = write(tmp_path, "ivr.voxxml", "<Response><Say voice='Joanna' loop=\"2\">Hi</Say></Response>")
     run("format", str(ivr))
     assert ivr.read_text(encoding="utf-8") == "<Response>\n  <Say loop=\"2\" voice='Joanna'>Hi</Say>\n</Response>\n"
 
@@ -382,20 +371,20 @@ def test_fix_from_stdin_with_nothing_to_fix_writes_the_document_unchanged() -> N
 
 
 def test_config_key_value_settings_win_over_every_file(tmp_path: Path) -> None:
-    write(tmp_path / "voxxml.toml", 'ignore = ["VX010"]\n[format]\nquote-style = "single"\n')
-    ivr = write(tmp_path / "ivr.voxxml", MIXED)
+    write(tmp_path, "voxxml.toml", 'ignore = ["VX010"]\n[format]\nquote-style = "single"\n')
+    ivr = write(tmp_path, "ivr.voxxml", MIXED)
     lint = ("lint", "--output-format", "json")
     assert codes(run(*lint, "--config", "ignore = []", str(ivr))) == ["VX005", "VX008", "VX010"]
     assert codes(run(*lint, "--config", "select=['VX008']", "--config", "fail-on='warning'", str(ivr))) == ["VX008"]
     assert run(*lint, "--config", "select=['VX008']", "--config", "fail-on='warning'", str(ivr)).exit_code == 1
-    other = write(tmp_path / "other.toml", 'select = ["VX005", "VX010"]\n')
+    other = write(tmp_path, "other.toml", 'select = ["VX005", "VX010"]\n')
     assert codes(run(*lint, "--config", str(other), "--config", "ignore=['VX005']", str(ivr))) == ["VX010"]
     assert codes(run(*lint, "--isolated", "--config", "ignore=['VX0']", str(ivr))) == []
     typo = run(*lint, "--config", "selct=['VX008']", str(ivr))
     assert typo.exit_code == 2 and "--config: unknown key 'selct'; did you mean 'select'?" in typo.stderr
     broken = run(*lint, "--config", "select = [", str(ivr))
     assert broken.exit_code == 2 and "not a TOML KEY = VALUE pair" in broken.stderr
-    raw = write(tmp_path / "raw.voxxml", '<Response><Say voice="Ivy">x</Say></Response>')
+    raw = write(tmp_path, "raw.voxxml", '<Response><Say voice="Ivy">x</Say></Response>')
     run("format", "--config", "format.quote-style = 'preserve'", str(raw))
     assert raw.read_text(encoding="utf-8") == '<Response>\n  <Say voice="Ivy">x</Say>\n</Response>\n'
 

@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
-from voxxml.cli import main
+from support import ROOT, run, write
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXABLE = (
     "<response>\n"
     "  <say voice='Joanna'>Hi</say>\n"
@@ -28,16 +26,6 @@ SAFELY_FIXED = (
     "  <Say>never</Say>\n"
     "</Response>\n"
 )
-
-
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_fix_applies_safe_fixes_and_reports_the_rest(tmp_path: Path) -> None:

@@ -8,17 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from voxxml.cli import main
 from voxxml.reporters import DEFAULT_MAX_DIAGNOSTICS
 from voxxml.reporters.text import MAX_LINE, WINDOW
 
+from support import run
+
 BAD_SAY = "<Say loop='-1'>x</Say>"
-
-
-def run(*args: str, stdin: str | None = None):
-    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from voxxml.cli import main
 from voxxml.targets.enablex import plan_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT, run, write
+
 SIMPLE_IVR = str(ROOT / "examples" / "simple-ivr.voxxml")
 
 # Say + Gather with its defaults + If + Number + Hangup: nothing EnableX has to approximate.
@@ -39,16 +38,6 @@ SIMPLE_IVR_PRESSES_2 = [
     "8. say 'Call has ended. Goodbye.' (Joanna, female, en-US)",
     "9. hangup",
 ]
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def say(text: str) -> dict[str, object]:
@@ -366,18 +355,3 @@ def test_compile_target_is_required_and_only_enablex() -> None:
     assert run("compile", SIMPLE_IVR).exit_code == 2
     assert run("compile", "--target", "enablex", SIMPLE_IVR, "--format", "yaml").exit_code == 2
     assert run("compile", "--target", "enablex", SIMPLE_IVR, "--loop-cap", "0").exit_code == 2
-
-
-
-
-def test_the_readme_worked_example_is_what_compile_prints() -> None:
-    """The README's steps table of the Simple IVR (trimmed at '...') is the command's output."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = "$ voxxml compile --target enablex --format steps examples/simple-ivr.voxxml\n"
-    assert command in readme
-    block = readme.split(command, 1)[1].split("```", 1)[0]
-    shown, _, footer = block.partition("...\n")
-    result = run("compile", "--target", "enablex", "--format", "steps", str(ROOT / "examples" / "simple-ivr.voxxml"))
-    assert result.exit_code == 0
-    assert result.stdout.startswith(shown)
-    assert result.stdout.rstrip("\n").endswith(footer.strip())

@@ -6,21 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import voxxml
-from voxxml.cli import main
 from voxxml.config import ConfigError, Resolver
+
+from support import json_codes as codes, run
 
 WARNS = "<Response><Gather timeout='90'><Say>Press 1</Say></Gather><Say voice='Jonna'>Bye</Say></Response>\n"
 
 
 def lint(*args: str):
-    return CliRunner().invoke(main, ["lint", "--format", "json", *args], catch_exceptions=False)
-
-
-def codes(result) -> list[str]:
-    return [record["code"] for record in json.loads(result.stdout)]
+    return run("lint", "--format", "json", *args)
 
 
 def project(tmp_path: Path, config: str, name: str = "voxxml.toml") -> Path:

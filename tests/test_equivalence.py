@@ -21,24 +21,22 @@ runner joins conferences; EX203: the numbers are dialled one after another).
 The library bugs these tests found keep their minimal reproducers at the end of the
 file, as regression tests.
 
-Profiles as in tests/test_properties.py: ``VOXXML_HYPOTHESIS_PROFILE=long`` runs 20
-times the examples written here.
+``VOXXML_HYPOTHESIS_PROFILE=long`` runs 20 times the examples written here (the
+profiles are in tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 import re
 from functools import cache
 from urllib.parse import urlsplit
-from pathlib import Path
 from typing import Any, Iterator
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 import voxxml
@@ -50,23 +48,17 @@ from voxxml.trace import Event, comparable
 from voxxml.voices import standard_voices, voices
 
 import strategies as vs
+import support
 from enablex_mock import PlanStuck, ProtocolError, Run, run_plan, validate_plan
 
-# --------------------------------------------------------------------------- profiles (as in test_properties.py)
-
-settings.register_profile("default", deadline=None, max_examples=100)
-settings.register_profile("long", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile(os.environ.get("VOXXML_HYPOTHESIS_PROFILE", "default"))
-_SCALE = settings().max_examples / 100
 
 
 def examples(n: int) -> settings:
-    """``n`` examples under the default profile, proportionally more under ``long``."""
-    return settings(max_examples=max(1, round(n * _SCALE)), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    """``n`` examples under the default profile (proportionally more under ``long``); large documents are fine."""
+    return support.examples(n, suppress=support.SLOW)
 
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = {path.stem: path for path in sorted((ROOT / "examples").glob("*.voxxml"))}
+EXAMPLES = {path.stem: path for path in support.EXAMPLES}
 LOOP_CAP = 3  # generated documents: loop='0' unrolls to 3 (the simulator and the compiler agree on it)
 
 

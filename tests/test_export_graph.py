@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from lxml import etree
 
 import strategies as vs
@@ -24,7 +24,8 @@ from voxxml.export import export_graph
 from voxxml.export.graph import diagram
 from voxxml.flow import build
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ALL_EXAMPLES, ROOT, examples
+
 DOT = shutil.which("dot")
 
 
@@ -33,7 +34,7 @@ def document_of(path: Path) -> Response | None:
 
 
 # every example that is a document (the broken ones too, when they are well-formed)
-EXAMPLES = [path for path in sorted((ROOT / "examples").rglob("*.voxxml")) if document_of(path) is not None]
+EXAMPLES = [path for path in ALL_EXAMPLES if document_of(path) is not None]
 
 
 SIMPLE_IVR = document_of(ROOT / "examples" / "simple-ivr.voxxml")
@@ -380,7 +381,7 @@ def test_examples_draw(path: Path) -> None:
         dot_draws(export_graph(document, "dot"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(150, suppress=[HealthCheck.too_slow])
 @given(document=vs.responses())
 def test_any_document_draws_well(document: Response) -> None:
     check_structure(document)

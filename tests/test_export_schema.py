@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, note, settings
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -35,8 +35,8 @@ from voxxml.grammar import grammar
 from voxxml.lint import parse_bytes
 from voxxml.values import IntegerType, LanguageType, PatternType, UrlType
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))
+from support import EXAMPLES, ROOT, SLOW, examples
+
 SEEDS = tuple(path.read_bytes() for path in EXAMPLES)
 
 #: The errors a schema can express: root, elements, children, attributes, values, content.
@@ -45,9 +45,8 @@ SCHEMA_CODES = frozenset({"VX002", "VX003", "VX004", "VX005", "VX006", "VX007", 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
-_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=_HEALTH)  # whole documents
-PER_TYPE = settings(max_examples=50, deadline=None, suppress_health_check=_HEALTH)  # one value type
+PROPERTY = examples(150, suppress=SLOW)  # whole documents
+PER_TYPE = examples(50, suppress=SLOW)  # one value type
 
 
 @cache
@@ -406,7 +405,7 @@ REGEX_ALPHABET = "abcdAZz09#*| .-]\\\n\r\t\u00e9+/:"
 
 
 @pytest.mark.parametrize("python", _vocabulary_regexes())
-@settings(max_examples=150, deadline=None)
+@examples(150)
 @given(data=st.data())
 def test_translated_regexes_match_what_python_matches(python: str, data: st.DataObject) -> None:
     schema = _pattern_schema(xsd_regex(python))

@@ -81,19 +81,17 @@ def test_a_fix_that_would_break_the_document_is_refused() -> None:
 # had already changed: `Input='dtmf'` became `I60='dtmf'`. Fixes are now always applied
 # to the text they were computed on, and recomputed (a fresh lint) after each round.
 
-import os
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 import strategies as vs
+from support import SEEDS, examples
 from voxxml.grammar import grammar
 from voxxml.source import SourceMap
 
-_LONG = os.environ.get("VOXXML_HYPOTHESIS_PROFILE") == "long"
-SEEDS = tuple(path.read_bytes() for path in sorted((Path(__file__).resolve().parent.parent / "examples").rglob("*.voxxml")))
 
 
 def test_fallback_does_not_apply_stale_offsets() -> None:
@@ -187,7 +185,7 @@ _FIXABLE = st.one_of(
 )
 
 
-@settings(max_examples=2000 if _LONG else 150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(150, suppress=[HealthCheck.too_slow])
 @given(_FIXABLE, st.booleans())
 @example("<Response><Gather timeout='1000' Input='dtmf' INPUT='dtmf'><Say>x</Say></Gather></Response>", False)
 def test_fixing_never_invents_a_name_nor_adds_an_error(text: str, unsafe: bool) -> None:

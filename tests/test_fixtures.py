@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from expectations import expected
 from voxxml.catalog import rules
 from voxxml.config import Resolver
 from voxxml.lint import lint_file
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKEN = sorted(p for p in (ROOT / "examples" / "broken").rglob("*.voxxml"))
-GOOD = sorted((ROOT / "examples").glob("*.voxxml"))
+from support import BROKEN, EXAMPLES as GOOD, ROOT, expected
 
 
 def actual(path: Path) -> Counter[tuple[int, str]]:

@@ -7,7 +7,6 @@ documents the linter reports as not well-formed (VX001).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -22,18 +21,14 @@ from voxxml.formatter import FormatError, FormatResult, format_bytes, format_sou
 from voxxml.grammar import grammar
 
 import strategies as vs
+import support
+from support import BROKEN, EXAMPLES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))
-BROKEN = sorted((ROOT / "examples" / "broken").rglob("*.voxxml"))
-
-# Explicit settings (the profiles test_properties.py registers apply only once it is imported):
-# the file runs in a few seconds; VOXXML_HYPOTHESIS_PROFILE=long runs 20 times the examples.
-_SCALE = 20 if os.environ.get("VOXXML_HYPOTHESIS_PROFILE") == "long" else 1
 
 
 def examples(n: int) -> settings:
-    return settings(deadline=None, max_examples=n * _SCALE, suppress_health_check=[HealthCheck.too_slow])
+    """The file runs in a few seconds; VOXXML_HYPOTHESIS_PROFILE=long runs 20 times the examples."""
+    return support.examples(n, suppress=[HealthCheck.too_slow])
 
 
 def codes(result: voxxml.Result) -> Counter[str]:

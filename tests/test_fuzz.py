@@ -14,31 +14,26 @@ file is about surviving. ``VOXXML_HYPOTHESIS_PROFILE=long`` runs 20 times the ex
 from __future__ import annotations
 
 import codecs
-import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import strategies as vs
+from support import SEEDS, SLOW, examples
 import voxxml
 from voxxml.fixes import fix_text
 from voxxml.formatter import FormatError, format_source
 from voxxml.lint import parse_bytes
 
-LONG = os.environ.get("VOXXML_HYPOTHESIS_PROFILE") == "long"
-SCALE = 20 if LONG else 1
 SECONDS = 20  # per example, for all four entry points together (the slowest takes well under 1 s)
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = tuple(path.read_bytes() for path in sorted((ROOT / "examples").rglob("*.voxxml")))
 
 
 def fuzz(n: int) -> settings:
-    return settings(max_examples=n * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return examples(n, suppress=SLOW)
 
 
 @contextmanager

@@ -11,7 +11,6 @@ before failing, so one noisy neighbour on the machine does not fail the run.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -20,8 +19,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 
 from bench_growth import OPERATIONS, SHAPES, Shape, best_of, measure  # noqa: E402
+from support import LONG  # noqa: E402
 
-LONG = os.environ.get("VOXXML_HYPOTHESIS_PROFILE") == "long"
 FACTOR = 8
 BAR = 20.0
 

@@ -13,6 +13,8 @@ import pytest
 
 import voxxml
 
+from support import codes
+
 SECRET = "voxxml-test-secret-7f3a"
 
 
@@ -196,10 +198,6 @@ def test_a_dtd_that_libxml2_sees_is_refused_even_if_the_text_check_misses_it() -
 # --------------------------------------------------------------------------- suppressions
 # `<!-- voxxml: file-ignore VX001 -->` turned a broken document into "All checks
 # passed", and a suppression written inside a processing instruction counted.
-
-
-def codes(source: str) -> list[str]:
-    return [d.code for d in voxxml.parse(source).diagnostics]
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from voxxml import languages
 from voxxml.grammar import grammar
 from voxxml.values import KeywordsType, LanguageType
+
+from support import examples
 
 FAST = {name: table for name, table in grammar().types.items() if "fast" in table}
 ALPHABET = st.sampled_from(list("0123456789#*| abcXYZ$\t\n-+é") + ["", "||"])
@@ -29,7 +31,7 @@ def test_the_fast_paths_cover_the_value_languages() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FAST))
-@settings(max_examples=300)
+@examples(300)
 @given(text=st.lists(ALPHABET, max_size=20).map("".join))
 def test_fast_regex_accepts_exactly_what_the_grammar_accepts(name: str, text: str) -> None:
     table = FAST[name]
@@ -37,7 +39,7 @@ def test_fast_regex_accepts_exactly_what_the_grammar_accepts(name: str, text: st
 
 
 @pytest.mark.parametrize("name", sorted(FAST))
-@settings(max_examples=200)
+@examples(200)
 @given(text=st.lists(ALPHABET, max_size=20).map("".join))
 def test_fast_and_slow_paths_build_the_same_value(name: str, text: str) -> None:
     table = FAST[name]
@@ -46,7 +48,7 @@ def test_fast_and_slow_paths_build_the_same_value(name: str, text: str) -> None:
     assert fast.parse(text) == slow.parse(text)
 
 
-@settings(max_examples=300)
+@examples(300)
 @given(words=st.lists(st.sampled_from(["dtmf", "speech", "speach", "", " ", "\t", "DTMF"]), max_size=5))
 def test_keyword_fast_path_matches_the_grammar(words: list[str]) -> None:
     raw = " ".join(words)

@@ -580,12 +580,14 @@ def test_value_completion_after_an_equals_sign_adds_the_documents_quotes() -> No
 
 
 def test_incremental_line_starts_match_a_full_rescan() -> None:
-    from hypothesis import given, settings
+    from hypothesis import given
     from hypothesis import strategies as st
+
+    from support import examples
 
     pieces = st.text(alphabet="ab\r\n\u2028😀", max_size=12)
 
-    @settings(max_examples=150, deadline=None)
+    @examples(150)
     @given(pieces, st.integers(0, 12), st.integers(0, 12), pieces)
     def check(text: str, start: int, length: int, new: str) -> None:
         start = min(start, len(text))

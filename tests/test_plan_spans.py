@@ -10,8 +10,7 @@ import voxxml
 from voxxml.ast import Node, Response
 from voxxml.targets.enablex import compile_document
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))
+from support import EXAMPLES
 
 
 def spans_by_element(document: Node) -> dict[str, list[dict[str, int]]]:

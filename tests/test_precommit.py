@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
 pytestmark = pytest.mark.slow
 
 GOOD = "<Response>\n  <Say>Thanks for calling.</Say>\n  <Hangup/>\n</Response>\n"

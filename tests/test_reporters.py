@@ -67,14 +67,16 @@ def test_concise_is_one_line_per_diagnostic_and_a_summary() -> None:
 
 # ------------------------------------------------------------------ bounded snippets
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from voxxml.reporters.text import CUT, MAX_LINE, WINDOW, window  # noqa: E402
 from voxxml.source import SourceMap  # noqa: E402
 
+from support import examples  # noqa: E402
 
-@settings(max_examples=300, deadline=None)
+
+@examples(300)
 @given(
     before=st.text(alphabet="ab<>='\" ", max_size=3 * MAX_LINE),
     length=st.integers(min_value=1, max_value=2 * MAX_LINE),

@@ -10,6 +10,8 @@ from voxxml.ast import Pause
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.compiler import LOWERINGS
 
+from support import run
+
 RULES = list(rules().values())
 
 
@@ -84,18 +86,14 @@ def test_every_page_has_an_implementation_and_every_implementation_a_page() -> N
 
 
 def test_rule_command_renders_a_page_and_lists_all() -> None:
-    from click.testing import CliRunner
-
-    from voxxml.cli import main
-
-    page = CliRunner().invoke(main, ["rule", "VX102"])
+    page = run("rule", "VX102")
     assert page.exit_code == 0
     assert "VX102 unreachable" in page.output and "Example that triggers it" in page.output and "<Hangup/>" in page.output
-    listing = CliRunner().invoke(main, ["rule", "--list"])
+    listing = run("rule", "--list")
     assert listing.exit_code == 0
     rows = [line.split()[:3] for line in listing.output.splitlines()[1:] if line.strip() and not line.startswith(" ")]
     assert rows == [[r.code, r.name, r.severity.value] for r in RULES]
-    unknown = CliRunner().invoke(main, ["rule", "VX999"])
+    unknown = run("rule", "VX999")
     assert unknown.exit_code == 2 and "unknown rule 'VX999'" in unknown.stderr
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import voxxml
 from voxxml.diagnostics import Diagnostic
 from voxxml.fixes import apply
 from voxxml.grammar import grammar
+
+from support import examples
 
 
 def found(text: str, code: str) -> list[Diagnostic]:
@@ -76,7 +78,7 @@ def test_variables_after_markup_point_at_the_whole_text() -> None:
     assert diagnostic.fix is None  # offsets past the comment are not mapped
 
 
-@settings(max_examples=100, deadline=None)
+@examples(100)
 @given(
     parts=st.lists(
         st.sampled_from(["$gather", "${GATHER}", "$GATHER", " ", "a", "&amp;", "\n", "$5", "&#36;", "é"]),
@@ -306,7 +308,7 @@ ENUMS = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(data=st.data())
 def test_any_choice_in_another_case_gets_a_safe_fix_to_that_choice(data: st.DataObject) -> None:
     """For every enumerated attribute: a choice written in another case is fixed, safely, to exactly it."""

@@ -1,0 +1,105 @@
+"""Helpers the test files share, so each is written once: paths, the Hypothesis
+example counts, the CLI runner, scratch files, and the expectations convention of
+examples/broken/.
+
+The Hypothesis profiles themselves are registered and loaded in tests/conftest.py;
+``examples`` scales a count written for the default profile to the loaded one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
+
+import voxxml
+from voxxml.ast import Response
+from voxxml.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))  # the good examples
+BROKEN = sorted((ROOT / "examples" / "broken").rglob("*.voxxml"))
+ALL_EXAMPLES = sorted((ROOT / "examples").rglob("*.voxxml"))  # with examples/broken/
+SEEDS = tuple(path.read_bytes() for path in ALL_EXAMPLES)  # for mutating strategies
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"  # other dialects' documents, beside the checkout
+
+# --------------------------------------------------------------------------- Hypothesis
+
+PROFILE = os.environ.get("VOXXML_HYPOTHESIS_PROFILE", "default")
+LONG = PROFILE == "long"
+DEFAULT_EXAMPLES = 100  # the default profile's max_examples; ``long`` has 20 times as many
+SLOW = (HealthCheck.too_slow, HealthCheck.data_too_large)  # for strategies that build large inputs
+
+
+def examples(n: int, *, suppress: Iterable[HealthCheck] = ()) -> settings:
+    """``n`` examples under the default profile, proportionally more under the loaded one
+    (``long``: 20 times); no deadline, as in the profiles."""
+    scale = settings.default.max_examples / DEFAULT_EXAMPLES
+    checks = list(dict.fromkeys([*settings.default.suppress_health_check, *suppress]))
+    return settings(max_examples=max(1, round(n * scale)), deadline=None, suppress_health_check=checks)
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def run(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+    """``voxxml ARGS`` in process; an exception inside the command fails the test."""
+    return CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
+
+
+def json_codes(result: Result) -> list[str]:
+    """The codes of a ``--output-format json`` run, in output order."""
+    return [record["code"] for record in json.loads(result.stdout)]
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """``folder/name`` (``name`` may hold subfolders) holding ``text``; returns its path."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- the library
+
+
+def codes(text: str | bytes) -> list[str]:
+    """The codes ``voxxml.parse`` reports (suppressions applied), in order."""
+    return [d.code for d in voxxml.parse(text).diagnostics]
+
+
+def parsed(text: str) -> Response:
+    """The document of ``text``, which must have no error."""
+    result = voxxml.parse(text)
+    assert result.document is not None and not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics
+    return result.document
+
+
+# --------------------------------------------------------------------------- examples/broken/ expectations
+# ``<!-- expect: VX005 VX007 -->`` on a line means exactly those codes start on that line.
+# Files that cannot hold a comment have a sibling ``NAME.expected`` file with ``LINE CODE`` pairs.
+
+_EXPECT = re.compile(rb"<!--\s*expect:\s*((?:VX\d{3}\s*)+)-->")
+
+
+def expected(path: Path) -> Counter[tuple[int, str]]:
+    """The (line, code) pairs ``path`` declares."""
+    sidecar = path.with_name(path.name + ".expected")
+    found: Counter[tuple[int, str]] = Counter()
+    if sidecar.exists():
+        for row in sidecar.read_text(encoding="utf-8").split("\n"):
+            if row.strip():
+                line, code = row.split()
+                found[(int(line), code)] += 1
+        return found
+    for number, line in enumerate(path.read_bytes().split(b"\n"), start=1):
+        for match in _EXPECT.finditer(line):
+            for code in match.group(1).split():
+                found[(number, code.decode())] += 1
+    return found
