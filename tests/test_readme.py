@@ -12,16 +12,24 @@ Each command runs in process from the repository root with ``NO_COLOR`` set; wha
 prints to standard output and standard error, interleaved as on a terminal (standard
 output only after ``2>/dev/null``), must equal the block. A file the command writes
 (``-o FILE``) goes to a scratch folder instead.
+
+The one block that is not a command's output, the worked example's walk through a plan
+on hand-written webhooks, is replayed on the executor.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
+import voxxml
+from voxxml.targets.enablex import compile_document
+from voxxml.targets.enablex.executor import Action, Execution, start, step
 
 from support import ROOT, run
 
@@ -104,6 +112,50 @@ def test_a_readme_transcript_is_what_the_command_prints(transcript: Transcript, 
         output.pop()
     assert shown_in(output, transcript.output), "\n".join(output)
     assert all(path.is_file() for path in written), written
+
+
+def _shown(execution: Execution, actions: list[Action]) -> list[str]:
+    """The README's notation of what the runner does after one event."""
+    if not actions:
+        return ["      (nothing to do)" if execution.ended else f"      (nothing to do; still in {execution.state})"]
+    rows = []
+    for action in actions:
+        kind = action["type"]
+        if kind == "request":
+            body = f" {json.dumps(action['body'])}" if "body" in action else ""
+            rows.append(f"   -> {action['method']} {action['path']}{body}")
+        elif kind == "wait":
+            rows.append(f"      wait {action['seconds']} s (timer {action['timer']})")
+        elif kind == "observe":
+            rows.append(f"      observe {json.dumps(action['event'])}")
+        else:
+            rows.append(f"      {kind}: {action['reason']}")
+    return rows
+
+
+def test_the_readme_webhook_walk_is_what_the_executor_does() -> None:
+    """The worked example's inbound call of the Simple IVR, stepped on the README's own webhooks
+    (``<- {...}``, given a ``voice_id``) and timers (``(timer n)``)."""
+    text = README.read_text(encoding="utf-8")
+    (walk,) = [rows for rows in (m.group(1).split("\n")[:-1] for m in _FENCE.finditer(text)) if rows[0].startswith("<- ")]
+    path = ROOT / "examples" / "simple-ivr.voxxml"
+    document = voxxml.parse(path.read_bytes(), str(path)).document
+    assert document is not None
+    plan = compile_document(document, str(path)).plan
+    execution, actions = start(plan, "inbound")
+    assert actions == []
+    replayed: list[str] = []
+    for row in walk:
+        if row.startswith("<- "):
+            event = {"voice_id": "call-1", **json.loads(row[3:])}
+        elif timer := re.fullmatch(r"\(timer (\d+)\)", row):
+            event = {"type": "timer", "timer": int(timer.group(1))}
+        else:
+            continue
+        execution, actions = step(plan, execution, event)
+        replayed += [row, *_shown(execution, actions)]
+    assert replayed == walk
+    assert execution.ended
 
 
 @pytest.mark.parametrize(
