@@ -340,8 +340,8 @@ class Reader:
             message = f"unknown element <{tag}> inside <{parent.name}>; <{parent.name}> takes no elements"
         help = suggestion if not tag.startswith("{") else "VoxXML elements have no namespace"
         fix = self.rename_fix(index, tag)
-        near = values.near(name, tuple(self.elements)) if suggestion is not None and fix is None and not tag.startswith("{") else None
-        offered = Fix(f"Rename <{tag}> to <{near}>", fixes.rename_element(self.source, index, near), False) if near else None
+        near = values.near(name, tuple(self.elements)) if fix is None and not tag.startswith("{") else None
+        offered = Fix(f"Rename <{tag}> to <{near}>", fixes.rename_element(self.source, index, near), False) if near and near != name else None
         self.out.append(make("VX003", message, self.source.name_span(index), help, fix, offered))
         self.index += sum(1 for _ in el.iterdescendants(etree.Element))
 
