@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
@@ -79,6 +80,11 @@ def parsed(text: str) -> Response:
     result = voxxml.parse(text)
     assert result.document is not None and not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics
     return result.document
+
+
+def observed(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the caller experiences among an EnableX executor step's actions."""
+    return [action["event"] for action in actions if action["type"] == "observe"]
 
 
 # --------------------------------------------------------------------------- examples/broken/ expectations

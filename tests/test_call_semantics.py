@@ -24,7 +24,7 @@ from voxxml.targets.enablex.executor import Execution, start, step
 from voxxml.trace import comparable
 
 from enablex_mock import Run, run_plan, validate_plan
-from support import EXAMPLES, ROOT, examples, parsed as parse, run, write
+from support import EXAMPLES, ROOT, examples, observed, parsed as parse, run, write
 
 
 
@@ -120,23 +120,19 @@ def _listening(plan: dict[str, Any]) -> tuple[Execution, str]:
     return execution, actions[-1]["body"]["prompt_ref"]
 
 
-def _observed(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [a["event"] for a in actions if a["type"] == "observe"]
-
-
 @pytest.mark.parametrize("modes", ["dtmf", "dtmf speech", "speech"])
 def test_playfinished_does_not_end_input_collection(modes: str) -> None:
     plan = plan_of(parse(f"<Response><Gather input='{modes}' timeout='7'><Say>Press.</Say></Gather><Say>$GATHER</Say></Response>"))
     execution, ref = _listening(plan)
     execution, actions = step(plan, execution, {"voice_id": "v", "playstate": "playfinished", "prompt_ref": ref})
-    assert _observed(actions) == []  # still listening
+    assert observed(actions) == []  # still listening
     wait = [a for a in actions if a["type"] == "wait"]
     assert [a["seconds"] for a in wait] == [7]  # the Gather's timeout, as a plan timer
     if "dtmf" in modes:
         heard, more = step(plan, execution, {"voice_id": "v", "playstate": "digitcollected", "digit": "4", "prompt_ref": ref})
-        assert _observed(more) == [{"event": "gather", "input": "4"}]
+        assert observed(more) == [{"event": "gather", "input": "4"}]
     timed_out, more = step(plan, execution, {"type": "timer", "timer": wait[0]["timer"]})
-    assert _observed(more) == [{"event": "gather", "input": ""}]
+    assert observed(more) == [{"event": "gather", "input": ""}]
     stale, none = step(plan, execution, {"type": "timer", "timer": wait[0]["timer"] - 1})
     assert none == [] and stale == execution
 

@@ -20,6 +20,7 @@ from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Execution, PlanIndex, event_key, reported_input, start, step
 
 from enablex_mock import validate_plan
+from support import observed
 
 VOICE_ID = "f1aa71c0-8f2a-4fe8-b5ef-9a330454ef58"
 
@@ -42,10 +43,6 @@ def states(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def requests(actions: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(a["method"], a["path"]) for a in actions if a["type"] == "request"]
-
-
-def observed(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [a["event"] for a in actions if a["type"] == "observe"]
 
 
 def answered(plan: dict[str, Any]) -> tuple[Execution, list[dict[str, Any]]]:
