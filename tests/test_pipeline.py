@@ -247,3 +247,25 @@ def test_the_lint_path_imports_no_target() -> None:
     )
     output = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+# ------------------------------------------------------------- simulate and graph, too
+
+UNKNOWN_VOICE = "<Response>\n  <Say voice='Nobody'>Hi</Say>\n  <Hangup/>\n</Response>\n"
+
+
+@pytest.mark.parametrize("command", ["simulate", "graph"])
+def test_simulate_and_graph_stop_on_an_error_the_configuration_makes(tmp_path: Path, command: str) -> None:
+    paths = project(tmp_path, '[severity]\nVX010 = "error"\n', a=UNKNOWN_VOICE)
+    stopped = cli(command, paths["a"])
+    assert stopped.exit_code == 1 and stopped.stdout == ""
+    assert "VX010" in stopped.stderr
+
+
+@pytest.mark.parametrize("command", ["simulate", "graph"])
+def test_simulate_and_graph_honour_an_inline_suppression(tmp_path: Path, command: str) -> None:
+    text = UNKNOWN_VOICE.replace("  <Say", "  <!-- voxxml: ignore VX010 a custom voice -->\n  <Say")
+    paths = project(tmp_path, '[severity]\nVX010 = "error"\n', a=text)
+    result = cli(command, paths["a"])
+    assert result.exit_code == 0 and result.stdout
+    assert result.stderr == ""
