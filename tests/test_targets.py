@@ -150,6 +150,22 @@ def test_a_verb_without_a_lowering_is_ex214_not_a_key_error() -> None:
     assert [s["element"] for s in compilation.plan["states"]] == ["Say", "Hangup"]
 
 
+def test_a_prompt_or_number_without_a_lowering_is_ex214_and_the_rest_still_runs() -> None:
+    from voxxml.ast import Dial, Gather, Number
+
+    document = Response(verbs=[Gather([Say(text="Press 1."), Record()]), Dial([Record(), Number("15556667777")])])  # type: ignore[list-item]
+    compilation = compile_document(document)
+    messages = [(d.code, d.message) for d in compilation.diagnostics]
+    assert messages == [
+        ("EX214", "<Record> in a <Gather> has no lowering to EnableX; the plan skips it. The elements EnableX lowers in a <Gather>: Say, Play"),
+        ("EX214", "<Record> in a <Dial> has no lowering to EnableX; the plan skips it. The elements EnableX lowers in a <Dial>: Number"),
+    ]
+    validate_plan(compilation.plan)
+    plays = [s for s in compilation.plan["states"] if s["kind"] == "play"]
+    assert [p["request"]["body"].get("dtmf") for p in plays] == [True]  # the Say listens, as the last prompt
+    assert [s["request"]["body"]["to"] for s in compilation.plan["states"] if s["kind"] == "connect"] == ["15556667777"]
+
+
 def test_ex214_is_reported_once_per_element_at_its_name_and_the_rest_still_runs() -> None:
     nested = "  <If variable='$GATHER' test='NOTEQUAL' value='9'><Pause/></If>\n"
     document = support.parsed(HOLD.replace("</Response>", nested + "</Response>"))

@@ -217,16 +217,29 @@ class Compiler:
             return first, []
         return first, holes
 
-    def unsupported(self, verb: Verb) -> None:
-        """A verb this target has no lowering for: reported (EX214) and skipped, never a KeyError."""
-        tag = verb.TAG or verb.__class__.__name__
-        lowered = sorted({cls.TAG for cls in self.lowerings if cls.TAG})
+    def unsupported(self, node: Node, lowered: tuple[str, ...] | None = None, where: str = "") -> None:
+        """A node this target has no lowering for: reported (EX214) and skipped, never a KeyError.
+        ``lowered``: the elements that can stand there (default: every verb with a lowering)."""
+        tag = node.TAG or node.__class__.__name__
+        choices = lowered or sorted({cls.TAG for cls in self.lowerings if cls.TAG})
         self.approximate(
             "EX214",
-            verb,
-            f"<{tag}> has no lowering to EnableX; the plan skips it. The elements EnableX lowers: {', '.join(lowered)}",
+            node,
+            f"<{tag}>{where} has no lowering to EnableX; the plan skips it. The elements EnableX lowers{where}: {', '.join(choices)}",
             help=f"remove the <{tag}>, or compile for a target that supports it",
         )
+
+    def lowered(self, nodes: list[Any], classes: tuple[type[Node], ...], where: str) -> list[Any]:
+        """The children of a Gather or Dial this target lowers; EX214 for the others."""
+        if all(node.__class__ in classes for node in nodes):  # always, for a document read from VoxXML v1
+            return nodes
+        kept = []
+        for node in nodes:
+            if node.__class__ in classes:
+                kept.append(node)
+            else:
+                self.unsupported(node, tuple(cls.TAG for cls in classes), where)
+        return kept
 
     def pause(self, verb: Pause) -> tuple[str | None, list[Hole]]:
         state = self.new("wait", verb, seconds=verb.length)
@@ -246,7 +259,7 @@ class Compiler:
         return branch["id"], [(branch, "otherwise"), *holes]
 
     def dial(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
-        numbers = [verb] if verb.__class__ is Number else verb.numbers  # type: ignore[union-attr]
+        numbers = [verb] if verb.__class__ is Number else self.lowered(verb.numbers, (Number,), " in a <Dial>")  # type: ignore[union-attr]
         for node in numbers if verb.__class__ is Number else [verb, *numbers]:
             self.callbacks(node)  # type: ignore[arg-type]
         for number in numbers:
@@ -324,9 +337,10 @@ class Compiler:
             self.approximate("EX207", gather, f"<Gather loop='0'> prompts until input arrives; the plan prompts {self.loop_cap} times and then hangs up")
         if not gather.prompts:
             self.approximate("EX208", gather, "<Gather> without Say or Play: EnableX collects input only with a play, so this Gather collects nothing and $GATHER is empty")
+        prompts = self.lowered(gather.prompts, _PROMPTS, " in a <Gather>")
         # One attempt, replayed by a counted 'retry' step; repeatDelay comes before a repeat
         # only, never after the last attempt (docs/semantics.md).
-        start, accepted, none = self.attempt(gather)
+        start, accepted, none = self.attempt(gather, prompts)
         retry = None
         if attempts > 1:
             again = start
@@ -348,9 +362,9 @@ class Compiler:
             fill(none, done)
         return start, holes
 
-    def attempt(self, gather: Gather) -> tuple[str, list[Hole], list[Hole]]:
+    def attempt(self, gather: Gather, prompts: list[Say | Play]) -> tuple[str, list[Hole], list[Hole]]:
         """Prompts and the listening play; return the start, the holes after input, and the no-input holes."""
-        pieces, listen, tail = self.prompts(gather)
+        pieces, listen, tail = self.prompts(prompts)
         if listen is None:  # no prompt: EnableX cannot listen (EX208)
             none = self.new("observe", gather, observe={"event": "gather", "input": ""})
             return none["id"], [], [(none, "next")]
@@ -362,9 +376,9 @@ class Compiler:
         if "speech" in gather.input:
             body["asr"] = True
         # The wait after the listening play (its repeatDelay) comes before the result, on both paths.
-        result = self.new("wait", listen_node(gather), seconds=tail) if tail else None
+        result = self.new("wait", prompts[-1], seconds=tail) if tail else None  # the listening prompt's repeatDelay
         accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key)
-        no_input = self.new("wait", listen_node(gather), seconds=tail) if tail else None
+        no_input = self.new("wait", prompts[-1], seconds=tail) if tail else None
         none = self.new("observe", gather, observe={"event": "gather", "input": ""})
         if result is not None and no_input is not None:
             result["next"], no_input["next"] = accept["id"], none["id"]
@@ -390,7 +404,7 @@ class Compiler:
             holes = exits
         return start, holes
 
-    def prompts(self, gather: Gather) -> tuple[list[tuple[str, list[Hole]]], State | None, int]:
+    def prompts(self, prompts: list[Say | Play]) -> tuple[list[tuple[str, list[Hole]]], State | None, int]:
         """The prompts of one attempt: the pieces before the listening play, the listening play
         (the last prompt's last round) and the wait after it. Consecutive Says in one voice merge
         into one play; loops are counted steps."""
@@ -398,8 +412,8 @@ class Compiler:
         last: State | None = None  # the previous piece when it is a lone play that can take more text
         listen: State | None = None
         tail = 0
-        count = len(gather.prompts)
-        for index, prompt in enumerate(gather.prompts):
+        count = len(prompts)
+        for index, prompt in enumerate(prompts):
             times = self.times(prompt, "prompt")
             body, template = self.body_of(prompt)
             final = index == count - 1
@@ -427,6 +441,7 @@ class Compiler:
 Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
 
 Lowering = Callable[[Compiler, Any], tuple[str | None, list[Hole]]]
+_PROMPTS: tuple[type[Node], ...] = (Say, Play)  # what a Gather's prompts lower from
 
 # Each verb class and the method that lowers it: (first state id or None, holes). A verb
 # whose exact class is not here is reported (EX214) and skipped.
@@ -449,11 +464,6 @@ LOWERINGS: dict[type[Verb], Lowering] = {
 def fill(holes: list[Hole], target: str) -> None:
     for container, key in holes:
         container[key] = target
-
-
-def listen_node(gather: Gather) -> Node:
-    """The element a wait after the listening play comes from: the last prompt (its repeatDelay)."""
-    return gather.prompts[-1]
 
 
 def template_of(text: Template) -> list[Any] | None:
