@@ -1,6 +1,10 @@
-"""A mock EnableX Core Voice platform and a runner that drives a compiled plan against it.
+"""A mock EnableX Core Voice platform, and a runner that drives a compiled plan against it.
 
     trace = run_plan(plan, CallerScript(inputs=[Input("dtmf", "1")]), entry="inbound")
+
+The runner is the package's runtime (``voxxml.targets.enablex.runtime``), as a live
+runner's would be: the mock is its ``Transport`` (``MockEnableX.send``) and ``Run`` its
+``Host``; only the platform's side and the order of events are the mock's own.
 
 The mock answers the requests the EnableX Core Voice reference documents
 (``/work/shared/spec/enablex-core-voice-api.txt``) and sends the webhooks it
