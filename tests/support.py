@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, settings
 
 import voxxml
 from voxxml.ast import Response
-from voxxml.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))  # the good examples
@@ -51,6 +50,8 @@ def examples(n: int, *, suppress: Iterable[HealthCheck] = ()) -> settings:
 
 def run(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """``voxxml ARGS`` in process; an exception inside the command fails the test."""
+    from voxxml.cli import main  # here: conftest imports this module, and a broken CLI should fail only CLI tests
+
     return CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
 
 
