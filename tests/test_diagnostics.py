@@ -224,3 +224,32 @@ def test_lsp_ranges_come_from_offsets_in_utf16() -> None:
     assert (finding.start, finding.end) == (finding.diagnostic.start, finding.diagnostic.end)
     published = analysis.to_lsp(finding, index)
     assert published.range == types.Range(types.Position(0, 22), types.Position(0, 25))  # the emoji is two UTF-16 units
+
+
+# ------------------------------------------------------------------ one spelling of the markup that holds no markup
+
+HIDDEN = [
+    "<!-- <Say>x</Say> <!DOCTYPE x> -->",
+    "<![CDATA[ <Say>x</Say> <!-- voxxml: ignore VX103 --> <!DOCTYPE x> ]]>",
+    "<?pi <Say>x</Say> <!-- voxxml: ignore VX103 --> <!DOCTYPE x> ?>",
+    "<!---> <Say>x</Say> <!DOCTYPE x> -->",  # '<!--->' does not close itself
+]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_markup_inside_comments_cdata_and_pis_is_text_to_every_scanner(hidden: str) -> None:
+    text = f"<Response>{hidden}<Hangup/></Response>"
+    inside = text.index("<Say>") + 2
+    assert [element.name for element in SourceMap(text).elements] == ["Response", "Hangup"]  # the tokenizer
+    assert suppressions.find(SourceMap(text)) == []  # the suppression reader
+    assert xmlparse.refused_declaration(text) is None  # the DOCTYPE check
+    assert context.at_cursor(text, inside).kind == "comment"  # the editor's cursor context
+    assert context.target_at(text, inside) is None
+
+
+def test_an_unclosed_comment_runs_to_the_end_for_every_scanner() -> None:
+    text = "<Response><!-- voxxml: ignore VX103 <Say>x</Say>"
+    assert [element.name for element in SourceMap(text).elements] == ["Response"]
+    assert suppressions.find(SourceMap(text)) == []  # a directive counts only in a closed comment
+    assert context.at_cursor(text, len(text)).kind == "comment"
+    assert xmlparse.refused_declaration(text + "<!DOCTYPE x>") is None

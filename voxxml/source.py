@@ -80,6 +80,21 @@ class ElementTokens:
         return self._attributes
 
 
+# The markup that holds no markup, one spelling each, for every scanner of the text
+# (this tokenizer, the suppression reader, the DOCTYPE check, the editor's cursor
+# context). Each is a lazy run up to its fixed terminator, or to the end of the text
+# when it is never closed: one forward scan, linear.
+COMMENT = r"<!--.*?(?:-->|\Z)"
+CDATA = r"<!\[CDATA\[.*?(?:\]\]>|\Z)"
+PROCESSING_INSTRUCTION = r"<\?.*?(?:\?>|\Z)"
+DECLARATION = r"<![^>]*+>?"  # <!DOCTYPE ...>, <!ENTITY ...> and the like
+
+
+def comment_closed(token: str) -> bool:
+    """Whether a COMMENT token ends with its own '-->' ('<!--->' does not: the dashes are the opener's)."""
+    return len(token) >= 7 and token.endswith("-->")
+
+
 # One pass finds every tag. Comments, CDATA and processing instructions are matched
 # so that tags inside them are not taken for elements. A start tag that is not
 # well-formed still yields an element (broken documents still get positions). A
@@ -88,10 +103,7 @@ class ElementTokens:
 # The quantifiers are possessive (*+): what follows each is optional, so giving
 # characters back could never change a match, and not keeping the option is faster.
 _TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
-    r"|<\?.*?(?:\?>|\Z)"
-    r"|<![^>]*+>?"
+    f"{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
     r"|</\s*+(?P<end>[^\s>]*+)\s*+>?"
     r"""|<(?P<start>[^\s/>!?<]++)[^>"'</]*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>))[^>"'</]*+)*+"""
     r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>))?)?",

@@ -19,14 +19,14 @@ from typing import Callable
 from .catalog import rules
 from .diagnostics import Diagnostic, make
 from .fixes import Edit, Fix
-from .source import SourceMap
+from .source import CDATA, COMMENT, PROCESSING_INSTRUCTION, SourceMap, comment_closed
 
 CODES = ("VX112",)
 # Markup that can hold text looking like a suppression: comments, CDATA sections and
 # processing instructions. Only a closed comment's body is read; the other two are
 # matched so that what they hold is passed over. Each alternative scans forward once
 # (a lazy run up to a fixed terminator or the end), so the pass is linear.
-_MARKUP = re.compile(r"<!--(?P<body>.*?)(?P<close>-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)", re.S)
+_MARKUP = re.compile(f"(?P<comment>{COMMENT})|{CDATA}|{PROCESSING_INSTRUCTION}", re.S)
 _DIRECTIVE = re.compile(r"<!--\s*+voxxml:\s*+(?P<kind>file-ignore|ignore)\b")
 _WORD = re.compile(r"[^\s,]++")  # the words after the kind: codes, then the reason
 _CODE = re.compile(r"[A-Za-z]{2}[0-9]{3}")
@@ -98,9 +98,10 @@ def find(source: SourceMap) -> list[Suppression]:
         return []
     found = []
     for match in _MARKUP.finditer(source.text):
-        if match.group("close") != "-->":
+        comment = match.group("comment")
+        if comment is None or not comment_closed(comment):
             continue  # CDATA, a processing instruction, or a comment never closed
-        directive = read_directive(source.text, match.start(), match.start("close"))
+        directive = read_directive(source.text, match.start(), match.end() - 3)
         if directive is None:
             continue
         scope = None

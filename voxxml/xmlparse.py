@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from .source import SourceMap, attribute_names as source_attribute_names
+from .source import CDATA, COMMENT, PROCESSING_INSTRUCTION, SourceMap, attribute_names as source_attribute_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,8 @@ def declared_encoding(data: bytes) -> str | None:
     return None if match is None or match.group("bom") else match.group("encoding")
 
 
-_DECLARED = re.compile(r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<!(DOCTYPE|ENTITY)\b", re.S)
+# A PI's content is text too: '<?pi <!DOCTYPE x> ?>' declares nothing (libxml2 agrees).
+_DECLARED = re.compile(f"{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|<!(DOCTYPE|ENTITY)\\b", re.S)
 MAX_SYNTAX_PROBLEMS = 25
 
 
@@ -158,7 +159,7 @@ def lenient(data: bytes, encoding: str) -> str:
 
 
 def refused_declaration(text: str) -> SyntaxProblem | None:
-    """A DOCTYPE or ENTITY declaration outside comments; documents that carry one are refused."""
+    """A DOCTYPE or ENTITY declaration outside comments, CDATA and PIs; documents that carry one are refused."""
     if "<!DOCTYPE" not in text and "<!ENTITY" not in text:
         return None
     for match in _DECLARED.finditer(text):

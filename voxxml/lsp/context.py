@@ -14,14 +14,16 @@ import re
 from dataclasses import dataclass, field
 
 from .. import suppressions
+from ..source import CDATA, COMMENT, DECLARATION, PROCESSING_INSTRUCTION, comment_closed
 
 # One token; a token the text ends inside runs to the end (\Z), so "the cursor is
-# inside it" is "it ends at the cursor and is not closed".
+# inside it" is "it ends at the cursor and is not closed". Comments, CDATA, PIs and
+# declarations are spelled as the linter's tokenizer spells them (voxxml.source);
+# tags differ on purpose: text being typed has unfinished tags and unclosed quotes,
+# so here a tag or a quoted value stops at the next '<' (the linter's runs on, as a
+# well-formed document's never meets one).
 _TOKEN = re.compile(
-    r"(?P<comment><!--.*?(?:-->|\Z))"
-    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
-    r"|<\?.*?(?:\?>|\Z)"
-    r"|<![^>]*>?"
+    f"(?P<comment>{COMMENT})|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
     r"|</(?P<end>[^\s<>]*)\s*(?P<end_close>>)?"
     r"""|<(?P<start>[^\s/<>!?"'=]*)(?P<body>(?:[^<>"'/]|/(?!>)|"[^"<]*(?:"|\Z)|'[^'<]*(?:'|\Z))*)(?P<close>/?>)?""",
     re.DOTALL,
@@ -136,7 +138,7 @@ def _finished(match: re.Match[str]) -> bool:
         return match.group("end_close") is not None
     token = match.group()
     if match.group("comment") is not None:
-        return len(token) >= 7 and token.endswith("-->")
+        return comment_closed(token)
     if token.startswith("<![CDATA["):
         return len(token) >= 12 and token.endswith("]]>")
     if token.startswith("<?"):
