@@ -253,3 +253,16 @@ def test_an_unclosed_comment_runs_to_the_end_for_every_scanner() -> None:
     assert suppressions.find(SourceMap(text)) == []  # a directive counts only in a closed comment
     assert context.at_cursor(text, len(text)).kind == "comment"
     assert xmlparse.refused_declaration(text + "<!DOCTYPE x>") is None
+
+
+def test_hover_on_a_diagnostic_names_the_edits_its_data_offers() -> None:
+    """Hover lists the fix and suggestion titles from the data, whatever the message says."""
+    from voxxml.lsp import hover
+
+    text = '<Response><Gather timeout="90"><Sya>x</Sya></Gather></Response>'
+    findings = analysis.lint_text(text, "d.voxxml", Settings())
+    reworded = [analysis.Finding(f.diagnostic._replace(message="?", help=None), f.start, f.end, f.edits, f.suggested) for f in findings]
+    on_value = hover.hover(text, text.index("90") + 1, reworded)
+    on_name = hover.hover(text, text.index("Sya") + 1, reworded)
+    assert on_value is not None and "- `Write timeout='60'` (safe fix)" in on_value[0]
+    assert on_name is not None and "- `Rename <Sya> to <Say>` (suggestion)" in on_name[0]

@@ -111,12 +111,21 @@ def rule_markdown(code: str) -> str | None:
 
 
 def findings_markdown(findings: Sequence[Finding]) -> str | None:
-    """The rules behind the diagnostics at a position: one line each."""
+    """The rules behind the diagnostics at a position, one line each, then the edits they
+    offer (their fix and suggestion data: the same the code actions apply)."""
     seen: dict[str, str] = {}
+    offers: dict[str, None] = {}
     for finding in findings:
-        rule = rules().get(finding.diagnostic.code)
+        diagnostic = finding.diagnostic
+        rule = rules().get(diagnostic.code)
         if rule is not None and rule.code not in seen:
             seen[rule.code] = f"**{rule.code}** `{rule.name}` ({rule.severity.value}): {rule.summary}"
+        if diagnostic.fix is not None and finding.edits:
+            offers[f"- `{diagnostic.fix.title}` ({'safe fix' if diagnostic.fix.safe else 'unsafe fix'})"] = None
+        if diagnostic.suggestion is not None and finding.suggested:
+            offers[f"- `{diagnostic.suggestion.title}` (suggestion)"] = None
+    if offers:
+        seen["quick fixes"] = "Quick fixes:\n\n" + "\n".join(offers)
     return "\n\n".join(seen.values()) or None
 
 
