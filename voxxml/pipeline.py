@@ -124,7 +124,7 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
 def _trusted_only(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:
     """After a syntax error, the findings on elements closed as written (see xmlparse.trusted):
     anything inside an unclosed element may exist only because of how libxml2 recovered."""
-    located = sorted((source.offset(d.span.line, d.span.column), i) for i, d in enumerate(diagnostics))
+    located = sorted((source.offsets(d.span)[0], i) for i, d in enumerate(diagnostics))
     doubtful = xmlparse.untrusted_at(source, [offset for offset, _ in located])
     return [diagnostics[i] for (_, i), doubt in zip(located, doubtful) if not doubt]
 
