@@ -11,16 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from voxxml.catalog import Severity
-from voxxml.cli import main
 from voxxml.config import Settings
 from voxxml.lint import lint_bytes
 from voxxml.lsp.analysis import lint_text
-from voxxml.pipeline import run
-from voxxml.targets import UnknownTarget
+from voxxml.pipeline import check, run
+from voxxml.targets import UnknownTarget, get_target
 from voxxml.targets.enablex import compile_document
+
+from support import ALL_EXAMPLES
+from support import run as cli  # voxxml ARGS, in process
 
 # EX204 (warning): EnableX's play has no numDigits.
 GATHER = "<Response>\n  <Gather numDigits='4'><Say>PIN</Say></Gather>\n  <Hangup/>\n</Response>\n"
@@ -30,10 +32,6 @@ FILE_SUPPRESSED = "<!-- voxxml: file-ignore EX204 -->\n" + GATHER
 HTTP_PLAY = "<Response>\n  <Play>http://example.com/hello.mp3</Play>\n</Response>\n"
 # An EX204 suppression with nothing to suppress: no Gather follows it.
 UNUSED_EX = "<Response>\n  <!-- voxxml: ignore EX204 -->\n  <Say>Hi</Say>\n</Response>\n"
-
-
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def project(tmp_path: Path, config: str | None, **files: str) -> dict[str, str]:
@@ -269,3 +267,30 @@ def test_simulate_and_graph_honour_an_inline_suppression(tmp_path: Path, command
     result = cli(command, paths["a"])
     assert result.exit_code == 0 and result.stdout
     assert result.stderr == ""
+
+
+# ------------------------------------------------------------- a property over the examples
+
+WELL_FORMED = [path for path in ALL_EXAMPLES if check(path.read_bytes(), str(path)).document is not None]
+
+
+@pytest.mark.parametrize("path", WELL_FORMED, ids=lambda p: p.name)
+def test_a_file_ignore_of_a_target_code_removes_exactly_that_code(path: Path) -> None:
+    """For every example and every EnableX code: a file-ignore comment after the root leaves
+    the lint and the plan as they were, removes exactly that code from compile's findings,
+    and adds one VX112 when the code was not there to suppress."""
+    data = path.read_bytes()
+    base_lint = run(data, str(path))
+    base = run(data, str(path), None, "enablex")
+    for code in get_target("enablex").codes:
+        commented = data + f"<!-- voxxml: file-ignore {code} -->\n".encode()
+        assert run(commented, str(path)).diagnostics == base_lint.diagnostics, code
+        compiled = run(commented, str(path), None, "enablex")
+        if base.output is None:  # not compiled: lint errors
+            assert compiled.output is None and compiled.diagnostics == base.diagnostics, code
+            continue
+        assert compiled.output == base.output, code
+        kept = [d for d in base.diagnostics if d.code != code]
+        unused = [d.code for d in compiled.diagnostics if d.code == "VX112" and d not in base.diagnostics]
+        assert [d for d in compiled.diagnostics if d.code != "VX112" or d in base.diagnostics] == kept, code
+        assert unused == ([] if code in {d.code for d in base.diagnostics} else ["VX112"]), code
