@@ -571,6 +571,14 @@ def test_attribute_completion_with_snippets_uses_the_documents_quotes() -> None:
     assert plain.text_edit.new_text == "numDigits"
 
 
+def test_the_documents_quotes_are_read_from_tags_not_from_comments_or_text() -> None:
+    from voxxml.lsp.completion import complete
+
+    text = "<Response><!-- a=\"b\" --><Say>x = \"y\"</Say><Pause length='1'/>\n  <Gather "
+    num = next(item for item in complete(LineIndex(text), len(text), snippets=True) if item.label == "numDigits")
+    assert num.text_edit.new_text == "numDigits='$1'$0"
+
+
 def test_value_completion_after_an_equals_sign_adds_the_documents_quotes() -> None:
     from voxxml.lsp.completion import complete
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from lsprotocol import types
 
 from .. import voices
 from ..catalog import rules
 from ..grammar import AttributeSpec, ElementSpec, grammar
+from ..source import SourceMap
 from ..values import KeywordsType
 from .context import Context, at_cursor
 from .hover import attribute_markdown, default_text, element_markdown
@@ -96,8 +95,14 @@ def _quote(text: str, context: Context) -> str:
         for attribute in context.tag.attributes:
             if attribute.quote:
                 return attribute.quote
-    match = re.search(r"""=\s*(["'])""", text)
-    return match.group(1) if match else '"'
+    source = SourceMap(text)  # the linter's tokenizer: text content and comments are not tags
+    for index in range(len(source.tags.starts)):  # up to the first element with attributes
+        element = source.element(index)
+        written = element.attributes(text) if element is not None else None
+        if written:
+            first = min(written.values(), key=lambda attribute: attribute.name_start)
+            return text[first.value_start - 1]
+    return '"'
 
 
 def _attributes(
