@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 
 import voxxml
 from voxxml.ast import Response
+from voxxml.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))  # the good examples
@@ -74,6 +75,11 @@ def write(folder: Path, name: str, text: str) -> Path:
 def codes(text: str | bytes) -> list[str]:
     """The codes ``voxxml.parse`` reports (suppressions applied), in order."""
     return [d.code for d in voxxml.parse(text).diagnostics]
+
+
+def diagnostics(text: str | bytes) -> list[Diagnostic]:
+    """What ``voxxml.parse`` reports: the lint that fixing re-runs after each round."""
+    return voxxml.parse(text).diagnostics
 
 
 def parsed(text: str) -> Response:

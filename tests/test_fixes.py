@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import voxxml
 from voxxml.fixes import Edit, Fix, apply, fix_text
 
-
-def lint(text: str) -> list:
-    return voxxml.parse(text).diagnostics
+from support import diagnostics as lint
 
 
 def fixed(text: str, unsafe: bool = False) -> str:
