@@ -14,7 +14,7 @@ from lsprotocol import types
 import voxxml
 from voxxml import suppressions, xmlparse
 from voxxml.config import Settings
-from voxxml.diagnostics import NO_SPAN, make
+from voxxml.diagnostics import NO_SPAN, Diagnostic, make
 from voxxml.formatter import format_text
 from voxxml.lint import Result, lint_bytes
 from voxxml.lsp import actions, analysis, context
@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = sorted((ROOT / "examples").rglob("*.voxxml"))
 
 
-def assert_offsets_agree(result: Result) -> None:
+def assert_offsets_agree(result: Result, diagnostics: list[Diagnostic] | None = None) -> None:
     """Every diagnostic of a decoded document has offsets, and they are its span."""
     source = result.source
     if source is None:
         return  # undecodable: positions are in a lenient reading, checked elsewhere
     text = source.text
-    for diagnostic in result.diagnostics:
+    for diagnostic in result.diagnostics if diagnostics is None else diagnostics:
         span = diagnostic.span
         assert 0 <= diagnostic.start <= diagnostic.end <= len(text), diagnostic
         assert source.span(diagnostic.start, diagnostic.end)[:4] == span[:4], diagnostic
@@ -46,7 +46,12 @@ def assert_offsets_agree(result: Result) -> None:
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_offsets_of_the_examples_agree_with_their_spans(path: Path) -> None:
-    assert_offsets_agree(lint_bytes(path.read_bytes(), str(path)))
+    result = lint_bytes(path.read_bytes(), str(path))
+    assert_offsets_agree(result)
+    if result.document is not None:  # and the compiler's approximations (EX codes)
+        from voxxml.targets.enablex.compiler import compile_document
+
+        assert_offsets_agree(result, compile_document(result.document, str(path)).diagnostics)
 
 
 def _line_breaks(text: str, breaks: list[str]) -> str:

@@ -3,7 +3,10 @@
 Where a diagnostic is: its span, which carries character offsets into the decoded
 source text (``start``, ``end``) and the line and column reporters print, derived
 from them when the span was made (``SourceMap.span``). A diagnostic about a node
-built in Python (no source text) has offsets -1 and only its line and column.
+built in Python (no source text) has offsets -1 and only its line and column
+(``SourceMap.offsets`` finds offsets from them where a text exists). A document
+that cannot be decoded has no decoded text: its one VX001 is placed in a lenient
+reading of the bytes (offsets, line and column alike).
 
 What to do about it, as data: ``fix`` is an edit ``voxxml lint --fix`` may apply
 (safe, or unsafe with ``--unsafe-fixes``); ``suggestion`` is an edit editors offer

@@ -28,6 +28,8 @@ _TOKEN = re.compile(
     r"""|<(?P<start>[^\s/<>!?"'=]*)(?P<body>(?:[^<>"'/]|/(?!>)|"[^"<]*(?:"|\Z)|'[^'<]*(?:'|\Z))*)(?P<close>/?>)?""",
     re.DOTALL,
 )
+# Unlike the linter's attribute pattern (voxxml.source), a name may have no value yet
+# and a value no closing quote: both are being typed.
 _ATTRIBUTE = re.compile(
     r"""(?P<name>[^\s=/<>"']+)(?:\s*=\s*(?:(?P<quote>["'])(?P<value>(?:(?!(?P=quote))[^<])*)(?P<closing>(?P=quote))?)?)?"""
 )
