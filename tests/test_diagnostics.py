@@ -148,6 +148,17 @@ def test_a_suggestion_is_never_applied_by_fix() -> None:
     assert "<Say>Hi</Say>" in fixed.text  # the fix was applied
 
 
+def test_a_number_written_with_a_unit_gets_a_suggestion_not_a_fix() -> None:
+    """'5s' probably means 5 seconds: editors offer it; --fix does not guess."""
+    text = '<Response><Gather timeout="5s"><Say>Hi</Say></Gather></Response>'
+    (diagnostic,) = [d for d in voxxml.parse(text).diagnostics if d.code == "VX007"]
+    assert diagnostic.fix is None and diagnostic.suggestion is not None
+    at = text.index("5s")
+    assert [(e.start, e.end, e.text) for e in diagnostic.suggestion.edits] == [(at, at + 2, "5")]
+    assert _actions(text, mangle=True)["Write timeout='5'"] == [(at, at + 2, "5")]
+    assert voxxml.fixes.fix_text(text, lambda t: voxxml.parse(t).diagnostics, unsafe=True).text == text
+
+
 # ------------------------------------------------------------------ one reader of "voxxml:" comments
 
 CODES = st.lists(st.from_regex(r"[A-Za-z]{2}[0-9]{3}", fullmatch=True), max_size=3)

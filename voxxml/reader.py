@@ -42,7 +42,7 @@ class Finding(NamedTuple):
     attribute: str
     sub: tuple[int, int] | None = None
     replacement: str | None = None  # new text for the value or the attribute name: the fix
-    safe: bool = True
+    safe: bool | None = True  # None: only a suggestion (see values.Problem)
 
 
 class AttributeReading(NamedTuple):
@@ -234,6 +234,9 @@ class Reader:
                 fix = Fix(f"Rename '{attribute}' to '{replacement}'", fixes.rename_attribute(self.source, index, attribute, replacement), safe)
         else:
             span = self.source.name_span(index)
+        if fix is not None and safe is None:  # only a guess: editors offer it, --fix never applies it
+            self.out.append(make(code, message, span, help, None, Fix(fix.title, fix.edits, False)))
+            return
         self.out.append(make(code, message, span, help, fix))
 
     def value_place(self, index: int, attribute: str) -> tuple[int, int, bool] | None:
@@ -320,8 +323,11 @@ class Reader:
                 span = source.span(start, end)
                 if problem.replacement is not None:
                     title = f"Replace '{raw[sub[0]:sub[1]]}' with '{problem.replacement}'"
-                    fix = Fix(title, (Edit(start, end, problem.replacement),), problem.safe)
+                    fix = Fix(title, (Edit(start, end, problem.replacement),), bool(problem.safe))
             message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
+            if problem.safe is None:  # only a guess: editors offer it, --fix never applies it
+                self.out.append(make(_CONTENT_CODES[problem.kind], message, span, problem.help, None, fix))
+                continue
             self.out.append(make(_CONTENT_CODES[problem.kind], message, span, problem.help, fix))
 
     # ------------------------------------------------------------- problems

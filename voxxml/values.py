@@ -22,7 +22,8 @@ class Problem(NamedTuple):
 
     ``replacement`` is the fix: new text for the characters ``sub`` (the whole value when
     ``sub`` is None). ``safe``: the fix cannot change what the author meant (a name's case,
-    a value the platform clamps anyway); a spelling neighbour is unsafe.
+    a value the platform clamps anyway); a spelling neighbour is unsafe. None: only a
+    suggestion, which editors offer and ``--fix`` never applies (a guess at the meaning).
     """
 
     kind: str
@@ -30,7 +31,7 @@ class Problem(NamedTuple):
     help: str | None = None
     sub: tuple[int, int] | None = None
     replacement: str | None = None
-    safe: bool = True
+    safe: bool | None = True
 
 
 Parsed = tuple[Any, tuple[Problem, ...]]
@@ -187,11 +188,12 @@ class IntegerType(ValueType):
 
     def parse(self, raw: str) -> Parsed:
         if not _INTEGER.fullmatch(raw):
-            hint = None
+            hint = number = None
             unit = re.fullmatch(r"\s*(-?[0-9]+)\s*(s|sec|secs|seconds?)\s*", raw)
             if unit:
-                hint = f"values are whole seconds without a unit: write '{unit.group(1)}'"
-            return None, (Problem("invalid", f"is not an integer; expected {self.describe()}", hint),)
+                number = unit.group(1)
+                hint = f"values are whole seconds without a unit: write '{number}'"
+            return None, (Problem("invalid", f"is not an integer; expected {self.describe()}", hint, None, number, None),)
         if len(raw.lstrip("-")) > 1000:  # int() refuses very long digit strings
             return None, (Problem("invalid", f"is far too large; expected {self.describe()}"),)
         value = int(raw)
