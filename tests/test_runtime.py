@@ -16,6 +16,7 @@ from voxxml.targets.enablex import executor
 from voxxml.targets.enablex.executor import Execution, PlanIndex
 from voxxml.targets.enablex.runtime import Call, PlanError, Runtime, fill_request
 
+import strategies as vs
 import support
 from enablex_mock import CALLED, CLI, EVENT_URL, PLACEHOLDERS, Run
 
@@ -196,3 +197,28 @@ def test_a_call_stored_as_json_between_events_runs_the_same(path, entry: str) ->
     assert stored.run() == kept.run()
     assert stored.mock.requests == kept.mock.requests and stored.mock.delivered == kept.mock.delivered
     assert stored.call == kept.call
+
+
+_SCRIPTS = st.builds(
+    CallerScript,
+    inputs=st.lists(st.sampled_from([Input("dtmf", "1"), Input("dtmf", "42#"), Input("speech", "yes"), Input("speech", " "), Input("none")]), max_size=6),
+    dials=st.lists(st.sampled_from([DialOutcome("answered", 5), DialOutcome("busy"), DialOutcome("no-answer"), DialOutcome("failed")]), max_size=3),
+    hangup_after=st.one_of(st.none(), st.integers(0, 16)),
+    redirect_fails=st.booleans(),
+)
+
+
+def _outcome(plan: Any, script: CallerScript, entry: str, store: bool) -> tuple[Any, ...]:
+    run = Run(plan, script, entry, max_events=5_000, store=store)  # generated loops can run for billions of rounds
+    try:
+        trace = run.run()
+    except Exception as error:  # a plan the mock refuses must be refused the same way
+        return ("raised", type(error).__name__, str(error))
+    return ("ran", trace, run.mock.requests, run.mock.delivered, run.call)
+
+
+@support.examples(40)
+@given(document=vs.responses(max_depth=3, max_children=3), script=_SCRIPTS, entry=st.sampled_from(["inbound", "outbound"]))
+def test_a_stored_call_runs_as_a_kept_one_on_any_document(document: Any, script: CallerScript, entry: str) -> None:
+    plan = compile_document(document, "t.voxxml", loop_cap=2).plan
+    assert _outcome(plan, script, entry, store=True) == _outcome(plan, script, entry, store=False)
