@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 import pytest
 from click.testing import CliRunner
 
-import voxxml
 from voxxml.ast import Hangup, Pause, Response, Say, Verb
 from voxxml.caller import CallerScript
 from voxxml.catalog import Severity

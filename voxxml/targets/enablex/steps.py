@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 from ...trace import describe
+from .plan import Plan, Request
 
 CALL = "/voice/v1/call/{voice_id}"
 _SHORT = "{call}"
@@ -65,7 +66,7 @@ def play_summary(body: dict[str, Any]) -> str:
     return summary
 
 
-def _request(request: dict[str, Any]) -> str:
+def _request(request: Request) -> str:
     text = f"{request['method']} {_path(request['path'])}"
     body = request.get("body")
     if request["path"].endswith("/play") and body is not None:
@@ -128,7 +129,7 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     return state["id"], _element(state), request, transitions
 
 
-def entry_rows(plan: dict[str, Any]) -> list[tuple[str, str, str, list[str]]]:
+def entry_rows(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
     """The inbound entry (accept, or a first-verb Reject) and the outbound one (create the call)."""
     entries = plan["entries"]
     inbound = entries["inbound"]
@@ -147,9 +148,9 @@ def entry_rows(plan: dict[str, Any]) -> list[tuple[str, str, str, list[str]]]:
     return [inbound_row, ("outbound", "-", request, _grouped(outbound.get("events", {})))]
 
 
-def steps_table(plan: dict[str, Any]) -> str:
+def steps_table(plan: Plan) -> str:
     """The plan as aligned plain text: the entries first, then every state."""
-    rows = entry_rows(plan) + [state_row(state) for state in plan["states"]]
+    rows = entry_rows(plan) + [state_row(state) for state in plan["states"]]  # type: ignore[arg-type]
     widths = [max(len(HEADER[i]), *(len(row[i]) for row in rows)) for i in range(3)]
 
     def line(cells: tuple[str, str, str], transition: str) -> str:

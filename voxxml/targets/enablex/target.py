@@ -33,7 +33,7 @@ class EnableX:
         if output_format == "steps":
             from .steps import steps_table
 
-            return steps_table(plan)  # type: ignore[arg-type]
+            return steps_table(plan)
         raise ValueError(f"unknown output format {output_format!r}; the enablex formats are: {', '.join(self.formats)}")
 
 
