@@ -8,7 +8,7 @@ runner's would be: the mock is its ``Transport`` (``MockEnableX.send``) and ``Ru
 
 The mock answers the requests the EnableX Core Voice reference documents
 (``/work/shared/spec/enablex-core-voice-api.txt``) and sends the webhooks it
-documents, for a scripted caller (``voxxml.caller.CallerScript``):
+documents, for a scripted caller (``voxxml.runtime.caller.CallerScript``):
 
 - inbound: ``state: incomingcall``; ``PUT .../accept`` answers 200 and sends
   ``state: connected``. A ``DELETE`` before the accept rejects the call (trace
@@ -44,7 +44,7 @@ must read webhooks liberally: ``voice_id`` / ``voice_Id``; digits as a JSON numb
 ``initiated`` state on bridges.
 
 The caller hangs up as the simulator's ``emit`` says: once the caller has experienced
-``hangup_after`` things (``voxxml.trace.units``: events, speech that continues an
+``hangup_after`` things (``voxxml.runtime.trace.units``: events, speech that continues an
 utterance counting once), the next new thing is not recorded: ``caller-hangup`` is,
 ``state: disconnected`` is sent and the call stops.
 
@@ -65,13 +65,13 @@ from typing import Any
 
 import jsonschema
 
-from voxxml.caller import Caller, CallerScript, Input
-from voxxml.simulate import DEFAULT_LOOP_CAP
+from voxxml.runtime.caller import Caller, CallerScript, Input
+from voxxml.runtime.simulator import DEFAULT_LOOP_CAP
 from voxxml.targets.enablex import plan_schema
 from voxxml.targets.enablex.executor import Action
 from voxxml.targets.enablex.plan import Plan, Request
 from voxxml.targets.enablex.runtime import Call, Runtime
-from voxxml.trace import Event, continues, units
+from voxxml.runtime.trace import Event, continues, units
 
 CLI = "15550009999"
 CALLED = "15550001234"

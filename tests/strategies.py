@@ -2,8 +2,8 @@
 
 Reusable by any test (property tests of the parser, differential tests of a
 compiler, ...). Everything that describes the language is read from the grammar
-(``voxxml.grammar.grammar()``), the lark mini-languages and the Polly voice list,
-so the strategies follow ``grammar/vocabulary.toml`` when it changes; a value type
+(``voxxml.dialects.voxxml_v1.grammar.grammar()``), the lark mini-languages and the Polly voice list,
+so the strategies follow ``grammar/voxxml-v1/vocabulary.toml`` when it changes; a value type
 the strategies do not know raises ``NotImplementedError`` instead of silently
 generating nothing.
 
@@ -41,10 +41,10 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from voxxml import languages, voices
+from voxxml.dialects.voxxml_v1 import languages, voices
 from voxxml.ast import NODE_CLASSES, Node, Response
-from voxxml.grammar import AttributeSpec, ElementSpec, grammar
-from voxxml.values import (
+from voxxml.dialects.voxxml_v1.grammar import AttributeSpec, ElementSpec, grammar
+from voxxml.dialects.voxxml_v1.values import (
     EnumType,
     IntegerType,
     KeywordsType,
@@ -365,7 +365,7 @@ def xml_fragments() -> SearchStrategy[str]:
             "<![CDATA[", "]]>", "<![CDATA[x<y]]>", "<?pi data?>", "<?", "?>", "<!DOCTYPE Response>",
             "<!DOCTYPE r [<!ENTITY e 'x'>]>", "<!ENTITY", "&e;", "'", '"', "=", "<", ">", "/", "$GATHER", "$FOO", "$",
             "\ufeff", "\r\n", "\r", "\n", "\t", "\x00", "\x0c",
-            # inline suppressions (voxxml/suppressions.py)
+            # inline suppressions (voxxml/core/suppressions.py)
             "<!-- voxxml: ignore VX102 -->", "<!-- voxxml: ignore VX001 VX003, VX005 reason -->",
             "<!-- voxxml: file-ignore VX010 -->", "<!-- voxxml: file-ignore VX001 VX002 -->", "<!-- voxxml: ignore -->",
             "<!-- voxxml: ignore XX999 -->", "<!--voxxml:ignore VX104-->", "voxxml:",

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 
 import voxxml
 from voxxml.ast import Response
-from voxxml.diagnostics import Diagnostic
+from voxxml.core.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.voxxml"))  # the good examples

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import voxxml
 from voxxml.ast import Dial, Gather, Hangup, If, Number, Play, Response, Say
-from voxxml.values import Template, Variable
+from voxxml.dialects.voxxml_v1.values import Template, Variable
 
 DOC = """<Response>
   <Say voice='Matthew' loop="2">You entered $GATHER, thanks</Say>

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 import voxxml
 from voxxml.ast import Gather, Hangup, Play, Redirect, Response, Say
-from voxxml.caller import CallerScript, Input
-from voxxml.simulate import simulate
+from voxxml.runtime.caller import CallerScript, Input
+from voxxml.runtime.simulator import simulate
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.executor import Execution, start, step
-from voxxml.trace import comparable
+from voxxml.runtime.trace import comparable
 
 from enablex_mock import Run, run_plan, validate_plan
 from support import EXAMPLES, ROOT, examples, observed, parsed as parse, run, write
@@ -188,7 +188,7 @@ def test_strict_and_allow_approximate_exclude_each_other(tmp_path: Path) -> None
 
 
 def test_each_ex_page_says_which_kind_it_is() -> None:
-    from voxxml.catalog import rules
+    from voxxml.core.catalog import rules
 
     for rule in rules().values():
         if rule.code.startswith("EX"):

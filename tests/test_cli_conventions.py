@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from voxxml.catalog import rules
+from voxxml.core.catalog import rules
 
 from support import ROOT, json_codes, run, write
 

@@ -341,8 +341,8 @@ def test_compile_document_with_errors_exits_1(tmp_path: Path) -> None:
 
 
 def test_loop_cap_default_is_the_simulators() -> None:
-    from voxxml.cli import LOOP_CAP
-    from voxxml.simulate import DEFAULT_LOOP_CAP
+    from voxxml.cli.commands import LOOP_CAP
+    from voxxml.runtime.simulator import DEFAULT_LOOP_CAP
 
     assert LOOP_CAP == DEFAULT_LOOP_CAP
     assert "default: 10;" in run("simulate", "--help").stdout

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 from lsprotocol import types
 
 import voxxml
-from voxxml import suppressions, xmlparse
+from voxxml.core import suppressions, xmlparse
 from voxxml.config import Settings
-from voxxml.diagnostics import NO_SPAN, Diagnostic, make
-from voxxml.formatter import format_text
+from voxxml.core.diagnostics import NO_SPAN, Diagnostic, make
+from voxxml.dialects.voxxml_v1.formatter import format_text
 from voxxml.lint import Result, lint_bytes
 from voxxml.lsp import actions, analysis, context
 from voxxml.lsp.positions import LineIndex
-from voxxml.source import SourceMap, Span
+from voxxml.core.source import SourceMap, Span
 
 import strategies as vs
 
@@ -143,7 +143,7 @@ def test_code_actions_come_from_fix_and_suggestion_data_not_from_messages() -> N
 
 
 def test_a_suggestion_is_never_applied_by_fix() -> None:
-    fixed = voxxml.fixes.fix_text(DOCUMENT, lambda text: voxxml.parse(text).diagnostics, unsafe=True)
+    fixed = voxxml.core.fixes.fix_text(DOCUMENT, lambda text: voxxml.parse(text).diagnostics, unsafe=True)
     assert "<Sya>" in fixed.text and "VX005" in fixed.text  # offered to editors only
     assert "<Say>Hi</Say>" in fixed.text  # the fix was applied
 
@@ -156,7 +156,7 @@ def test_a_number_written_with_a_unit_gets_a_suggestion_not_a_fix() -> None:
     at = text.index("5s")
     assert [(e.start, e.end, e.text) for e in diagnostic.suggestion.edits] == [(at, at + 2, "5")]
     assert _actions(text, mangle=True)["Write timeout='5'"] == [(at, at + 2, "5")]
-    assert voxxml.fixes.fix_text(text, lambda t: voxxml.parse(t).diagnostics, unsafe=True).text == text
+    assert voxxml.core.fixes.fix_text(text, lambda t: voxxml.parse(t).diagnostics, unsafe=True).text == text
 
 
 # ------------------------------------------------------------------ one reader of "voxxml:" comments

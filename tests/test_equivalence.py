@@ -41,11 +41,11 @@ from hypothesis import strategies as st
 
 import voxxml
 from voxxml.ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
-from voxxml.caller import DialOutcome, CallerScript, Input
-from voxxml.simulate import DEFAULT_LOOP_CAP, Simulator, resolved, say_event, simulate
+from voxxml.runtime.caller import DialOutcome, CallerScript, Input
+from voxxml.runtime.simulator import DEFAULT_LOOP_CAP, Simulator, resolved, say_event, simulate
 from voxxml.targets.enablex import CODES, Compilation, compile_document
-from voxxml.trace import Event, comparable
-from voxxml.voices import standard_voices, voices
+from voxxml.runtime.trace import Event, comparable
+from voxxml.dialects.voxxml_v1.voices import standard_voices, voices
 
 import strategies as vs
 import support
@@ -908,7 +908,7 @@ def test_an_empty_dial_dials_nothing() -> None:
 def test_merged_prompts_and_a_caller_hangup() -> None:
     """The compiler merges a Gather's consecutive Says in one voice into one play; a caller
     script's hangup_after once counted Says, so the caller hung up mid-prompt in the
-    simulator and after it on EnableX. It counts utterances now (voxxml.trace.units)."""
+    simulator and after it on EnableX. It counts utterances now (voxxml.runtime.trace.units)."""
     document = parse("<Response><Gather><Say>Press one.</Say><Say>Press two.</Say></Gather></Response>")
     compilation = compiled(document)
     assert compilation.exact

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import voxxml
-from voxxml.caller import Input
+from voxxml.runtime.caller import Input
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Execution, PlanIndex, event_key, reported_input, start, step
 

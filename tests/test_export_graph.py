@@ -22,7 +22,7 @@ import voxxml
 from voxxml.ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute
 from voxxml.export import export_graph
 from voxxml.export.graph import diagram
-from voxxml.flow import build
+from voxxml.analysis import build
 
 from support import ALL_EXAMPLES, ROOT, examples
 

@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import strategies as vs
-from voxxml import voices
+from voxxml.dialects.voxxml_v1 import voices
 from voxxml.export import export_schema
 from voxxml.export.schema import INTEGER_DIGITS, model, white_space, xsd_char_class, xsd_regex
-from voxxml.grammar import grammar
+from voxxml.dialects.voxxml_v1.grammar import grammar
 from voxxml.lint import parse_bytes
-from voxxml.values import IntegerType, LanguageType, PatternType, UrlType
+from voxxml.dialects.voxxml_v1.values import IntegerType, LanguageType, PatternType, UrlType
 
 from support import EXAMPLES, ROOT, SLOW, examples
 
@@ -342,7 +342,7 @@ def test_difference_6_doctype() -> None:
 
 
 def test_integer_digits_limit_matches_voxxml() -> None:
-    """INTEGER_DIGITS mirrors voxxml.values.IntegerType.parse: one digit more is invalid for both."""
+    """INTEGER_DIGITS mirrors voxxml.dialects.voxxml_v1.values.IntegerType.parse: one digit more is invalid for both."""
     too_long = doc(f"<Say loop='{'1' * (INTEGER_DIGITS + 1)}'>Hi</Say>")
     assert "VX007" in codes(too_long)
     assert verdicts(too_long) == (False, False)
@@ -553,7 +553,7 @@ def test_content_types_accept_what_voxxml_accepts(spec, data: st.DataObject) -> 
     result = probe(type_name, raw)
     if result is None:
         return
-    # what voxxml.reader.Reader.content does
+    # what voxxml.dialects.voxxml_v1.reader.Reader.content does
     text = raw.strip() if spec.content_trim else raw
     if not text or text.isspace():  # white space only is empty, trimmed or not
         ok = not spec.content_required
@@ -572,7 +572,7 @@ def test_empty_elements_hold_white_space_only(raw: str) -> None:
     assert empty
     result = probe(model().elements[empty[0]].content, raw)
     if result is not None:
-        ok = not raw or raw.isspace()  # voxxml.reader: stray text is what is not white space
+        ok = not raw or raw.isspace()  # voxxml.dialects.voxxml_v1.reader: stray text is what is not white space
         assert result == (ok, ok), repr(raw)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voxxml.fixes import Edit, Fix, apply, fix_text
+from voxxml.core.fixes import Edit, Fix, apply, fix_text
 
 from support import diagnostics as lint
 
@@ -86,8 +86,8 @@ from hypothesis import strategies as st
 
 import strategies as vs
 from support import SEEDS, examples
-from voxxml.grammar import grammar
-from voxxml.source import SourceMap
+from voxxml.dialects.voxxml_v1.grammar import grammar
+from voxxml.core.source import SourceMap
 
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from voxxml.catalog import rules
+from voxxml.core.catalog import rules
 from voxxml.config import Resolver
 from voxxml.lint import lint_file
 

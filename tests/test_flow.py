@@ -6,8 +6,8 @@ import pytest
 
 import voxxml
 from voxxml.ast import Response
-from voxxml.flow import END, analyse, build
-from voxxml.flow.analysis import GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN
+from voxxml.analysis import END, analyse, build
+from voxxml.analysis.states import GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN
 
 from test_grammar import GROWTH_LIMIT, growth_ratio
 
@@ -143,7 +143,7 @@ def test_duplicate_condition_after_an_if_that_ends_the_call() -> None:
 
 def test_analysis_is_linear_in_nested_ifs() -> None:
     """Deeply nested and long documents analyse without path enumeration (a count, not a timing)."""
-    import voxxml.flow.analysis as module
+    import voxxml.analysis.states as module
 
     depth = 200
     nested = "<Gather><Say>x</Say></Gather>" + "<If variable='$GATHER' test='EQUAL' value='1'><Say>y</Say>" * depth + "</If>" * depth

@@ -1,4 +1,4 @@
-"""The formatter (voxxml/formatter.py): golden outputs, the examples, and properties.
+"""The formatter (voxxml/dialects/voxxml_v1/formatter.py): golden outputs, the examples, and properties.
 
 The properties: formatting is idempotent, keeps the AST and the diagnostics' codes,
 keeps every comment (same texts, same order), and refuses (FormatError) exactly the
@@ -17,8 +17,8 @@ from lxml import etree
 
 import voxxml
 from voxxml.ast import Response
-from voxxml.formatter import FormatError, FormatResult, format_bytes, format_source, format_text
-from voxxml.grammar import grammar
+from voxxml.dialects.voxxml_v1.formatter import FormatError, FormatResult, format_bytes, format_source, format_text
+from voxxml.dialects.voxxml_v1.grammar import grammar
 
 import strategies as vs
 import support

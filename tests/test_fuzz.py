@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 import strategies as vs
 from support import SEEDS, SLOW, diagnostics, examples
 import voxxml
-from voxxml.catalog import rules
-from voxxml.fixes import fix_text
-from voxxml.formatter import FormatError, format_source
+from voxxml.core.catalog import rules
+from voxxml.core.fixes import fix_text
+from voxxml.dialects.voxxml_v1.formatter import FormatError, format_source
 from voxxml.lint import parse_bytes
 
 SECONDS = 20  # per example, for all four entry points together (the slowest takes well under 1 s)

@@ -12,22 +12,23 @@ import jsonschema
 import pytest
 
 from voxxml import ast
-from voxxml.grammar import grammar, snake
+from voxxml.dialects.voxxml_v1.grammar import grammar, snake
 from voxxml.lint import lint_bytes
-from voxxml.resources import grammar_file
-from voxxml.values import IntegerType
+from voxxml.core.resources import grammar_file
+from voxxml.dialects.voxxml_v1 import DATA_FOLDER
+from voxxml.dialects.voxxml_v1.values import IntegerType
 
 VERBS = ("Say", "Play", "Gather", "Dial", "Number", "Conference", "Hangup", "If", "Pause", "Redirect", "Reject", "SetMute")
 
 
 def test_vocabulary_matches_its_schema() -> None:
-    data = tomllib.loads(grammar_file("vocabulary.toml").read_text(encoding="utf-8"))
-    schema = json.loads(grammar_file("vocabulary.schema.json").read_text(encoding="utf-8"))
+    data = tomllib.loads(grammar_file(DATA_FOLDER, "vocabulary.toml").read_text(encoding="utf-8"))
+    schema = json.loads(grammar_file(DATA_FOLDER, "vocabulary.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
 
 
 def test_every_type_and_child_reference_resolves() -> None:
-    data = tomllib.loads(grammar_file("vocabulary.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(grammar_file(DATA_FOLDER, "vocabulary.toml").read_text(encoding="utf-8"))
     for name, element in data["elements"].items():
         assert set(element["children"]) <= set(data["elements"]), name
         assert element["content"] == "none" or element["content"] in data["types"], name
@@ -35,7 +36,7 @@ def test_every_type_and_child_reference_resolves() -> None:
             assert attr["type"] == "integer" or attr["type"] in data["types"]
     for table in data["types"].values():
         if "grammar" in table:
-            assert grammar_file(table["grammar"]).is_file()
+            assert grammar_file(DATA_FOLDER, table["grammar"]).is_file()
 
 
 def test_the_thirteen_elements_and_their_children() -> None:

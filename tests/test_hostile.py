@@ -187,8 +187,8 @@ def test_a_utf16_or_utf32_declaration_on_8bit_bytes_is_refused_clearly(codec: st
 
 def test_a_dtd_that_libxml2_sees_is_refused_even_if_the_text_check_misses_it() -> None:
     """Defence in depth: the parsed tree is checked for a DTD as well as the decoded text."""
-    from voxxml import xmlparse
-    from voxxml.source import SourceMap
+    from voxxml.core import xmlparse
+    from voxxml.core.source import SourceMap
 
     data = b'<!DOCTYPE Response [<!ENTITY s "x">]><Response/>'
     parsed = xmlparse.parse(data, SourceMap("<Response/>"))  # a text the check would pass
@@ -212,7 +212,7 @@ def test_syntax_errors_cannot_be_suppressed(comment: str) -> None:
 
 
 def test_configuration_cannot_hide_syntax_errors_either() -> None:
-    from voxxml.catalog import Severity
+    from voxxml.core.catalog import Severity
 
     settings = voxxml.Settings(ignore=("VX001",), severity={"VX001": Severity.WARNING})
     result = voxxml.parse("<Response><Say>x</Response>", settings=settings)
@@ -286,8 +286,8 @@ def test_elements_closed_as_written_are_still_validated_after_a_syntax_error() -
 
 
 def test_trusted_elements_follow_their_own_end_tags() -> None:
-    from voxxml.source import SourceMap
-    from voxxml.xmlparse import trusted
+    from voxxml.core.source import SourceMap
+    from voxxml.core.xmlparse import trusted
 
     source = SourceMap("<Response><If><Say>a</If><Pause/><Play>x</Response>")
     # Response closed by its own end tag; If by its own; Say by If's; Pause self-closed; Play by Response's

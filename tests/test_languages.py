@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voxxml import languages
-from voxxml.grammar import grammar
-from voxxml.values import KeywordsType, LanguageType
+from voxxml.dialects.voxxml_v1 import languages
+from voxxml.dialects.voxxml_v1.grammar import grammar
+from voxxml.dialects.voxxml_v1.values import KeywordsType, LanguageType
 
 from support import examples
 

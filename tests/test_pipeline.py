@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from voxxml.catalog import Severity
+from voxxml.core.catalog import Severity
 from voxxml.config import Settings
 from voxxml.lint import lint_bytes
 from voxxml.lsp.analysis import lint_text
@@ -241,7 +241,7 @@ def test_the_lint_path_imports_no_target() -> None:
         "from voxxml.config import Settings\n"
         f"lint_bytes({SUPPRESSED!r}.encode(), 'a.voxxml')\n"
         f"lint_text({SUPPRESSED!r}, 'a.voxxml', Settings())\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('voxxml.targets', 'voxxml.simulate'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('voxxml.targets', 'voxxml.runtime.simulator'))))\n"
     )
     output = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"

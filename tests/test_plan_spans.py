@@ -8,7 +8,7 @@ import pytest
 
 import voxxml
 from voxxml.ast import Node, Response
-from voxxml.source import Span
+from voxxml.core.source import Span
 from voxxml.targets.enablex import compile_document
 
 from support import EXAMPLES

@@ -41,11 +41,11 @@ from voxxml.ast import (
     SetMute,
     Verb,
 )
-from voxxml.catalog import Severity, rules
+from voxxml.core.catalog import Severity, rules
 from voxxml.checks import CheckContext, run_checks
-from voxxml.grammar import grammar
+from voxxml.dialects.voxxml_v1.grammar import grammar
 from voxxml.lint import Result
-from voxxml.source import SourceMap
+from voxxml.core.source import SourceMap
 
 import strategies as vs
 from support import ALL_EXAMPLES, EXAMPLES, ROOT, SEEDS, examples
@@ -538,7 +538,7 @@ _BACKTRACKING_ATTRIBUTE = re.compile(r"""\s*(?P<name>[^\s=/>"'<]+)\s*=\s*(?:"(?P
 @examples(300)
 @given(st.text(st.sampled_from(" \t\n=/>\"'<abXY:-"), max_size=40))
 def test_the_attribute_pattern_finds_what_the_backtracking_one_did(text: str) -> None:
-    from voxxml.source import _ATTRIBUTE
+    from voxxml.core.source import _ATTRIBUTE
 
     def found(pattern: re.Pattern[str]) -> list:
         return [(m.span("name"), m.group("dq"), m.group("sq")) for m in pattern.finditer(text)]

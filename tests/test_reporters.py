@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 
 import voxxml
-from voxxml.catalog import rules
+from voxxml.core.catalog import rules
 from voxxml.reporters import REPORTERS
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
@@ -71,7 +71,7 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from voxxml.reporters.text import CUT, MAX_LINE, WINDOW, window  # noqa: E402
-from voxxml.source import SourceMap  # noqa: E402
+from voxxml.core.source import SourceMap  # noqa: E402
 
 from support import examples  # noqa: E402
 

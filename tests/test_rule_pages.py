@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import voxxml
-from voxxml.catalog import Severity, rules
+from voxxml.core.catalog import Severity, rules
 from voxxml.ast import Pause
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.compiler import LOWERINGS
@@ -76,7 +76,9 @@ def test_fixed_codes_keep_their_meaning() -> None:
 
 
 def test_every_page_has_an_implementation_and_every_implementation_a_page() -> None:
-    from voxxml import lint, reader, suppressions
+    from voxxml import lint
+    from voxxml.core import suppressions
+    from voxxml.dialects.voxxml_v1 import reader
     from voxxml.checks import CHECKS
     from voxxml.targets import enablex
 

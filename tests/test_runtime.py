@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voxxml.caller import CallerScript, DialOutcome, Input
+from voxxml.runtime.caller import CallerScript, DialOutcome, Input
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex import executor
 from voxxml.targets.enablex.executor import Execution, PlanIndex

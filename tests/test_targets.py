@@ -12,15 +12,15 @@ import pytest
 from click.testing import CliRunner
 
 from voxxml.ast import Hangup, Pause, Response, Say, Verb
-from voxxml.caller import CallerScript
-from voxxml.catalog import Severity
+from voxxml.runtime.caller import CallerScript
+from voxxml.core.catalog import Severity
 from voxxml.cli import main
-from voxxml.simulate import simulate
+from voxxml.runtime.simulator import simulate
 from voxxml.targets import Compilation, Target, UnknownTarget, get_target, register, summaries, targets, unregister
 from voxxml.targets.enablex import compile_document, plan_schema
 from voxxml.targets.enablex import compiler as enablex_compiler
 from voxxml.targets.enablex import plan as typed
-from voxxml.trace import comparable
+from voxxml.runtime.trace import comparable
 
 import support
 from enablex_mock import run_plan, validate_plan

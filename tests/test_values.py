@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import voxxml
-from voxxml.diagnostics import Diagnostic
-from voxxml.fixes import apply
-from voxxml.grammar import grammar
+from voxxml.core.diagnostics import Diagnostic
+from voxxml.core.fixes import apply
+from voxxml.dialects.voxxml_v1.grammar import grammar
 
 from support import examples
 

@@ -31,9 +31,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_the_language_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "voxxml/grammar/vocabulary.toml" in names
-    assert "voxxml/grammar/polly-voices.json" in names
-    assert {f"voxxml/grammar/{g}.lark" for g in ("e164", "if_value", "say_template", "finish_on_key", "keyword_list")} <= names
+    assert "voxxml/grammar/voxxml-v1/vocabulary.toml" in names
+    assert "voxxml/grammar/voxxml-v1/polly-voices.json" in names
+    assert {f"voxxml/grammar/voxxml-v1/{g}.lark" for g in ("e164", "if_value", "say_template", "finish_on_key", "keyword_list")} <= names
     pages = {p.name for p in (ROOT / "rules").glob("*.md")}
     assert {f"voxxml/rules/{p}" for p in pages} <= names
 
@@ -46,7 +46,7 @@ def test_installed_wheel_lints_the_examples_from_elsewhere(wheel: Path, tmp_path
     assert install.returncode == 0, install.stdout + install.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = run([str(python), "-c", "from voxxml.resources import data_dir; print(data_dir('grammar'))"], cwd=elsewhere)
+    where = run([str(python), "-c", "from voxxml.core.resources import data_dir; print(data_dir('grammar'))"], cwd=elsewhere)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout + where.stderr
     good = sorted(str(p) for p in (ROOT / "examples").glob("*.voxxml"))
     clean = run([str(voxxml), "lint", *good], cwd=elsewhere)

@@ -16,9 +16,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
-from .grammar import ElementSpec, element
-from .source import SourceMap, Span
-from .values import Template
+from .dialects.voxxml_v1.grammar import ElementSpec, element
+from .core.source import SourceMap, Span
+from .dialects.voxxml_v1.values import Template
 
 
 def _default(tag: str, attribute: str) -> Any:
@@ -176,7 +176,7 @@ class Node:
         return getattr(self, self.spec().attributes[name].field)
 
     def to_xml(self, indent: str | None = "  ") -> str:
-        from .writer import to_xml
+        from .dialects.voxxml_v1.writer import to_xml  # lazy: the writer imports ast (tests/test_layers.py)
 
         return to_xml(self, indent=indent)
 

@@ -36,13 +36,13 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Iterable
 
-from .catalog import Severity, rules
-from .diagnostics import Diagnostic
-from .grammar import grammar
+from .core.catalog import Severity, rules
+from .core.diagnostics import Diagnostic
+from .dialects.voxxml_v1.grammar import grammar
 
 KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format")
 FORMAT_KEYS = ("quote-style",)
-QUOTE_STYLES = ("double", "single", "preserve")  # voxxml.formatter.QUOTE_STYLES (not imported: lxml is heavy)
+QUOTE_STYLES = ("double", "single", "preserve")  # voxxml.dialects.voxxml_v1.formatter.QUOTE_STYLES (not imported: lxml is heavy)
 _PREFIX = re.compile(r"[A-Z]{2}[0-9]{0,3}")
 
 

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import suppressions, xmlparse
+from .core import suppressions, xmlparse
 from .ast import Response
-from .catalog import Severity
+from .core.catalog import Severity
 from .checks import CheckContext, run_checks
 from .config import Settings
-from .diagnostics import Diagnostic, make
-from .reader import Reader
-from .source import SourceMap, Span
+from .core.diagnostics import Diagnostic, make
+from .dialects.voxxml_v1.reader import Reader
+from .core.source import SourceMap, Span
 
 CODES = ("VX001",)  # reported here, from the decoder and the XML parser
 # The prefix of every code read and check report: a suppression of another code names a

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import voxxml
-from voxxml.fixes import fix_text
-from voxxml.formatter import FormatError, format_source
+from voxxml.core.fixes import fix_text
+from voxxml.dialects.voxxml_v1.formatter import FormatError, format_source
 from voxxml.lint import parse_bytes
 
 GATHER = "<Gather numDigits='1'><Say>Press a key.</Say></Gather>"

@@ -73,10 +73,10 @@ from typing import Iterator, TypedDict, TypeVar
 from lxml import etree
 
 import voxxml
-from voxxml import xmlparse
+from voxxml.core import xmlparse
 from voxxml.ast import Response
 from voxxml.checks import context as check_context
-from voxxml.flow import Analysis, analyse
+from voxxml.analysis import Analysis, analyse
 from voxxml.lint import cyclic_gc_paused, lint_file
 from voxxml.targets.enablex import compile_document
 
@@ -97,7 +97,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def benchmark_parser() -> etree.XMLParser:
-    """An lxml parser with voxxml's hardening (voxxml/xmlparse.py), nothing else."""
+    """An lxml parser with voxxml's hardening (voxxml/core/xmlparse.py), nothing else."""
     return etree.XMLParser(**xmlparse.HARDENED)
 
 

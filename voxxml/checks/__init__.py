@@ -1,7 +1,7 @@
 """Flow and semantic checks: one module per diagnostic code (VX1xx).
 
 Each module has ``CODE`` and ``check(context)``, which yields diagnostics. The
-reader (voxxml/reader.py) implements the vocabulary codes VX001-VX011.
+reader (voxxml/dialects/voxxml_v1/reader.py) implements the vocabulary codes VX001-VX011.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Iterator
 
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from . import (
     after_redirect,
     callback_without_url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, make
+from ..core.diagnostics import Diagnostic, make
 from .context import CheckContext
 
 CODE = "VX103"

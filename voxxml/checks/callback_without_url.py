@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, make
-from ..grammar import grammar
+from ..core.diagnostics import Diagnostic, make
+from ..dialects.voxxml_v1.grammar import grammar
 from .context import CheckContext
 
 CODE = "VX107"

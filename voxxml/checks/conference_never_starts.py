@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ast import Conference
-from ..diagnostics import Diagnostic, make
+from ..core.diagnostics import Diagnostic, make
 from .context import CheckContext, document_order
 
 CODE = "VX110"

@@ -8,7 +8,7 @@ from itertools import chain
 from typing import Iterable, Iterator
 
 from ..ast import Node, Response
-from ..flow import Analysis, analyse
+from ..analysis import Analysis, analyse
 
 
 @dataclass

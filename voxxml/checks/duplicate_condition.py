@@ -6,7 +6,7 @@ from bisect import bisect_left
 from typing import Iterator
 
 from ..ast import If
-from ..diagnostics import Diagnostic, make
+from ..core.diagnostics import Diagnostic, make
 from .context import CheckContext, document_order
 from .impossible_condition import alternative_spans
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ast import Gather, If, Say
-from ..diagnostics import Diagnostic, make
-from ..flow.analysis import GATHERED, NOT_GATHERED, State
+from ..core.diagnostics import Diagnostic, make
+from ..analysis.states import GATHERED, NOT_GATHERED, State
 from .context import CheckContext
 
 CODE = "VX104"

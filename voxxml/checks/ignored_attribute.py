@@ -1,6 +1,6 @@
 """VX106 ignored-attribute: attributes that are valid but have no effect where they are.
 
-The situations are data (grammar/vocabulary.toml, [[ignored_attributes]]); two
+The situations are data (grammar/voxxml-v1/vocabulary.toml, [[ignored_attributes]]); two
 more need the flow: a repeatDelay with nothing after it, and separateNumbers on
 text without digits.
 """
@@ -12,10 +12,10 @@ from functools import cache
 from typing import Any, Iterator
 
 from ..ast import Node
-from .. import fixes
-from ..diagnostics import Diagnostic, make
-from ..fixes import Fix
-from ..grammar import IgnoredAttributes, grammar
+from ..core import fixes
+from ..core.diagnostics import Diagnostic, make
+from ..core.fixes import Fix
+from ..dialects.voxxml_v1.grammar import IgnoredAttributes, grammar
 from .context import CheckContext
 
 CODE = "VX106"

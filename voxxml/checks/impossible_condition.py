@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ast import If
-from ..diagnostics import Diagnostic, make
+from ..core.diagnostics import Diagnostic, make
 from .context import CheckContext
 
 CODE = "VX105"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..ast import Reject
-from ..diagnostics import Diagnostic, make
-from ..flow.analysis import NOTHING_RAN, SOMETHING_RAN
+from ..core.diagnostics import Diagnostic, make
+from ..analysis.states import NOTHING_RAN, SOMETHING_RAN
 from .context import CheckContext
 
 CODE = "VX101"

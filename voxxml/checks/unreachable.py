@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import fixes
-from ..diagnostics import Diagnostic, make
-from ..fixes import Fix
-from ..flow.analysis import Region, ends_how
+from ..core import fixes
+from ..core.diagnostics import Diagnostic, make
+from ..core.fixes import Fix
+from ..analysis.states import Region, ends_how
 from .context import CheckContext
 
 CODE = "VX102"

@@ -1,15 +1,15 @@
 """VX111 wrong-context: a verb the resource the VoxXML is sent to does not support.
 
 VoxXML goes to calls, conferences and conference participants (--context). Which
-verbs each accepts is data: `contexts` in grammar/vocabulary.toml, with the reasons.
+verbs each accepts is data: `contexts` in grammar/voxxml-v1/vocabulary.toml, with the reasons.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from ..diagnostics import Diagnostic, make
-from ..grammar import grammar
+from ..core.diagnostics import Diagnostic, make
+from ..dialects.voxxml_v1.grammar import grammar
 from .context import CheckContext
 
 CODE = "VX111"

@@ -13,7 +13,7 @@
         n0 -->|"next"| n1
         n1 --> ended
 
-The drawing is the flow graph of ``voxxml.flow.build`` (docs/semantics.md): one
+The drawing is the flow graph of ``voxxml.analysis.build`` (docs/semantics.md): one
 node per verb in document order (Gather prompts and the Numbers of a Dial belong to
 their verb), its edges as ``FlowNode.edges()`` labels them (``next``; ``true`` and
 ``false`` out of an If; ``fetch failed`` out of a Redirect; ``not first`` out of a
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
-from ..flow.graph import END, build
+from ..analysis.graph import END, build
 
 GRAPH_FORMATS = ("mermaid", "dot")
 

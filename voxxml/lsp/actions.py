@@ -2,7 +2,7 @@
 
 For each voxxml diagnostic in the requested range:
 
-* its fix (voxxml.fixes: a name's case, a near-miss attribute, a clamped value,
+* its fix (voxxml.core.fixes: a name's case, a near-miss attribute, a clamped value,
   an ignored attribute, unreachable verbs), preferred when the fix is safe;
 * its suggestion (an edit ``--fix`` never applies: a spelling neighbour of an
   unknown element; for an unused suppression, VX112, removing it or its code);
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from .. import suppressions, xmlparse
-from ..source import ElementTokens, SourceMap
+from ..core import suppressions, xmlparse
+from ..core.source import ElementTokens, SourceMap
 from .analysis import Finding
 from .positions import LineIndex
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from .. import xmlparse
-from ..catalog import Severity
+from ..core import xmlparse
+from ..core.catalog import Severity
 from ..config import Settings
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from ..pipeline import run
 from .positions import LineIndex
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .. import voices
-from ..catalog import rules
-from ..grammar import AttributeSpec, ElementSpec, grammar
-from ..source import SourceMap
-from ..values import KeywordsType
+from ..dialects.voxxml_v1 import voices
+from ..core.catalog import rules
+from ..dialects.voxxml_v1.grammar import AttributeSpec, ElementSpec, grammar
+from ..core.source import SourceMap
+from ..dialects.voxxml_v1.values import KeywordsType
 from .context import Context, at_cursor
 from .hover import attribute_markdown, default_text, element_markdown
 from .positions import LineIndex

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import suppressions
-from ..source import CDATA, COMMENT, DECLARATION, PROCESSING_INSTRUCTION, comment_closed
+from ..core import suppressions
+from ..core.source import CDATA, COMMENT, DECLARATION, PROCESSING_INSTRUCTION, comment_closed
 
 # One token; a token the text ends inside runs to the end (\Z), so "the cursor is
 # inside it" is "it ends at the cursor and is not closed". Comments, CDATA, PIs and
-# declarations are spelled as the linter's tokenizer spells them (voxxml.source);
+# declarations are spelled as the linter's tokenizer spells them (voxxml.core.source);
 # tags differ on purpose: text being typed has unfinished tags and unclosed quotes,
 # so here a tag or a quoted value stops at the next '<' (the linter's runs on, as a
 # well-formed document's never meets one).
@@ -28,7 +28,7 @@ _TOKEN = re.compile(
     r"""|<(?P<start>[^\s/<>!?"'=]*)(?P<body>(?:[^<>"'/]|/(?!>)|"[^"<]*(?:"|\Z)|'[^'<]*(?:'|\Z))*)(?P<close>/?>)?""",
     re.DOTALL,
 )
-# Unlike the linter's attribute pattern (voxxml.source), a name may have no value yet
+# Unlike the linter's attribute pattern (voxxml.core.source), a name may have no value yet
 # and a value no closing quote: both are being typed.
 _ATTRIBUTE = re.compile(
     r"""(?P<name>[^\s=/<>"']+)(?:\s*=\s*(?:(?P<quote>["'])(?P<value>(?:(?!(?P=quote))[^<])*)(?P<closing>(?P=quote))?)?)?"""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .. import voices
-from ..catalog import rules
-from ..grammar import AttributeSpec, ElementSpec, grammar
-from ..values import KeywordsType
+from ..dialects.voxxml_v1 import voices
+from ..core.catalog import rules
+from ..dialects.voxxml_v1.grammar import AttributeSpec, ElementSpec, grammar
+from ..dialects.voxxml_v1.values import KeywordsType
 from .analysis import Finding
 from .context import Target, target_at
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from ..lint import Result
 
 DEFAULT_MAX_DIAGNOSTICS = 100  # per file, in text, concise and github output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from ..lint import Result
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
-from ..catalog import rules
+from ..core.catalog import rules
 from ..lint import Result
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

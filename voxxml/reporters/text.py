@@ -17,9 +17,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from ..diagnostics import Diagnostic
+from ..core.diagnostics import Diagnostic
 from ..lint import Result
-from ..source import SourceMap
+from ..core.source import SourceMap
 from . import ReportOptions, applicable, omitted_note, shown
 
 _STYLE = {"error": "bold red", "warning": "bold yellow"}

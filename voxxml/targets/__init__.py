@@ -7,7 +7,7 @@ text) imports no compiler: ``voxxml lint`` never loads one. Adding a target: a f
 ``voxxml/targets/<name>/`` whose module defines an object satisfying ``Target``, and a
 ``register`` line below.
 
-``voxxml.writer`` writes VoxXML itself; it is not a target.
+``voxxml.dialects.voxxml_v1.writer`` writes VoxXML itself; it is not a target.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_check
 
 if TYPE_CHECKING:
     from ..ast import Response
-    from ..diagnostics import Diagnostic
+    from ..core.diagnostics import Diagnostic
 
 PlanT = TypeVar("PlanT")
 

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, cast
 
 from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
-from ...diagnostics import Diagnostic, make
-from ...simulate import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
-from ...source import SourceMap, Span
-from ...values import Template, Variable, did_you_mean
-from ...voices import voices
+from ...core.diagnostics import Diagnostic, make
+from ...runtime.simulator import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
+from ...core.source import SourceMap, Span
+from ...dialects.voxxml_v1.values import Template, Variable, did_you_mean
+from ...dialects.voxxml_v1.voices import voices
 from .. import Compilation
 from .plan import Plan
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ...caller import Input, accept_input
+from ...runtime.caller import Input, accept_input
 from .plan import InboundEntry, OutboundEntry, Plan
 
 Action = dict[str, Any]

@@ -94,7 +94,7 @@ class AcceptState(_Base):
 
 class ObserveState(_Base):
     kind: Literal["observe"]
-    observe: dict[str, Any]  # a trace event (voxxml.trace)
+    observe: dict[str, Any]  # a trace event (voxxml.runtime.trace)
     next: StateId
 
 

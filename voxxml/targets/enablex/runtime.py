@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Protocol
 
-from ...caller import Input
+from ...runtime.caller import Input
 from .executor import Action, Execution, PlanIndex, start, step
 from .plan import Plan, Request
 
@@ -58,7 +58,7 @@ class Host(Protocol):
         ...
 
     def observe(self, call: Call, event: dict[str, Any]) -> None:
-        """What the caller experiences (voxxml.trace events), for traces and logs."""
+        """What the caller experiences (voxxml.runtime.trace events), for traces and logs."""
         ...
 
 

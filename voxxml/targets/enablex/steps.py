@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...trace import describe
+from ...runtime.trace import describe
 from .plan import Plan, Request
 
 CALL = "/voice/v1/call/{voice_id}"

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ...ast import Response
-from ...simulate import DEFAULT_LOOP_CAP
+from ...runtime.simulator import DEFAULT_LOOP_CAP
 from .. import Compilation
 from .compiler import CODES, compile_document
 from .plan import Plan

@@ -12,7 +12,7 @@ import textwrap
 from difflib import get_close_matches
 from typing import Any, TextIO
 
-from .catalog import Rule, rules
+from ..core.catalog import Rule, rules
 
 LIST_WIDTH = 80
 
@@ -58,7 +58,7 @@ def markdown(entry: Rule) -> str:
 
 
 def show_rule(entry: Rule, out: TextIO) -> None:
-    from .reporters.text import console
+    from ..reporters.text import console
 
     output = console(out)
     if output.is_terminal:

@@ -11,7 +11,7 @@ reading of the bytes (offsets, line and column alike).
 What to do about it, as data: ``fix`` is an edit ``voxxml lint --fix`` may apply
 (safe, or unsafe with ``--unsafe-fixes``); ``suggestion`` is an edit editors offer
 and ``--fix`` never applies (a spelling neighbour that may not be what was meant, the
-removal of an unused suppression). Both are ``voxxml.fixes.Fix``: a title and edits
+removal of an unused suppression). Both are ``voxxml.core.fixes.Fix``: a title and edits
 by offsets. The message and help are for people; no tool reads them.
 """
 

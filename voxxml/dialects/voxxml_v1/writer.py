@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .ast import Node
+from ...ast import Node
 
 
 # XML parsers turn a raw carriage return into a newline; a character reference keeps it.

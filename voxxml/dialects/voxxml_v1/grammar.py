@@ -1,4 +1,4 @@
-"""The language definition (grammar/vocabulary.toml) loaded into specs.
+"""The language definition (grammar/voxxml-v1/vocabulary.toml) loaded into specs.
 
 Everything the reader, validator, writer, docs and completions know about VoxXML
 comes from here; no element is special-cased in code.
@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any
 
 from . import values
-from .resources import grammar_file
+from ...core.resources import grammar_file
+from . import DATA_FOLDER
 from .values import Problem, ValueType
 
 
@@ -163,7 +164,7 @@ def _typed_default(value_type: ValueType, raw: Any) -> Any:
 
 @cache
 def grammar() -> Grammar:
-    data = tomllib.loads(grammar_file("vocabulary.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(grammar_file(DATA_FOLDER, "vocabulary.toml").read_text(encoding="utf-8"))
     types = data["types"]
     variables = tuple(data["variables"])
     elements: dict[str, ElementSpec] = {}

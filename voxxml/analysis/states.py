@@ -2,7 +2,7 @@
 
 VoxXML is structured: verbs run in order, an If's body runs or not and then
 execution continues after the If, and nothing jumps backwards. So the flow graph
-(voxxml.flow.graph) is implicit in the nesting, and a walk over the AST in
+(voxxml.analysis.graph) is implicit in the nesting, and a walk over the AST in
 document order visits it in topological order. The walk computes, for every
 verb it reaches, the state on entry, joined over all paths into it:
 

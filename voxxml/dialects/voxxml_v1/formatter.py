@@ -1,13 +1,13 @@
 """The VoxXML formatter: rewrite a document in the canonical layout.
 
-    >>> from voxxml.formatter import format_text
+    >>> from voxxml.dialects.voxxml_v1.formatter import format_text
     >>> print(format_text("<Response><Pause length='2'></Pause><Say voice='Joanna' loop='2'>Hi</Say></Response>"), end="")
     <Response>
       <Pause length="2"/>
       <Say loop="2" voice="Joanna">Hi</Say>
     </Response>
 
-Unlike the AST writer (voxxml.writer), which writes only what the AST holds, the
+Unlike the AST writer (voxxml.dialects.voxxml_v1.writer), which writes only what the AST holds, the
 formatter works on the lxml tree itself, so comments, processing instructions,
 unknown elements and attributes, stray text and attributes written with their
 default value all survive. The layout:
@@ -54,11 +54,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from . import xmlparse
-from .diagnostics import Diagnostic, make
+from ...core import xmlparse
+from ...core.diagnostics import Diagnostic, make
 from .grammar import ElementSpec, grammar
 from .reader import attribute_items
-from .source import SourceMap
+from ...core.source import SourceMap
 
 __all__ = ["QUOTE_STYLES", "FormatError", "FormatResult", "format_bytes", "format_source", "format_text"]
 
@@ -68,7 +68,7 @@ INDENT = "  "
 XML_SPACE = " \t\r\n"
 _XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 
-# Same hardening as voxxml.xmlparse (no entity expansion, no DTD, no network, no huge
+# Same hardening as voxxml.core.xmlparse (no entity expansion, no DTD, no network, no huge
 # trees); comments, PIs and white space are kept, CDATA becomes text.
 _PARSER = etree.XMLParser(**xmlparse.HARDENED, remove_blank_text=False, remove_comments=False, remove_pis=False, strip_cdata=True)
 
@@ -165,7 +165,7 @@ def format_source(source: bytes | str, path: str = "<stdin>", quote_style: str =
 
 def _syntax_diagnostics(data: bytes, text: str | None, path: str) -> list[Diagnostic]:
     """The VX001 diagnostics ``voxxml lint`` reports for a document the formatter refuses."""
-    from .pipeline import check  # the pipeline's read step is needed only for broken documents
+    from ...pipeline import check  # the pipeline's read step is needed only for broken documents
 
     found = [d for d in check(data, path, flow=False).diagnostics if d.code == "VX001"]
     if found:

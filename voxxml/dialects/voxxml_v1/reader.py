@@ -1,6 +1,6 @@
 """The VoxXML reader: an lxml tree to the typed AST, validating as it goes.
 
-One generic walk driven by grammar/vocabulary.toml checks every element,
+One generic walk driven by grammar/voxxml-v1/vocabulary.toml checks every element,
 attribute and value (VX002-VX011). It never stops at the first problem: a node
 with a bad value still gets built (with the default), so later checks still run.
 """
@@ -12,12 +12,13 @@ from typing import Any, Iterable, NamedTuple
 
 from lxml import etree
 
-from . import fixes, values
-from .ast import Node, Response, content_offsets
-from .diagnostics import Diagnostic, make
-from .fixes import Edit, Fix
+from ...core import fixes
+from . import values
+from ...ast import Node, Response, content_offsets
+from ...core.diagnostics import Diagnostic, make
+from ...core.fixes import Edit, Fix
 from .grammar import ElementSpec, grammar
-from .source import SourceMap, Span
+from ...core.source import SourceMap, Span
 
 # The codes this module reports (the test of the rule catalogue checks them against rules/).
 CODES = ("VX002", "VX003", "VX004", "VX005", "VX006", "VX007", "VX008", "VX009", "VX010", "VX011")

@@ -407,7 +407,7 @@ class VoiceType(ValueType):
     """A Polly Standard voice ID ('Joanna').
 
     Other platforms qualify the name ('Polly.Joanna', 'Polly.Joanna-Neural'): ``prefix``
-    and ``engines`` (from grammar/vocabulary.toml) say how, so such names are recognised
+    and ``engines`` (from grammar/voxxml-v1/vocabulary.toml) say how, so such names are recognised
     and fixed rather than only called unknown.
     """
 

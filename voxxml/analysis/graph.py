@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..ast import If, Response, Verb
-from .analysis import ends_how
+from .states import ends_how
 
 END = -1  # the end of the document: the call ends
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-from .ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
+from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from .caller import Caller, CallerScript, accept_input
 from .trace import Event, continues
-from .values import Template, Variable
-from .voices import voices
+from ..dialects.voxxml_v1.values import Template, Variable
+from ..dialects.voxxml_v1.voices import voices
 
 DEFAULT_LOOP_CAP = 10  # how many times a loop='0' plays before the simulation stops it
 

@@ -1,4 +1,4 @@
-"""Value mini-languages, defined by the lark grammars in grammar/*.lark."""
+"""Value mini-languages, defined by the lark grammars in grammar/voxxml-v1/*.lark."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from functools import cache
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from .resources import grammar_file
+from ...core.resources import grammar_file
+from . import DATA_FOLDER
 
 
 class LanguageError(ValueError):
@@ -21,7 +22,7 @@ class LanguageError(ValueError):
 
 @cache
 def parser(filename: str) -> Lark:
-    return Lark(grammar_file(filename).read_text(encoding="utf-8"), parser="lalr", maybe_placeholders=False)
+    return Lark(grammar_file(DATA_FOLDER, filename).read_text(encoding="utf-8"), parser="lalr", maybe_placeholders=False)
 
 
 def tokens(filename: str, text: str) -> list[Token]:

@@ -1,4 +1,4 @@
-"""Amazon Polly voices (grammar/polly-voices.json): which voice speaks which language."""
+"""Amazon Polly voices (grammar/voxxml-v1/polly-voices.json): which voice speaks which language."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from .resources import grammar_file
+from ...core.resources import grammar_file
+from . import DATA_FOLDER
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Voice:
 
 @cache
 def voices() -> dict[str, Voice]:
-    data = json.loads(grammar_file("polly-voices.json").read_text(encoding="utf-8"))
+    data = json.loads(grammar_file(DATA_FOLDER, "polly-voices.json").read_text(encoding="utf-8"))
     return {
         entry["id"]: Voice(
             id=entry["id"],

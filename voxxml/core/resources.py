@@ -2,6 +2,7 @@
 
 In a wheel they live inside the package (``voxxml/grammar``); in a source checkout
 (editable install, tests) they are the top-level folders beside the package.
+``grammar/`` holds one folder per dialect (``grammar/voxxml-v1/``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # voxxml/, this module being voxxml/core/resources.py
 
 
 @cache
@@ -21,8 +22,9 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"voxxml data directory {name!r} not found beside {_PACKAGE}")
 
 
-def grammar_file(filename: str) -> Path:
-    return data_dir("grammar") / filename
+def grammar_file(dialect: str, filename: str) -> Path:
+    """A data file of one dialect: ``grammar/<dialect>/<filename>``."""
+    return data_dir("grammar") / dialect / filename
 
 
 def rules_dir() -> Path:

@@ -6,7 +6,7 @@ graph explicit (for drawing, the simulator and the compilers); ``analysis`` walk
 the same structure directly, which is cheaper and visits it in the same order.
 """
 
-from .analysis import Analysis, analyse, ends_how
+from .states import Analysis, analyse, ends_how
 from .graph import END, FlowGraph, FlowNode, build
 
 __all__ = ["END", "Analysis", "FlowGraph", "FlowNode", "analyse", "build", "ends_how"]

@@ -12,17 +12,17 @@ from typing import Callable, NoReturn
 
 import click
 
-from . import __version__
-from .catalog import Severity
-from . import xmlparse
-from .config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
-from .fixes import fix_text
+from .. import __version__
+from ..core.catalog import Severity
+from ..core import xmlparse
+from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
+from ..core.fixes import fix_text
 from .discover import discover
-from .grammar import grammar
-from .lint import Result, lint_bytes
-from .reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
-from .reporters.statistics import show_fixes, statistics
-from . import targets as target_registry  # the --target choices; imports no target
+from ..dialects.voxxml_v1.grammar import grammar
+from ..lint import Result, lint_bytes
+from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
+from ..reporters.statistics import show_fixes, statistics
+from .. import targets as target_registry  # the --target choices; imports no target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -344,7 +344,7 @@ def format_command(
     invalid configuration, or a missing or unreadable path (the others are still
     formatted).
     """
-    from .formatter import FormatError, format_source
+    from ..dialects.voxxml_v1.formatter import FormatError, format_source
 
     paths = paths or (".",)
     try:
@@ -433,7 +433,7 @@ def _format_summary(reformatted: int, unchanged: int, broken: int, dry_run: bool
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
 def schema(schema_format: str, output: str | None) -> None:
     """Export an XML Schema (XSD) or RELAX NG schema of VoxXML, made from grammar/."""
-    from .export.schema import export_schema
+    from ..export.schema import export_schema
 
     _write(export_schema(schema_format), output)  # type: ignore[arg-type]
 
@@ -444,7 +444,7 @@ def schema(schema_format: str, output: str | None) -> None:
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
 def graph(file: str, graph_format: str, output: str | None) -> None:
     """Draw the call flow of FILE: verbs, branches on input, and exits."""
-    from .export.graph import export_graph
+    from ..export.graph import export_graph
 
     result = _parse_for_run(file)
     assert result.document is not None
@@ -454,7 +454,7 @@ def graph(file: str, graph_format: str, output: str | None) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 def server() -> None:
     """Run the language server on standard input and output (for editors; --stdio is accepted)."""
-    from .lsp.server import main as serve
+    from ..lsp.server import main as serve
 
     serve()
 
@@ -502,7 +502,7 @@ def _parse_for_run(file: str, target: str | None = None, severity: Severity | No
     configuration's. Diagnostics go to standard error, so standard output carries only the
     trace, the graph or the plan. Warnings are shown and do not stop the command.
     """
-    from .pipeline import run
+    from ..pipeline import run
 
     path = Path(file)
     try:
@@ -615,9 +615,9 @@ def simulate(
     """
     import json
 
-    from .caller import CallerScript, DialOutcome, Input, ScriptError
-    from .simulate import simulate as run_simulation
-    from .trace import describe
+    from ..runtime.caller import CallerScript, DialOutcome, Input, ScriptError
+    from ..runtime.simulator import simulate as run_simulation
+    from ..runtime.trace import describe
 
     script = CallerScript()
     if script_path is not None:
