@@ -1,6 +1,6 @@
 """The one pipeline every command runs a document through: read → check → (compile) → finalize.
 
-- read: decode the bytes, parse the XML, build the typed AST (VX001, VX0xx);
+- read: decode the bytes, parse the XML, and the dialect's reader builds the typed AST (VX001, VX0xx);
 - check: the flow analysis and the rules (VX1xx);
 - compile (only when a target is named): the target turns the AST into its output (a
   plan) and reports what it cannot express exactly (EX2nn for enablex);
@@ -28,7 +28,7 @@ from .core.catalog import Severity
 from .checks import CheckContext, run_checks
 from .config import Settings
 from .core.diagnostics import Diagnostic, make
-from .dialects.voxxml_v1.reader import Reader
+from .dialects import DEFAULT as DEFAULT_DIALECT, Dialect, get_dialect
 from .core.source import SourceMap, Span
 
 CODES = ("VX001",)  # reported here, from the decoder and the XML parser
@@ -78,13 +78,14 @@ def _syntax_diagnostic(problem: xmlparse.SyntaxProblem, source: SourceMap | None
     return make("VX001", problem.message, span, problem.help)
 
 
-def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool = True) -> Result:
+def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool = True, dialect: str | Dialect = DEFAULT_DIALECT) -> Result:
     """Read and check one document: its findings sorted, before suppressions and configuration.
 
     Total: never raises on any input. ``resource`` is what the VoxXML is sent to: call,
     conference or participant. ``flow=False`` stops after reading (VX0xx): no flow
-    analysis, no VX1xx rules.
+    analysis, no VX1xx rules. ``dialect`` (a registered name or a ``Dialect``) reads the document.
     """
+    reading = get_dialect(dialect)
     result = Result(path)
     text, problem = xmlparse.decode(data)
     if text is None:
@@ -102,7 +103,7 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
     result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
     if parsed.root is not None:
         found: list[Diagnostic] = []
-        reader = Reader(source, found, check_content=parsed.well_formed)
+        reader = reading.new_reader(source, found, check_content=parsed.well_formed)
         try:
             document = reader.read(parsed.root)
         except UnicodeDecodeError:
@@ -167,18 +168,18 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def run(data: bytes, path: str, settings: Settings | None = None, target: str | None = None, **target_options: Any) -> Result:
+def run(data: bytes, path: str, settings: Settings | None = None, target: str | None = None, dialect: str | Dialect = DEFAULT_DIALECT, **target_options: Any) -> Result:
     """Read, check, compile for ``target`` (when named) and finalize one document.
 
     The document is compiled only when it is well formed and its finalized findings hold
     no error; then ``output`` holds what the target made, and the target's findings are
     finalized together with the checks' (so one suppression comment or setting governs
     both). ``target`` names a target of the registry ``voxxml.targets``; ``target_options``
-    go to its compile step (enablex: loop_cap, base_url).
+    go to its compile step (enablex: loop_cap, base_url). ``dialect`` reads the document (see ``check``).
     """
     settings = settings or Settings()
     with cyclic_gc_paused():
-        result = check(data, path, settings.context)
+        result = check(data, path, settings.context, dialect=dialect)
         found = result.diagnostics
         result.diagnostics = finalize(found, result.source, settings, path)
         result.fail_on = settings.fail_on

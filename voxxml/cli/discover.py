@@ -1,10 +1,10 @@
-"""Which files to lint: explicit files always; in directories, VoxXML files only.
+"""Which files to lint: explicit files always; in directories, the files a registered dialect claims.
 
-In a directory, ``*.voxxml`` files are linted, and ``*.xml`` files whose root
-element is ``<Response>`` in any letter case (``<response>`` is linted, and gets
-VX002, rather than skipped in silence); other XML is skipped (and listed with
---verbose).
-Hidden directories and virtual environments are not entered.
+Each dialect names its suffixes and the root elements that make a ``.xml`` file its own
+(``voxxml.dialects.Dialect.claims``). For VoxXML v1, ``*.voxxml`` files are linted, and
+``*.xml`` files whose root element is ``<Response>`` in any letter case (``<response>`` is
+linted, and gets VX002, rather than skipped in silence); other XML is skipped (and listed
+with --verbose). Hidden directories and virtual environments are not entered.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..dialects import Dialect, dialects, get_dialect
 
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 _ROOT = re.compile(
@@ -43,16 +45,32 @@ def root_element(path: Path) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
-def _wanted(path: Path) -> tuple[bool, str]:
+def dialect_for(path: Path) -> Dialect | None:
+    """The registered dialect that claims a file found in a directory (the first by name), or None."""
+    return _claim(path)[0]
+
+
+def _claim(path: Path) -> tuple[Dialect | None, str | None]:
+    """The claiming dialect, and the sniffed root element of a ``.xml`` file (read only when needed)."""
+    registered = [get_dialect(name) for name in dialects()]
     suffix = path.suffix.lower()
-    if suffix == ".voxxml":
+    for dialect in registered:
+        if suffix in dialect.extensions:
+            return dialect, None
+    if suffix != ".xml":
+        return None, None
+    root = root_element(path)
+    return next((d for d in registered if d.claims(path, root)), None), root
+
+
+def _wanted(path: Path) -> tuple[bool, str]:
+    dialect, root = _claim(path)
+    if dialect is not None:
         return True, ""
-    if suffix == ".xml":
-        root = root_element(path)
-        if root is not None and root.lower() == "response":
-            return True, ""
+    if path.suffix.lower() == ".xml":
         return False, f"root element is <{root}>" if root else "no root element found"
-    return False, "not a .voxxml or .xml file"
+    suffixes = sorted({s for name in dialects() for s in get_dialect(name).extensions}) + [".xml"]
+    return False, f"not a {' or '.join(suffixes)} file"
 
 
 def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:

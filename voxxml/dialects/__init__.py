@@ -1,7 +1,113 @@
-"""The dialects voxxml reads and writes, one folder each (``voxxml_v1/`` is VoxXML v1, named ``voxxml-v1``).
+"""The dialects voxxml reads and writes, one folder each (``voxxml_v1/`` is VoxXML v1, named ``voxxml-v1``),
+and the registry that lists them by name.
 
-A dialect holds its vocabulary loader (over ``grammar/<dialect>/``), its value types and mini-languages, its
-reader (source to the hub AST), its writer (hub AST to source) and its formatter. The ``Dialect`` object and
-the registry that lists dialects by name come next (issue 10, item 1); until then the modules of
-``voxxml_v1`` are imported directly.
+A ``Dialect`` owns its vocabulary (loaded from ``grammar/<data_folder>/``), its value types, its reader
+(source to the hub AST), its writer (hub AST to source), its formatter, the files it claims and the codes
+it reports. Its entry points are ``"module:attribute"`` paths imported on first use, so this package sits
+below the AST (it imports only ``core``) and naming a dialect imports none of its modules. Adding a dialect:
+a folder ``voxxml/dialects/<name>/`` whose ``__init__`` defines a ``Dialect``, and a ``register`` line below.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.registry import Registry, load
+
+if TYPE_CHECKING:
+    from ..core.diagnostics import Diagnostic
+    from ..core.source import SourceMap
+
+
+class UnknownDialect(ValueError):
+    """A name no dialect is registered under; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One language voxxml reads into the hub AST and writes back."""
+
+    name: str  # the registry name, e.g. "voxxml-v1"
+    summary: str  # the language, in a few words, for help text
+    data_folder: str  # its vocabulary and lark grammars: grammar/<data_folder>/
+    extensions: tuple[str, ...]  # file suffixes it claims in a directory, lower case (".voxxml")
+    xml_roots: tuple[str, ...]  # root element names (lower case) that make a ``.xml`` file its own
+    code_prefix: str  # the prefix of the codes its reader and checks report ("VX")
+    grammar: str  # "module:function": data_folder -> the loaded vocabulary
+    reader: str  # "module:class": (source, diagnostics, check_content) -> an object with read(root), by_tag
+    writer: str  # "module:function": node -> source text
+    formatter: str  # "module:function": (source, path, quote_style) -> a FormatResult
+
+    def vocabulary(self) -> Any:
+        """The loaded vocabulary (element and attribute specs), cached per data folder by the loader."""
+        return load(self.grammar)(self.data_folder)
+
+    def value_types(self) -> dict[str, Any]:
+        """Each value type the vocabulary names (attribute and content types), by name."""
+        found: dict[str, Any] = {}
+        for spec in self.vocabulary().elements.values():
+            for attribute in spec.attributes.values():
+                found.setdefault(attribute.type_name, attribute.type)
+            if spec.content_type is not None:
+                found.setdefault(spec.content_type_name, spec.content_type)
+        return found
+
+    def new_reader(self, source: SourceMap, diagnostics: list[Diagnostic], check_content: bool = True) -> Any:
+        """A reader over one parsed document; ``read(root)`` returns the AST and appends to ``diagnostics``."""
+        return load(self.reader)(source, diagnostics, check_content=check_content)
+
+    def write(self, node: Any) -> str:
+        """A hub-AST node as this dialect's source text (typed Any: this package sits below the AST)."""
+        return str(load(self.writer)(node))
+
+    def format(self, source: bytes | str, path: str = "<stdin>", quote_style: str = "double") -> Any:
+        """The formatter's result for one source (its text, or the syntax errors that stop it)."""
+        return load(self.formatter)(source, path, quote_style)
+
+    def codes(self) -> tuple[str, ...]:
+        """The diagnostic codes its reader and checks report: the rule pages under its prefix."""
+        from ..core.catalog import rules  # the rule pages, read only when asked
+
+        return tuple(code for code in sorted(rules()) if code.startswith(self.code_prefix))
+
+    def claims(self, path: Path, root: str | None = None) -> bool:
+        """Whether a file in a directory is this dialect's: by suffix, or a ``.xml`` file by its root element."""
+        suffix = path.suffix.lower()
+        if suffix in self.extensions:
+            return True
+        return suffix == ".xml" and root is not None and root.lower() in self.xml_roots
+
+
+_REGISTRY: Registry[Dialect] = Registry("dialect", "Dialect", UnknownDialect, lambda loaded, name: isinstance(loaded, Dialect) and loaded.name == name)
+DEFAULT = "voxxml-v1"
+
+
+def register(name: str, dialect: Dialect | str, summary: str, *, replace: bool = False) -> None:
+    """Register a dialect object, or the ``"module:attribute"`` path of one to import when first used."""
+    _REGISTRY.register(name, dialect, summary, replace=replace)
+
+
+def unregister(name: str) -> None:
+    """Remove a dialect (tests register fakes and remove them again)."""
+    _REGISTRY.unregister(name)
+
+
+def dialects() -> tuple[str, ...]:
+    """The registered dialect names, sorted. Imports no dialect."""
+    return _REGISTRY.names()
+
+
+def summaries() -> dict[str, str]:
+    return _REGISTRY.summaries()
+
+
+def get_dialect(name: str | Dialect = DEFAULT) -> Dialect:
+    """The dialect registered under ``name`` (a ``Dialect`` passes through), imported on first use."""
+    return name if isinstance(name, Dialect) else _REGISTRY.get(name)
+
+
+register(DEFAULT, "voxxml.dialects.voxxml_v1:DIALECT", "VoxXML v1 (Voxtelesys)")
+
+__all__ = ["DEFAULT", "Dialect", "UnknownDialect", "dialects", "get_dialect", "register", "summaries", "unregister"]

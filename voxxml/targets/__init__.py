@@ -12,9 +12,10 @@ text) imports no compiler: ``voxxml lint`` never loads one. Adding a target: a f
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
+
+from ..core.registry import Registry
 
 if TYPE_CHECKING:
     from ..ast import Response
@@ -57,54 +58,32 @@ class UnknownTarget(ValueError):
     """A --target name no target is registered under; the message lists the valid ones."""
 
 
-@dataclass
-class _Entry:
-    summary: str
-    path: str | None  # "package.module:attribute", imported on first use
-    loaded: Target | None = None
-
-
-_REGISTRY: dict[str, _Entry] = {}
+_REGISTRY: Registry[Target] = Registry("target", "Target", UnknownTarget, lambda loaded, name: isinstance(loaded, Target) and loaded.name == name)
 
 
 def register(name: str, target: Target | str, summary: str, *, replace: bool = False) -> None:
     """Register a target object, or the ``"module:attribute"`` path of one to import when first used."""
-    if name in _REGISTRY and not replace:
-        raise ValueError(f"a target named {name!r} is already registered")
-    if isinstance(target, str):
-        _REGISTRY[name] = _Entry(summary, target)
-    else:
-        _REGISTRY[name] = _Entry(summary, None, target)
+    _REGISTRY.register(name, target, summary, replace=replace)
 
 
 def unregister(name: str) -> None:
     """Remove a target (tests register fakes and remove them again)."""
-    _REGISTRY.pop(name, None)
+    _REGISTRY.unregister(name)
 
 
 def targets() -> tuple[str, ...]:
     """The registered target names, sorted: the --target choices. Imports no target."""
-    return tuple(sorted(_REGISTRY))
+    return _REGISTRY.names()
 
 
 def summaries() -> dict[str, str]:
     """Each target name and its platform, for help text. Imports no target."""
-    return {name: _REGISTRY[name].summary for name in targets()}
+    return _REGISTRY.summaries()
 
 
 def get_target(name: str) -> Target:
     """The target registered under ``name``, imported now if it was registered by path."""
-    entry = _REGISTRY.get(name)
-    if entry is None:
-        raise UnknownTarget(f"unknown target {name!r}; the targets are: {', '.join(targets()) or '(none)'}")
-    if entry.loaded is None:
-        assert entry.path is not None
-        module, _, attribute = entry.path.partition(":")
-        loaded = getattr(importlib.import_module(module), attribute)
-        if not isinstance(loaded, Target) or loaded.name != name:
-            raise TypeError(f"{entry.path} is not a Target named {name!r}")
-        entry.loaded = loaded
-    return entry.loaded
+    return _REGISTRY.get(name)
 
 
 register("enablex", "voxxml.targets.enablex.target:TARGET", "EnableX Core Voice")

@@ -162,9 +162,14 @@ def _typed_default(value_type: ValueType, raw: Any) -> Any:
     return raw
 
 
+def grammar(folder: str = DATA_FOLDER) -> Grammar:
+    """The vocabulary in ``grammar/<folder>/``, loaded once per folder (v1's by default)."""
+    return _load(folder)
+
+
 @cache
-def grammar() -> Grammar:
-    data = tomllib.loads(grammar_file(DATA_FOLDER, "vocabulary.toml").read_text(encoding="utf-8"))
+def _load(folder: str) -> Grammar:
+    data = tomllib.loads(grammar_file(folder, "vocabulary.toml").read_text(encoding="utf-8"))
     types = data["types"]
     variables = tuple(data["variables"])
     elements: dict[str, ElementSpec] = {}
