@@ -18,7 +18,7 @@ from voxxml.dialects.voxxml_v1.grammar import grammar
 from voxxml.dialects.voxxml_v1.reader import Reader
 from voxxml.dialects.voxxml_v1.writer import to_xml
 
-from support import EXAMPLES, ROOT
+from support import EXAMPLES, ROOT, run
 
 GOOD = b'<Response><Say>Hello</Say><Hangup/></Response>'
 
@@ -33,6 +33,16 @@ class SpyReader(Reader):
         return super().read(root)
 
 
+def spy_format(source, path, quote_style):  # type: ignore[no-untyped-def]
+    """v1's formatter, counting the documents the fake dialect formats."""
+    from voxxml.dialects.voxxml_v1.formatter import format_source
+
+    spy_format.calls += 1  # type: ignore[attr-defined]
+    return format_source(source, path, quote_style)
+
+
+spy_format.calls = 0  # type: ignore[attr-defined]
+
 FAKE = Dialect(
     name="fake-test",
     summary="a test dialect",
@@ -43,14 +53,14 @@ FAKE = Dialect(
     grammar=V1.grammar,
     reader=f"{__name__}:SpyReader",
     writer=V1.writer,
-    formatter=V1.formatter,
+    formatter=f"{__name__}:spy_format",
 )
 
 
 @pytest.fixture
 def fake():
     register(FAKE.name, FAKE, FAKE.summary)
-    SpyReader.reads = 0
+    SpyReader.reads = spy_format.calls = 0  # type: ignore[attr-defined]
     yield FAKE
     unregister(FAKE.name)
 
@@ -150,7 +160,83 @@ def test_v1_read_then_write_through_the_dialect_equals_the_writer(path: Path) ->
 
 
 def test_the_formatter_behind_the_dialect_is_v1s() -> None:
+    assert FAKE.formatter != V1.formatter  # the fake counts, then calls v1's
     from voxxml.dialects.voxxml_v1.formatter import format_source
 
     source = EXAMPLES[0].read_bytes()
     assert V1.format(source, "x").formatted == format_source(source, "x").formatted
+
+
+# ------------------------------------------------- the command line and the language server read by dialect
+
+FIXABLE = "<response>\n  <say voice='Joanna'>Hi</say>\n  <Gather timeout='90' input='speech' numDigits='4'><Say>Name?</Say></Gather>\n</response>\n"
+UNFORMATTED = b"<Response><Say   voice='Joanna'>Hi</Say><Hangup></Hangup></Response>"
+
+
+def _pair(tmp_path: Path, data: bytes | str) -> tuple[Path, Path]:
+    """The same document as the fake dialect's file and as a v1 file."""
+    fake_file, v1_file = tmp_path / "a.fakevox", tmp_path / "c.voxxml"
+    for path in (fake_file, v1_file):
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return fake_file, v1_file
+
+
+def test_lint_reads_each_file_with_its_dialect(fake: Dialect, tmp_path: Path) -> None:
+    fake_file, v1_file = _pair(tmp_path, b"<Response><Say>Hi</Say><Hangup/><Say>never</Say></Response>")
+    both = run("lint", "--output-format", "concise", str(tmp_path))
+    assert SpyReader.reads == 1 and both.exit_code == 0
+    lines = sorted(line.split(": ", 1)[1] for line in both.stdout.splitlines() if ": VX" in line)
+    assert len(lines) == 2 and lines[0] == lines[1]  # the same finding in each: v1's checks on the same AST
+    run("lint", "--quiet", str(v1_file))
+    assert SpyReader.reads == 1  # a v1 file is read by v1
+    run("lint", "--quiet", "-", "--stdin-filename", "x.fakevox", stdin=GOOD)
+    assert SpyReader.reads == 2
+    run("lint", "--quiet", "-", stdin=GOOD)
+    assert SpyReader.reads == 2  # standard input without a name: the default dialect
+
+
+def test_lint_fix_reads_and_fixes_with_the_files_dialect(fake: Dialect, tmp_path: Path) -> None:
+    fake_file, v1_file = _pair(tmp_path, FIXABLE)
+    run("lint", "--quiet", "--fix", str(fake_file))
+    fake_reads = SpyReader.reads
+    assert fake_reads >= 2  # each round of fixes, then the final lint
+    run("lint", "--quiet", "--fix", str(v1_file))
+    assert SpyReader.reads == fake_reads
+    assert fake_file.read_text() == v1_file.read_text() != FIXABLE
+    fixed = run("lint", "--fix", "-", "--stdin-filename", "x.fakevox", stdin=FIXABLE)
+    assert SpyReader.reads > fake_reads and fixed.stdout == v1_file.read_text()
+
+
+def test_format_formats_through_the_files_dialect(fake: Dialect, tmp_path: Path) -> None:
+    from voxxml.dialects.voxxml_v1.formatter import format_source
+
+    fake_file, v1_file = _pair(tmp_path, UNFORMATTED)
+    done = run("format", str(tmp_path))
+    assert done.exit_code == 0 and spy_format.calls == 1  # type: ignore[attr-defined]
+    assert fake_file.read_text() == v1_file.read_text() == format_source(UNFORMATTED, "x").formatted
+    assert run("format", "-", "--stdin-filename", "x.fakevox", stdin=UNFORMATTED).stdout == v1_file.read_text()
+    assert spy_format.calls == 2  # type: ignore[attr-defined]
+    run("format", "-", stdin=UNFORMATTED)
+    assert spy_format.calls == 2  # type: ignore[attr-defined]
+
+
+def test_graph_simulate_and_compile_read_with_the_files_dialect(fake: Dialect, tmp_path: Path) -> None:
+    fake_file, v1_file = _pair(tmp_path, GOOD)
+    for command in (["graph"], ["simulate"], ["compile", "--target", "enablex"]):
+        before = SpyReader.reads
+        on_fake, on_v1 = run(*command, str(fake_file)), run(*command, str(v1_file))
+        assert SpyReader.reads == before + 1, command
+        assert on_fake.exit_code == on_v1.exit_code == 0 and on_fake.stdout == on_v1.stdout.replace(str(v1_file), str(fake_file))
+
+
+def test_the_language_server_reads_with_the_documents_dialect(fake: Dialect, tmp_path: Path) -> None:
+    from voxxml.config import Settings
+    from voxxml.lsp.analysis import dialect_for as lsp_dialect_for, lint_text
+
+    text = "<Response><Say>Hi</Say><Hangup/><Say>never</Say></Response>"
+    on_fake = lint_text(text, str(tmp_path / "a.fakevox"), Settings())
+    assert SpyReader.reads == 1
+    on_v1 = lint_text(text, str(tmp_path / "c.voxxml"), Settings())
+    assert SpyReader.reads == 1 and lint_text(text, "<untitled>", Settings()) and SpyReader.reads == 1
+    assert [(f.diagnostic.code, f.start, f.end) for f in on_fake] == [(f.diagnostic.code, f.start, f.end) for f in on_v1] != []
+    assert lsp_dialect_for("a.fakevox") is FAKE and lsp_dialect_for("c.xml") is V1

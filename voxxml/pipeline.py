@@ -194,6 +194,6 @@ def run(data: bytes, path: str, settings: Settings | None = None, target: str | 
     return result
 
 
-def run_file(path: Path | str, settings: Settings | None = None) -> Result:
+def run_file(path: Path | str, settings: Settings | None = None, dialect: str | Dialect = DEFAULT_DIALECT) -> Result:
     path = Path(path)
-    return run(path.read_bytes(), str(path), settings)
+    return run(path.read_bytes(), str(path), settings, dialect=dialect)

@@ -17,7 +17,8 @@ from ..core.catalog import Severity
 from ..core import xmlparse
 from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
 from ..core.fixes import fix_text
-from .discover import discover
+from .discover import dialect_for, discover
+from ..dialects import DEFAULT as DEFAULT_DIALECT, Dialect, get_dialect
 from ..dialects.voxxml_v1.grammar import grammar
 from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
@@ -30,6 +31,12 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 def fail(message: str) -> NoReturn:
     click.echo(f"voxxml: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def reading(path: Path | None) -> Dialect:
+    """The dialect a file is read with: the registered one that claims it, else the default
+    (a file named explicitly with another suffix, or standard input without --stdin-filename)."""
+    return (dialect_for(path) if path is not None else None) or get_dialect(DEFAULT_DIALECT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,6 +216,7 @@ class LintRun:
                 name = str(stdin_filename or "<stdin>")
                 where = Path(str(stdin_filename)) if stdin_filename else Path.cwd()
                 settings = resolver.for_path(where)
+                dialect = reading(Path(str(stdin_filename)) if stdin_filename else None)
                 data = sys.stdin.buffer.read()
                 if force_exclude and stdin_filename and settings.excluded(where):
                     if fix:
@@ -216,7 +224,7 @@ class LintRun:
                         return EXIT_OK
                 else:
                     if fixing:
-                        outcome = _fix(data, name, settings, unsafe)
+                        outcome = _fix(data, name, settings, unsafe, dialect)
                         if outcome is not None:
                             text, fixes = outcome
                             applied[name] = fixes
@@ -229,7 +237,7 @@ class LintRun:
                         elif fix and not show_diff:
                             sys.stdout.buffer.write(data)
                             return EXIT_OK
-                    results.append(lint_bytes(data, name, settings))
+                    results.append(lint_bytes(data, name, settings, dialect))
             for path, explicit in found.files:
                 settings = resolver.for_path(path)
                 if (force_exclude or not explicit) and settings.excluded(path):
@@ -242,8 +250,9 @@ class LintRun:
                     click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
                     unreadable = True
                     continue
+                dialect = reading(path)
                 if fixing:
-                    outcome = _fix(data, str(path), settings, unsafe)
+                    outcome = _fix(data, str(path), settings, unsafe, dialect)
                     if outcome is not None:
                         text, fixes = outcome
                         applied[str(path)] = fixes
@@ -252,7 +261,7 @@ class LintRun:
                         else:
                             path.write_text(text, encoding="utf-8")
                             data = text.encode("utf-8")
-                result = lint_bytes(data, str(path), settings)
+                result = lint_bytes(data, str(path), settings, dialect)
                 result.document = None  # reporters need the diagnostics and the source text, not the AST
                 results.append(result)
                 if verbose:
@@ -287,7 +296,7 @@ class LintRun:
         return EXIT_PROBLEMS if any(result.failed for result in results) else EXIT_OK
 
 
-def _fix(data: bytes, path: str, settings: Settings, unsafe: bool) -> tuple[str, list[tuple[str, str]]] | None:
+def _fix(data: bytes, path: str, settings: Settings, unsafe: bool, dialect: Dialect | str = DEFAULT_DIALECT) -> tuple[str, list[tuple[str, str]]] | None:
     """The fixed text and the (code, name) of each fix applied; None when nothing changes.
 
     Only documents read as UTF-8 are rewritten (the fixed text is written as UTF-8).
@@ -298,7 +307,7 @@ def _fix(data: bytes, path: str, settings: Settings, unsafe: bool) -> tuple[str,
     offered: dict[object, tuple[str, str]] = {}
 
     def diagnostics(candidate: str) -> list:
-        found = lint_bytes(candidate.encode("utf-8"), path, settings).diagnostics
+        found = lint_bytes(candidate.encode("utf-8"), path, settings, dialect).diagnostics
         offered.update((d.fix, (d.code, d.name)) for d in found if d.fix is not None)
         return found
 
@@ -344,7 +353,7 @@ def format_command(
     invalid configuration, or a missing or unreadable path (the others are still
     formatted).
     """
-    from ..dialects.voxxml_v1.formatter import FormatError, format_source
+    from ..dialects.voxxml_v1.formatter import FormatError  # what a formatter raises on a document it cannot format
 
     paths = paths or (".",)
     try:
@@ -356,7 +365,7 @@ def format_command(
     for missing in found.missing:
         click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
     unreadable = bool(found.missing)
-    sources: list[tuple[str, bytes, Path | None, Settings]] = []
+    sources: list[tuple[str, bytes, Path | None, Settings, Dialect]] = []
     try:
         if "-" in paths:
             where = Path(stdin_filename) if stdin_filename else Path.cwd()
@@ -366,22 +375,22 @@ def format_command(
                 if not (check or show_diff):
                     sys.stdout.buffer.write(data)  # excluded: passed through unchanged
             else:
-                sources.append((stdin_filename or "<stdin>", data, None, settings))
+                sources.append((stdin_filename or "<stdin>", data, None, settings, reading(Path(stdin_filename) if stdin_filename else None)))
         for path, explicit in found.files:
             settings = resolver.for_path(path)
             if (force_exclude or not explicit) and settings.excluded(path):
                 continue
             try:
-                sources.append((str(path), path.read_bytes(), path, settings))
+                sources.append((str(path), path.read_bytes(), path, settings, reading(path)))
             except OSError as error:
                 click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
                 unreadable = True
     except ConfigError as error:
         fail(str(error))
     reformatted = unchanged = broken = 0
-    for name, data, path, settings in sources:
+    for name, data, path, settings, dialect in sources:
         try:
-            result = format_source(data, name, settings.quote_style)
+            result = dialect.format(data, name, settings.quote_style)
         except FormatError as error:
             click.echo(f"voxxml: cannot format {name}: {error}", err=True)
             broken += 1
@@ -514,7 +523,7 @@ def _parse_for_run(file: str, target: str | None = None, severity: Severity | No
         fail(f"{path}: {error.strerror or error}")
     if target is not None and severity is not None:
         settings = replace(settings, severity={**settings.severity, **dict.fromkeys(target_registry.get_target(target).codes, severity)})
-    result = run(data, str(path), settings, target, **target_options)
+    result = run(data, str(path), settings, target, reading(path), **target_options)
     if result.error_count:
         _report_to_stderr(result)
         sys.exit(EXIT_PROBLEMS)

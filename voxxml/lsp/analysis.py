@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
 
 from lsprotocol import types
 
@@ -19,6 +20,7 @@ from ..core import xmlparse
 from ..core.catalog import Severity
 from ..config import Settings
 from ..core.diagnostics import Diagnostic
+from ..dialects import DEFAULT, Dialect, dialects, get_dialect
 from ..pipeline import run
 from .positions import LineIndex
 
@@ -77,12 +79,19 @@ def prepare(text: str) -> Prepared:
     return Prepared(body[:start] + _UTF8 + body[end:], bom, start, end - start)
 
 
+def dialect_for(path: str) -> Dialect:
+    """The dialect that reads a document: the registered one (first by name) whose suffixes claim its
+    path, else the default. By suffix only: the editor's text, not the file on disk, is what is linted."""
+    file = Path(path)
+    return next((d for d in map(get_dialect, dialects()) if d.claims(file)), None) or get_dialect(DEFAULT)
+
+
 def lint_text(text: str, path: str, settings: Settings, index: LineIndex | None = None) -> list[Finding]:
-    """Lint editor text; every finding is placed by character offsets into ``text``."""
+    """Lint editor text, read with the dialect for ``path``; every finding is placed by character offsets into ``text``."""
     index = index if index is not None and index.text == text else LineIndex(text)
     prepared = prepare(text)
     data = prepared.text.encode("utf-8", "surrogatepass")
-    result = run(data, path, settings)
+    result = run(data, path, settings, dialect=dialect_for(path))
     if result.source is not None and prepared.bom == 0 and prepared.value_start < 0:
         starts = index.starts
     elif result.source is not None:
