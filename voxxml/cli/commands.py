@@ -711,3 +711,6 @@ def compile_command(
         except OSError as error:
             fail(f"{output}: {error.strerror or error}")
     sys.exit(EXIT_OK)
+
+from .serve import call as _call, serve as _serve  # voxxml serve / call: their libraries load only when they run
+main.add_command(_serve), main.add_command(_call)
