@@ -47,10 +47,10 @@ from starlette.routing import Route
 from voxxml.runtime.caller import CallerScript
 from enablex_mock import MockEnableX, ProtocolError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).absolute().parent.parent
 APP_ID, APP_KEY = "test-app-id", "test-app-key-0123456789"
 WEBHOOK_USER, WEBHOOK_PASSWORD = "enablex-hook", "s3cret-hook-password"
-TIME_SCALE = 0.03
+TIME_SCALE = 0.1
 
 
 def free_port() -> int:

@@ -30,7 +30,7 @@ def _need_extra() -> None:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, metavar="DOC_OR_PLAN...")
+@click.argument("files", nargs=-1, metavar="DOC_OR_PLAN...")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--store", "store_url", default=DEFAULT_STORE, show_default=True, metavar="URL", help="sqlite:///PATH (one runner) or postgresql://... (any number of runners).")

@@ -21,6 +21,7 @@ import json
 import logging
 from typing import Any, AsyncIterator
 
+import anyio
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -82,6 +83,9 @@ def create_app(config: ServeConfig, store: Store | None = None) -> Starlette:
     metrics = Metrics()
     engine = Engine(config, store, metrics)
     timers = TimerLoop(engine, config.timer_poll)
+    # Reads (call status, health, metrics) get their own threads: they must answer even when every
+    # worker waits on a call's lock or on EnableX.
+    readers: list[anyio.CapacityLimiter] = []
 
     def refused(where: str) -> JSONResponse:
         metrics.count("voxxml_webhooks_total", outcome="unauthorized") if where == "webhook" else None
@@ -117,22 +121,23 @@ def create_app(config: ServeConfig, store: Store | None = None) -> Starlette:
     async def call_status(request: Request) -> Response:
         if not _authorised(config, request.headers.get("authorization")):
             return refused("calls")
-        return _reply(await anyio.to_thread.run_sync(engine.status, request.path_params["call_id"]))
+        return _reply(await anyio.to_thread.run_sync(engine.status, request.path_params["call_id"], limiter=readers[0]))
 
     async def healthz(request: Request) -> Response:
         try:
-            await anyio.to_thread.run_sync(store.active_calls)
+            await anyio.to_thread.run_sync(store.active_calls, limiter=readers[0])
         except Exception as error:  # reported, not raised: a health check answers
             return JSONResponse({"status": "unavailable", "reason": type(error).__name__}, status_code=503)
         return JSONResponse({"status": "ok", "instance": config.instance, "plans": sorted(p.name for p in config.plans.values())})
 
     async def prometheus(request: Request) -> Response:
-        active = await anyio.to_thread.run_sync(store.active_calls)
+        active = await anyio.to_thread.run_sync(store.active_calls, limiter=readers[0])
         return PlainTextResponse(metrics.render(active), media_type="text/plain; version=0.0.4")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        readers.append(anyio.CapacityLimiter(8))
         await anyio.to_thread.run_sync(store.setup)
         task = asyncio.create_task(timers.run())
         log("started", instance=config.instance, plans=sorted(p.key for p in config.plans.values()), public_url=config.public_url)
