@@ -44,6 +44,7 @@ from hypothesis.strategies import SearchStrategy
 from voxxml.dialects.voxxml_v1 import languages, voices
 from voxxml.ast import NODE_CLASSES, Node, Response
 from voxxml.dialects.voxxml_v1.grammar import AttributeSpec, ElementSpec, grammar
+from voxxml.dialects.voxxml_v1.reader import read_condition
 from voxxml.dialects.voxxml_v1.values import (
     EnumType,
     IntegerType,
@@ -245,10 +246,11 @@ def _voice_pair(spec: ElementSpec) -> tuple[AttributeSpec, AttributeSpec] | None
 
 @st.composite
 def _attributes(draw: Any, tag: str) -> tuple[dict[str, Any], frozenset[str]]:
-    """Builder keyword arguments for the attributes of ``tag`` and the names to pass as ``explicit``.
+    """Builder keyword arguments for the attributes of ``tag`` and the hub fields to pass as ``explicit``.
 
     Each optional attribute is left out (default), written with its default value
     (passed in ``explicit``), or given a drawn value; required attributes always get one.
+    An If's variable, test and value become its ``condition``, as the reader reads them.
     """
     spec = grammar().elements[tag]
     kwargs: dict[str, Any] = {}
@@ -264,20 +266,24 @@ def _attributes(draw: Any, tag: str) -> tuple[dict[str, Any], frozenset[str]]:
         if mode == "set":
             kwargs[attribute.field] = draw(attribute_values(attribute))
         elif mode == "explicit default":
-            explicit.add(name)
+            explicit.add(attribute.field)
     if pair is not None:
         voice_spec, language_spec = pair
         if draw(st.booleans()):
             voice = draw(attribute_values(voice_spec))
             kwargs[voice_spec.field] = voice
             if voice == voice_spec.default and draw(st.booleans()):
-                explicit.add(voice_spec.name)
+                explicit.add(voice_spec.field)
         else:
             voice = voice_spec.default
         spoken = voices.standard_voices()[voice].languages
         language = draw(st.none() | st.sampled_from(spoken))
         if language is not None:
             kwargs[language_spec.field] = language
+    if spec.condition:
+        parts = [spec.attributes[name].field for name in spec.condition]
+        kwargs["condition"] = read_condition(*(kwargs.pop(part, None) for part in parts))
+        explicit.difference_update(parts)
     return kwargs, frozenset(explicit)
 
 
@@ -286,7 +292,7 @@ def nodes(tag: str, depth: int = 0, max_depth: int = 4, max_children: int = 4) -
     """Valid nodes of element ``tag`` built with the builder API (``Say("Hi", voice=...)``),
     with children nested at most ``max_depth`` levels below ``depth``."""
     spec = grammar().elements[tag]
-    cls = NODE_CLASSES[tag]
+    cls = spec.node_class
 
     @st.composite
     def build(draw: Any) -> Node:

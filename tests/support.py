@@ -20,7 +20,8 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
 import voxxml
-from voxxml.ast import Response
+from voxxml.ast import In, Response, Var
+from voxxml.hub import semantics
 from voxxml.core.diagnostics import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +117,15 @@ def expected(path: Path) -> Counter[tuple[int, str]]:
             for code in match.group(1).split():
                 found[(number, code.decode())] += 1
     return found
+
+
+def gather_in(*values: str, test: str = "EQUAL") -> In:
+    """The condition of VoxXML v1's ``<If variable='$GATHER' test='EQUAL' value='a|b'>`` (NOTEQUAL: negated),
+    for documents built in Python: ``If([Hangup()], condition=gather_in("1", "2"))``."""
+    return In(Var("GATHER"), values, negated=test == "NOTEQUAL")
+
+
+def condition_values(node: Any) -> tuple[str, ...]:
+    """The values an If compares its variable with (none when its condition is not such a comparison)."""
+    test = semantics.tested(node.condition)
+    return test[1] if test is not None else ()

@@ -1,10 +1,10 @@
-"""The typed AST: defaults, explicit attributes, templates, spans, and the builder API."""
+"""The hub AST as VoxXML v1 reads it: defaults, explicit fields, templates, conditions, spans, and the builder API."""
 
 from __future__ import annotations
 
 import voxxml
-from voxxml.ast import Dial, Gather, Hangup, If, Number, Play, Response, Say
-from voxxml.dialects.voxxml_v1.values import Template, Variable
+from voxxml.ast import Dial, Gather, Hangup, If, In, Number, Play, Response, Say, Var, VarRef
+from voxxml.dialects.voxxml_v1.values import Template
 
 DOC = """<Response>
   <Say voice='Matthew' loop="2">You entered $GATHER, thanks</Say>
@@ -30,22 +30,24 @@ def test_typed_fields_with_defaults_applied() -> None:
     assert isinstance(gather, Gather)
     assert gather.num_digits == 4 and gather.input == ("dtmf", "speech") and gather.timeout == 30
     assert gather.finish_on_key == "#" and gather.status_callback is None
-    assert isinstance(branch, If) and branch.value == ("1", "english") and branch.test == "EQUAL"
+    assert isinstance(branch, If) and branch.condition == In(Var("GATHER"), ("1", "english"))
+    assert branch.condition.operand.at == (0, 7)  # the characters of the variable attribute's value
     assert branch.body == [Hangup()]
 
 
 def test_explicit_records_what_was_written() -> None:
     say, gather, _ = document().verbs
     assert say.explicit == {"voice", "loop"}
-    assert gather.explicit == {"numDigits", "input"}
+    assert gather.explicit == {"num_digits", "input"}  # hub fields, not attribute names
     assert gather.prompts[0].explicit == frozenset()
 
 
 def test_say_text_is_split_into_literals_and_variables() -> None:
     say = document().verbs[0]
-    assert say.text.segments == ("You entered ", Variable("$GATHER", 12), ", thanks")
-    assert say.text.variables == (Variable("$GATHER", 12),)
+    assert say.text.segments == ("You entered ", VarRef("GATHER", 12, 7), ", thanks")
+    assert say.text.variables == (VarRef("GATHER", 12, 7),)
     assert Template("$5 off").segments == ("$5 off",)
+    assert Template("$FOO and $GATHER").segments == ("$FOO and ", VarRef("GATHER", 9, 7))  # $FOO: literal (VX011)
 
 
 def test_spans_of_elements_attributes_and_text() -> None:
@@ -77,7 +79,7 @@ def test_builder_marks_non_default_values_explicit_and_writes_xml() -> None:
         ]
     )
     assert built.verbs[0].explicit == {"voice", "language"}
-    assert built.verbs[1].explicit == {"numDigits"}
+    assert built.verbs[1].explicit == {"num_digits"}
     assert built.to_xml() == (
         "<Response>\n"
         '  <Say voice="Amy" language="en-GB">Welcome</Say>\n'

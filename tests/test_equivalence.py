@@ -45,7 +45,10 @@ from voxxml.runtime.caller import DialOutcome, CallerScript, Input
 from voxxml.runtime.simulator import DEFAULT_LOOP_CAP, Simulator, resolved, say_event, simulate
 from voxxml.targets.enablex import CODES, Compilation, compile_document
 from voxxml.runtime.trace import Event, comparable
+from voxxml.dialects.voxxml_v1.grammar import grammar, snake
 from voxxml.dialects.voxxml_v1.voices import standard_voices, voices
+from voxxml.hub import semantics
+from voxxml.hub.expressions import Environment
 
 import strategies as vs
 import support
@@ -234,14 +237,14 @@ class Approximated(Simulator):
             if attempt and gather.repeat_delay:
                 self.emit({"event": "pause", "seconds": gather.repeat_delay})
             for prompt in gather.prompts:  # the failing last one: only its repeatDelay
-                event = say_event(prompt, self.gather) if isinstance(prompt, Say) else self.play_event(prompt)
+                event = say_event(prompt, self.environment) if isinstance(prompt, Say) else self.play_event(prompt)
                 self.repeated(prompt.loop, prompt.repeat_delay, event, endless_ok=True)
             self.emit({"event": "gather", "input": ""})
         if gather.loop == 0:
             self.capped(attempts)
         elif gather.loop > attempts:
             self.stopped(gather.loop)
-        self.gather = ""
+        semantics.gathered(self.environment, gather, "", "none")
 
 
 def _fetched(url: str) -> bool:
@@ -278,8 +281,7 @@ class _BranchRecorder(Simulator):
     taken: set[tuple[int, bool]]
 
     def branch(self, verb: If) -> None:
-        values = verb.value or ()
-        holds = (self.gather in values) != (verb.test == "NOTEQUAL")
+        holds = semantics.holds(verb.condition, self.environment)
         self.taken.add((id(verb), holds))
         super().branch(verb)
 
@@ -295,7 +297,7 @@ def test_the_example_scripts_take_every_menu_branch(name: str) -> None:
             recorder.run(document)
     ifs = [node for node in nodes(document) if isinstance(node, If)]
     assert ifs
-    missing = [(node.value, holds) for node in ifs for holds in (True, False) if (id(node), holds) not in taken]
+    missing = [(node.condition, holds) for node in ifs for holds in (True, False) if (id(node), holds) not in taken]
     assert not missing, f"no script takes these branches (value, holds): {missing}"
 
 
@@ -313,7 +315,7 @@ def _bounded(node: Node) -> Node:
 
 
 def _child_fields(node: Node) -> list[tuple[str, list[Node]]]:
-    spec = node.spec()
+    spec = grammar().spec_of(node)
     if spec.children_field is None:
         return []
     return [(spec.children_field, getattr(node, spec.children_field))]
@@ -326,7 +328,7 @@ _INPUT_SETTINGS = {"numDigits": ("num_digits", 1), "finishOnKey": ("finish_on_ke
 def _reset(node: Node, attributes: dict[str, tuple[str, Any]]) -> Node:
     """The node with these attributes at their defaults and not written."""
     fields = {name: default for name, default in attributes.values()}
-    return dataclasses.replace(node, **fields, explicit=node.explicit - set(attributes))
+    return dataclasses.replace(node, **fields, explicit=node.explicit - set(fields))
 
 
 def supported(document: Response) -> Response:
@@ -370,7 +372,7 @@ def first_executed(verbs: list[Verb]) -> Verb | None:
     the first verb $GATHER is empty, so each If on the way is decided)."""
     for verb in verbs:
         if isinstance(verb, If):
-            holds = ("" in (verb.value or ())) != (verb.test == "NOTEQUAL")
+            holds = semantics.holds(verb.condition, Environment())
             inner = first_executed(verb.body) if holds else None
             if inner is not None:
                 return inner
@@ -415,7 +417,7 @@ def _pick(draw: Any, name: str, default: Any, values: tuple[Any, ...], explicit:
     """An attribute left out, written with its default, or set."""
     mode = _choose(draw, "omit", "omit", "default", "set")
     if mode == "default":
-        explicit.add(name)
+        explicit.add(snake(name))  # explicit holds hub fields
     return draw(_sampled(values)) if mode == "set" else default
 
 
@@ -491,7 +493,7 @@ def _verbs(draw: Any, depth: int, low: int, high: int) -> list[Verb]:
         elif kind == "If" and depth < 3:
             values = tuple(dict.fromkeys(draw(_sampled(IF_VALUES)) for _ in range(_count(draw, 1, 3))))
             test = _choose(draw, "EQUAL", "EQUAL", "NOTEQUAL")
-            out.append(If(_verbs(draw, depth + 1, 0, 3), variable="$GATHER", test=test, value=values))
+            out.append(If(_verbs(draw, depth + 1, 0, 3), condition=support.gather_in(*values, test=test)))
         elif kind == "Number":
             out.append(_number(draw))
         elif kind == "Dial":
@@ -528,7 +530,7 @@ def any_documents() -> st.SearchStrategy[Response]:
 
 
 def if_values(document: Response) -> tuple[str, ...]:
-    return tuple(sorted({value for node in nodes(document) if isinstance(node, If) for value in (node.value or ())}))
+    return tuple(sorted({value for node in nodes(document) if isinstance(node, If) for value in support.condition_values(node)}))
 
 
 DTMF = re.compile(r"[0-9#*]+")
@@ -645,11 +647,11 @@ def _expected(node: Node, first: bool) -> set[str]:
     if isinstance(node, Dial) and len(node.numbers) > 1:
         codes.add("EX203")
     if isinstance(node, Gather):
-        if node.explicit & {"numDigits", "finishOnKey", "speechTimeout"} or ("language" in node.explicit and "speech" in node.input):
+        if node.explicit & {"num_digits", "finish_on_key", "speech_timeout"} or ("language" in node.explicit and "speech" in node.input):
             codes.add("EX204")
         if not node.prompts:
             codes.add("EX208")
-    if isinstance(node, (Number, Dial, Gather, Conference)) and node.explicit & set(_CALLBACKS):
+    if isinstance(node, (Number, Dial, Gather, Conference)) and node.explicit & {hub_field for hub_field, _ in _CALLBACKS.values()}:
         codes.add("EX205")
     if isinstance(node, Say) and node.voice not in voices():
         codes.add("EX210")
@@ -705,11 +707,11 @@ def _construct(draw: Any, code: str) -> Verb:
     if code == "EX204":
         setting = _choose(draw, "numDigits", "finishOnKey", "timeout", "speechTimeout", "language")
         speech = ("speech",) if setting == "language" else _choose(draw, ("dtmf",), ("speech",), ("dtmf", "speech"))
-        return Gather([prompt], input=speech, explicit=frozenset({setting}))
+        return Gather([prompt], input=speech, explicit=frozenset({snake(setting)}))
     if code == "EX205":
         name = _choose(draw, "statusCallback", "statusCallbackEvent", "statusCallbackMethod")
         # statusCallback has no default to write: it gets a URL; the others are written with their defaults
-        kw: dict[str, Any] = {"status_callback": "https://example.com/cb"} if name == "statusCallback" else {"explicit": frozenset({name})}
+        kw: dict[str, Any] = {"status_callback": "https://example.com/cb"} if name == "statusCallback" else {"explicit": frozenset({snake(name)})}
         kind = _choose(draw, "Number", "Dial", "Gather", "Dial's Number")
         if kind == "Dial's Number":
             return Dial([Number(PHONES[0], **kw)])
@@ -753,13 +755,13 @@ def documents_for(draw: Any, code: str) -> Response:
         if shape == "first":
             return Response([construct, *verbs])
         if shape == "in a NOTEQUAL":
-            return Response([If([construct], variable="$GATHER", test="NOTEQUAL", value=("1",)), *verbs])
+            return Response([If([construct], condition=support.gather_in("1", test="NOTEQUAL")), *verbs])
         if shape == "after an EQUAL":
-            return Response([If([Say("One.")], variable="$GATHER", test="EQUAL", value=("1",)), construct, *verbs])
-        return Response([If([construct], variable="$GATHER", test="EQUAL", value=("1",)), *verbs])
+            return Response([If([Say("One.")], condition=support.gather_in("1")), construct, *verbs])
+        return Response([If([construct], condition=support.gather_in("1")), *verbs])
     at = _count(draw, 0, len(verbs))
     if _choose(draw, False, False, True):  # inside an If
-        construct = If([construct], variable="$GATHER", test="NOTEQUAL", value=("1",))
+        construct = If([construct], condition=support.gather_in("1", test="NOTEQUAL"))
     return Response([*verbs[:at], construct, *verbs[at:]])
 
 

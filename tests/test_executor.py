@@ -18,6 +18,7 @@ import voxxml
 from voxxml.runtime.caller import Input
 from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Execution, PlanIndex, event_key, reported_input, start, step
+from voxxml.targets.enablex.plan import INPUT_VARIABLE
 
 from enablex_mock import validate_plan
 from support import observed
@@ -274,7 +275,7 @@ def test_disconnected_ends_the_call_from_any_state(id_key: str) -> None:
     disconnected = webhook(id_key, state="disconnected", disconnect_reason="Normal Clearing")
     for where in [PENDING_INBOUND, PENDING_OUTBOUND, *states(plan)]:
         for gathered in ("", "1"):
-            execution, actions = step(plan, Execution(where, gather=gathered, answered=where.startswith("s")), disconnected)
+            execution, actions = step(plan, Execution(where, variables={INPUT_VARIABLE: gathered}, answered=where.startswith("s")), disconnected)
             assert execution.ended, where
             assert actions == [{"type": "end", "reason": "disconnected"}], where
             # Nothing happens after the end.
@@ -427,7 +428,7 @@ MENU = hand_plan(
 
 
 def _at_menu(gather: str = "") -> Execution:
-    return Execution("s0", gather=gather, answered=True)
+    return Execution("s0", variables={INPUT_VARIABLE: gather}, answered=True)
 
 
 @pytest.mark.parametrize(

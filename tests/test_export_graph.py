@@ -24,7 +24,7 @@ from voxxml.export import export_graph
 from voxxml.export.graph import diagram
 from voxxml.analysis import build
 
-from support import ALL_EXAMPLES, ROOT, examples
+from support import ALL_EXAMPLES, ROOT, examples, gather_in
 
 DOT = shutil.which("dot")
 
@@ -282,8 +282,8 @@ EVERY_VERB = Response(
         Reject(),
         Say("Welcome"),
         Gather([Say("Press or say")], input=("dtmf", "speech"), num_digits=4),
-        If([Play("https://e.com/hold.mp3", loop=0)], variable="$GATHER", test="EQUAL", value=("1",)),
-        If([], variable="$GATHER", test="NOTEQUAL", value=("2", "three")),
+        If([Play("https://e.com/hold.mp3", loop=0)], condition=gather_in("1")),
+        If([], condition=gather_in("2", "three", test="NOTEQUAL")),
         Dial([Number("15556667777"), Number("15556668888")]),
         Number("15550001111"),
         Conference("room1"),

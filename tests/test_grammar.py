@@ -17,6 +17,7 @@ from voxxml.lint import lint_bytes
 from voxxml.core.resources import grammar_file
 from voxxml.dialects.voxxml_v1 import DATA_FOLDER
 from voxxml.dialects.voxxml_v1.values import IntegerType
+from voxxml.hub.nodes import settings
 
 VERBS = ("Say", "Play", "Gather", "Dial", "Number", "Conference", "Hangup", "If", "Pause", "Redirect", "Reject", "SetMute")
 
@@ -49,16 +50,25 @@ def test_the_thirteen_elements_and_their_children() -> None:
         assert elements[leaf].children == ()
 
 
+# Hub fields VoxXML v1 has no attribute for: what a Gather writes (v1's Gather always writes $GATHER),
+# and an If's condition (its variable, test and value attributes together).
+HUB_ONLY = {"Gather": {"output"}, "If": {"condition"}}
+
+
 @pytest.mark.parametrize("tag", ["Response", *VERBS])
 def test_ast_class_fields_are_the_grammar(tag: str) -> None:
-    """One class per element; its fields are exactly the element's attributes, content and children."""
+    """One hub class per element, named by the vocabulary; its fields are the element's attributes,
+    content and children, and the hub-only fields; the hub's defaults are v1's, so a Python-built v1
+    document equals the parsed one."""
     spec = grammar().elements[tag]
-    cls = ast.NODE_CLASSES[tag]
-    expected = {a.field for a in spec.attributes.values()}
-    expected |= {f for f in (spec.content_field, spec.children_field) if f}
+    cls = ast.NODE_CLASSES[spec.node]
+    assert spec.node_class is cls
+    mapped = {a.field for name, a in spec.attributes.items() if name not in spec.condition}
+    expected = mapped | {f for f in (spec.content_field, spec.children_field) if f} | HUB_ONLY.get(tag, set())
     assert set(ast.node_fields(cls)) == expected
-    defaults = {f.name: f.default for f in fields(cls) if f.name in spec.defaults}
-    assert defaults == spec.defaults
+    hub_defaults = dict(settings(cls))
+    assert {name: hub_defaults[name] for name in mapped} == {name: spec.defaults[name] for name in mapped}
+    assert set(spec.unmapped) == HUB_ONLY.get(tag, set())
 
 
 def test_documented_defaults_and_ranges() -> None:

@@ -44,11 +44,12 @@ from voxxml.ast import (
 from voxxml.core.catalog import Severity, rules
 from voxxml.checks import CheckContext, run_checks
 from voxxml.dialects.voxxml_v1.grammar import grammar
+from voxxml.dialects.voxxml_v1.writer import condition_attributes
 from voxxml.lint import Result
 from voxxml.core.source import SourceMap
 
 import strategies as vs
-from support import ALL_EXAMPLES, EXAMPLES, ROOT, SEEDS, examples
+from support import ALL_EXAMPLES, EXAMPLES, ROOT, SEEDS, examples, gather_in
 
 RESOURCES = st.sampled_from(grammar().contexts)
 
@@ -349,9 +350,12 @@ def test_equality_ignores_spans(document: Response) -> None:
 @given(vs.verbs(max_depth=2))
 def test_builder_marks_non_default_values_explicit(verb: Verb) -> None:
     for node in verb.walk():
-        for name, attribute in node.spec().attributes.items():
-            if getattr(node, attribute.field) != attribute.default:
-                assert name in node.explicit, (node, name)
+        spec = grammar().spec_of(node)
+        for name, attribute in spec.attributes.items():
+            if name not in spec.condition and getattr(node, attribute.field) != attribute.default:
+                assert attribute.field in node.explicit, (node, name)  # explicit holds hub fields
+        if spec.condition:
+            assert ("condition" in node.explicit) == (node.condition is not None)
     # and explicit survives a trip through the text
     document = Response([verb])
     assert voxxml.parse(document.to_xml()).document == document
@@ -364,7 +368,7 @@ def test_exactly_the_explicit_attributes_are_written(verb: Verb) -> None:
     for node in verb.walk():
         head = node.to_xml(indent=None).split(">", 1)[0]
         written = set(re.findall(r"\s([A-Za-z]+)=", head))
-        assert written == set(node.explicit), head
+        assert written == set(grammar().spec_of(node).written(node)), head
 
 
 def test_builder_api_example_round_trips() -> None:
@@ -373,12 +377,10 @@ def test_builder_api_example_round_trips() -> None:
             Say("Hello", voice="Joanna", loop=2),
             Gather(prompts=[Say("Press 1 or say yes"), Play("https://example.com/a.mp3")], num_digits=4, input=("dtmf", "speech")),
             If(
-                variable="$GATHER",
-                test="EQUAL",
-                value=("1", "2"),
+                condition=gather_in("1", "2"),
                 body=[
                     Say("You said $GATHER.", voice="Aditi", language="hi-IN"),
-                    If(variable="$GATHER", test="NOTEQUAL", value=("3",), body=[Hangup()]),
+                    If(condition=gather_in("3", test="NOTEQUAL"), body=[Hangup()]),
                 ],
             ),
             Dial(numbers=[Number("15556667777")]),
@@ -450,10 +452,13 @@ def test_spans_point_at_what_was_written(text: str) -> None:
         closed = (element.endswith("/>") and element.count("<") == 1) or re.search(r"</\s*" + node.TAG + r"\s*>\Z", element)
         assert closed, (element, text)  # the whole element: through its end tag
         assert span_text(source, node.name_span) == node.TAG
-        for name in node.explicit:
+        spec = grammar().spec_of(node)
+        condition = condition_attributes(spec, node.condition) if spec.condition else {}  # type: ignore[attr-defined]
+        for name in spec.written(node):
             assert span_text(source, node.attribute_name_span(name)) == name, text
             raw = span_text(source, node.attribute_span(name))
-            assert xml_unescape(raw) == node.spec().attributes[name].serialize(node.attribute(name)), text
+            value = condition[name] if name in spec.condition else spec.value(node, name)
+            assert xml_unescape(raw) == spec.attributes[name].serialize(value), text
 
 
 # --------------------------------------------------------------------------- the checks on valid ASTs
@@ -468,7 +473,7 @@ def test_wrong_context_follows_the_vocabulary(document: Response, resource: str)
     stack: list[tuple[Node, bool]] = [(child, False) for child in document.children]
     while stack:
         node, parent_flagged = stack.pop()
-        flagged = resource not in node.spec().contexts
+        flagged = resource not in grammar().spec_of(node).contexts
         expected += flagged and not parent_flagged
         stack.extend((child, flagged) for child in node.children)
     result = parse_checked(document.to_xml().encode("utf-8"), resource)

@@ -15,6 +15,7 @@ from voxxml.targets.enablex import compile_document
 from voxxml.targets.enablex import executor
 from voxxml.targets.enablex.executor import Execution, PlanIndex
 from voxxml.targets.enablex.runtime import Call, PlanError, Runtime, fill_request
+from voxxml.targets.enablex.plan import INPUT_VARIABLE
 
 import strategies as vs
 import support
@@ -168,7 +169,7 @@ def test_the_plan_is_indexed_once_however_many_webhooks(monkeypatch) -> None:
 executions = st.builds(
     Execution,
     state=st.one_of(st.none(), st.sampled_from(["s0", "s17", executor.PENDING_INBOUND, executor.PENDING_OUTBOUND])),
-    gather=st.text(max_size=8),
+    variables=st.dictionaries(st.sampled_from([INPUT_VARIABLE, "$OTHER"]), st.text(max_size=8), max_size=2),
     last_input=st.one_of(st.none(), st.builds(Input, st.sampled_from(["dtmf", "speech", "none"]), st.text(max_size=8))),
     answered=st.booleans(),
     tries=st.lists(st.tuples(st.sampled_from(["s1", "s2", "s3"]), st.integers(0, 99)), max_size=3, unique_by=lambda p: p[0]).map(tuple),
@@ -185,6 +186,14 @@ executions = st.builds(
 def test_a_call_survives_json(execution: Execution, entry: str, voice_id: str | None, end: str | None) -> None:
     call = Call(entry, execution, voice_id, end)
     assert Call.from_dict(json.loads(json.dumps(call.to_dict()))) == call
+
+
+def test_a_call_stored_before_variables_still_loads() -> None:
+    """A call stored when the execution kept only 'gather' comes back with it as the plan's input variable."""
+    old = {"entry": "inbound", "execution": {"state": "s3", "gather": "42", "last_input": None, "answered": True, "tries": [["s1", 2]], "timer": 1}, "voice_id": "v1", "end_reason": None}
+    call = Call.from_dict(old)
+    assert call.execution.variables == {INPUT_VARIABLE: "42"} and call.execution.gather == "42"
+    assert call.execution.tries == (("s1", 2),) and call.voice_id == "v1"
 
 
 @pytest.mark.parametrize("path", support.EXAMPLES, ids=lambda p: p.name)

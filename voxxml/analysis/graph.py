@@ -1,7 +1,7 @@
 """The flow graph, made explicit: one node per verb, in document order, with its successors.
 
 For drawing call flows and for reading the execution model; the analysis
-(flow/analysis.py) walks the same structure without building it. Document order
+(analysis/states.py) walks the same structure without building it. Document order
 is a topological order: every edge goes forward. Gather prompts and the Numbers
 of a Dial belong to their verb and are not nodes of their own.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..ast import If, Response, Verb
-from .states import ends_how
+from ..hub import semantics
+from ..hub.nodes import Response, Verb
 
 END = -1  # the end of the document: the call ends
 
@@ -31,7 +31,7 @@ class FlowNode:
         if self.branch is not None:
             yield self.branch, "true"
         if self.next is not None:
-            label = {"redirect": "fetch failed", "reject": "not first"}.get(self.ends or "", "false" if self.branch is not None else "next")
+            label = semantics.edge_label(self.ends) or ("false" if self.branch is not None else "next")
             yield self.next, label
 
 
@@ -58,12 +58,12 @@ def _add(graph: FlowGraph, verbs: list[Verb], parent: int) -> list[int]:
     """Create nodes in document order: an If, then its body, then its next sibling."""
     ids: list[int] = []
     for verb in verbs:
-        node = FlowNode(len(graph.nodes), verb, parent, ends=ends_how(verb))
+        node = FlowNode(len(graph.nodes), verb, parent, ends=semantics.ends(verb))
         graph.nodes.append(node)
         graph._by_verb[id(verb)] = node.id
         ids.append(node.id)
-        if isinstance(verb, If):
-            _add(graph, verb.body, node.id)
+        if semantics.behaviour(verb).branches:
+            _add(graph, verb.body, node.id)  # type: ignore[attr-defined]
     return ids
 
 
@@ -71,9 +71,9 @@ def _link(graph: FlowGraph, ids: list[int], continuation: int) -> None:
     for position, node_id in enumerate(ids):
         node = graph.nodes[node_id]
         after = ids[position + 1] if position + 1 < len(ids) else continuation
-        if node.ends not in ("hangup", "forever"):
+        if not semantics.never_continues(node.ends):
             node.next = after
-        if isinstance(node.verb, If):
-            body = [graph.node_of(v).id for v in node.verb.body]
+        if semantics.behaviour(node.verb).branches:
+            body = [graph.node_of(v).id for v in node.verb.body]  # type: ignore[attr-defined]
             _link(graph, body, after)
             node.branch = body[0] if body else after

@@ -10,8 +10,11 @@ verb it reaches, the state on entry, joined over all paths into it:
   verbs the walk never reaches have no state (UNREACHED);
 - ``ran``: whether another verb may have run before (bits: NOTHING_RAN, SOMETHING_RAN);
 - ``gathered``: whether a Gather may have run before (bits: NOT_GATHERED, GATHERED);
-- ``inputs``: what $GATHER can hold (an InputSummary, or None before any Gather);
-- ``excluded``: values $GATHER cannot hold here, learnt from Ifs already passed.
+- ``inputs``: what the input variable (``hub.semantics.INPUT``, v1's $GATHER) can hold
+  (an InputSummary, or None before any Gather);
+- ``excluded``: values it cannot hold here, learnt from Ifs already passed.
+
+What each verb does (how it ends, what it reads and writes) comes from ``hub.semantics``.
 
 Each verb is visited once and every join is O(1): linear time, no path enumeration.
 """
@@ -23,7 +26,9 @@ from functools import cached_property
 from itertools import chain, islice
 from typing import NamedTuple
 
-from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
+from ..hub import semantics
+from ..hub.nodes import Gather, If, Redirect, Response, Verb
+from ..hub.semantics import BEHAVIOURS, FOREVER, HANGUP, INPUT, REDIRECT, REJECT, tested
 from .inputs import InputSummary
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
@@ -104,22 +109,13 @@ class Analysis:
         return self.states.get(id(verb))
 
 
-def ends_how(verb: Verb) -> str | None:
-    """How a verb may end the call: hangup, reject, forever (loop='0') or redirect."""
-    if isinstance(verb, Hangup):
-        return "hangup"
-    if isinstance(verb, Reject):
-        return "reject"
-    if isinstance(verb, Redirect):
-        return "redirect"
-    if isinstance(verb, (Say, Play)) and verb.loop == 0:
-        return "forever"
-    return None
+ends_how = semantics.ends  # how a verb may end the call: hangup, reject, forever (loop='0') or redirect
 
-
-# Verbs that just run and continue (Say and Play unless loop='0'): handled inline by the walk.
-_PASSES = frozenset({Say, Play, Pause, Number, Dial, Conference, SetMute})
-_LOOPING = frozenset({Say, Play})
+# Verbs that just run and continue (those that loop, unless loop='0'): handled inline by the walk.
+_PASSES = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends is None and not b.branches and b.writes is None)
+_LOOPING = frozenset(cls for cls, b in BEHAVIOURS.items() if b.loops)
+_HANGS_UP = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends == HANGUP)
+_READING = frozenset(cls for cls in _PASSES if BEHAVIOURS[cls].reads is not None)  # kept in visits when they read
 
 
 def analyse(document: Response) -> Analysis:
@@ -144,7 +140,7 @@ class _Walk:
         visits = self.visits
         ends_after = self.analysis.ends_after
         for verb, following in zip(verbs, chain(islice(verbs, 1, None), (after,))):  # no copies
-            if following is None or following.__class__ is Hangup:
+            if following is None or following.__class__ in _HANGS_UP:
                 ends_after.add(id(verb))
             if state is None:
                 if reach != UNREACHED:
@@ -160,7 +156,7 @@ class _Walk:
             previous = verb
             kind = verb.__class__
             if kind in _PASSES and (kind not in _LOOPING or verb.loop):  # type: ignore[attr-defined]
-                if kind is Say and "$" in verb.text:  # type: ignore[attr-defined]
+                if kind in _READING and semantics.may_read(verb):
                     visits.append((verb, state))
                 if state.ran != SOMETHING_RAN:  # the common case costs one test
                     state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
@@ -170,26 +166,25 @@ class _Walk:
         return state
 
     def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
-        kind = verb.__class__
-        if kind is If:
+        if verb.__class__ is If:
             return self.branch(verb, state, after)  # type: ignore[arg-type]
-        if kind is Gather:
-            return State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect)  # type: ignore[arg-type]
-        if kind is Hangup:
-            return None
-        if kind is Reject and state.ran == NOTHING_RAN:
+        if isinstance(verb, Gather) and INPUT in semantics.writes(verb):
+            return State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect)
+        ending = semantics.ends(verb)
+        if ending == HANGUP or ending == FOREVER:
+            return None  # the call ends, or the verb repeats until the caller hangs up
+        if ending == REJECT and state.ran == NOTHING_RAN:
             return None  # the first verb rejects the call
-        if (kind is Say or kind is Play) and verb.loop == 0:  # type: ignore[attr-defined]
-            return None  # repeats until the caller hangs up
-        if kind is Redirect:
+        if ending == REDIRECT:
             return State(min(state.reach, AFTER_REDIRECT), SOMETHING_RAN, state.gathered, state.inputs, state.excluded, verb)  # type: ignore[arg-type]
         if state.ran == SOMETHING_RAN:
             return state
         return State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
 
     def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
-        values = verb.value or ()
-        if verb.variable != "$GATHER" or not values or state.gathered == NOT_GATHERED:
+        test = tested(verb.condition)
+        values = test[1] if test is not None else ()
+        if test is None or test[0] != INPUT or not values or state.gathered == NOT_GATHERED:
             body_end = self.sequence(verb.body, state, verb, after, state.reach)
             return join(state, body_end)
         inputs = state.inputs
@@ -199,7 +194,7 @@ class _Walk:
                 reason = inputs.impossible(value)
                 if reason is not None:
                     impossible[value] = reason
-        equal = verb.test == "EQUAL"
+        equal = not test[2]
         excluded = tuple(v for v in values if v in state.excluded) if equal and state.excluded else ()
         never = False
         if impossible or excluded:

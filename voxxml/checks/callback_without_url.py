@@ -6,11 +6,13 @@ from functools import cache
 from typing import Iterator
 
 from ..core.diagnostics import Diagnostic, make
+from ..dialects import vocabulary_of
 from ..dialects.voxxml_v1.grammar import grammar
 from .context import CheckContext
 
 CODE = "VX107"
 _SETTINGS = ("statusCallbackEvent", "statusCallbackMethod")
+_FIELDS = ("status_callback_event", "status_callback_method")  # the hub fields of _SETTINGS (explicit holds those)
 
 
 def _exempt(context: CheckContext) -> set[int]:
@@ -31,14 +33,15 @@ def _tags() -> tuple[str, ...]:
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     exempt: set[int] | None = None
     for node in context.of(*_tags()):
-        if node.explicit.isdisjoint(_SETTINGS) or "statusCallback" in node.explicit:
+        if node.explicit.isdisjoint(_FIELDS) or "status_callback" in node.explicit:
             continue
-        written = [name for name in _SETTINGS if name in node.explicit]
+        written = [name for name, hub_field in zip(_SETTINGS, _FIELDS) if hub_field in node.explicit]
         exempt = _exempt(context) if exempt is None else exempt
         if id(node) in exempt:
             continue
         for name in written:
-            shown = node.spec().attributes[name].serialize(node.attribute(name))
+            spec = vocabulary_of(node).spec_of(node)
+            shown = spec.attributes[name].serialize(spec.value(node, name))
             yield make(
                 CODE,
                 f"{node.TAG} {name}='{shown}' has no effect without statusCallback: there is no URL to send callbacks to",

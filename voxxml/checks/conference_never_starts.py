@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import Conference
+from ..hub.nodes import Conference
 from ..core.diagnostics import Diagnostic, make
-from .context import CheckContext, document_order
+from .context import CheckContext, document_order, written
 
 CODE = "VX110"
 
@@ -23,6 +23,6 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
                 CODE,
                 f"no caller of this document can start conference '{name}': every <Conference> for it has "
                 "startConferenceOnEnter='false', so callers wait until someone from elsewhere starts it",
-                first.attribute_name_span("startConferenceOnEnter") if "startConferenceOnEnter" in first.explicit else first.name_span,
+                first.attribute_name_span(written(first, ("start_conference_on_enter",))[0]) if "start_conference_on_enter" in first.explicit else first.name_span,
                 "let the host's <Conference> start it (startConferenceOnEnter='true'), or suppress this if a host joins from another document",
             )

@@ -7,8 +7,9 @@ from functools import cached_property
 from itertools import chain
 from typing import Iterable, Iterator
 
-from ..ast import Node, Response
 from ..analysis import Analysis, analyse
+from ..dialects import vocabulary_of
+from ..hub.nodes import Node, Response
 
 
 @dataclass
@@ -43,6 +44,17 @@ class CheckContext:
             for child in parent.children:
                 if child.TAG == child_tag:
                     yield child, parent
+
+
+def written(node: Node, hub_fields: Iterable[str]) -> list[str]:
+    """Hub fields as the attribute names the node's dialect writes them with (messages and spans name those)."""
+    attribute_of = vocabulary_of(node).spec_of(node).attribute_of
+    return [attribute_of.get(name, name) for name in hub_fields]
+
+
+def condition_attributes(node: Node) -> tuple[str, ...]:
+    """The attributes an If's condition is written with (VoxXML v1: variable, test, value)."""
+    return tuple(vocabulary_of(node).spec_of(node).condition)
 
 
 def document_order(nodes: list[Node]) -> list[Node]:

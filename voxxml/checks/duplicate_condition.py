@@ -5,10 +5,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Iterator
 
-from ..ast import If
+from ..hub.nodes import If
+from ..hub.semantics import tested
 from ..core.diagnostics import Diagnostic, make
 from .context import CheckContext, document_order
-from .impossible_condition import alternative_spans
+from .impossible_condition import alternative_spans, values_attribute
 
 CODE = "VX109"
 
@@ -20,8 +21,9 @@ class _Tests:
     def __init__(self, context: CheckContext) -> None:
         self.by_value: dict[str, tuple[list[int], list[If]]] = {}
         for other in document_order(list(context.of("If"))):
-            if isinstance(other, If) and other.test == "EQUAL":
-                for value in set(other.value or ()):
+            test = tested(other.condition) if isinstance(other, If) else None
+            if test is not None and not test[2]:  # an If that runs its body for these values
+                for value in set(test[1]):
                     indexes, ifs = self.by_value.setdefault(value, ([], []))
                     indexes.append(other.index or 0)
                     ifs.append(other)
@@ -48,6 +50,6 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             yield make(
                 CODE,
                 f"If value '{value}' can never match: the If{where} already handles '{value}' and the call does not come back from it",
-                verb.attribute_sub_span("value", spans[value]),
+                verb.attribute_sub_span(values_attribute(verb), spans[value]),
                 "remove the repeated value, or merge the two Ifs",
             )

@@ -11,11 +11,12 @@ import re
 from functools import cache
 from typing import Any, Iterator
 
-from ..ast import Node
 from ..core import fixes
 from ..core.diagnostics import Diagnostic, make
 from ..core.fixes import Fix
+from ..dialects import vocabulary_of
 from ..dialects.voxxml_v1.grammar import IgnoredAttributes, grammar
+from ..hub.nodes import Node
 from .context import CheckContext
 
 CODE = "VX106"
@@ -43,8 +44,21 @@ def _typed(value: Any) -> Any:
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+@cache
+def _fields(entry: IgnoredAttributes) -> tuple[tuple[str, str], ...]:
+    """The entry's attributes with their hub fields (``explicit`` holds those)."""
+    spec = grammar().elements[entry.element]
+    return tuple((name, spec.attributes[name].field) for name in entry.attributes)
+
+
+@cache
+def _field_set(entry: IgnoredAttributes) -> frozenset[str]:
+    return frozenset(hub_field for _, hub_field in _fields(entry))
+
+
 def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
-    shown = node.spec().attributes[attribute].serialize(node.attribute(attribute))
+    spec = vocabulary_of(node).spec_of(node)
+    shown = spec.attributes[attribute].serialize(spec.value(node, attribute))
     fix = None
     if node.source is not None and node.index is not None:
         fix = Fix(f"Remove {attribute}", fixes.remove_attribute(node.source, node.index, attribute), safe=True)
@@ -67,21 +81,22 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         parent_tag = entry.when.get("parent")
         placed = context.children_of(parent_tag, entry.element) if parent_tag else ((n, None) for n in context.of(entry.element))
         for node, parent in placed:
-            if not node.explicit.isdisjoint(entry.attributes) and _holds(entry, node, parent):
-                yield from (_diagnostic(node, a, entry.why) for a in entry.attributes if a in node.explicit)
+            pairs = _fields(entry)
+            if not node.explicit.isdisjoint(_field_set(entry)) and _holds(entry, node, parent):
+                yield from (_diagnostic(node, a, entry.why) for a, hub_field in pairs if hub_field in node.explicit)
     for node in context.of(*_with("repeatDelay")):
         explicit = node.explicit
         if not explicit or _FLOW_DEPENDENT.isdisjoint(explicit):
             continue  # the common case: one set test
-        if "repeatDelay" in explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
+        if "repeat_delay" in explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
             if _nothing_follows(context, node):
                 yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
-        if "separateNumbers" in explicit and node.separate_numbers:  # type: ignore[attr-defined]
+        if "separate_numbers" in explicit and node.separate_numbers:  # type: ignore[attr-defined]
             if not _DIGIT.search(node.text) and not node.text.variables:  # type: ignore[attr-defined]
                 yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
 
 
-_FLOW_DEPENDENT = frozenset({"repeatDelay", "separateNumbers"})
+_FLOW_DEPENDENT = frozenset({"repeat_delay", "separate_numbers"})  # hub fields
 
 
 @cache

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import If
 from ..core.diagnostics import Diagnostic, make
-from .context import CheckContext
+from ..hub.nodes import If
+from ..hub.semantics import tested
+from .context import CheckContext, condition_attributes
 
 CODE = "VX105"
+
+
+def values_attribute(verb: If) -> str:
+    """The attribute an If's values are written in (VoxXML v1: value)."""
+    return condition_attributes(verb)[-1]
 
 
 def alternative_spans(verb: If) -> dict[str, tuple[int, int]]:
     """Where each alternative sits in the raw value 'a|b|c'."""
     offsets, position = {}, 0
-    for alternative in verb.value or ():
+    test = tested(verb.condition)
+    for alternative in test[1] if test is not None else ():
         offsets.setdefault(alternative, (position, position + len(alternative)))
         position += len(alternative) + 1
     return offsets
@@ -33,6 +40,6 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             yield make(
                 CODE,
                 f"If value '{alternative}' can never match: {reason}{where}",
-                verb.attribute_sub_span("value", spans[alternative]),
+                verb.attribute_sub_span(values_attribute(verb), spans[alternative]),
                 "compare with a value the Gather can collect, or change the Gather's input, numDigits or finishOnKey",
             )

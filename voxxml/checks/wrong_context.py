@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..core.diagnostics import Diagnostic, make
+from ..dialects import vocabulary_of
 from ..dialects.voxxml_v1.grammar import grammar
 from .context import CheckContext
 
@@ -21,7 +22,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     nodes = list(context.of(*unsupported))
     inside = {id(child) for node in nodes for child in node.children}
     for node in nodes:
-        spec = node.spec()
+        spec = vocabulary_of(node).spec_of(node)
         if id(node) not in inside:  # the Numbers of an unsupported Dial: the Dial is reported
             where = ", ".join(spec.contexts)
             yield make(

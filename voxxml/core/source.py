@@ -124,10 +124,13 @@ def attribute_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class SourceMap:
     """Maps offsets and document-order element indexes to spans."""
 
-    __slots__ = ("text", "_line_starts", "_tags", "_views", "_elements")
+    __slots__ = ("text", "vocabulary", "_line_starts", "_tags", "_views", "_elements")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # The vocabulary of the dialect that read the text (its reader sets it): how the nodes read
+        # from here map back onto elements and attributes. None until a reader has run.
+        self.vocabulary: object | None = None
         self._line_starts: list[int] | None = None
         self._tags: Tags | None = None
         self._views: dict[int, ElementTokens] = {}  # element(index), kept: they cache their attributes
@@ -366,3 +369,61 @@ def _line_starts(text: str) -> list[int]:
     starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
     starts.pop()  # the offset after the last line
     return starts
+
+
+# What makes parsed content differ from its source text: a reference (one character
+# written as '&amp;' or '&#233;'), a CR (\r\n and \r read as \n), and markup (a comment,
+# CDATA or a child element), after which offsets are not mapped at all.
+_SHIFTS = re.compile(r"&#?[A-Za-z0-9]+;|\r\n?|<")
+
+
+@dataclass(frozen=True, slots=True)
+class ContentOffsets:
+    """Maps offsets into an element's parsed content onto its source text.
+
+    Built in one pass over the content, so mapping many offsets (every ``$GATHER`` of a
+    long Say) costs a binary search each, never a rescan.
+    """
+
+    start: int  # where the content starts in the source
+    limit: int  # offsets up to here map (markup follows)
+    after: tuple[int, ...]  # the content offset just after each reference or CR
+    extra: tuple[int, ...]  # source characters more than content characters, up to there
+
+    def source(self, offset: int) -> int | None:
+        if offset > self.limit:
+            return None
+        at = bisect_right(self.after, offset)
+        return self.start + offset + (self.extra[at - 1] if at else 0)
+
+    def span(self, sub: tuple[int, int]) -> tuple[int, int] | None:
+        first, last = self.source(sub[0]), self.source(sub[1])
+        return None if first is None or last is None else (first, last)
+
+
+def content_offsets(source: SourceMap, index: int, trimmed: bool) -> ContentOffsets | None:
+    """The offset map of element ``index``'s content (``trimmed``: as the reader strips it)."""
+    tokens = source.element(index)
+    if tokens is None or tokens.self_closing:
+        return None
+    text = source.text
+    end = tokens.content_end if tokens.content_end >= 0 else len(text)
+    start = tokens.tag_end
+    if trimmed:
+        while start < end and text[start].isspace():
+            start += 1
+    after: list[int] = []
+    extra: list[int] = []
+    more = 0
+    limit = None
+    for match in _SHIFTS.finditer(text, start, end):
+        offset = match.start() - start - more
+        if text[match.start()] == "<":
+            limit = offset
+            break
+        more += match.end() - match.start() - 1
+        after.append(offset + 1)
+        extra.append(more)
+    if limit is None:
+        limit = end - start - more
+    return ContentOffsets(start, limit, tuple(after), tuple(extra))

@@ -39,6 +39,7 @@ class Dialect:
     reader: str  # "module:class": (source, diagnostics, check_content) -> an object with read(root), by_tag
     writer: str  # "module:function": node -> source text
     formatter: str  # "module:function": (source, path, quote_style) -> a FormatResult
+    template: str | None = None  # "module:class": its hub Template subclass (its variable syntax in text)
 
     def vocabulary(self) -> Any:
         """The loaded vocabulary (element and attribute specs), cached per data folder by the loader."""
@@ -58,9 +59,18 @@ class Dialect:
         """A reader over one parsed document; ``read(root)`` returns the AST and appends to ``diagnostics``."""
         return load(self.reader)(source, diagnostics, check_content=check_content)
 
-    def write(self, node: Any) -> str:
-        """A hub-AST node as this dialect's source text (typed Any: this package sits below the AST)."""
-        return str(load(self.writer)(node))
+    def write(self, node: Any, indent: str | None = "  ") -> str:
+        """A hub-AST node as this dialect's source text (``indent``: per level; None writes one line)."""
+        writer = load(self.writer)
+        return str(writer(node) if indent == "  " else writer(node, indent=indent))
+
+    def template_class(self) -> Any:
+        """Its ``hub.expressions.Template`` subclass (the base class: text without references)."""
+        if self.template is None:
+            from ..hub.expressions import Template  # the base syntax: no references
+
+            return Template
+        return load(self.template)
 
     def format(self, source: bytes | str, path: str = "<stdin>", quote_style: str = "double") -> Any:
         """The formatter's result for one source (its text, or the syntax errors that stop it)."""
@@ -110,4 +120,26 @@ def get_dialect(name: str | Dialect = DEFAULT) -> Dialect:
 
 register(DEFAULT, "voxxml.dialects.voxxml_v1:DIALECT", "VoxXML v1 (Voxtelesys)")
 
-__all__ = ["DEFAULT", "Dialect", "UnknownDialect", "dialects", "get_dialect", "register", "summaries", "unregister"]
+
+def default_template(text: str) -> Any:
+    """Text given to the builder as a plain str, read with the default dialect's template syntax
+    (``voxxml.hub.nodes`` reaches it by this function's registry path)."""
+    return get_dialect().template_class()(text)
+
+
+def write(node: Any, indent: str | None = "  ") -> str:
+    """A node in the default dialect's syntax: ``Node.to_xml()`` (reached by its registry path)."""
+    return get_dialect().write(node, indent)
+
+
+def vocabulary_of(node: Any) -> Any:
+    """The vocabulary of the dialect that read a node (kept on its source); the default dialect's
+    for a node built in Python. How a check or a target maps hub fields back onto attributes."""
+    source = node.source
+    vocabulary = source.vocabulary if source is not None else None
+    return vocabulary if vocabulary is not None else get_dialect().vocabulary()
+
+__all__ = [
+    "DEFAULT", "Dialect", "UnknownDialect", "default_template", "dialects", "get_dialect", "register", "summaries",
+    "unregister", "vocabulary_of", "write",
+]

@@ -37,8 +37,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ..analysis.graph import END, build
+from ..hub import semantics
+from ..hub.nodes import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
+from ..hub.semantics import FOREVER, HANGUP, REDIRECT, REJECT
 
 GRAPH_FORMATS = ("mermaid", "dot")
 
@@ -86,7 +88,7 @@ def verb_label(verb: Verb) -> str:
         return f"{verb.TAG} {shorten(verb.url, URL_LIMIT)}"
     if isinstance(verb, Gather):
         methods = [f"dtmf x{verb.num_digits}" if method == "dtmf" else method for method in verb.input]
-        return " ".join(["Gather", " / ".join(methods), "→ $GATHER"]).replace("  ", " ")
+        return " ".join(["Gather", " / ".join(methods), "→ " + _variable(verb.output)]).replace("  ", " ")
     if isinstance(verb, Dial):
         numbers = ", ".join(number.number for number in verb.numbers)
         return shorten(f"Dial {numbers}" if numbers else "Dial (no numbers)", URL_LIMIT)
@@ -95,9 +97,12 @@ def verb_label(verb: Verb) -> str:
     if isinstance(verb, Conference):
         return f"Conference {shorten(verb.name, URL_LIMIT)}"
     if isinstance(verb, If):
-        operator = "!=" if verb.test == "NOTEQUAL" else "="
-        value = "|".join(verb.value) if verb.value else "?"
-        return shorten(f"If {verb.variable or '?'} {operator} {value}", URL_LIMIT)
+        test = semantics.tested(verb.condition)
+        if test is None:
+            return "If ?" if verb.condition is not None else "If ? = ?"
+        name, values, negated = test
+        value = "|".join(values) if values else "?"
+        return shorten(f"If {_variable(name)} {'!=' if negated else '='} {value}", URL_LIMIT)
     if isinstance(verb, Pause):
         return f"Pause {verb.length}s"
     if isinstance(verb, SetMute):
@@ -105,6 +110,11 @@ def verb_label(verb: Verb) -> str:
     if isinstance(verb, (Hangup, Reject)):
         return verb.TAG
     return type(verb).__name__
+
+
+def _variable(name: str) -> str:
+    """A variable as labels show it: ``$GATHER``, ``$menu.digits``."""
+    return "$" + name
 
 
 _ENDED = DiagramNode("ended", "end of call", "exit")
@@ -116,7 +126,7 @@ def diagram(document: Response) -> Diagram:
     """The nodes and edges to draw, in drawing order."""
     graph = build(document)
     nodes = [DiagramNode("start", "call starts", "start")]
-    nodes += [DiagramNode(f"n{node.id}", verb_label(node.verb), "if" if isinstance(node.verb, If) else "verb") for node in graph.nodes]
+    nodes += [DiagramNode(f"n{node.id}", verb_label(node.verb), "if" if semantics.behaviour(node.verb).branches else "verb") for node in graph.nodes]
     exits: dict[str, DiagramNode] = {}
     redirects: dict[str, DiagramNode] = {}
     edges: list[DiagramEdge] = []
@@ -131,13 +141,13 @@ def diagram(document: Response) -> Diagram:
     edges.append(DiagramEdge("start", node_id(graph.entry), None))
     for node in graph.nodes:
         source = f"n{node.id}"
-        if node.ends == "hangup":
+        if node.ends == HANGUP:
             edges.append(DiagramEdge(source, target(_ENDED), None))
-        elif node.ends == "forever":
+        elif node.ends == FOREVER:
             edges.append(DiagramEdge(source, target(_FOREVER), None))
-        elif node.ends == "reject":
+        elif node.ends == REJECT:
             edges.append(DiagramEdge(source, target(_REJECTED), "first verb"))
-        elif node.ends == "redirect":
+        elif node.ends == REDIRECT:
             url = node.verb.url  # type: ignore[attr-defined]
             if url not in redirects:
                 redirects[url] = DiagramNode(f"redirected{len(redirects)}", f"redirected to {shorten(url, URL_LIMIT)}", "exit")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal as TypingLiteral, Union
+from typing import ClassVar, Iterator, Literal as TypingLiteral, Union
 
 Position = tuple[int, int] | None  # (start, end) in the value the node was read from
 
@@ -107,11 +107,18 @@ class Template(str):
     """
 
     __slots__ = ()
+    MARK: ClassVar[str | None] = None  # a character every reference contains: a cheap test before parsing
 
     @classmethod
     def parse(cls, text: str) -> tuple[str | VarRef, ...]:
         """Literal strings and references, in order. The base syntax has no references."""
         return (text,) if text else ()
+
+    @property
+    def may_reference(self) -> bool:
+        """False when the text certainly reads no variable (without parsing it, when the syntax has a MARK)."""
+        mark = type(self).MARK
+        return mark in self if mark is not None else bool(self.variables)
 
     @property
     def text(self) -> str:

@@ -8,41 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
 
-from ..ast import Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
+from ..dialects.voxxml_v1.voices import voices
+from ..hub import semantics
+from ..hub.expressions import Environment
+from ..hub.nodes import Gather, If, Play, Response, Say, Verb
+from ..hub.semantics import REDIRECT, REJECT, is_absolute, resolved
 from .caller import Caller, CallerScript, accept_input
 from .trace import Event, continues
-from ..dialects.voxxml_v1.values import Template, Variable
-from ..dialects.voxxml_v1.voices import voices
 
 DEFAULT_LOOP_CAP = 10  # how many times a loop='0' plays before the simulation stops it
 
 
 class _CallEnded(Exception):
     """The call is over: a Hangup, a Reject, the caller, a Redirect, or a capped loop."""
-
-
-def filled(text: Template | str, gather: str) -> str:
-    """Say text as spoken: each $GATHER read gives the collected input (other $words are literal, VX011)."""
-    if "$" not in text:
-        return str(text)
-    segments = text.segments if isinstance(text, Template) else Template(text).segments
-    return "".join(gather if isinstance(s, Variable) and s.name == "$GATHER" else (s.name if isinstance(s, Variable) else s) for s in segments)
-
-
-def resolved(url: str, base_url: str | None) -> str:
-    """A URL resolved against the document's URL (RFC 3986); as written without a base or when absolute."""
-    if base_url is None or is_absolute(url):
-        return url
-    return urljoin(base_url, url)
-
-
-def is_absolute(url: str) -> bool:
-    try:
-        return bool(urlsplit(url).scheme)
-    except ValueError:
-        return False
 
 
 @lru_cache(maxsize=256)
@@ -53,22 +32,22 @@ def spoken_as(voice_name: str, language: str | None) -> tuple[str, str]:
     return gender, language or (voice.language if voice is not None else "en-US")
 
 
-def say_event(say: Say, gather: str = "") -> Event:
-    gender, language = spoken_as(say.voice, say.language)
-    return {
-        "event": "say",
-        "text": filled(say.text, gather),
-        "voice": say.voice,
-        "gender": gender,
-        "language": language,
-        "separate_numbers": say.separate_numbers,
-    }
+def say_event(say: Say, environment: Environment | str = "") -> Event:
+    """The event of a Say (``environment``: the call's variables; a str: the input variable's value)."""
+    if isinstance(environment, str):
+        environment = Environment({semantics.INPUT: environment})
+    return semantics.say_event(say, environment, *spoken_as(say.voice, say.language))
 
 
 @dataclass
 class Simulation:
     trace: list[Event]
-    gather: str  # $GATHER at the end
+    environment: Environment  # the variables at the end
+
+    @property
+    def gather(self) -> str:
+        """The input variable at the end (v1's $GATHER)."""
+        return self.environment.get(semantics.INPUT)
 
 
 class Simulator:
@@ -77,7 +56,7 @@ class Simulator:
         self.loop_cap = loop_cap
         self.base_url = base_url
         self.trace: list[Event] = []
-        self.gather = ""
+        self.environment = Environment()
         self.ran = False  # whether a verb has run (a Reject after that has no effect)
         self.units = 0  # what the caller has experienced so far (trace.units)
 
@@ -87,7 +66,7 @@ class Simulator:
             self.emit({"event": "hangup"})  # the end of the document ends the call
         except _CallEnded:
             pass
-        return Simulation(self.trace, self.gather)
+        return Simulation(self.trace, self.environment)
 
     # ------------------------------------------------------------------ events
     def emit(self, event: Event) -> None:
@@ -125,55 +104,43 @@ class Simulator:
             self.verb(verb)
 
     def verb(self, verb: Verb) -> None:
-        if isinstance(verb, If):
-            self.branch(verb)
+        meaning = semantics.behaviour(verb)
+        if meaning.branches:
+            self.branch(verb)  # type: ignore[arg-type]
             return
         first = not self.ran
         self.ran = True
-        if isinstance(verb, Say):
-            self.repeated(verb.loop, verb.repeat_delay, say_event(verb, self.gather))
-        elif isinstance(verb, Play):
-            self.repeated(verb.loop, verb.repeat_delay, self.play_event(verb))
-        elif isinstance(verb, Gather):
+        if verb.__class__ is Say:
+            self.repeated(verb.loop, verb.repeat_delay, say_event(verb, self.environment))  # type: ignore[attr-defined]
+        elif meaning.writes is not None and isinstance(verb, Gather):
             self.collect(verb)
-        elif isinstance(verb, Number):
-            self.dial([verb.number])
-        elif isinstance(verb, Dial):
-            if verb.numbers:  # an empty Dial dials nothing (VX108)
-                self.dial([number.number for number in verb.numbers])
-        elif isinstance(verb, Conference):
-            self.emit({"event": "conference", "name": verb.name})
-        elif isinstance(verb, SetMute):
-            self.emit({"event": "mute", "muted": verb.muted})
-        elif isinstance(verb, Pause):
-            self.emit({"event": "pause", "seconds": verb.length})
-        elif isinstance(verb, Redirect):
-            self.emit({"event": "redirect", "url": resolved(verb.url, self.base_url), "method": verb.method})
-            if not self.caller.script.redirect_fails:
+        elif meaning.dials:
+            numbers = semantics.dialled(verb)  # type: ignore[arg-type]
+            if numbers:  # an empty Dial dials nothing (VX108)
+                self.dial(numbers)
+        else:
+            event = semantics.observed(verb, self.base_url)
+            ending = semantics.ends(verb)
+            if meaning.loops:
+                self.repeated(verb.loop, verb.repeat_delay, event)  # type: ignore[attr-defined, arg-type]
+            elif ending == REJECT:
+                if first:
+                    self.emit(event)  # type: ignore[arg-type]
+            elif event is not None:
+                self.emit(event)
+            if ending == REDIRECT and not self.caller.script.redirect_fails:
                 raise _CallEnded  # the fetched document runs instead of the rest of this one
-        elif isinstance(verb, Reject):
-            if first:
-                self.emit({"event": "reject"})
-        elif isinstance(verb, Hangup):
-            self.emit({"event": "hangup"})
 
     def branch(self, verb: If) -> None:
-        values = verb.value or ()
-        holds = self.gather in values
-        if verb.test == "NOTEQUAL":
-            holds = not holds
-        if holds and verb.variable == "$GATHER":
+        if semantics.holds(verb.condition, self.environment):
             self.sequence(verb.body)
 
     def dial(self, numbers: list[str]) -> None:
         outcome = self.caller.next_dial()
-        event: Event = {"event": "dial", "numbers": numbers, "outcome": outcome.outcome}
-        if outcome.outcome == "answered":
-            event["seconds"] = outcome.seconds
-        self.emit(event)
+        self.emit(semantics.dial_event(numbers, outcome.outcome, outcome.seconds))
 
     def play_event(self, play: Play) -> Event:
-        return {"event": "play", "url": resolved(play.url, self.base_url)}
+        return semantics.play_event(play, self.base_url)
 
     def collect(self, gather: Gather) -> None:
         attempts = self.rounds(gather.loop)
@@ -182,18 +149,19 @@ class Simulator:
                 self.emit({"event": "pause", "seconds": gather.repeat_delay})
             for prompt in gather.prompts:
                 # A prompt with loop='0' plays loop_cap times: the Gather's wait follows it.
-                event = say_event(prompt, self.gather) if isinstance(prompt, Say) else self.play_event(prompt)
+                event = say_event(prompt, self.environment) if isinstance(prompt, Say) else self.play_event(prompt)
                 self.repeated(prompt.loop, prompt.repeat_delay, event, endless_ok=True)
-            value = accept_input(self.caller.next_input(), gather.input, gather.num_digits, gather.finish_on_key)
+            given = self.caller.next_input()
+            value = accept_input(given, gather.input, gather.num_digits, gather.finish_on_key)
             self.emit({"event": "gather", "input": value})
             if value:
-                self.gather = value
+                semantics.gathered(self.environment, gather, value, given.kind)
                 return
         if gather.loop == 0:
             self.capped(attempts)
         elif gather.loop > attempts:
             self.stopped(gather.loop)
-        self.gather = ""
+        semantics.gathered(self.environment, gather, "", "none")
 
     def capped(self, times: int) -> None:
         """A loop='0' reached the cap: the simulated call is hung up, and the trace says why."""
@@ -210,4 +178,4 @@ def simulate(document: Response, script: CallerScript | None = None, loop_cap: i
     return Simulator(script, loop_cap, base_url).run(document)
 
 
-__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "filled", "is_absolute", "resolved", "say_event", "simulate", "spoken_as"]
+__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "is_absolute", "resolved", "say_event", "simulate", "spoken_as"]

@@ -17,4 +17,5 @@ DIALECT = Dialect(
     reader=f"{__name__}.reader:Reader",
     writer=f"{__name__}.writer:to_xml",
     formatter=f"{__name__}.formatter:format_source",
+    template=f"{__name__}.values:Template",
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import values
 from ...core.resources import grammar_file
+from ...hub.nodes import NODE_CLASSES, Node, loader, settings
 from . import DATA_FOLDER
 from .values import Problem, ValueType
 
@@ -80,9 +81,9 @@ class ElementSpec:
     context_note: str
     required: tuple[str, ...]
     defaults: dict[str, Any]  # python field -> default value, for every attribute
+    node: str  # the hub node class it reads into (vocabulary key ``node``, the element name by default)
+    condition: tuple[str, ...] = ()  # attributes that together are the hub field ``condition`` (If)
     content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
-    node_class: Any = None  # the AST class, set by voxxml.ast
-    load: Any = None  # builds a node_class from a complete field dict (voxxml.ast.loader)
 
     @property
     def takes_children(self) -> bool:
@@ -90,6 +91,24 @@ class ElementSpec:
 
     def __post_init__(self) -> None:
         self.child_set = frozenset(self.children)  # for the reader's membership tests
+        self.node_class: type[Node] = NODE_CLASSES[self.node]
+        self.load = loader(self.node_class)  # this vocabulary's own: builds a node from a complete field dict
+        # The hub fields no attribute maps (a Gather's output, an If's condition): the reader starts from their hub defaults.
+        mapped = set(self.defaults) | {f for f in (self.content_field, self.children_field) if f}
+        self.unmapped: dict[str, Any] = {name: default for name, default in settings(self.node_class) if name not in mapped}
+        # hub field -> attribute name: ``explicit`` holds hub fields, messages and the writer name attributes
+        self.attribute_of: dict[str, str] = {a.field: name for name, a in self.attributes.items() if name not in self.condition}
+        if self.condition:
+            self.attribute_of["condition"] = self.condition[0]
+
+    def written(self, node: Node) -> tuple[str, ...]:
+        """The attributes a node has explicitly (its ``explicit`` hub fields, as attribute names, in vocabulary order)."""
+        explicit = node.explicit
+        return tuple(name for name, a in self.attributes.items() if (a.field in explicit or (name in self.condition and "condition" in explicit)))
+
+    def value(self, node: Node, attribute: str) -> Any:
+        """The typed value of one of the node's attributes, by its VoxXML name."""
+        return getattr(node, self.attributes[attribute].field)
 
     def parse_content(self, raw: str) -> values.Parsed:
         """Read content (memoized by its raw text, which is what the reader looks up first)."""
@@ -122,9 +141,24 @@ class Grammar:
     elements: dict[str, ElementSpec]
     ignored_attributes: tuple[IgnoredAttributes, ...] = ()
 
+    def __post_init__(self) -> None:
+        self.by_node: dict[str, ElementSpec] = {spec.node: spec for spec in self.elements.values()}
+        # The reader's attribute readings by (tag, *attributes): IVRs repeat the same tags over and
+        # over. This vocabulary's own (never shared with another dialect's), and bounded by the reader.
+        self.readings: dict[tuple, Any] = {}
+
     @property
     def verbs(self) -> tuple[str, ...]:
         return self.elements["Response"].children
+
+    def spec_of(self, node: Node) -> ElementSpec:
+        """The element a hub node is written as in this vocabulary."""
+        return self.by_node[node.TAG]
+
+    def trims(self, kind: str) -> bool:
+        """Whether the reader strips the content of the element a hub node ``kind`` is read from."""
+        spec = self.by_node.get(kind)
+        return spec.content_trim if spec is not None else True
 
 
 def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variables: tuple[str, ...] = ()) -> ValueType:
@@ -207,6 +241,8 @@ def _load(folder: str) -> Grammar:
             context_note=table.get("context_note", ""),
             required=tuple(a for a, spec in attributes.items() if spec.required),
             defaults={spec.field: spec.default for spec in attributes.values()},
+            node=table.get("node", name),
+            condition=tuple(table.get("condition", ())),
         )
     ignored = tuple(
         IgnoredAttributes(entry["element"], tuple(entry["attributes"]), entry["when"], entry["why"])

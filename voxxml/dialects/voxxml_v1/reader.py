@@ -1,8 +1,11 @@
-"""The VoxXML reader: an lxml tree to the typed AST, validating as it goes.
+"""The VoxXML v1 reader: an lxml tree to the hub AST, validating as it goes.
 
 One generic walk driven by grammar/voxxml-v1/vocabulary.toml checks every element,
 attribute and value (VX002-VX011). It never stops at the first problem: a node
 with a bad value still gets built (with the default), so later checks still run.
+Each element becomes the hub class its vocabulary entry names (``node``); ``explicit``
+gets the hub fields of the attributes written; an If's variable, test and value
+become its ``condition``.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from lxml import etree
 
 from ...core import fixes
 from . import values
-from ...ast import Node, Response, content_offsets
 from ...core.diagnostics import Diagnostic, make
 from ...core.fixes import Edit, Fix
+from ...core.source import SourceMap, Span, content_offsets
+from ...hub.expressions import Expr, In, Var
+from ...hub.nodes import Node, Response
 from .grammar import ElementSpec, grammar
-from ...core.source import SourceMap, Span
 
 # The codes this module reports (the test of the rule catalogue checks them against rules/).
 CODES = ("VX002", "VX003", "VX004", "VX005", "VX006", "VX007", "VX008", "VX009", "VX010", "VX011")
@@ -51,8 +55,7 @@ class AttributeReading(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-# Readings by (tag, *attributes): IVRs repeat the same tags over and over. Bounded.
-_READINGS: dict[tuple, AttributeReading] = {}
+# Readings by (tag, *attributes) are kept per vocabulary (Grammar.readings), bounded.
 _READINGS_LIMIT = 20_000
 
 
@@ -70,11 +73,20 @@ def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
     return tuple((value.attrname, str(value)) for value in _ALL_ATTRIBUTES(el))  # type: ignore[union-attr]
 
 
-def _remember(key: tuple, reading: AttributeReading) -> AttributeReading:
-    if len(_READINGS) >= _READINGS_LIMIT:
-        _READINGS.clear()
-    _READINGS[key] = reading
+def _remember(readings: dict[tuple, AttributeReading], key: tuple, reading: AttributeReading) -> AttributeReading:
+    if len(readings) >= _READINGS_LIMIT:
+        readings.clear()
+    readings[key] = reading
     return reading
+
+
+def read_condition(variable: str | None, test: str | None, value: tuple[str, ...] | None) -> Expr | None:
+    """An If's condition: ``$GATHER`` is (or, with NOTEQUAL, is not) one of the values. None when the
+    variable or the values could not be read (reported); a missing test is EQUAL, as the platform reads it."""
+    name = values.VARIABLES.get(variable) if variable is not None else None
+    if name is None or value is None:
+        return None
+    return In(Var(name, at=(0, len(variable))), tuple(value), negated=test == "NOTEQUAL")  # type: ignore[arg-type]
 
 
 @cache
@@ -88,6 +100,8 @@ def _voice_pair(spec: ElementSpec) -> tuple[str, str] | None:
 def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> AttributeReading:
     """Type every attribute of one element and find what is wrong with them (VX005-VX008, VX010)."""
     fields: dict[str, Any] = dict(spec.defaults)
+    if spec.unmapped:
+        fields.update(spec.unmapped)
     explicit: set[str] = set()
     findings: list[Finding] = []
     valid = tuple(spec.attributes)
@@ -106,14 +120,14 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
         value, problems = attribute.parse(raw)
         if value is not None:  # an unusable value is reported and treated as absent
             fields[attribute.field] = value
-            explicit.add(name)
+            explicit.add(attribute.field)
         subject = attribute.subject(raw) if problems else ""  # once: a long value may have many problems
         for problem in problems:
             message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
             code = _ATTRIBUTE_CODES[problem.kind]
             findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement, problem.safe))
     pair = _voice_pair(spec)
-    if pair is not None and explicit.intersection(pair):
+    if pair is not None and (spec.attributes[pair[0]].field in explicit or spec.attributes[pair[1]].field in explicit):
         voice_name, language_name = pair
         voice, language = fields[spec.attributes[voice_name].field], fields[spec.attributes[language_name].field]
         problem = values.check_voice_language(voice, language)
@@ -125,6 +139,13 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...]) -> At
             attribute = spec.attributes[name]
             message = f"<{spec.name}> is missing required attribute '{name}' ({attribute.type.describe()})"
             findings.append(Finding("VX006", message, None, "element", name))
+    if spec.condition:  # an If: its variable, test and value are one hub field
+        parts = [spec.attributes[name].field for name in spec.condition]
+        condition = read_condition(*(fields.pop(part) for part in parts))
+        explicit.difference_update(parts)
+        if condition is not None:
+            explicit.add("condition")
+        fields["condition"] = condition
     fields["explicit"] = frozenset(explicit)
     return AttributeReading(fields, tuple(findings))
 
@@ -138,6 +159,8 @@ class Reader:
         self.index = -1
         self.grammar = grammar()
         self.elements = self.grammar.elements
+        self.readings: dict[tuple, AttributeReading] = self.grammar.readings
+        source.vocabulary = self.grammar  # how the nodes map back onto elements (checks, writer, spans)
         self.by_tag: dict[str, list[Node]] = {name: [] for name in self.elements}  # nodes built, by tag
         self.value_places: dict[tuple[int, str], tuple[int, int, bool] | None] = {}
 
@@ -177,6 +200,7 @@ class Reader:
         specs = self.elements
         by_tag = self.by_tag
         source = self.source
+        readings = self.readings
         for el in elements:
             tag = el.tag
             after: int | None = None  # the index of this element, for stray text after it
@@ -189,9 +213,9 @@ class Reader:
                     if allowed is not None and tag not in allowed:
                         self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
                     key = (tag, *attribute_items(el))
-                    reading = _READINGS.get(key)
+                    reading = readings.get(key)
                     if reading is None:
-                        reading = _remember(key, read_attributes(spec, key[1:]))
+                        reading = _remember(readings, key, read_attributes(spec, key[1:]))
                     fields = reading.fields.copy()
                     if reading.findings:
                         for finding in reading.findings:

@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from . import languages, voices
+from ...hub import expressions
+from ...hub.expressions import VarRef
 
 
 class Problem(NamedTuple):
@@ -83,44 +85,38 @@ def _invalid_choice(raw: str, choices: tuple[str, ...], expected: str, sub: tupl
     return Problem("invalid", f"{what}; expected {expected}", f"did you mean '{match}'?", sub, match, False)
 
 
-class Template(str):
-    """Say text: a string, with its literal and variable ($GATHER) segments.
+# The variables v1 text and conditions can read, by how v1 writes them: '$GATHER' is the hub
+# variable GATHER, the one a v1 Gather writes. The v1 dialect's boundary: nothing else spells '$GATHER'.
+VARIABLES = {"$GATHER": "GATHER"}
+WRITTEN = {hub: written for written, hub in VARIABLES.items()}
+
+
+class Template(expressions.Template):
+    """v1 Say text: '$GATHER' reads the variable GATHER; any other '$word' is literal text (and VX011).
 
     A ``str`` subclass, so it costs no more than the text itself to make.
     """
 
     __slots__ = ()
+    MARK = "$"
 
-    @property
-    def text(self) -> str:
-        return str.__str__(self)
-
-    @property
-    def segments(self) -> tuple[str | "Variable", ...]:
-        return template_segments(str.__str__(self))
-
-    @property
-    def variables(self) -> tuple["Variable", ...]:
-        return tuple(segment for segment in self.segments if isinstance(segment, Variable))
-
-    def __repr__(self) -> str:
-        return f"Template({str.__str__(self)!r})"
-
-
-@dataclass(frozen=True)
-class Variable:
-    name: str  # with the '$'
-    offset: int  # index in the template text
+    @classmethod
+    def parse(cls, text: str) -> tuple[str | VarRef, ...]:
+        return template_segments(text)
 
 
 @lru_cache(maxsize=4096)
-def template_segments(text: str) -> tuple[str | Variable, ...]:
+def template_segments(text: str) -> tuple[str | VarRef, ...]:
+    """Literal text and variable references, in order (adjacent literals joined)."""
     if "$" not in text:
         return (text,) if text else ()
-    segments: list[str | Variable] = []
+    segments: list[str | VarRef] = []
     for token in languages.tokens("say_template.lark", text):
-        if token.type == "VARIABLE":
-            segments.append(Variable(str(token), token.start_pos))
+        name = VARIABLES.get(str(token)) if token.type == "VARIABLE" else None
+        if name is not None:
+            segments.append(VarRef(name, token.start_pos, len(token)))
+        elif segments and isinstance(segments[-1], str):
+            segments[-1] += str(token)
         else:
             segments.append(str(token))
     return tuple(segments)

@@ -1,15 +1,20 @@
-"""The VoxXML target: write an AST back to VoxXML text.
+"""The VoxXML v1 writer: the hub AST back to VoxXML text.
 
 Driven by the grammar: attributes are written in the reference's order, only
 when explicit or different from the default; elements without content or
-children are self-closed.
+children are self-closed. An If's condition is written as its variable, test and
+value attributes.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ...ast import Node
+from ...hub.expressions import In, Var
+from ...hub.nodes import Node
+from .grammar import ElementSpec, grammar
+from .values import WRITTEN
 
 
 # XML parsers turn a raw carriage return into a newline; a character reference keeps it.
@@ -22,21 +27,38 @@ def to_xml(node: Node, indent: str | None = "  ") -> str:
     return ("\n" if indent is not None else "").join(lines) + ("\n" if indent is not None else "")
 
 
-def _attributes(node: Node) -> str:
-    spec = node.spec()
+def condition_attributes(spec: ElementSpec, condition: Any) -> dict[str, Any]:
+    """An If's condition as the typed values of its attributes (variable, test, value)."""
+    if condition is None:
+        return {}
+    operand = condition.operand if isinstance(condition, In) else None
+    if not isinstance(operand, Var) or operand.name not in WRITTEN:
+        raise ValueError(f"VoxXML v1 cannot write the condition {condition!r}: an If tests $GATHER against values")
+    variable, test, value = spec.condition
+    return {variable: WRITTEN[operand.name], test: "NOTEQUAL" if condition.negated else "EQUAL", value: condition.values}
+
+
+def _attributes(node: Node, spec: ElementSpec) -> str:
     parts = []
+    explicit = node.explicit
+    condition = condition_attributes(spec, getattr(node, "condition")) if spec.condition else {}
     for name, attribute in spec.attributes.items():
-        value = getattr(node, attribute.field)
-        if value is None or (name not in node.explicit and value == attribute.default):
+        if name in spec.condition:
+            value = condition.get(name)
+        else:
+            value = getattr(node, attribute.field)
+            if attribute.field not in explicit and value == attribute.default:
+                continue
+        if value is None:
             continue
         parts.append(f" {name}={quoteattr(attribute.serialize(value))}")
     return "".join(parts)
 
 
 def _write(node: Node, depth: int, indent: str | None, lines: list[str]) -> None:
-    spec = node.spec()
+    spec = grammar().spec_of(node)
     pad = (indent or "") * depth
-    head = f"<{spec.name}{_attributes(node)}"
+    head = f"<{spec.name}{_attributes(node, spec)}"
     if spec.content_field is not None:
         content = spec.content_type.serialize(getattr(node, spec.content_field)) if spec.content_type else ""
         if content:

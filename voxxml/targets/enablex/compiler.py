@@ -1,7 +1,7 @@
 """VoxXML AST -> EnableX call plan (docs: README "Converting an IVR to EnableX").
 
 Each state either issues one EnableX request (play, connect, hangup) or is a pure
-step (a wait, a branch on $GATHER, taking the collected input, a redirect, the
+step (a wait, a branch on the input, taking the collected input, a redirect, the
 end). Transitions fire on webhook events, keyed ``state:<state>``,
 ``playstate:<playstate>`` or ``speech:<state>``; a caller's ``disconnected`` ends
 the plan from any state. Every play carries ``prompt_ref`` = its state id.
@@ -20,14 +20,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, cast
 
-from ...ast import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
 from ...core.diagnostics import Diagnostic, make
-from ...runtime.simulator import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
 from ...core.source import SourceMap, Span
-from ...dialects.voxxml_v1.values import Template, Variable, did_you_mean
+from ...dialects import vocabulary_of
+from ...dialects.voxxml_v1.values import did_you_mean
 from ...dialects.voxxml_v1.voices import voices
+from ...hub import semantics
+from ...hub.expressions import Environment, Template, VarRef
+from ...hub.nodes import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
+from ...runtime.simulator import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
 from .. import Compilation
-from .plan import Plan
+from .plan import INPUT_VARIABLE, Plan
 
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 2
@@ -35,8 +38,20 @@ CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208",
 CALL = "/voice/v1/call/{voice_id}"
 PLAY = f"{CALL}/play"
 CONNECT = f"{CALL}/connect"
-_CALLBACK_SETTINGS = ("statusCallback", "statusCallbackEvent", "statusCallbackMethod")  # EX205
-_INPUT_SETTINGS = ("numDigits", "finishOnKey", "speechTimeout")  # EX204, and language for speech (timeout: a plan timer)
+_CALLBACK_SETTINGS = ("status_callback", "status_callback_event", "status_callback_method")  # EX205 (hub fields)
+_INPUT_SETTINGS = ("num_digits", "finish_on_key", "speech_timeout")  # EX204, and language for speech (timeout: a plan timer)
+
+
+def plan_variable(name: str) -> str | None:
+    """The plan's name for a hub variable: the input variable is the plan's INPUT_VARIABLE ('$GATHER');
+    plans (version 2) have no other variable. The one place the hub's names meet the plan's."""
+    return INPUT_VARIABLE if name == semantics.INPUT else None
+
+
+def _attributes(node: Node, hub_fields: tuple[str, ...] | list[str]) -> list[str]:
+    """Hub fields as the names the document wrote them with (messages and settings speak its language)."""
+    attribute_of = vocabulary_of(node).spec_of(node).attribute_of
+    return [attribute_of.get(name, name) for name in hub_fields]
 
 State = dict[str, Any]
 
@@ -107,7 +122,7 @@ class Compiler:
 
     def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
         """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
-        template when it reads $GATHER (the runner fills it in when it sends the play)."""
+        template when it reads the input (the runner fills it in when it sends the play)."""
         if say.voice not in voices():
             bare = say.voice.rpartition(".")[2]
             hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(say.voice, tuple(voices()))
@@ -122,7 +137,7 @@ class Compiler:
         body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": gender}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
-        return body, (template_of(say.text) if "$GATHER" in say.text else None)
+        return body, template_of(say.text)
 
     def play_body(self, play: Play) -> dict[str, Any]:
         return {"url": self.url(play, play.url)}
@@ -252,7 +267,13 @@ class Compiler:
         return None, []  # not first: no effect (VX101); the first-verb Reject is an entry
 
     def branch(self, verb: If) -> tuple[str | None, list[Hole]]:
-        branch = self.new("branch", verb, variable="$GATHER", test=verb.test or "EQUAL", values=list(verb.value or ()))
+        test = semantics.tested(verb.condition)
+        variable = plan_variable(test[0]) if test is not None else None
+        if test is None or variable is None:  # a condition plans cannot test (or none could be read): never holds
+            if verb.condition is not None:
+                self.unsupported(verb, where=" on that condition")
+            variable, test = INPUT_VARIABLE, ("", (), False)
+        branch = self.new("branch", verb, variable=variable, test="NOTEQUAL" if test[2] else "EQUAL", values=list(test[1]))
         body, holes = self.sequence(verb.body, [(branch, "then")])
         if body is None:
             holes = [(branch, "then")]
@@ -275,7 +296,9 @@ class Compiler:
     def conference(self, verb: Conference) -> tuple[str | None, list[Hole]]:
         self.callbacks(verb)
         self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice request (no conference rooms); the plan hands the call to the runner, which must join it to conference '{verb.name}' and go on when the caller leaves")
-        settings = {name: verb.attribute(name) for name in sorted(verb.explicit) if name not in _CALLBACK_SETTINGS}
+        spec = vocabulary_of(verb).spec_of(verb)
+        callbacks = set(_attributes(verb, _CALLBACK_SETTINGS))
+        settings = {name: spec.value(verb, name) for name in sorted(spec.written(verb)) if name not in callbacks}
         state = self.new("conference", verb, name=verb.name, settings=settings)
         return state["id"], [(state, "next")]
 
@@ -301,7 +324,7 @@ class Compiler:
     def callbacks(self, node: Number | Dial | Gather | Conference) -> None:
         if node.explicit.isdisjoint(_CALLBACK_SETTINGS):  # the usual case
             return
-        written = [a for a in _CALLBACK_SETTINGS if a in node.explicit]
+        written = _attributes(node, [a for a in _CALLBACK_SETTINGS if a in node.explicit])
         if written:
             self.approximate("EX205", node, f"<{node.TAG}> {', '.join(written)}: EnableX sends every event of the call to the plan's event_url; per-verb callbacks are dropped")
 
@@ -330,13 +353,14 @@ class Compiler:
         settings = [a for a in _INPUT_SETTINGS if a in gather.explicit] if not gather.explicit.isdisjoint(_INPUT_SETTINGS) else []
         if "language" in gather.explicit and "speech" in gather.input:
             settings.append("language")
+        settings = _attributes(gather, settings) if settings else settings
         if settings:
             self.approximate("EX204", gather, f"<Gather> {', '.join(settings)}: EnableX play has no input settings; the plan applies numDigits and finishOnKey to the digits EnableX reports, and EnableX's own end of collection, speech timeout and recognition language apply")
         attempts = gather.loop if gather.loop > 0 else self.loop_cap
         if gather.loop == 0:
             self.approximate("EX207", gather, f"<Gather loop='0'> prompts until input arrives; the plan prompts {self.loop_cap} times and then hangs up")
         if not gather.prompts:
-            self.approximate("EX208", gather, "<Gather> without Say or Play: EnableX collects input only with a play, so this Gather collects nothing and $GATHER is empty")
+            self.approximate("EX208", gather, f"<Gather> without Say or Play: EnableX collects input only with a play, so this Gather collects nothing and {INPUT_VARIABLE} is empty")
         prompts = self.lowered(gather.prompts, _PROMPTS, " in a <Gather>")
         # One attempt, replayed by a counted 'retry' step; repeatDelay comes before a repeat
         # only, never after the last attempt (docs/semantics.md).
@@ -353,7 +377,7 @@ class Compiler:
             done = self.capped(gather, attempts)
             holes: list[Hole] = list(accepted)
         else:
-            clear = self.new("clear", gather)  # no input at all: $GATHER is empty
+            clear = self.new("clear", gather)  # no input at all: the input is empty
             done = clear["id"]
             holes = [*accepted, (clear, "next")]
         if retry is not None:
@@ -467,15 +491,17 @@ def fill(holes: list[Hole], target: str) -> None:
 
 
 def template_of(text: Template) -> list[Any] | None:
-    """Say text as the runner fills it: strings and {"variable": "$GATHER"}; None when it reads no $GATHER."""
-    if "$GATHER" not in text:
+    """Say text as the runner fills it: strings and {"variable": name}; None when it reads no variable a
+    plan has. (A reference to another variable stays as the text wrote it: VX011 reported it.)"""
+    if not text.may_reference:
         return None
     parts: list[Any] = []
     for segment in text.segments:
-        if isinstance(segment, Variable) and segment.name == "$GATHER":
-            parts.append({"variable": "$GATHER"})
+        variable = plan_variable(segment.name) if isinstance(segment, VarRef) else None
+        if variable is not None:
+            parts.append({"variable": variable})
         else:
-            literal = segment.name if isinstance(segment, Variable) else segment
+            literal = text[segment.offset : segment.offset + segment.length] if isinstance(segment, VarRef) else segment
             if parts and isinstance(parts[-1], str):
                 parts[-1] += literal
             else:
@@ -541,12 +567,12 @@ def filled_template(template: list[Any], gather: str) -> str:
 
 
 def first_executed(verbs: list[Verb]) -> Verb | None:
-    """The verb a call runs first. Before it, $GATHER is empty, so the Ifs on the way are
+    """The verb a call runs first. Before it, every variable is empty, so the Ifs on the way are
     decided now: a Reject nested in them, or after them, can still be the first verb."""
+    empty = Environment()
     for verb in verbs:
-        if isinstance(verb, If):
-            holds = "" in (verb.value or ())
-            if holds == (verb.test != "NOTEQUAL"):
+        if semantics.behaviour(verb).branches:
+            if semantics.holds(verb.condition, empty):  # type: ignore[attr-defined]
                 inner = first_executed(verb.body)
                 if inner is not None:
                     return inner

@@ -4,7 +4,7 @@
     execution, actions = step(plan, execution, webhook_event)   # again and again
 
 Actions tell the runner what to do: ``request`` (send it, with {voice_id} and the
-other placeholders filled; a play's TTS text is already filled with $GATHER),
+other placeholders filled; a play's TTS text is already filled with the variables it reads),
 ``wait`` (start a timer; when it runs out step with ``{"type": "timer", "timer": n}``,
 ``n`` from the action: a timer the plan no longer waits for is ignored), ``fetch``
 (a Redirect: step with ``{"type": "fetch", "ok": bool}``), ``conference`` (join the
@@ -20,11 +20,11 @@ numbers or strings. A digit sent as a JSON number has lost its leading zeros.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
 
 from ...runtime.caller import Input, accept_input
-from .plan import InboundEntry, OutboundEntry, Plan
+from .plan import INPUT_VARIABLE, InboundEntry, OutboundEntry, Plan
 
 Action = dict[str, Any]
 PENDING_INBOUND, PENDING_OUTBOUND = "@inbound", "@outbound"  # before the call is answered
@@ -37,7 +37,9 @@ class Execution:
     """Where a call is in its plan."""
 
     state: str | None  # the current state id, one of the PENDING markers, or None once ended
-    gather: str = ""  # $GATHER
+    # The call's variables by their plan names (an Environment's values; unset reads ""). Never
+    # changed in place: a step that writes one makes a new mapping.
+    variables: Mapping[str, str] = field(default_factory=dict)
     last_input: Input | None = None  # what the last webhook reported the caller entered
     answered: bool = False
     tries: tuple[tuple[str, int], ...] = ()  # retry state id -> rounds done in the loop under way
@@ -46,6 +48,14 @@ class Execution:
     @property
     def ended(self) -> bool:
         return self.state is None
+
+    @property
+    def gather(self) -> str:
+        """The input variable (the plan's INPUT_VARIABLE): what the caller entered last."""
+        return self.variables.get(INPUT_VARIABLE, "")
+
+    def with_variable(self, name: str, value: str) -> "Execution":
+        return replace(self, variables={**self.variables, name: value})
 
 
 # The reference spells one state two ways: 'bridged_disconnected' (outbound-call states)
@@ -168,14 +178,14 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
         if kind not in _PURE:
             break
         if kind == "branch":
-            holds = execution.gather in state["values"]
+            holds = execution.variables.get(state["variable"], "") in state["values"]
             target = state["then"] if holds == (state["test"] == "EQUAL") else state["otherwise"]
         elif kind == "accept":
             given = execution.last_input or Input("none")
             value = accept_input(given, tuple(state["modes"]), state["num_digits"], state["finish_on_key"])
             execution = replace(execution, last_input=None)
             if value:
-                execution = replace(execution, gather=value)
+                execution = execution.with_variable(INPUT_VARIABLE, value)
                 actions.append({"type": "observe", "event": {"event": "gather", "input": value}})
                 target = state["next"]
             else:
@@ -194,13 +204,14 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
                 target = state["done"]
             execution = replace(execution, tries=tuple(tries.items()))
         else:  # clear: no input after the last attempt
-            execution = replace(execution, gather="")
+            execution = execution.with_variable(INPUT_VARIABLE, "")
             target = state["next"]
     else:
         raise RuntimeError("the plan runs pure steps in a loop")
     execution = replace(execution, state=target)
     if kind == "play" and "template" in state:
-        text = "".join(part if isinstance(part, str) else execution.gather for part in state["template"])
+        variables = execution.variables
+        text = "".join(part if isinstance(part, str) else variables.get(part["variable"], "") for part in state["template"])
         request = {**state["request"], "body": {**state["request"]["body"], "text": text}}
         actions.append({"type": "request", **request, "state": target})
     elif kind in ("play", "connect"):

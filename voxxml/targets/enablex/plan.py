@@ -10,6 +10,11 @@ annotations`` here: TypedDict needs evaluated annotations to tell NotRequired ke
 from typing import Any, Literal, NotRequired, TypedDict, Union
 
 StateId = str  # "s<number>"
+
+# The plan's one variable (format version 2): what an accept step writes, a clear step empties, a
+# branch tests and a play's template reads. The compiler writes the hub's input variable so
+# (compiler.plan_variable: the one place the two names meet).
+INPUT_VARIABLE = "$GATHER"
 Events = dict[str, StateId]  # "state:connected", "playstate:playfinished", "speech:timeout"... -> the next state
 
 
@@ -38,7 +43,7 @@ class PlayState(_Base):
     kind: Literal["play"]
     request: Request
     on: Events
-    template: NotRequired[list[Any]]  # TTS text: strings and {"variable": "$GATHER"}, filled when sent
+    template: NotRequired[list[Any]]  # TTS text: strings and {"variable": INPUT_VARIABLE}, filled when sent
 
 
 class AwaitState(_Base):

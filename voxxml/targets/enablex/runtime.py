@@ -26,7 +26,7 @@ from typing import Any, Mapping, Protocol
 
 from ...runtime.caller import Input
 from .executor import Action, Execution, PlanIndex, start, step
-from .plan import Plan, Request
+from .plan import INPUT_VARIABLE, Plan, Request
 
 
 class PlanError(RuntimeError):
@@ -79,6 +79,7 @@ class Call:
         """The call as JSON-ready data."""
         data = asdict(self)
         data["execution"]["tries"] = [list(pair) for pair in self.execution.tries]
+        data["execution"]["variables"] = dict(self.execution.variables)
         return data
 
     @classmethod
@@ -87,6 +88,10 @@ class Call:
         given = raw.get("last_input")
         raw["last_input"] = None if given is None else Input(**given)
         raw["tries"] = tuple((str(state), int(done)) for state, done in raw.get("tries", ()))
+        variables = dict(raw.get("variables") or {})
+        if "gather" in raw:  # a call stored before the plan kept variables by name
+            variables.setdefault(INPUT_VARIABLE, str(raw.pop("gather")))
+        raw["variables"] = variables
         return cls(data["entry"], Execution(**raw), data.get("voice_id"), data.get("end_reason"))
 
 

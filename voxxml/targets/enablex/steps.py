@@ -6,7 +6,7 @@ One row per entry (inbound, outbound), then one per state in id order:
     s0     Say (3)         PUT {call}/play "Thank you for calling"  playfinished, failed -> s1
 
 ``request`` is the EnableX request a state sends (method, path and a short summary
-of the body; ``{$GATHER}`` marks where a play's text template takes the input) or, for
+of the body; ``{$GATHER}`` (``{variable}``) marks where a play's text template takes the input) or, for
 a pure step, what the runner does itself (wait, await input, branch, accept the input,
 observe, retry, conference, redirect). ``transitions`` lists webhook events (and the
 runner's own timer and fetch results) with the state each leads to; a cell with
@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from ...runtime.trace import describe
-from .plan import Plan, Request
+from .plan import INPUT_VARIABLE, Plan, Request
 
 CALL = "/voice/v1/call/{voice_id}"
 _SHORT = "{call}"
@@ -89,7 +89,7 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     kind = state["kind"]
     transitions: list[str]
     if kind == "play" and "template" in state:
-        text = "".join(part if isinstance(part, str) else "{$GATHER}" for part in state["template"])
+        text = "".join(part if isinstance(part, str) else "{" + part["variable"] + "}" for part in state["template"])
         body = {**state["request"]["body"], "text": text}
         request, transitions = _request({**state["request"], "body": body}), _grouped(state.get("on", {}))
     elif kind in ("play", "connect"):
@@ -117,7 +117,7 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     elif kind == "observe":
         request, transitions = f"observe: {describe(state['observe'])}", [f"-> {state['next']}"]
     elif kind == "clear":
-        request, transitions = "clear $GATHER (no input)", [f"-> {state['next']}"]
+        request, transitions = f"clear {INPUT_VARIABLE} (no input)", [f"-> {state['next']}"]
     elif kind == "retry":
         request = f"retry: up to {state['limit']} rounds"
         transitions = [f"again -> {state['again']}", f"done -> {state['done']}"]

@@ -1,0 +1,330 @@
+"""The hub AST: one class per construct, the same for every dialect, doubling as a builder API.
+
+Fields hold typed values (ints, bools, enum strings, keyword tuples, URLs, templates,
+conditions). The class defaults are the hub's own literals: no dialect is consulted when
+this module is imported, so any number of dialects can read into these classes
+(``tests/test_hub.py`` checks that VoxXML v1's vocabulary defaults equal them, so a
+Python-built v1 document equals the parsed one). ``explicit`` holds the hub field names
+that were written (a reader says which) or that differ from the default (the builder works
+it out); a dialect maps them back onto its own attribute names. Spans come from the source
+lazily and never take part in equality, so ``parse(to_xml(node)) == node``.
+
+    >>> from voxxml.ast import Response, Say, Hangup
+    >>> Response([Say("Thank you for calling", voice="Joanna"), Hangup()]).to_xml()
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
+from typing import Any, Callable, ClassVar, Iterable, Iterator
+
+from ..core.registry import load
+from ..core.source import SourceMap, Span, content_offsets
+from .expressions import Expr, Template
+
+# How the hub reaches the default dialect without importing it (the hub sits below the dialects):
+# "module:attribute" paths, loaded on first use like every registry entry point.
+_DEFAULT_TEMPLATE = "voxxml.dialects:default_template"  # the template class of a plain str given to the builder
+_DEFAULT_WRITER = "voxxml.dialects:write"  # Node.to_xml()
+
+_NO_CHILDREN: list = []
+_POSITION = frozenset({"explicit", "source", "index"})
+
+
+@dataclass(eq=True, slots=True)
+class Node:
+    TAG: ClassVar[str] = ""  # the construct's name in the hub (and in plans: "element")
+    CONTENT: ClassVar[tuple[str, ...]] = ()  # the fields holding content or children, not settings
+    explicit: frozenset[str] = field(default=frozenset(), kw_only=True)
+    # Where a parsed node came from: its file and its position among the file's elements.
+    source: SourceMap | None = field(default=None, kw_only=True, compare=False, repr=False)
+    index: int | None = field(default=None, kw_only=True, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        changed = {name for name, default in settings(type(self)) if getattr(self, name) != default}
+        if not changed <= self.explicit:
+            self.explicit = self.explicit | changed
+
+    # -- source positions (None for nodes built in Python)
+    @property
+    def span(self) -> Span | None:
+        return None if self.source is None else self.source.element_span(self.index)
+
+    @property
+    def name_span(self) -> Span | None:
+        return None if self.source is None else self.source.name_span(self.index)
+
+    def attribute_span(self, name: str) -> Span | None:
+        """The value of the source attribute ``name`` (a dialect's name, not a hub field)."""
+        return None if self.source is None else self.source.attribute_value_span(self.index, name)
+
+    @property
+    def content_span(self) -> Span | None:
+        return None if self.source is None else self.source.content_span(self.index)
+
+    def attribute_name_span(self, name: str) -> Span | None:
+        return None if self.source is None else self.source.attribute_name_span(self.index, name)
+
+    def attribute_sub_span(self, name: str, sub: tuple[int, int]) -> Span | None:
+        """Characters ``sub`` of an attribute's value."""
+        return None if self.source is None else self.source.attribute_value_span(self.index, name, sub)
+
+    def content_sub_span(self, sub: tuple[int, int]) -> Span | None:
+        """Characters ``sub`` of the text content (as parsed; trimmed where the dialect trims it)."""
+        return self.content_sub_spans((sub,))[0]
+
+    def content_sub_spans(self, subs: Iterable[tuple[int, int]]) -> list[Span | None]:
+        """Characters ``subs`` of the content, mapped in one pass (the whole content where unmappable).
+
+        Whether the content was trimmed is the reading dialect's to say: its vocabulary is on the source."""
+        subs = list(subs)
+        if self.source is None or self.index is None:
+            return [None] * len(subs)
+        source = self.source
+        vocabulary: Any = source.vocabulary
+        trimmed = vocabulary.trims(self.TAG) if vocabulary is not None else True
+        offsets = content_offsets(source, self.index, trimmed)
+        whole: list[Span | None] = []  # the whole content's span, found once if needed
+        spans: list[Span | None] = []
+        for sub in subs:
+            mapped = offsets.span(sub) if offsets is not None else None
+            if mapped is not None:
+                spans.append(source.span(*mapped))
+            else:
+                if not whole:
+                    whole.append(source.content_span(self.index))
+                spans.append(whole[0])
+        return spans
+
+    @property
+    def line(self) -> int | None:
+        span = self.span
+        return None if span is None else span.line
+
+    # -- structure
+    @property
+    def children(self) -> list["Node"]:
+        """The child nodes (the list itself: do not modify it)."""
+        return _NO_CHILDREN
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and its descendants in document order."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def to_xml(self, indent: str | None = "  ") -> str:
+        """This node in the default dialect's syntax (VoxXML v1)."""
+        return str(load(_DEFAULT_WRITER)(self, indent))
+
+
+@cache
+def settings(cls: type[Node]) -> tuple[tuple[str, Any], ...]:
+    """A class's setting fields (not content, children or position) and their defaults."""
+    found = []
+    for f in fields(cls):
+        if f.name in _POSITION or f.name in cls.CONTENT:
+            continue
+        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        found.append((f.name, default))
+    return tuple(found)
+
+
+def _template(text: Any) -> Template:
+    """A plain str given to the builder, read with the default dialect's template syntax."""
+    if isinstance(text, Template):
+        return text
+    return load(_DEFAULT_TEMPLATE)(text)  # type: ignore[no-any-return]
+
+
+@dataclass(eq=True, slots=True)
+class Verb(Node):
+    pass
+
+
+@dataclass(eq=True, slots=True)
+class Say(Verb):
+    """Text spoken to the caller. ``text`` is a dialect's Template (its variable syntax); a plain str
+    is read with the default dialect's syntax (``$GATHER`` in VoxXML v1)."""
+
+    TAG: ClassVar[str] = "Say"
+    CONTENT: ClassVar[tuple[str, ...]] = ("text",)
+    text: Template = field(default_factory=lambda: Template(""))
+    loop: int = 1  # 0: until the caller hangs up
+    repeat_delay: int = 0
+    voice: str = "Joanna"
+    language: str | None = None
+    separate_numbers: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, Template):
+            self.text = _template(self.text)
+        Node.__post_init__(self)
+
+
+@dataclass(eq=True, slots=True)
+class Play(Verb):
+    TAG: ClassVar[str] = "Play"
+    CONTENT: ClassVar[tuple[str, ...]] = ("url",)
+    url: str = ""
+    loop: int = 1
+    repeat_delay: int = 0
+
+
+@dataclass(eq=True, slots=True)
+class Number(Verb):
+    TAG: ClassVar[str] = "Number"
+    CONTENT: ClassVar[tuple[str, ...]] = ("number",)
+    number: str = ""
+    status_callback_event: tuple[str, ...] = ()
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    caller_id: str | None = None
+
+
+@dataclass(eq=True, slots=True)
+class Gather(Verb):
+    """Collects input after its prompts and writes it to the variable ``output`` (with
+    ``output.digits`` and ``output.speech``; see ``hub.semantics``)."""
+
+    TAG: ClassVar[str] = "Gather"
+    CONTENT: ClassVar[tuple[str, ...]] = ("prompts",)
+    prompts: list[Say | Play] = field(default_factory=list)
+    repeat_delay: int = 0
+    timeout: int = 30
+    speech_timeout: int = 30
+    loop: int = 1
+    num_digits: int = 1
+    finish_on_key: str = "#"
+    language: str = "en-US"
+    input: tuple[str, ...] = ("dtmf",)
+    status_callback_event: tuple[str, ...] = ()
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    output: str = "GATHER"  # the variable it writes: VoxXML v1's $GATHER
+
+    @property
+    def children(self) -> list[Node]:
+        return self.prompts  # type: ignore[return-value]
+
+
+@dataclass(eq=True, slots=True)
+class Dial(Verb):
+    TAG: ClassVar[str] = "Dial"
+    CONTENT: ClassVar[tuple[str, ...]] = ("numbers",)
+    numbers: list[Number] = field(default_factory=list)
+    status_callback_event: tuple[str, ...] = ()
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+    caller_id: str | None = None
+
+    @property
+    def children(self) -> list[Node]:
+        return self.numbers  # type: ignore[return-value]
+
+
+@dataclass(eq=True, slots=True)
+class Conference(Verb):
+    TAG: ClassVar[str] = "Conference"
+    CONTENT: ClassVar[tuple[str, ...]] = ("name",)
+    name: str = ""
+    muted: bool = False
+    beep: str = "true"
+    start_conference_on_enter: bool = True
+    end_conference_on_exit: bool = False
+    participant_label: str = ""
+    status_callback_event: tuple[str, ...] = ()
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+
+
+@dataclass(eq=True, slots=True)
+class Hangup(Verb):
+    TAG: ClassVar[str] = "Hangup"
+
+
+@dataclass(eq=True, slots=True)
+class If(Verb):
+    """Runs ``body`` when ``condition`` holds. None: a condition that could not be read (the
+    document has an error): the body never runs in a call, and may run for the analysis."""
+
+    TAG: ClassVar[str] = "If"
+    CONTENT: ClassVar[tuple[str, ...]] = ("body",)
+    body: list[Verb] = field(default_factory=list)
+    condition: Expr | None = None
+
+    @property
+    def children(self) -> list[Node]:
+        return self.body  # type: ignore[return-value]
+
+
+@dataclass(eq=True, slots=True)
+class Pause(Verb):
+    TAG: ClassVar[str] = "Pause"
+    length: int = 1
+
+
+@dataclass(eq=True, slots=True)
+class Redirect(Verb):
+    TAG: ClassVar[str] = "Redirect"
+    CONTENT: ClassVar[tuple[str, ...]] = ("url",)
+    url: str = ""
+    method: str = "POST"
+
+
+@dataclass(eq=True, slots=True)
+class Reject(Verb):
+    TAG: ClassVar[str] = "Reject"
+
+
+@dataclass(eq=True, slots=True)
+class SetMute(Verb):
+    TAG: ClassVar[str] = "SetMute"
+    muted: bool = False
+
+
+@dataclass(eq=True, slots=True)
+class Response(Node):
+    TAG: ClassVar[str] = "Response"
+    CONTENT: ClassVar[tuple[str, ...]] = ("verbs",)
+    verbs: list[Verb] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[Node]:
+        return self.verbs  # type: ignore[return-value]
+
+
+NODE_CLASSES: dict[str, type[Node]] = {
+    cls.__name__: cls for cls in (Response, Say, Play, Gather, Dial, Number, Conference, Hangup, If, Pause, Redirect, Reject, SetMute)
+}
+
+
+def loader(cls: type[Node]) -> Callable[[dict[str, Any]], Node]:
+    """A constructor from a dict holding every field, typed, with ``explicit`` worked out.
+
+    A reader builds each node this way: it skips ``__post_init__`` (the reader
+    already knows what was written) and the keyword-argument call. Generated like
+    dataclasses' own ``__init__``; a loop of ``setattr`` calls costs the reader's
+    hot path three times as much. Each dialect's vocabulary keeps its own loaders.
+    """
+    names = [f.name for f in fields(cls)]
+    assignments = "".join(f"    node.{name} = values[{name!r}]\n" for name in names)
+    code = f"def load(values):\n    node = new(cls)\n{assignments}    return node\n"
+    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
+    exec(code, namespace)  # noqa: S102 - the names are our own dataclass fields
+    built: Callable[[dict[str, Any]], Node] = namespace["load"]
+    built.__qualname__ = f"{cls.__name__}.load"
+    return built
+
+
+def node_fields(cls: type[Node]) -> list[str]:
+    return [f.name for f in fields(cls) if f.name not in _POSITION]
+
+
+__all__ = [
+    "NODE_CLASSES", "Conference", "Dial", "Gather", "Hangup", "If", "Node", "Number", "Pause", "Play",
+    "Redirect", "Reject", "Response", "Say", "SetMute", "Verb", "loader", "node_fields", "settings",
+]
