@@ -3,8 +3,10 @@ and the registry that lists them by name.
 
 A ``Dialect`` owns its vocabulary (loaded from ``grammar/<data_folder>/``), its value types, its reader
 (source to the hub AST), its writer (hub AST to source), its formatter, the files it claims and the codes
-it reports. Its entry points are ``"module:attribute"`` paths imported on first use, so this package sits
-below the AST (it imports only ``core``) and naming a dialect imports none of its modules. Adding a dialect:
+it reports. Its entry points are ``"module:attribute"`` paths imported on first use, so naming a dialect
+imports none of its modules. Every dialect reads into the hub AST (``voxxml.hub``), which sits below this
+package and imports nothing from it: the hub reaches the default dialect through ``default_template``
+and ``write`` here, by their registry paths. Adding a dialect:
 a folder ``voxxml/dialects/<name>/`` whose ``__init__`` defines a ``Dialect``, and a ``register`` line below.
 """
 
