@@ -16,6 +16,7 @@ from ..core.diagnostics import Diagnostic, make
 from ..core.fixes import Fix
 from ..dialects import vocabulary_of
 from ..dialects.voxxml_v1.grammar import IgnoredAttributes, grammar
+from ..dialects.voxxml_v1.values import has_reference
 from ..hub.nodes import Node
 from .context import CheckContext
 
@@ -92,7 +93,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             if _nothing_follows(context, node):
                 yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
         if "separate_numbers" in explicit and node.separate_numbers:  # type: ignore[attr-defined]
-            if not _DIGIT.search(node.text) and not node.text.variables:  # type: ignore[attr-defined]
+            if not _DIGIT.search(node.text) and not has_reference(node.text):  # type: ignore[attr-defined]
                 yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
 
 

@@ -105,6 +105,11 @@ class Template(expressions.Template):
         return template_segments(text)
 
 
+def has_reference(text: str) -> bool:
+    """Whether text writes a '$name' reference, known or not (an unknown one is VX011 and read literally)."""
+    return "$" in text and any(token.type == "VARIABLE" for token in languages.tokens("say_template.lark", text))
+
+
 @lru_cache(maxsize=4096)
 def template_segments(text: str) -> tuple[str | VarRef, ...]:
     """Literal text and variable references, in order (adjacent literals joined)."""
