@@ -57,10 +57,16 @@ def test_a_condition_v1_cannot_write_is_an_error_not_dropped() -> None:
         Response([If([], condition=In(Var("menu.digits"), ("1",)))]).to_xml()
 
 
-def test_a_missing_test_reads_as_equal_and_a_missing_value_as_no_condition() -> None:
-    document = voxxml.parse("<Response><If variable='$GATHER' value='1'/><If variable='$GATHER' test='EQUAL'/></Response>").document
-    first, second = document.verbs
-    assert first.condition == In(Var("GATHER"), ("1",)) and second.condition is None
+def test_conditions_of_ifs_with_errors() -> None:
+    """A missing test reads as EQUAL; missing values as none (the read of $GATHER stays, for VX104);
+    an unreadable variable as no condition at all (the body never runs in a call)."""
+    document = voxxml.parse(
+        "<Response><If variable='$GATHER' value='1'/><If variable='$GATHER' test='NOTEQUAL'/><If variable='$X' test='EQUAL' value='1'/></Response>"
+    ).document
+    first, second, third = document.verbs
+    assert first.condition == In(Var("GATHER"), ("1",))
+    assert second.condition == In(Var("GATHER"), (), negated=True) and semantics.holds(second.condition, Environment())
+    assert third.condition is None and third.explicit == frozenset()
 
 
 def test_each_vocabulary_keeps_its_own_readings_and_loaders() -> None:

@@ -82,11 +82,13 @@ def _remember(readings: dict[tuple, AttributeReading], key: tuple, reading: Attr
 
 def read_condition(variable: str | None, test: str | None, value: tuple[str, ...] | None) -> Expr | None:
     """An If's condition: ``$GATHER`` is (or, with NOTEQUAL, is not) one of the values. None when the
-    variable or the values could not be read (reported); a missing test is EQUAL, as the platform reads it."""
+    variable could not be read (reported): the body never runs. A missing test is EQUAL, as the platform
+    reads it; missing values (reported) are none, so EQUAL never holds and NOTEQUAL always does, as
+    before the hub (and the read of $GATHER is still seen, for VX104)."""
     name = values.VARIABLES.get(variable) if variable is not None else None
-    if name is None or value is None:
+    if name is None:
         return None
-    return In(Var(name, at=(0, len(variable))), tuple(value), negated=test == "NOTEQUAL")  # type: ignore[arg-type]
+    return In(Var(name, at=(0, len(variable))), tuple(value or ()), negated=test == "NOTEQUAL")  # type: ignore[arg-type]
 
 
 @cache

@@ -35,7 +35,10 @@ def condition_attributes(spec: ElementSpec, condition: Any) -> dict[str, Any]:
     if not isinstance(operand, Var) or operand.name not in WRITTEN:
         raise ValueError(f"VoxXML v1 cannot write the condition {condition!r}: an If tests $GATHER against values")
     variable, test, value = spec.condition
-    return {variable: WRITTEN[operand.name], test: "NOTEQUAL" if condition.negated else "EQUAL", value: condition.values}
+    written = {variable: WRITTEN[operand.name], test: "NOTEQUAL" if condition.negated else "EQUAL"}
+    if condition.values:  # no values: read from an If without them (VX006), and written so
+        written[value] = condition.values
+    return written
 
 
 def _attributes(node: Node, spec: ElementSpec) -> str:
