@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("targets", ["voxxml.targets"]),
     ("pipeline and API", ["voxxml", "voxxml.pipeline", "voxxml.config", "voxxml.lint"]),
     ("reporters and export", ["voxxml.reporters", "voxxml.export"]),
+    ("runner", ["voxxml.serve"]),  # voxxml serve: the pipeline, a target's runtime and a reporter behind HTTP
     ("front ends", ["voxxml.lsp", "voxxml.cli", "voxxml.__main__"]),
 ]
 
