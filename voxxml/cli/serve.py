@@ -43,7 +43,8 @@ def _need_extra() -> None:
 @click.option("--time-scale", type=click.FloatRange(min=0.0001), default=1.0, hidden=True, help="Timers run this many times their length (tests and demos).")
 @click.option("--timer-poll", type=click.FloatRange(min=0.005), default=0.25, hidden=True, help="Seconds between looks at the store for due timers.")
 @click.option("--retry-backoff", type=click.FloatRange(min=0.0), default=0.25, hidden=True, help="The first REST retry's delay in seconds (doubled each time).")
-def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_url: str, public_url: str | None, routes: tuple[str, ...], insecure_no_webhook_auth: bool, loop_cap: int, log_level: str, time_scale: float, timer_poll: float, retry_backoff: float) -> None:
+@click.option("--rest-timeout", type=click.FloatRange(min=0.1), default=10.0, hidden=True, help="Seconds to wait for one EnableX answer (benchmarks against a slow mock).")
+def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_url: str, public_url: str | None, routes: tuple[str, ...], insecure_no_webhook_auth: bool, loop_cap: int, log_level: str, time_scale: float, timer_poll: float, retry_backoff: float, rest_timeout: float) -> None:
     """Run DOC_OR_PLAN... live on EnableX: answer its webhooks and drive each call through its plan.
 
     Each document is compiled at start (errors refuse to start, with the diagnostics);
@@ -69,7 +70,7 @@ def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_
         credentials = Credentials.from_environment(insecure_no_webhook_auth=insecure_no_webhook_auth)
         config, warnings = build_config(
             list(files), routes, credentials, enablex_url=enablex_url, public_url=public_url or f"http://{host}:{port}",
-            store_url=store_url, loop_cap=loop_cap, time_scale=time_scale, timer_poll=timer_poll, retry_backoff=retry_backoff,
+            store_url=store_url, loop_cap=loop_cap, time_scale=time_scale, timer_poll=timer_poll, retry_backoff=retry_backoff, rest_timeout=rest_timeout,
         )
         store = open_store(store_url)
         store.setup()
@@ -95,7 +96,7 @@ def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_
 @click.option("--store", "store_url", default=DEFAULT_STORE, show_default=True, metavar="URL", help="With --direct: the runners' store.")
 @click.option("--enablex-url", default=PRODUCTION_URL, show_default=True, metavar="URL", help="With --direct: EnableX's REST base URL.")
 @click.option("--public-url", metavar="URL", help="With --direct: the runner's URL as EnableX reaches it.")
-@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, metavar="SECONDS", help="Wait up to SECONDS for the call to end and print its trace (as voxxml simulate does).")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, metavar="SECONDS", help="Wait up to SECONDS for the call to end; print what the runner observed of it (gathers, pauses, redirects, in voxxml simulate's words) and how it ended.")
 def call(file: str, to: str, cli: str, runner: str, direct: bool, store_url: str, enablex_url: str, public_url: str | None, wait_seconds: float) -> None:
     """Start one outbound call to --to running DOC_OR_PLAN; print its voice_id.
 

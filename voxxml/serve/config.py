@@ -128,6 +128,8 @@ class ServeConfig:
     time_scale: float = 1.0  # timers run this much faster (tests and demos only)
     timer_poll: float = 0.25  # seconds between looks at the store for due timers
     retry_backoff: float = 0.25
+    rest_timeout: float = 10.0  # seconds to wait for one EnableX answer
+    resolve_after: float = 30.0  # seconds (times time_scale) before a request in doubt with no webhook since is taken as failed
     instance: str = field(default_factory=lambda: f"{os.uname().nodename}:{os.getpid()}")
 
     def plan_for_number(self, number: Any) -> LoadedPlan | None:

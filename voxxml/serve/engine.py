@@ -16,6 +16,11 @@ runner is alive fires it); ``observe`` appends to the call's trace (``voxxml sim
 ``conference`` (EX201: EnableX Core Voice has none) and ``fetch`` (EX206: this runner does not
 fetch documents at run time) are logged as warnings and answered at once: the conference as left,
 the fetch as failed, so the plan goes on with the state the Redirect names.
+
+A turn a runner did not finish (killed between writing a request as ``sending`` and writing it
+``sent``, or before carrying out the actions after it) is finished by the next runner that holds
+the call's lock: at start, every ``recover_every`` seconds, or when the call's next event comes
+(``_resume``; the rules are in docs/serve.md, "Requests in flight when a runner dies").
 """
 
 from __future__ import annotations
@@ -25,16 +30,18 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
+import signal
 import threading
 import time
 import uuid
 from collections import deque
 from typing import Any, Callable
 
-from ..targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, event_key
+from ..targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Action, event_key, step
 from ..targets.enablex.plan import Request
 from ..targets.enablex.runtime import Call, PlanError, Runtime, webhook_voice_id
-from .client import EnableXClient, RestFailure
+from .client import EnableXClient, RestFailure, repeatable
 from .config import ServeConfig
 from .logs import log
 from .metrics import Metrics
@@ -49,6 +56,10 @@ KNOWN_STATES = frozenset(
 KNOWN_PLAYSTATES = frozenset("initiated playfinished digitcollected menutimeout failed speech_recognized".split())
 MAX_ID = 200
 MAX_RECOVERIES = 50
+# Tests only: "METHOD PATH-SUFFIX N" makes the runner kill itself (SIGKILL) right after it has
+# stored the N-th matching request as in flight, before sending it ("... N after": once it is
+# answered, before storing it as sent).
+DIE_BEFORE_ENV = "VOXXML_SERVE_TEST_DIE_BEFORE"
 
 
 class Reply(dict):
@@ -111,19 +122,37 @@ class _Turn:
         self.add_timers: dict[int, float] = {}
         self.fired: list[int] = []
         self.requests = 0
+        self.rest: list[Action] = []  # the step's actions after the one being carried out
+        self.cause: str | None = None  # the fingerprint of the event this turn handles
 
     # Transport
     def send(self, request: Request) -> dict[str, Any]:
+        """Send with the request stored first as ``sending`` and after as ``sent`` (or ``failed``),
+        each with what is left of the step, so a runner that dies anywhere leaves enough to finish."""
         data = self.record.data
-        data["pending"] = {"method": request["method"], "path": request["path"], "status": "sending", "state": self.call.execution.state}
+        data["pending"] = {
+            "request": dict(request),
+            "status": "sending",
+            "state": self.call.execution.state,
+            "at": time.time(),
+            "rest": list(self.rest),
+            "internal": list(self.internal),
+            "cause": self.cause,
+        }
         self.engine.write(self)  # before the request: a runner killed now leaves the call here
+        self.engine.maybe_die(request, "before")
         self.requests += 1
         try:
             response = self.engine.client.send(request)
-        except RestFailure:
-            data["pending"]["status"] = "failed"
+            self.engine.maybe_die(request, "after")
+        except RestFailure as failure:
+            data["pending"].update(status="failed", http_status=failure.status, reason=failure.reason)
+            self.engine.write(self)
             raise
+        if request["method"] == "POST" and isinstance(response.get("voice_id"), str):
+            self.call.voice_id = response["voice_id"]  # stored with "sent": the create-call's answer
         data["pending"]["status"] = "sent"
+        self.engine.write(self)  # the step's request is done: never sent again
         return response
 
     # Host
@@ -149,15 +178,32 @@ class Engine:
         self.metrics = metrics or Metrics()
         self.runtimes = {key: Runtime(loaded.plan, _Inert(), _Inert(), {}) for key, loaded in config.plans.items()}
         self.client = client or EnableXClient(
-            config.enablex_url, config.credentials.app_id, config.credentials.app_key, backoff=config.retry_backoff, observer=self._rest_observed
+            config.enablex_url,
+            config.credentials.app_id,
+            config.credentials.app_key,
+            timeout=config.rest_timeout,
+            backoff=config.retry_backoff,
+            observer=self._rest_observed,
         )
         self.on_timer: Callable[[float], None] | None = None  # the timer loop's wake-up, set by the app
         self._current = threading.local()
+        self._die_before = _die_before(os.environ.get(DIE_BEFORE_ENV, ""))
+
+    def maybe_die(self, request: Request, moment: str) -> None:
+        """The tests' kill -9 between storing a request as in flight and sending it (or after)."""
+        if self._die_before is None:
+            return
+        method, suffix, left, when = self._die_before
+        if when == moment and request["method"] == method and request["path"].endswith(suffix):
+            left[0] -= 1
+            if left[0] == 0:
+                os.kill(os.getpid(), signal.SIGKILL)
 
     # ------------------------------------------------------------------ entry points
 
     def handle_webhook(self, body: Any, call_hint: str | None = None) -> Reply:
         started = time.perf_counter()
+        self._current.rest_seconds = 0.0
         reply = self._webhook(body, call_hint)
         seconds = time.perf_counter() - started
         outcome = reply.get("outcome", "error")
@@ -176,6 +222,7 @@ class Engine:
             reason=reply.get("reason"),
             status=reply.status,
             ms=round(seconds * 1000, 2),
+            rest_ms=round(self._current.rest_seconds * 1000, 2),  # of ms: waiting on EnableX
         )
         return reply
 
@@ -247,16 +294,18 @@ class Engine:
             assert record is not None
             runtime = self._bind(self.runtimes[loaded.key], record)
             turn = _Turn(self, record, pending)
+            turn.cause = "start"
             runtime.transport = runtime.host = turn  # type: ignore[assignment]
             self._current.call = call_id
             try:
                 execution, actions = _outbound_start(runtime)
                 pending.execution = execution
-                runtime.perform(pending, actions)
+                self._perform(runtime, turn, pending, actions)
             except RestFailure as failure:
                 self._failed(turn, failure)
             finally:
                 self._current.call = None
+            record.data["pending"] = None
             self.write(turn, ended_now=pending.ended)
             if pending.ended:
                 return Reply(502, outcome="failed", call_id=call_id, reason=str(record.data["failures"][-1:] or "the call was not created"))
@@ -267,7 +316,7 @@ class Engine:
         with self.store.locked(call_id) as record:
             if record is None or not self.store.holds_claim(call_id, timer, self.config.instance):
                 return  # fired by another runner meanwhile, or the call is gone
-            reply = self._event(record, {"type": "timer", "timer": timer}, fired=timer)
+            reply = self._event(record, {"type": "timer", "timer": timer}, fired=timer, cause=f"timer:{timer}")
         log("timer", call=call_id, timer=timer, state=reply.get("state"), outcome=reply.get("outcome"))
 
     def status(self, call_id: str) -> Reply:
@@ -300,16 +349,16 @@ class Engine:
             earlier = self.store.seen(call_id, print_)
             if earlier is not None:
                 return Reply(200, outcome="duplicate", call_id=call_id, voice_id=record.voice_id, reason=f"delivered before ({earlier})")
-            reply = self._event(record, body)
+            reply = self._event(record, body, cause=print_)
             self.store.remember(call_id, print_, reply.get("outcome", "?"), json.dumps(body, default=str)[:4000])
             return reply
 
-    def _event(self, record: CallRecord, event: dict[str, Any], fired: int | None = None) -> Reply:
+    def _event(self, record: CallRecord, event: dict[str, Any], fired: int | None = None, cause: str | None = None) -> Reply:
         runtime = self.runtimes.get(record.plan_key)
         if runtime is None:  # a runner started with another version of the plan: let one that has it answer
             return Reply(503, outcome="plan_not_loaded", call_id=record.call_id, reason=f"plan {record.plan_key} is not loaded on this runner")
         call = Call.from_dict(record.data["call"])
-        if call.ended:
+        if record.ended:
             record.data["ignored"] = record.data.get("ignored", 0) + 1
             turn = _Turn(self, record, call)
             turn.fired = [fired] if fired is not None else []
@@ -317,15 +366,33 @@ class Engine:
             return Reply(200, outcome="ignored", call_id=record.call_id, voice_id=record.voice_id, state=None, reason=f"the call has ended ({call.end_reason})")
         before = (call.execution, call.voice_id)
         turn = _Turn(self, record, call)
+        turn.cause = cause
         if fired is not None:
             turn.fired.append(fired)
         bound = self._bind(runtime, record)
         bound.transport = bound.host = turn  # type: ignore[assignment]
         self._current.call = record.call_id
         try:
-            self._step(bound, turn, call, event)
+            pending = record.data.get("pending")
+            if pending:  # a runner died in this call's last turn: finish that turn first
+                own = cause is not None and cause == pending.get("cause")  # that turn's event, delivered again
+                evidence = event.get("type", "webhook") == "webhook" and not own
+                if not self._resume(bound, turn, call, evidence):
+                    # Its request is in doubt and nothing shows yet whether it went out: step nothing.
+                    if fired is not None:  # the timer fires again when the doubt is settled
+                        turn.fired.remove(fired)
+                        turn.add_timers[fired] = self._settled_at(pending)
+                    self.write(turn)
+                    return Reply(200, outcome="deferred", call_id=record.call_id, voice_id=record.voice_id, state=call.execution.state, reason="a request in doubt")
+                if own:
+                    record.data["pending"] = None
+                    self.write(turn, ended_now=call.ended)
+                    return Reply(200, outcome="resumed", call_id=record.call_id, voice_id=record.voice_id, state=call.execution.state)
+            if not call.ended:
+                self._step(bound, turn, call, lambda: self._on_event(bound, turn, call, event))
         finally:
             self._current.call = None
+        record.data["pending"] = None  # the turn is complete
         if event.get("type", "webhook") == "webhook":
             record.data["last_webhook"] = event
         changed = (call.execution, call.voice_id) != before or turn.requests > 0
@@ -337,16 +404,39 @@ class Engine:
         reason = None if changed else f"does not fit state {call.execution.state}"
         return Reply(200, outcome=outcome, call_id=record.call_id, voice_id=record.voice_id, state=call.execution.state, reason=reason)
 
-    def _step(self, bound: Runtime, turn: _Turn, call: Call, event: dict[str, Any]) -> None:
+    def _step(self, bound: Runtime, turn: _Turn, call: Call, work: Callable[[], None]) -> None:
+        """Do ``work`` (a step, or the rest of one), then the host's results it queued; a request
+        that fails for good takes the plan's failure transition, a plan error hangs up."""
         try:
-            bound.on_event(call, event)
-            while turn.internal and not call.ended:
-                bound.on_event(call, turn.internal.popleft())
+            work()
+            self._drain(bound, turn, call)
         except RestFailure as failure:
             self._recover(bound, turn, call, failure)
         except PlanError as error:
             log("plan error: hanging up", logging.ERROR, call=turn.record.call_id, error=str(error))
             self._hang_up(turn, call, "plan error")
+
+    def _drain(self, bound: Runtime, turn: _Turn, call: Call) -> None:
+        while turn.internal and not call.ended:
+            self._on_event(bound, turn, call, turn.internal.popleft())
+
+    def _on_event(self, bound: Runtime, turn: _Turn, call: Call, event: dict[str, Any]) -> None:
+        """``Runtime.on_event``, with the actions carried out one at a time (``_perform``)."""
+        if call.voice_id is None and event.get("type", "webhook") == "webhook":
+            call.voice_id = webhook_voice_id(event)
+        call.execution, actions = step(bound.index, call.execution, event)
+        self._perform(bound, turn, call, actions)
+        if call.ended and call.end_reason is None:
+            raise PlanError(f"the execution ended without an end action after {event}")
+
+    @staticmethod
+    def _perform(bound: Runtime, turn: _Turn, call: Call, actions: list[Action]) -> None:
+        """The runtime's ``perform``, one action at a time, with ``turn.rest`` saying what is left:
+        a request is stored with the actions after it, for a runner that has to finish the step."""
+        for index, action in enumerate(actions):
+            turn.rest = list(actions[index + 1 :])
+            bound.perform(call, [action])
+        turn.rest = []
 
     def _recover(self, bound: Runtime, turn: _Turn, call: Call, failure: RestFailure) -> None:
         """A request failed for good: take the plan's failure transition (a failed play or bridge)
@@ -364,9 +454,8 @@ class Engine:
             else:
                 break
             try:
-                bound.on_event(call, {**fallback, "voice_id": call.voice_id})
-                while turn.internal and not call.ended:
-                    bound.on_event(call, turn.internal.popleft())
+                self._on_event(bound, turn, call, {**fallback, "voice_id": call.voice_id})
+                self._drain(bound, turn, call)
                 return
             except RestFailure as again:
                 failure = again
@@ -374,6 +463,85 @@ class Engine:
                 log("plan error: hanging up", logging.ERROR, call=turn.record.call_id, error=str(error))
                 break
         self._hang_up(turn, call, "failed", skip_delete=failure.request["method"] == "DELETE")
+
+    # ------------------------------------------------------------------ turns a runner did not finish
+
+    def _settled_at(self, pending: dict[str, Any]) -> float:
+        """When a request in doubt with no webhook since is taken as failed."""
+        return float(pending.get("at", 0.0)) + self.config.resolve_after * self.config.time_scale
+
+    def _resume(self, bound: Runtime, turn: _Turn, call: Call, evidence: bool) -> bool:
+        """Finish the turn stored in ``pending`` (a runner died in it). False: its request is in
+        doubt and cannot be settled yet. ``evidence``: a webhook of the call (not the turn's own
+        event again) has come since: the platform acted on the request.
+
+        - ``sent``: the request is done; carry out the rest of its step.
+        - ``failed``: it failed for good; take the failure transition (``_recover``).
+        - ``sending``: it may or may not have left. A play or a DELETE is sent again (harmless
+          twice). An accept, a connect or a create-call never is: a webhook since shows it went
+          out (its step goes on); with none after ``resolve_after`` seconds it is taken as failed.
+        """
+        pending = turn.record.data["pending"]
+        if "request" not in pending:  # stored by an earlier version, which kept no step to finish
+            turn.record.data["pending"] = None
+            return True
+        request: Request = pending["request"]
+        status = pending.get("status")
+        turn.internal.extend(pending.get("internal") or [])
+        rest = list(pending.get("rest") or [])
+        record = turn.record
+        if status == "failed":
+            log("finishing a turn after a restart: its request had failed", logging.WARNING, call=record.call_id, method=request["method"], path=request["path"])
+            self._recover(bound, turn, call, RestFailure(request, pending.get("http_status"), str(pending.get("reason") or "failed")))
+            return True
+        if status == "sending":
+            if repeatable(request):
+                log("request in doubt after a restart: sent again (harmless twice)", logging.WARNING, call=record.call_id, method=request["method"], path=request["path"])
+                turn.rest = rest
+                try:
+                    turn.send(request)
+                except RestFailure as failure:
+                    self._recover(bound, turn, call, failure)
+                    return True
+            elif evidence:
+                log("request in doubt after a restart: a webhook shows it went out", logging.WARNING, call=record.call_id, method=request["method"], path=request["path"])
+            elif time.time() >= self._settled_at(pending):
+                log("request in doubt after a restart: no webhook since, taken as failed", logging.WARNING, call=record.call_id, method=request["method"], path=request["path"])
+                self._recover(bound, turn, call, RestFailure(request, None, "in doubt: the runner died while sending it and no webhook showed it went out"))
+                return True
+            else:
+                return False
+        record.data["pending"] = None
+        self._step(bound, turn, call, lambda: self._perform(bound, turn, call, rest))
+        return True
+
+    def recover_stuck(self, quiet_for: float = 0.0) -> int:
+        """Finish every turn a runner left unfinished (at start, and every few seconds: a call whose
+        request never left gets no webhook to wake it); ``quiet_for``: only calls not written for
+        that many seconds (a live turn is left alone). How many calls were finished."""
+        finished = 0
+        for call_id in self.store.unfinished_turns(time.time() - quiet_for if quiet_for else 0.0):
+            with self.store.locked(call_id) as record:
+                if record is None or record.ended or not record.data.get("pending"):
+                    continue  # finished meanwhile (the lock waited for a live runner's turn)
+                runtime = self.runtimes.get(record.plan_key)
+                if runtime is None:
+                    continue
+                call = Call.from_dict(record.data["call"])
+                turn = _Turn(self, record, call)
+                bound = self._bind(runtime, record)
+                bound.transport = bound.host = turn  # type: ignore[assignment]
+                self._current.call = call_id
+                try:
+                    done = self._resume(bound, turn, call, evidence=False)
+                finally:
+                    self._current.call = None
+                if done:
+                    record.data["pending"] = None
+                    self.write(turn, ended_now=call.ended)
+                    finished += 1
+                    log("turn finished after a restart", call=call_id, state=call.execution.state, ended=call.ended or None)
+        return finished
 
     def _failed(self, turn: _Turn, failure: RestFailure) -> None:
         log(
@@ -412,17 +580,19 @@ class Engine:
         record.data["call"] = call.to_dict()
         if call.voice_id is not None:
             record.voice_id = call.voice_id
-        record.ended = call.ended
-        self.store.save(record, turn.add_timers, turn.fired, all_timers=call.ended)
+        # Ended once its end action has run: not while the hang-up it sends first is in flight.
+        record.ended = call.ended and call.end_reason is not None
+        self.store.save(record, turn.add_timers, turn.fired, all_timers=record.ended)
         if self.on_timer is not None:
             for due in turn.add_timers.values():
                 self.on_timer(due)
         turn.add_timers = {}
         turn.fired = []
-        if call.ended and not was_ended:
+        if record.ended and not was_ended:
             self.metrics.count("voxxml_calls_ended_total", reason=str(call.end_reason))
 
     def _rest_observed(self, request: Request, status: int | None, seconds: float, attempt: int) -> None:
+        self._current.rest_seconds = getattr(self._current, "rest_seconds", 0.0) + seconds
         self.metrics.count("voxxml_rest_requests_total", method=request["method"], status=str(status or "none"))
         self.metrics.observe("voxxml_rest_request_seconds", seconds, method=request["method"])
         log(
@@ -438,6 +608,14 @@ class Engine:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _die_before(spec: str) -> tuple[str, str, list[int], str] | None:
+    """``"PUT /connect 1"`` -> (method, path suffix, [count], "before"); anything else: no hook."""
+    parts = spec.split()
+    if len(parts) not in (3, 4) or not parts[2].isdigit() or parts[3:] not in ([], ["after"]):
+        return None
+    return parts[0].upper(), parts[1], [int(parts[2])], parts[3] if len(parts) == 4 else "before"
 
 
 def _outbound_start(runtime: Runtime) -> tuple[Any, list[Any]]:

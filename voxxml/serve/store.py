@@ -91,6 +91,11 @@ class Store(Protocol):
 
     def next_due(self) -> float | None: ...
 
+    def unfinished_turns(self, older_than: float = 0.0) -> list[str]:
+        """Calls not ended, last written before ``older_than`` (epoch seconds; 0: any time), whose
+        last turn left a request in flight (``data.pending``)."""
+        ...
+
     def active_calls(self) -> int: ...
 
     def close(self) -> None: ...
@@ -254,6 +259,13 @@ class SQLiteStore:
         row = self._db().execute("SELECT MIN(due) FROM voxxml_timers WHERE claimed_by IS NULL").fetchone()
         return row[0] if row else None
 
+    def unfinished_turns(self, older_than: float = 0.0) -> list[str]:
+        rows = self._db().execute(
+            "SELECT call_id FROM voxxml_calls WHERE ended = 0 AND (? = 0 OR updated < ?) AND json_extract(data, '$.pending') IS NOT NULL",
+            (older_than, older_than),
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def active_calls(self) -> int:
         return int(self._db().execute("SELECT COUNT(*) FROM voxxml_calls WHERE ended = 0").fetchone()[0])
 
@@ -401,6 +413,13 @@ class PostgresStore:
     def next_due(self) -> float | None:
         row = self._db().execute("SELECT MIN(due) FROM voxxml_timers WHERE claimed_by IS NULL").fetchone()
         return row[0] if row else None
+
+    def unfinished_turns(self, older_than: float = 0.0) -> list[str]:
+        rows = self._db().execute(
+            "SELECT call_id FROM voxxml_calls WHERE NOT ended AND (%s = 0 OR updated < %s) AND data::jsonb -> 'pending' <> 'null'::jsonb",
+            (older_than, older_than),
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def active_calls(self) -> int:
         return int(self._db().execute("SELECT COUNT(*) FROM voxxml_calls WHERE NOT ended").fetchone()[0])
