@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from .core.version import __version__
 from .config import Settings
 from .lint import Result, lint_bytes, lint_file, parse_bytes
 

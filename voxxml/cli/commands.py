@@ -12,7 +12,7 @@ from typing import Callable, NoReturn
 
 import click
 
-from .. import __version__
+from ..core.version import __version__
 from ..core.catalog import Severity
 from ..core import xmlparse
 from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table

@@ -73,7 +73,7 @@ from typing import Literal
 
 from lxml import etree
 
-from .. import __version__
+from ..core.version import __version__
 from ..dialects.voxxml_v1.grammar import AttributeSpec, ElementSpec, grammar
 from ..dialects.voxxml_v1.values import (
     EnumType,

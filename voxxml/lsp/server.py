@@ -33,7 +33,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import to_fs_path
 
-from .. import __version__
+from ..core.version import __version__
 from ..config import ConfigError, Resolver, Settings
 from . import actions, completion, hover
 from .analysis import Finding, lint_text, to_lsp

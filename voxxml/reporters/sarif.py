@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from .. import __version__
+from ..core.version import __version__
 from ..core.catalog import rules
 from ..lint import Result
 
