@@ -318,7 +318,7 @@ class MockPlatform:
 class Runner:
     """``python -m voxxml serve`` in a subprocess (so that a test can kill -9 it)."""
 
-    def __init__(self, files: list[str], platform: MockPlatform, store: str, *, routes: tuple[str, ...] = (), port: int | None = None, extra: tuple[str, ...] = (), env: dict[str, str] | None = None, log_path: Path | None = None, set_runner: bool = True) -> None:
+    def __init__(self, files: list[str], platform: MockPlatform, store: str, *, routes: tuple[str, ...] = (), port: int | None = None, extra: tuple[str, ...] = (), env: dict[str, str] | None = None, log_path: Path | None = None, set_runner: bool = True, max_redirects: int = 0) -> None:
         self.files = files
         self.platform = platform
         self.store = store
@@ -328,13 +328,16 @@ class Runner:
         self.extra = extra
         self.env = env
         self.log_path = log_path
+        # 0 (the default here): a Redirect is not fetched and takes its fetch-failed path, so the
+        # tests' documents (Redirects to example.com) never reach the network; test_serve_redirect sets it.
+        self.max_redirects = max_redirects
         self.process: subprocess.Popen[bytes] | None = None
         if set_runner:
             platform.runner_url = self.url
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "voxxml", "serve", *self.files, "--port", str(self.port), "--store", self.store, "--enablex-url", self.platform.url]
-        cmd += ["--public-url", self.url, "--time-scale", str(TIME_SCALE), "--timer-poll", "0.05", "--retry-backoff", "0.02"]
+        cmd += ["--public-url", self.url, "--time-scale", str(TIME_SCALE), "--timer-poll", "0.05", "--retry-backoff", "0.02", "--max-redirects", str(self.max_redirects)]
         for route in self.routes:
             cmd += ["--route", route]
         return cmd + list(self.extra)

@@ -82,8 +82,9 @@ def fresh_database(url: str) -> str:
 
 def expected_trace(document: Any, caller: CallerScript, entry: str, loop_cap: int, codes: set[str], approximated: Any) -> list[dict[str, Any]]:
     """What the caller should experience through voxxml serve: the simulator's trace (with the
-    reported approximations applied, as tests/test_equivalence.py does). The runner does not
-    fetch Redirect documents at run time, so a fetch fails (the caller script says so)."""
+    reported approximations applied, as tests/test_equivalence.py does). The tests' runner is
+    started with --max-redirects 0 (tests/enablex_server.py), so a Redirect's fetch fails (the
+    caller script says so); tests/test_serve_redirect.py follows them."""
     caller = dataclasses.replace(caller, redirect_fails=True)
     if codes:
         return approximated(document, caller, entry, loop_cap)

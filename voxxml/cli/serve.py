@@ -29,6 +29,21 @@ def _need_extra() -> None:
         _fail(f"voxxml serve needs the serve extra ({error.name} is missing): pip install 'voxxml[serve]'")
 
 
+def _absolute_url(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """An absolute http or https URL (as voxxml compile's --base-url), or a usage error."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not an absolute http or https URL (e.g. https://example.com/ivr/main.xml)")
+    return value
+
+
 @click.command()
 @click.argument("files", nargs=-1, metavar="DOC_OR_PLAN...")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
@@ -39,12 +54,16 @@ def _need_extra() -> None:
 @click.option("--route", "routes", multiple=True, metavar="NUMBER=FILE", help="The plan for calls to NUMBER (*=FILE: every other number). Repeatable; needed with several plans.")
 @click.option("--insecure-no-webhook-auth", is_flag=True, help="Start without VOXXML_WEBHOOK_USER/PASSWORD: any webhook is accepted.")
 @click.option("--loop-cap", type=click.IntRange(min=1), default=10, show_default=True, metavar="N", help="How many times a loop='0' plays (as in voxxml compile).")
+@click.option("--base-url", metavar="URL", callback=_absolute_url, help="The documents' URL: relative URLs (Play, Redirect) are resolved against it, at start and when a Redirect is followed.")
+@click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True, metavar="N", help="Redirects one call follows (fetched and run); after N a Redirect takes its fetch-failed path. 0: never fetch.")
+@click.option("--allow-private-fetch", is_flag=True, help="Let a Redirect fetch from loopback, private and link-local addresses (refused by default).")
+@click.option("--fetch-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS", help="Time for one Redirect's fetch, HTTP redirects included.")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info", show_default=True)
 @click.option("--time-scale", type=click.FloatRange(min=0.0001), default=1.0, hidden=True, help="Timers run this many times their length (tests and demos).")
 @click.option("--timer-poll", type=click.FloatRange(min=0.005), default=0.25, hidden=True, help="Seconds between looks at the store for due timers.")
 @click.option("--retry-backoff", type=click.FloatRange(min=0.0), default=0.25, hidden=True, help="The first REST retry's delay in seconds (doubled each time).")
 @click.option("--rest-timeout", type=click.FloatRange(min=0.1), default=10.0, hidden=True, help="Seconds to wait for one EnableX answer (benchmarks against a slow mock).")
-def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_url: str, public_url: str | None, routes: tuple[str, ...], insecure_no_webhook_auth: bool, loop_cap: int, log_level: str, time_scale: float, timer_poll: float, retry_backoff: float, rest_timeout: float) -> None:
+def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_url: str, public_url: str | None, routes: tuple[str, ...], insecure_no_webhook_auth: bool, loop_cap: int, base_url: str | None, max_redirects: int, allow_private_fetch: bool, fetch_timeout: float, log_level: str, time_scale: float, timer_poll: float, retry_backoff: float, rest_timeout: float) -> None:
     """Run DOC_OR_PLAN... live on EnableX: answer its webhooks and drive each call through its plan.
 
     Each document is compiled at start (errors refuse to start, with the diagnostics);
@@ -52,6 +71,10 @@ def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_
     environment only: ENABLEX_APP_ID and ENABLEX_APP_KEY (EnableX's REST API),
     VOXXML_WEBHOOK_USER and VOXXML_WEBHOOK_PASSWORD (the Basic auth every webhook and
     POST /calls must carry).
+
+    A Redirect is followed: its document (http or https, public addresses only unless
+    --allow-private-fetch) is fetched, compiled and run on the call, at most
+    --max-redirects times per call; a fetch that fails takes the Redirect's fetch-failed path.
 
     Endpoints: POST /enablex/events, POST /calls, GET /calls/ID, GET /healthz, GET /metrics.
 
@@ -70,7 +93,7 @@ def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_
         credentials = Credentials.from_environment(insecure_no_webhook_auth=insecure_no_webhook_auth)
         config, warnings = build_config(
             list(files), routes, credentials, enablex_url=enablex_url, public_url=public_url or f"http://{host}:{port}",
-            store_url=store_url, loop_cap=loop_cap, time_scale=time_scale, timer_poll=timer_poll, retry_backoff=retry_backoff, rest_timeout=rest_timeout,
+            store_url=store_url, loop_cap=loop_cap, base_url=base_url, max_redirects=max_redirects, allow_private_fetch=allow_private_fetch, fetch_timeout=fetch_timeout, time_scale=time_scale, timer_poll=timer_poll, retry_backoff=retry_backoff, rest_timeout=rest_timeout,
         )
         store = open_store(store_url)
         store.setup()

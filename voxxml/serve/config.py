@@ -36,9 +36,10 @@ class LoadedPlan:
         return LoadedPlan(name, path, plan, f"{name}@{digest}")
 
 
-def load_plan(path: str, loop_cap: int = 10) -> tuple[LoadedPlan | None, str]:
-    """A plan file (``.json``) as it is, or a document compiled for EnableX. (None, the diagnostics
-    as text) when the document has errors: the runner refuses to start."""
+def load_plan(path: str, loop_cap: int = 10, base_url: str | None = None) -> tuple[LoadedPlan | None, str]:
+    """A plan file (``.json``) as it is, or a document compiled for EnableX (relative URLs resolved
+    against ``base_url``, as ``voxxml compile --base-url``). (None, the diagnostics as text) when
+    the document has errors: the runner refuses to start."""
     import io
 
     from ..config import ConfigError, Resolver
@@ -62,7 +63,7 @@ def load_plan(path: str, loop_cap: int = 10) -> tuple[LoadedPlan | None, str]:
         settings = Resolver().for_path(file)
     except ConfigError as error:
         raise ConfigurationError(str(error)) from None
-    result = run(data, str(file), settings, "enablex", loop_cap=loop_cap)
+    result = run(data, str(file), settings, "enablex", loop_cap=loop_cap, base_url=base_url)
     text = io.StringIO()
     if result.diagnostics:
         REPORTERS["text"]([result], text)
@@ -130,6 +131,11 @@ class ServeConfig:
     retry_backoff: float = 0.25
     rest_timeout: float = 10.0  # seconds to wait for one EnableX answer
     resolve_after: float = 30.0  # seconds (times time_scale) before a request in doubt with no webhook since is taken as failed
+    base_url: str | None = None  # the documents' URL: relative URLs (a Redirect's) are resolved against it
+    loop_cap: int = 10  # fetched documents are compiled with it too
+    max_redirects: int = 10  # Redirects followed per call (fetched documents run); then a fetch fails
+    allow_private_fetch: bool = False  # fetch from loopback and private addresses (tests, intranets)
+    fetch_timeout: float = 10.0  # seconds for one document fetch, HTTP redirects included
     instance: str = field(default_factory=lambda: f"{os.uname().nodename}:{os.getpid()}")
 
     def plan_for_number(self, number: Any) -> LoadedPlan | None:
@@ -156,6 +162,7 @@ def build_config(
     public_url: str,
     store_url: str,
     loop_cap: int = 10,
+    base_url: str | None = None,
     **options: Any,
 ) -> tuple[ServeConfig, str]:
     """Compile or load every file (and every file a route names); (config, the warnings as text)."""
@@ -170,7 +177,7 @@ def build_config(
     reports: list[str] = []
     failed: list[str] = []
     for path in paths:
-        loaded, report = load_plan(path, loop_cap)
+        loaded, report = load_plan(path, loop_cap, base_url)
         if report:
             reports.append(report)
         if loaded is None:
@@ -183,7 +190,8 @@ def build_config(
     if failed:
         raise ConfigurationError("not started: " + ", ".join(failed) + " did not compile:\n" + "".join(reports))
     resolved = {number: by_path[path].key for number, path in wanted.items()}
-    return ServeConfig(plans, resolved, credentials, enablex_url, public_url.rstrip("/"), store_url, **options), "".join(reports)
+    config = ServeConfig(plans, resolved, credentials, enablex_url, public_url.rstrip("/"), store_url, base_url=base_url, loop_cap=loop_cap, **options)
+    return config, "".join(reports)
 
 
 __all__ = [

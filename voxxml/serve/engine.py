@@ -13,9 +13,13 @@ point leaves the call at its last step, and a step whose request went out is nev
 
 The host's actions in a live runner: ``wait`` stores a timer (due time in the store: whichever
 runner is alive fires it); ``observe`` appends to the call's trace (``voxxml simulate``'s events);
-``conference`` (EX201: EnableX Core Voice has none) and ``fetch`` (EX206: this runner does not
-fetch documents at run time) are logged as warnings and answered at once: the conference as left,
-the fetch as failed, so the plan goes on with the state the Redirect names.
+``conference`` (EX201: EnableX Core Voice has none) is logged as a warning and answered at once
+as left; ``fetch`` (a Redirect, EX206) stores a fetch job: a timer numbered below zero, due now, so
+one runner claims it (and a restarted one finds it). The job fetches and compiles the document
+outside the call's lock (``voxxml.serve.fetch``), keeps the plan in the store under its name@hash
+key, then, under the lock, switches the call to that plan and starts it as if the call had just
+connected; a fetch that fails (or one past ``max_redirects``) steps the plan with
+``{"type": "fetch", "ok": false}``: it goes on with the state the Redirect names.
 
 A turn a runner did not finish (killed between writing a request as ``sending`` and writing it
 ``sent``, or before carrying out the actions after it) is finished by the next runner that holds
@@ -38,11 +42,12 @@ import uuid
 from collections import deque
 from typing import Any, Callable
 
-from ..targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Action, event_key, step
+from ..targets.enablex.executor import PENDING_INBOUND, PENDING_OUTBOUND, Action, Execution, event_key, step
 from ..targets.enablex.plan import Request
 from ..targets.enablex.runtime import Call, PlanError, Runtime, webhook_voice_id
 from .client import EnableXClient, RestFailure, repeatable
-from .config import ServeConfig
+from .config import LoadedPlan, ServeConfig
+from .fetch import FetchFailed, FetchPolicy, fetch_plan, loggable, target_url
 from .logs import log
 from .metrics import Metrics
 from .store import CallRecord, Store
@@ -56,6 +61,7 @@ KNOWN_STATES = frozenset(
 KNOWN_PLAYSTATES = frozenset("initiated playfinished digitcollected menutimeout failed speech_recognized".split())
 MAX_ID = 200
 MAX_RECOVERIES = 50
+MAX_FETCHED_RUNTIMES = 256  # fetched plans kept indexed in memory (all of them stay in the store)
 # Tests only: "METHOD PATH-SUFFIX N" makes the runner kill itself (SIGKILL) right after it has
 # stored the N-th matching request as in flight, before sending it ("... N after": once it is
 # answered, before storing it as sent).
@@ -164,8 +170,24 @@ class _Turn:
         self.internal.append({"type": "conference"})
 
     def fetch(self, call: Call, action: Any) -> None:
-        log("redirect not followed: this runner does not fetch documents at run time (EX206); the plan goes on as after a failed fetch", logging.WARNING, call=self.record.call_id, url=action.get("url"))
-        self.internal.append({"type": "fetch", "ok": False})
+        """A Redirect: store a fetch job (a timer below zero, due now) for whichever runner claims
+        it; what cannot be fetched (a bad URL, one Redirect too many) fails here, without I/O."""
+        data = self.record.data
+        config = self.engine.config
+        followed = int(data.get("redirects", 0))
+        try:
+            if followed >= config.max_redirects:
+                raise FetchFailed(f"this call has followed {followed} redirects, the most a call follows (--max-redirects {config.max_redirects})")
+            url = target_url(str(action.get("url", "")), config.base_url)
+        except FetchFailed as failure:
+            log("redirect not followed: the plan goes on as after a failed fetch", logging.WARNING, call=self.record.call_id, url=loggable(str(action.get("url", ""))), reason=failure.reason)
+            self.engine.metrics.count("voxxml_redirects_total", outcome="refused")
+            self.internal.append({"type": "fetch", "ok": False})
+            return
+        job = -(int(data.get("fetches", 0)) + 1)
+        data["fetches"] = -job
+        data["fetching"] = {"job": job, "url": url, "method": str(action.get("method") or "GET"), "state": action.get("state"), "variables": action.get("variables")}
+        self.add_timers[job] = time.time()
 
     def observe(self, call: Call, event: Any) -> None:
         self.record.data["observed"].append(dict(event))
@@ -177,6 +199,9 @@ class Engine:
         self.store = store
         self.metrics = metrics or Metrics()
         self.runtimes = {key: Runtime(loaded.plan, _Inert(), _Inert(), {}) for key, loaded in config.plans.items()}
+        self._fetched: deque[str] = deque()  # keys of fetched plans indexed here, oldest first
+        self._runtimes_guard = threading.Lock()
+        self.fetch_policy = FetchPolicy(timeout=config.fetch_timeout, allow_private=config.allow_private_fetch)
         self.client = client or EnableXClient(
             config.enablex_url,
             config.credentials.app_id,
@@ -275,6 +300,10 @@ class Engine:
             "events": 0,
             "ignored": 0,
             "failures": [],
+            "redirects": 0,  # fetched documents switched to
+            "fetches": 0,  # fetch jobs made (their timers are numbered -1, -2, ...)
+            "fetching": None,  # the fetch job under way: {job, url, method, state, variables}
+            "plans": [],  # the fetched plans' keys, in order
         }
 
     def start_outbound(self, plan_name: str | None, to: str, cli: str) -> Reply:
@@ -312,6 +341,9 @@ class Engine:
             return Reply(201, outcome="created", call_id=call_id, voice_id=pending.voice_id)
 
     def fire_timer(self, call_id: str, timer: int) -> None:
+        if timer < 0:
+            self._follow(call_id, timer)
+            return
         self.metrics.count("voxxml_timers_fired_total")
         with self.store.locked(call_id) as record:
             if record is None or not self.store.holds_claim(call_id, timer, self.config.instance):
@@ -337,6 +369,8 @@ class Engine:
             timers=sorted(record.timers),
             events=record.data.get("events", 0),
             ignored=record.data.get("ignored", 0),
+            redirects=record.data.get("redirects", 0),
+            plans=record.data.get("plans", []),
             failures=record.data.get("failures", []),
         )
 
@@ -354,7 +388,7 @@ class Engine:
             return reply
 
     def _event(self, record: CallRecord, event: dict[str, Any], fired: int | None = None, cause: str | None = None) -> Reply:
-        runtime = self.runtimes.get(record.plan_key)
+        runtime = self.runtime(record.plan_key)
         if runtime is None:  # a runner started with another version of the plan: let one that has it answer
             return Reply(503, outcome="plan_not_loaded", call_id=record.call_id, reason=f"plan {record.plan_key} is not loaded on this runner")
         call = Call.from_dict(record.data["call"])
@@ -464,6 +498,115 @@ class Engine:
                 break
         self._hang_up(turn, call, "failed", skip_delete=failure.request["method"] == "DELETE")
 
+    # ------------------------------------------------------------------ redirects followed
+
+    def runtime(self, key: str) -> Runtime | None:
+        """The runtime of a plan: one this runner loaded, or one a Redirect fetched (from the store,
+        where whichever runner fetched it kept it)."""
+        runtime = self.runtimes.get(key)
+        if runtime is not None:
+            return runtime
+        plan = self.store.plan(key)
+        if plan is None:
+            return None
+        return self._keep(key, plan)  # type: ignore[arg-type]
+
+    def _keep(self, key: str, plan: Any) -> Runtime:
+        with self._runtimes_guard:
+            runtime = self.runtimes.get(key)
+            if runtime is None:
+                runtime = self.runtimes[key] = Runtime(plan, _Inert(), _Inert(), {})
+                self._fetched.append(key)
+                if len(self._fetched) > MAX_FETCHED_RUNTIMES:
+                    self.runtimes.pop(self._fetched.popleft(), None)
+            return runtime
+
+    def _follow(self, call_id: str, job: int) -> None:
+        """A fetch job: fetch and compile outside the call's lock (other webhooks of the call, and
+        every other call, go on meanwhile), keep the plan in the store, then apply the result under
+        the lock if the call still waits for this job."""
+        record = self.store.read(call_id)
+        wanted = (record.data.get("fetching") or {}) if record is not None else {}
+        loaded: LoadedPlan | None = None
+        reason: str | None = None
+        started = time.perf_counter()
+        if record is not None and not record.ended and wanted.get("job") == job:
+            try:
+                loaded = fetch_plan(wanted["url"], wanted.get("method") or "GET", wanted.get("variables"), self.fetch_policy, self.config.loop_cap)
+                self.store.put_plan(loaded.key, dict(loaded.plan), loaded.path)
+                self._keep(loaded.key, loaded.plan)
+            except FetchFailed as failure:
+                loaded, reason = None, failure.reason
+            outcome = "fetched" if loaded is not None else "failed"
+            self.metrics.count("voxxml_redirects_total", outcome=outcome)
+            log(
+                "redirect " + ("followed" if loaded is not None else "not followed: the plan goes on as after a failed fetch"),
+                logging.INFO if loaded is not None else logging.WARNING,
+                call=call_id,
+                url=loggable(wanted["url"]),
+                outcome=outcome,
+                plan=loaded.key if loaded is not None else None,
+                reason=reason,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+        with self.store.locked(call_id) as record:
+            if record is None or not self.store.holds_claim(call_id, job, self.config.instance):
+                return  # done by another runner meanwhile, or the call is gone
+            current = record.data.get("fetching") or {}
+            if record.ended or current.get("job") != job or reason is None and loaded is None:
+                # The call ended, or moved on, while the document was fetched: drop the job.
+                record.data["fetching"] = None if current.get("job") == job else current
+                turn = _Turn(self, record, Call.from_dict(record.data["call"]))
+                turn.fired = [job]
+                self.write(turn)
+                return
+            if loaded is None:
+                record.data["fetching"] = None
+                reply = self._event(record, {"type": "fetch", "ok": False}, fired=job, cause=f"fetch:{job}")
+            else:
+                reply = self._switch(record, loaded.key, job)
+        log("fetch job", call=call_id, job=job, state=reply.get("state"), outcome=reply.get("outcome"), plan=reply.get("plan"))
+
+    def _switch(self, record: CallRecord, key: str, job: int) -> Reply:
+        """Run the fetched plan on the call: stored as the call's plan first (so a runner that
+        dies from here on finishes the turn on it), then started as if the call had just connected."""
+        runtime = self.runtime(key)
+        if runtime is None:  # kept a moment ago: only a store that lost it gets here
+            return self._event(record, {"type": "fetch", "ok": False}, fired=job, cause=f"fetch:{job}")
+        before = Call.from_dict(record.data["call"])
+        if record.data.get("pending"):  # a turn a runner left unfinished: recovery finishes it first; try again after
+            turn = _Turn(self, record, before)
+            turn.fired = [job]
+            turn.add_timers[job] = time.time() + 1.0
+            self.write(turn)
+            return Reply(200, outcome="deferred", call_id=record.call_id, voice_id=record.voice_id, state=before.execution.state, reason="a turn left unfinished")
+        call = Call(before.entry, Execution(PENDING_INBOUND), before.voice_id)
+        record.data["fetching"] = None
+        record.plan_key = key
+        record.data["redirects"] = int(record.data.get("redirects", 0)) + 1
+        record.data.setdefault("plans", []).append(key)
+        turn = _Turn(self, record, call)
+        turn.cause = f"fetch:{job}"
+        turn.fired = [job]
+        bound = self._bind(runtime, record)
+        bound.transport = bound.host = turn  # type: ignore[assignment]
+        self._current.call = record.call_id
+        try:
+            self._step(bound, turn, call, lambda: self._connected(bound, turn, call))
+        finally:
+            self._current.call = None
+        record.data["pending"] = None
+        self.write(turn, ended_now=call.ended)
+        return Reply(200, outcome="switched", call_id=record.call_id, voice_id=record.voice_id, state=call.execution.state, plan=key)
+
+    def _connected(self, bound: Runtime, turn: _Turn, call: Call) -> None:
+        """The fetched plan's start on an answered call: its inbound entry stepped with a synthetic
+        ``connected`` (a plan that starts with a Reject has no accept: its ``incomingcall`` path)."""
+        self._on_event(bound, turn, call, {"state": "connected", "voice_id": call.voice_id})
+        if call.execution.state == PENDING_INBOUND and "request" not in bound.index.inbound:
+            self._on_event(bound, turn, call, {"state": "incomingcall", "voice_id": call.voice_id})
+        self._drain(bound, turn, call)
+
     # ------------------------------------------------------------------ turns a runner did not finish
 
     def _settled_at(self, pending: dict[str, Any]) -> float:
@@ -524,7 +667,7 @@ class Engine:
             with self.store.locked(call_id) as record:
                 if record is None or record.ended or not record.data.get("pending"):
                     continue  # finished meanwhile (the lock waited for a live runner's turn)
-                runtime = self.runtimes.get(record.plan_key)
+                runtime = self.runtime(record.plan_key)
                 if runtime is None:
                     continue
                 call = Call.from_dict(record.data["call"])

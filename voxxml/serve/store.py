@@ -1,6 +1,7 @@
 """Where calls live between webhooks: SQLite (one runner) or PostgreSQL (several runners).
 
-A call is one row: its id, its voice_id, the plan it runs, and a JSON document (the runtime's
+A call is one row: its id, its voice_id, the plan it runs (a Redirect followed at run time
+switches it to the fetched document's plan, kept in ``voxxml_plans`` by its name@hash key), and a JSON document (the runtime's
 ``Call``, the placeholder values, what the caller observed, the last webhook, the request in
 flight). Beside it: the call's pending timers (due times, claimed by one runner at a time) and
 the fingerprints of the webhooks already handled (duplicates are answered without a change).
@@ -98,6 +99,15 @@ class Store(Protocol):
 
     def active_calls(self) -> int: ...
 
+    def put_plan(self, key: str, plan: dict[str, Any], source: str) -> None:
+        """Keep a fetched document's plan under its key (name@hash), once: a restarted runner, or
+        another one on the same database, runs a call that switched to it."""
+        ...
+
+    def plan(self, key: str) -> dict[str, Any] | None:
+        """A plan kept by put_plan, or None."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -172,6 +182,8 @@ class SQLiteStore:
             CREATE TABLE IF NOT EXISTS voxxml_webhooks (
                 call_id TEXT NOT NULL, fingerprint TEXT NOT NULL, outcome TEXT NOT NULL,
                 received REAL NOT NULL, body TEXT NOT NULL, PRIMARY KEY (call_id, fingerprint));
+            CREATE TABLE IF NOT EXISTS voxxml_plans (
+                plan_key TEXT PRIMARY KEY, plan TEXT NOT NULL, source TEXT NOT NULL, created REAL NOT NULL);
             """
         )
 
@@ -218,8 +230,8 @@ class SQLiteStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute(
-                "UPDATE voxxml_calls SET voice_id = ?, ended = ?, data = ?, updated = ? WHERE call_id = ?",
-                (record.voice_id, int(record.ended), json.dumps(record.data), time.time(), record.call_id),
+                "UPDATE voxxml_calls SET voice_id = ?, plan_key = ?, ended = ?, data = ?, updated = ? WHERE call_id = ?",
+                (record.voice_id, record.plan_key, int(record.ended), json.dumps(record.data), time.time(), record.call_id),
             )
             if all_timers:
                 db.execute("DELETE FROM voxxml_timers WHERE call_id = ?", (record.call_id,))
@@ -269,6 +281,15 @@ class SQLiteStore:
     def active_calls(self) -> int:
         return int(self._db().execute("SELECT COUNT(*) FROM voxxml_calls WHERE ended = 0").fetchone()[0])
 
+    def put_plan(self, key: str, plan: dict[str, Any], source: str) -> None:
+        self._db().execute(
+            "INSERT OR IGNORE INTO voxxml_plans (plan_key, plan, source, created) VALUES (?, ?, ?, ?)", (key, json.dumps(plan), source, time.time())
+        )
+
+    def plan(self, key: str) -> dict[str, Any] | None:
+        row = self._db().execute("SELECT plan FROM voxxml_plans WHERE plan_key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:
@@ -295,6 +316,8 @@ class PostgresStore:
         CREATE TABLE IF NOT EXISTS voxxml_webhooks (
             call_id TEXT NOT NULL, fingerprint TEXT NOT NULL, outcome TEXT NOT NULL,
             received DOUBLE PRECISION NOT NULL, body TEXT NOT NULL, PRIMARY KEY (call_id, fingerprint));
+        CREATE TABLE IF NOT EXISTS voxxml_plans (
+            plan_key TEXT PRIMARY KEY, plan TEXT NOT NULL, source TEXT NOT NULL, created DOUBLE PRECISION NOT NULL);
     """
 
     def __init__(self, url: str) -> None:
@@ -373,8 +396,8 @@ class PostgresStore:
         db = self._db()
         with db.transaction():
             db.execute(
-                "UPDATE voxxml_calls SET voice_id = %s, ended = %s, data = %s, updated = %s WHERE call_id = %s",
-                (record.voice_id, record.ended, json.dumps(record.data), time.time(), record.call_id),
+                "UPDATE voxxml_calls SET voice_id = %s, plan_key = %s, ended = %s, data = %s, updated = %s WHERE call_id = %s",
+                (record.voice_id, record.plan_key, record.ended, json.dumps(record.data), time.time(), record.call_id),
             )
             if all_timers:
                 db.execute("DELETE FROM voxxml_timers WHERE call_id = %s", (record.call_id,))
@@ -423,6 +446,15 @@ class PostgresStore:
 
     def active_calls(self) -> int:
         return int(self._db().execute("SELECT COUNT(*) FROM voxxml_calls WHERE NOT ended").fetchone()[0])
+
+    def put_plan(self, key: str, plan: dict[str, Any], source: str) -> None:
+        self._db().execute(
+            "INSERT INTO voxxml_plans (plan_key, plan, source, created) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", (key, json.dumps(plan), source, time.time())
+        )
+
+    def plan(self, key: str) -> dict[str, Any] | None:
+        row = self._db().execute("SELECT plan FROM voxxml_plans WHERE plan_key = %s", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def close(self) -> None:
         with self._guard:
