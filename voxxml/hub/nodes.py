@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
-from typing import Any, Callable, ClassVar, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping
 
 from ..core.registry import load
 from ..core.source import SourceMap, Span, content_offsets
@@ -30,6 +30,33 @@ _DEFAULT_WRITER = "voxxml.dialects:write"  # Node.to_xml()
 
 _NO_CHILDREN: list = []
 _POSITION = frozenset({"explicit", "source", "index"})
+# Not settings: position, and the dialect-only details (``extras``), which ``explicit`` never names.
+_NOT_SETTINGS = _POSITION | {"extras"}
+
+
+class Extras(dict):  # type: ignore[type-arg]
+    """A read-only dict of a node's dialect-only details: shared between nodes read from the same
+    attributes, so nobody may change it; it copies and pickles (``copy.deepcopy`` of an AST)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a node's extras are read-only: build a new node")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Extras, (dict(self),))
+
+    def __copy__(self) -> "Extras":
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Extras":
+        return self  # immutable, and its values are the value types' immutable values
+
+
+# The shared empty ``extras``.
+NO_EXTRAS: Mapping[str, Any] = Extras()
 
 
 @dataclass(eq=True, slots=True)
@@ -37,11 +64,17 @@ class Node:
     TAG: ClassVar[str] = ""  # the construct's name in the hub (and in plans: "element")
     CONTENT: ClassVar[tuple[str, ...]] = ()  # the fields holding content or children, not settings
     explicit: frozenset[str] = field(default=frozenset(), kw_only=True)
+    # Details a dialect reads that have no meaning in the hub (VoXML's ``history``), by the dialect's
+    # attribute name, typed. Part of equality (a round trip keeps them); never in ``explicit``; only
+    # the dialect that wrote them writes them back.
+    extras: Mapping[str, Any] = field(default_factory=lambda: NO_EXTRAS, kw_only=True, repr=False)
     # Where a parsed node came from: its file and its position among the file's elements.
     source: SourceMap | None = field(default=None, kw_only=True, compare=False, repr=False)
     index: int | None = field(default=None, kw_only=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.extras.__class__ is not Extras:
+            self.extras = Extras(self.extras)  # a builder's dict: copied, read-only
         changed = {name for name, default in settings(type(self)) if getattr(self, name) != default}
         if not changed <= self.explicit:
             self.explicit = self.explicit | changed
@@ -126,7 +159,7 @@ def settings(cls: type[Node]) -> tuple[tuple[str, Any], ...]:
     """A class's setting fields (not content, children or position) and their defaults."""
     found = []
     for f in fields(cls):
-        if f.name in _POSITION or f.name in cls.CONTENT:
+        if f.name in _NOT_SETTINGS or f.name in cls.CONTENT:
             continue
         default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
         found.append((f.name, default))
@@ -172,6 +205,7 @@ class Play(Verb):
     url: str = ""
     loop: int = 1
     repeat_delay: int = 0
+    digits: str | None = None  # DTMF tones to send instead of (VoXML: before) the audio; None: none
 
 
 @dataclass(eq=True, slots=True)
@@ -188,11 +222,13 @@ class Number(Verb):
 @dataclass(eq=True, slots=True)
 class Gather(Verb):
     """Collects input after its prompts and writes it to the variable ``output`` (with
-    ``output.digits`` and ``output.speech``; see ``hub.semantics``)."""
+    ``output.digits`` and ``output.speech``; see ``hub.semantics``); ``output`` None writes no
+    variable (a VoXML Gather without ``output``). With ``action`` the input is posted there and the
+    document fetched from it replaces this one (an empty result only with ``action_on_empty_result``)."""
 
     TAG: ClassVar[str] = "Gather"
     CONTENT: ClassVar[tuple[str, ...]] = ("prompts",)
-    prompts: list[Say | Play] = field(default_factory=list)
+    prompts: list[Say | Play | Pause] = field(default_factory=list)
     repeat_delay: int = 0
     timeout: int = 30
     speech_timeout: int = 30
@@ -204,7 +240,10 @@ class Gather(Verb):
     status_callback_event: tuple[str, ...] = ()
     status_callback: str | None = None
     status_callback_method: str = "POST"
-    output: str = "GATHER"  # the variable it writes: VoxXML v1's $GATHER
+    output: str | None = "GATHER"  # the variable it writes: VoxXML v1's $GATHER
+    action: str | None = None  # where the input is posted; the document fetched replaces this one
+    method: str = "POST"
+    action_on_empty_result: bool = False  # post to action even when nothing was entered
 
     @property
     def children(self) -> list[Node]:
@@ -213,6 +252,10 @@ class Gather(Verb):
 
 @dataclass(eq=True, slots=True)
 class Dial(Verb):
+    """Calls its numbers and bridges the caller. A number written as the Dial's text (VoXML) is read
+    as one ``Number`` child. With ``action`` the outcome is posted there and the document fetched
+    replaces this one; ``output`` names the variable that gets ``output.status``."""
+
     TAG: ClassVar[str] = "Dial"
     CONTENT: ClassVar[tuple[str, ...]] = ("numbers",)
     numbers: list[Number] = field(default_factory=list)
@@ -220,6 +263,20 @@ class Dial(Verb):
     status_callback: str | None = None
     status_callback_method: str = "POST"
     caller_id: str | None = None
+    action: str | None = None
+    method: str = "POST"
+    output: str | None = None
+    timeout: int = 30  # seconds of ringing
+    time_limit: int = 14400  # seconds of bridged call
+    answer_on_bridge: bool = False
+    hangup_on_star: bool = False
+    ring_tone: str = "us"
+    record: str = "do-not-record"
+    recording_track: str = "both"
+    recording_status_callback: str | None = None
+    recording_status_callback_method: str = "POST"
+    recording_status_callback_event: tuple[str, ...] = ("completed",)
+    trim: str = "do-not-trim"
 
     @property
     def children(self) -> list[Node]:
@@ -278,12 +335,150 @@ class Redirect(Verb):
 @dataclass(eq=True, slots=True)
 class Reject(Verb):
     TAG: ClassVar[str] = "Reject"
+    reason: str = "rejected"  # or "busy": what the caller's network is told
 
 
 @dataclass(eq=True, slots=True)
 class SetMute(Verb):
     TAG: ClassVar[str] = "SetMute"
     muted: bool = False
+
+
+@dataclass(eq=True, slots=True)
+class Answer(Verb):
+    """Answers the call explicitly (a platform answers at the first verb that needs it otherwise)."""
+
+    TAG: ClassVar[str] = "Answer"
+
+
+@dataclass(eq=True, slots=True)
+class Record(Verb):
+    """Records the caller until silence (``timeout``), a key of ``finish_on_key`` or ``max_length``.
+    With ``action`` the recording is posted there and the document fetched replaces this one;
+    without it the document continues."""
+
+    TAG: ClassVar[str] = "Record"
+    action: str | None = None
+    method: str = "POST"
+    timeout: int = 5  # seconds of silence that end it (0: none)
+    finish_on_key: str = "1234567890*#"
+    max_length: int = 3600  # seconds
+    play_beep: bool = True
+    recording_status_callback: str | None = None
+    recording_status_callback_method: str = "POST"
+    recording_status_callback_event: tuple[str, ...] = ("completed",)
+
+
+@dataclass(eq=True, slots=True)
+class Set(Verb):
+    """Stores ``value`` (a dialect's Template, evaluated when the verb runs) in the variable ``output``."""
+
+    TAG: ClassVar[str] = "Set"
+    CONTENT: ClassVar[tuple[str, ...]] = ("value",)
+    value: Template = field(default_factory=lambda: Template(""))
+    output: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, Template):
+            self.value = _template(self.value)
+        Node.__post_init__(self)
+
+
+@dataclass(eq=True, slots=True)
+class Unset(Verb):
+    """Removes the variable ``output`` and its fields (``menu`` removes ``menu.digits``)."""
+
+    TAG: ClassVar[str] = "Unset"
+    output: str = ""
+
+
+@dataclass(eq=True, slots=True)
+class Loop(Verb):
+    """Runs ``body`` while ``condition`` holds (tested before each pass; None: a condition that could
+    not be read, the body never runs in a call), at most ``max_loops`` times. The variable ``counter``
+    holds the pass number, from 0 (VoXML's ``do.n``; another dialect names its own)."""
+
+    TAG: ClassVar[str] = "Loop"
+    CONTENT: ClassVar[tuple[str, ...]] = ("body",)
+    body: list[Verb] = field(default_factory=list)
+    condition: Expr | None = None
+    max_loops: int = 1
+    counter: str = "do.n"
+
+    @property
+    def children(self) -> list[Node]:
+        return self.body  # type: ignore[return-value]
+
+
+@dataclass(eq=True, slots=True)
+class Flow(Node):
+    """A flow built on the platform (by its ``guid``) that a Connect hands the call to; with ``resume``
+    the document continues after it."""
+
+    TAG: ClassVar[str] = "Flow"
+    CONTENT: ClassVar[tuple[str, ...]] = ("guid",)
+    guid: str = ""
+    resume: bool = False
+
+
+@dataclass(eq=True, slots=True)
+class Connect(Verb):
+    TAG: ClassVar[str] = "Connect"
+    CONTENT: ClassVar[tuple[str, ...]] = ("flows",)
+    flows: list[Flow] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[Node]:
+        return self.flows  # type: ignore[return-value]
+
+
+@dataclass(eq=True, slots=True)
+class Prompt(Node):
+    """What a Pay says at one step (``step``: VoXML's and TwiML's ``for``); the rest of its
+    selectors (error type, card type, attempt) are a dialect's extras."""
+
+    TAG: ClassVar[str] = "Prompt"
+    CONTENT: ClassVar[tuple[str, ...]] = ("prompts",)
+    prompts: list[Say | Play | Pause] = field(default_factory=list)
+    step: str = ""
+
+    @property
+    def children(self) -> list[Node]:
+        return self.prompts  # type: ignore[return-value]
+
+
+@dataclass(eq=True, slots=True)
+class Parameter(Node):
+    """A name and value passed to the payment connector."""
+
+    TAG: ClassVar[str] = "Parameter"
+    name: str = ""
+    value: str = ""
+
+
+@dataclass(eq=True, slots=True)
+class Pay(Verb):
+    """Collects a payment. The core settings are hub fields; the connector's many options (token
+    type, card types, postal code, ...) are a dialect's extras. With ``action`` the result is posted
+    there and the document fetched replaces this one."""
+
+    TAG: ClassVar[str] = "Pay"
+    CONTENT: ClassVar[tuple[str, ...]] = ("parts",)
+    parts: list[Prompt | Parameter] = field(default_factory=list)
+    action: str | None = None
+    method: str = "POST"
+    input: tuple[str, ...] = ("dtmf",)
+    timeout: int = 5
+    max_attempts: int = 1
+    charge_amount: str | None = None  # None: tokenize only
+    currency: str = "usd"
+    payment_method: str = "credit-card"
+    status_callback: str | None = None
+    status_callback_method: str = "POST"
+
+    @property
+    def children(self) -> list[Node]:
+        return self.parts  # type: ignore[return-value]
 
 
 @dataclass(eq=True, slots=True)
@@ -298,22 +493,29 @@ class Response(Node):
 
 
 NODE_CLASSES: dict[str, type[Node]] = {
-    cls.__name__: cls for cls in (Response, Say, Play, Gather, Dial, Number, Conference, Hangup, If, Pause, Redirect, Reject, SetMute)
+    cls.__name__: cls
+    for cls in (
+        Response, Say, Play, Gather, Dial, Number, Conference, Hangup, If, Pause, Redirect, Reject, SetMute,
+        Answer, Record, Set, Unset, Loop, Connect, Flow, Pay, Prompt, Parameter,
+    )
 }
 
 
 def loader(cls: type[Node]) -> Callable[[dict[str, Any]], Node]:
     """A constructor from a dict holding every field, typed, with ``explicit`` worked out.
 
-    A reader builds each node this way: it skips ``__post_init__`` (the reader
+    ``extras`` may be left out (no dialect-only details). A reader builds each node this way: it skips ``__post_init__`` (the reader
     already knows what was written) and the keyword-argument call. Generated like
     dataclasses' own ``__init__``; a loop of ``setattr`` calls costs the reader's
     hot path three times as much. Each dialect's vocabulary keeps its own loaders.
     """
     names = [f.name for f in fields(cls)]
-    assignments = "".join(f"    node.{name} = values[{name!r}]\n" for name in names)
+    assignments = "".join(
+        f"    node.{name} = values.get('extras', NO_EXTRAS)\n" if name == "extras" else f"    node.{name} = values[{name!r}]\n"
+        for name in names
+    )
     code = f"def load(values):\n    node = new(cls)\n{assignments}    return node\n"
-    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
+    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
     exec(code, namespace)  # noqa: S102 - the names are our own dataclass fields
     built: Callable[[dict[str, Any]], Node] = namespace["load"]
     built.__qualname__ = f"{cls.__name__}.load"
@@ -321,10 +523,12 @@ def loader(cls: type[Node]) -> Callable[[dict[str, Any]], Node]:
 
 
 def node_fields(cls: type[Node]) -> list[str]:
-    return [f.name for f in fields(cls) if f.name not in _POSITION]
+    """A class's hub fields: settings, content and children (not position, not ``extras``)."""
+    return [f.name for f in fields(cls) if f.name not in _NOT_SETTINGS]
 
 
 __all__ = [
-    "NODE_CLASSES", "Conference", "Dial", "Gather", "Hangup", "If", "Node", "Number", "Pause", "Play",
-    "Redirect", "Reject", "Response", "Say", "SetMute", "Verb", "loader", "node_fields", "settings",
+    "NODE_CLASSES", "NO_EXTRAS", "Extras", "Answer", "Conference", "Connect", "Dial", "Flow", "Gather", "Hangup", "If", "Loop",
+    "Node", "Number", "Parameter", "Pause", "Pay", "Play", "Prompt", "Record", "Redirect", "Reject", "Response", "Say",
+    "Set", "SetMute", "Unset", "Verb", "loader", "node_fields", "settings",
 ]
