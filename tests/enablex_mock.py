@@ -444,7 +444,7 @@ class Run:
             # The disconnected webhook ended the plan, or the plan ended itself at the same moment.
             assert call.end_reason in ("disconnected", "hangup", "reject", "redirected"), call.end_reason
         elif call.end_reason == "redirected":
-            assert self.trace and self.trace[-1]["event"] == "redirect"
+            assert self.trace and self.trace[-1]["event"] in ("redirect", "fetch")
         else:
             assert call.end_reason in ("hangup", "reject"), call.end_reason
             assert self.mock.phase == "ended", "the plan ended but the call is still up"

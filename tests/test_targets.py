@@ -140,7 +140,7 @@ def test_a_verb_without_a_lowering_is_ex214_not_a_key_error() -> None:
     assert diagnostic.severity is Severity.ERROR
     assert diagnostic.message.startswith("<Record> has no lowering to EnableX; the plan skips it.")
     # The valid choices: every element EnableX lowers.
-    assert "Conference, Dial, Gather, Hangup, If, Number, Pause, Play, Redirect, Reject, Say, SetMute" in diagnostic.message
+    assert "Answer, Conference, Dial, Gather, Hangup, If, Loop, Number, Pause, Play, Redirect, Reject, Say, Set, SetMute, Unset" in diagnostic.message
     validate_plan(compilation.plan)
     assert [s["element"] for s in compilation.plan["states"]] == ["Say", "Hangup"]
 

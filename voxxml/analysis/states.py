@@ -112,7 +112,7 @@ class Analysis:
 ends_how = semantics.ends  # how a verb may end the call: hangup, reject, forever (loop='0') or redirect
 
 # Verbs that just run and continue (those that loop, unless loop='0'): handled inline by the walk.
-_PASSES = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends is None and not b.branches and b.writes is None)
+_PASSES = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends is None and b.ending is None and not b.branches and b.writes is None)
 _LOOPING = frozenset(cls for cls, b in BEHAVIOURS.items() if b.loops)
 _HANGS_UP = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends == HANGUP)
 _READING = frozenset(cls for cls in _PASSES if BEHAVIOURS[cls].reads is not None)  # kept in visits when they read
@@ -168,6 +168,9 @@ class _Walk:
     def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
         if verb.__class__ is If:
             return self.branch(verb, state, after)  # type: ignore[arg-type]
+        if semantics.behaviour(verb).branches:  # a Loop: its body runs zero or more times (walked once: pass 1 is a path)
+            body_end = self.sequence(verb.body, state, verb, after, state.reach)  # type: ignore[attr-defined]
+            return join(state, body_end)
         if isinstance(verb, Gather) and INPUT in semantics.writes(verb):
             return State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect)
         ending = semantics.ends(verb)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+from ..dialects import vocabulary_of
 from ..dialects.voxxml_v1.voices import voices
 from ..hub import semantics
 from ..hub.expressions import Environment
-from ..hub.nodes import Gather, If, Play, Response, Say, Verb
+from ..hub.nodes import Connect, Dial, Gather, If, Loop, Number, Pause, Play, Redirect, Response, Say, Set, Unset, Verb
 from ..hub.semantics import REDIRECT, REJECT, is_absolute, resolved
 from .caller import Caller, CallerScript, accept_input
 from .trace import Event, continues
@@ -24,10 +26,26 @@ class _CallEnded(Exception):
     """The call is over: a Hangup, a Reject, the caller, a Redirect, or a capped loop."""
 
 
-@lru_cache(maxsize=256)
-def spoken_as(voice_name: str, language: str | None) -> tuple[str, str]:
-    """The gender of a Polly voice and the language a Say is spoken in (its own, else the voice's)."""
+def catalogue_voice(voice_name: str, qualified: bool = False) -> Any:
+    """A voice of the Polly catalogue by its v1 name ('Joanna') or, for a dialect whose voices are
+    provider-qualified (VoXML), by that name ('Polly.Joanna', 'Polly.Matthew-Neural'); None if not one.
+    (In v1 'Polly.Joanna' is not a voice: EX210, female.)"""
     voice = voices().get(voice_name)
+    if voice is None and qualified and voice_name.startswith("Polly."):
+        voice = voices().get(voice_name[6:].split("-", 1)[0])
+    return voice
+
+
+def qualified_voices(node: Any) -> bool:
+    """Whether the dialect that read a node names voices with their provider ('Polly.Joanna')."""
+    types = getattr(vocabulary_of(node), "types", None) or {}
+    return bool(types.get("voice", {}).get("kind") == "qualified_voice")
+
+
+@lru_cache(maxsize=256)
+def spoken_as(voice_name: str, language: str | None, qualified: bool = False) -> tuple[str, str]:
+    """The gender of a Polly voice and the language a Say is spoken in (its own, else the voice's)."""
+    voice = catalogue_voice(voice_name, qualified)
     gender = voice.gender.lower() if voice is not None else "female"
     return gender, language or (voice.language if voice is not None else "en-US")
 
@@ -36,7 +54,7 @@ def say_event(say: Say, environment: Environment | str = "") -> Event:
     """The event of a Say (``environment``: the call's variables; a str: the input variable's value)."""
     if isinstance(environment, str):
         environment = Environment({semantics.INPUT: environment})
-    return semantics.say_event(say, environment, *spoken_as(say.voice, say.language))
+    return semantics.say_event(say, environment, *spoken_as(say.voice, say.language, say.source is not None and qualified_voices(say)))
 
 
 @dataclass
@@ -106,7 +124,10 @@ class Simulator:
     def verb(self, verb: Verb) -> None:
         meaning = semantics.behaviour(verb)
         if meaning.branches:
-            self.branch(verb)  # type: ignore[arg-type]
+            if meaning.repeats:
+                self.loop(verb)  # type: ignore[arg-type]
+            else:
+                self.branch(verb)  # type: ignore[arg-type]
             return
         first = not self.ran
         self.ran = True
@@ -118,6 +139,19 @@ class Simulator:
             numbers = semantics.dialled(verb)  # type: ignore[arg-type]
             if numbers:  # an empty Dial dials nothing (VX108)
                 self.dial(numbers)
+                if isinstance(verb, Dial) and verb.output is not None:  # output.status: the outcome heard last
+                    outcome = next(event["outcome"] for event in reversed(self.trace) if event["event"] == "dial")
+                    self.environment.set(verb.output + ".status", semantics.dial_status(outcome))
+            self.fetch(verb)
+        elif verb.__class__ is Set:
+            semantics.set_variable(self.environment, verb)  # type: ignore[arg-type]
+        elif verb.__class__ is Unset:
+            semantics.unset_variable(self.environment, verb)  # type: ignore[arg-type]
+        elif verb.__class__ is Connect:
+            for event in semantics.flow_events(verb):  # type: ignore[arg-type]
+                self.emit(event)
+                if not event["resume"]:
+                    raise _CallEnded  # the Flow owns the rest of the call
         else:
             event = semantics.observed(verb, self.base_url)
             ending = semantics.ends(verb)
@@ -128,12 +162,44 @@ class Simulator:
                     self.emit(event)  # type: ignore[arg-type]
             elif event is not None:
                 self.emit(event)
-            if ending == REDIRECT and not self.caller.script.redirect_fails:
+            if verb.__class__ is not Redirect:
+                self.fetch(verb)
+            elif ending == REDIRECT and not self.caller.script.redirect_fails:
                 raise _CallEnded  # the fetched document runs instead of the rest of this one
+
+    def fetch(self, verb: Verb, got_input: bool = True) -> None:
+        """An action (Gather, Dial, Record, Pay): the result is posted and the reply replaces the document,
+        unless the fetch fails (the caller script's redirect_fails), as for a Redirect."""
+        if semantics.fetches(verb, got_input) is None:
+            return
+        self.emit(semantics.fetch_event(verb, self.base_url))
+        if not self.caller.script.redirect_fails:
+            raise _CallEnded
 
     def branch(self, verb: If) -> None:
         if semantics.holds(verb.condition, self.environment):
             self.sequence(verb.body)
+
+    def loop(self, verb: Loop) -> None:
+        """A while loop: the counter is the pass number (from 0) when the condition is tested and in the
+        body; at most max_loops passes. Beyond the loop cap the simulation stops (``capped``, ``of``).
+        Afterwards the counter has its value from before the loop again."""
+        environment = self.environment
+        counter = verb.counter
+        before = environment.values.get(counter)
+        passes = 0
+        while passes < verb.max_loops:
+            environment.set(counter, str(passes))
+            if not semantics.holds(verb.condition, environment):
+                break
+            if passes == self.loop_cap:
+                self.stopped(verb.max_loops)
+            self.sequence(verb.body)
+            passes += 1
+        if before is None:
+            environment.unset(counter)
+        else:
+            environment.set(counter, before)
 
     def dial(self, numbers: list[str]) -> None:
         outcome = self.caller.next_dial()
@@ -148,6 +214,9 @@ class Simulator:
             if attempt and gather.repeat_delay:  # before a repeat only: none after the last attempt
                 self.emit({"event": "pause", "seconds": gather.repeat_delay})
             for prompt in gather.prompts:
+                if isinstance(prompt, Pause):
+                    self.emit({"event": "pause", "seconds": prompt.length})
+                    continue
                 # A prompt with loop='0' plays loop_cap times: the Gather's wait follows it.
                 event = say_event(prompt, self.environment) if isinstance(prompt, Say) else self.play_event(prompt)
                 self.repeated(prompt.loop, prompt.repeat_delay, event, endless_ok=True)
@@ -156,12 +225,14 @@ class Simulator:
             self.emit({"event": "gather", "input": value})
             if value:
                 semantics.gathered(self.environment, gather, value, given.kind)
+                self.fetch(gather)
                 return
         if gather.loop == 0:
             self.capped(attempts)
         elif gather.loop > attempts:
             self.stopped(gather.loop)
         semantics.gathered(self.environment, gather, "", "none")
+        self.fetch(gather, got_input=False)
 
     def capped(self, times: int) -> None:
         """A loop='0' reached the cap: the simulated call is hung up, and the trace says why."""

@@ -6,14 +6,20 @@ plan is equivalent to its document when the traces are equal after ``comparable`
 Events are plain JSON-ready dicts with an ``event`` key:
 
     say        text, voice, gender, language, separate_numbers
-    play       url
+    play       url, [digits]      (digits: DTMF tones a VoXML Play sends; url "" when it plays nothing)
     pause      seconds            (a Pause, or a repeatDelay)
     gather     input              (the value $GATHER takes; "" for no input)
     dial       numbers, outcome, seconds
     conference name
     mute       muted
     redirect   url, method
-    reject
+    fetch      url, method, element (an action: a Gather, Dial, Record or Pay posted its result to url;
+                                     the reply replaces the document, as a Redirect's does)
+    answer                        (an Answer)
+    record     beep, max_length   (a Record)
+    pay        charge_amount, currency, payment_method   (a Pay)
+    flow       guid, resume       (a Connect hands the call to a Flow; without resume the trace ends)
+    reject     [reason]           (reason only when the document gives one)
     hangup                        (a Hangup or the end of the document)
     caller-hangup                 (the caller hung up; the script said when)
     capped     after              (a loop='0' stopped at the simulator's cap; the call is hung up)
@@ -34,6 +40,8 @@ def describe(event: Event) -> str:
         extra = ", digits separated" if event.get("separate_numbers") else ""
         return f"say {event['text']!r} ({event['voice']}, {event['gender']}, {event['language']}{extra})"
     if kind == "play":
+        if "digits" in event:
+            return f"play digits {event['digits']}" + (f" then {event['url']}" if event["url"] else "")
         return f"play {event['url']}"
     if kind == "pause":
         return f"pause {event['seconds']} s"
@@ -48,6 +56,17 @@ def describe(event: Event) -> str:
         return "mute" if event["muted"] else "unmute"
     if kind == "redirect":
         return f"redirect ({event['method']}) {event['url']}"
+    if kind == "fetch":
+        return f"fetch ({event['method']}) {event['url']} ({event['element']} action)"
+    if kind == "record":
+        return f"record up to {event['max_length']} s" + (" after a beep" if event["beep"] else "")
+    if kind == "pay":
+        amount = f"{event['charge_amount']} {event['currency']}" if event.get("charge_amount") else "tokenize"
+        return f"pay ({event['payment_method']}): {amount}"
+    if kind == "flow":
+        return f"flow {event['guid']}" + (" (resume)" if event["resume"] else "")
+    if kind == "reject" and "reason" in event:
+        return f"reject ({event['reason']})"
     if kind == "capped":
         if "of" in event:
             return f"loop stopped after {event['after']} of {event['of']} rounds (the loop cap); simulation stopped"

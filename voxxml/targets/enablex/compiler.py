@@ -26,9 +26,12 @@ from ...dialects import vocabulary_of
 from ...dialects.voxxml_v1.values import did_you_mean
 from ...dialects.voxxml_v1.voices import voices
 from ...hub import semantics
-from ...hub.expressions import Environment, Template, VarRef
-from ...hub.nodes import Conference, Dial, Gather, Hangup, If, Node, Number, Pause, Play, Redirect, Reject, Response, Say, SetMute, Verb
-from ...runtime.simulator import DEFAULT_LOOP_CAP, is_absolute, resolved, spoken_as
+from ...hub.expressions import And, Compare, Environment, Expr, In, Literal, Or, Template, Var, VarRef
+from ...hub.nodes import (
+    Answer, Conference, Dial, Gather, Hangup, If, Loop, Node, Number, Pause, Play, Redirect, Reject, Response, Say, Set, SetMute,
+    Unset, Verb,
+)
+from ...runtime.simulator import DEFAULT_LOOP_CAP, catalogue_voice, is_absolute, qualified_voices, resolved, spoken_as
 from .. import Compilation
 from .plan import INPUT_VARIABLE, Plan
 
@@ -42,10 +45,26 @@ _CALLBACK_SETTINGS = ("status_callback", "status_callback_event", "status_callba
 _INPUT_SETTINGS = ("num_digits", "finish_on_key", "speech_timeout")  # EX204, and language for speech (timeout: a plan timer)
 
 
-def plan_variable(name: str) -> str | None:
+def plan_variable(name: str) -> str:
     """The plan's name for a hub variable: the input variable is the plan's INPUT_VARIABLE ('$GATHER');
-    plans (version 2) have no other variable. The one place the hub's names meet the plan's."""
-    return INPUT_VARIABLE if name == semantics.INPUT else None
+    every other keeps its hub name ('menu.digits', 'do.n'). The one place the hub's names meet the plan's."""
+    return INPUT_VARIABLE if name == semantics.INPUT else name
+
+
+def expression_data(expr: Expr) -> dict[str, Any]:
+    """A hub condition as plan data (executor.expression_of reads it back): {"var"}, {"literal"},
+    {"op", "left", "right"}, {"in", "values", "negated"}, {"and"}, {"or"}; variables by their plan names."""
+    if isinstance(expr, Var):
+        return {"var": plan_variable(expr.name)}
+    if isinstance(expr, Literal):
+        return {"literal": expr.value}
+    if isinstance(expr, Compare):
+        return {"op": expr.op, "left": expression_data(expr.left), "right": expression_data(expr.right)}
+    if isinstance(expr, In):
+        return {"in": expression_data(expr.operand), "values": list(expr.values), "negated": expr.negated}
+    if isinstance(expr, And):
+        return {"and": [expression_data(operand) for operand in expr.operands]}
+    return {"or": [expression_data(operand) for operand in expr.operands]}
 
 
 def _attributes(node: Node, hub_fields: tuple[str, ...] | list[str]) -> list[str]:
@@ -74,6 +93,7 @@ class Compiler:
         self._spans_of: SourceMap | None = None
         self._span_tables: dict[int, list[dict[str, int]]] = {}  # id(source) -> its spans: an AST may mix files
         self._reported: set[tuple[str, int]] = set()
+        self._loops: list[State] = []  # the loop states being compiled, innermost last (their counters)
 
     # ----------------------------------------------------------------- states
     def span(self, node: Node) -> dict[str, int] | None:
@@ -123,7 +143,8 @@ class Compiler:
     def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
         """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
         template when it reads the input (the runner fills it in when it sends the play)."""
-        if say.voice not in voices():
+        qualified = say.source is not None and qualified_voices(say)
+        if say.voice not in voices() and catalogue_voice(say.voice, qualified) is None:
             bare = say.voice.rpartition(".")[2]
             hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(say.voice, tuple(voices()))
             self.approximate(
@@ -133,7 +154,7 @@ class Compiler:
                 say.attribute_span("voice"),
                 hint,
             )
-        gender, language = spoken_as(say.voice, say.language)
+        gender, language = spoken_as(say.voice, say.language, qualified)
         body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": gender}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
@@ -145,7 +166,7 @@ class Compiler:
     def body_of(self, node: Say | Play) -> tuple[dict[str, Any], list[Any] | None]:
         return self.say_body(node) if node.__class__ is Say else (self.play_body(node), None)  # type: ignore[arg-type]
 
-    def url(self, node: Play | Redirect, url: str) -> str:
+    def url(self, node: Node, url: str) -> str:
         """A URL as the plan uses it: resolved against --base-url; a relative one without a base
         (EX213) or, for audio, one EnableX does not fetch (EX211, HTTPS only) is reported at the URL."""
         if url.startswith("https://"):  # the common case, absolute and fetched
@@ -268,18 +289,70 @@ class Compiler:
 
     def branch(self, verb: If) -> tuple[str | None, list[Hole]]:
         test = semantics.tested(verb.condition)
-        variable = plan_variable(test[0]) if test is not None else None
-        if test is None or variable is None:  # a condition plans cannot test (or none could be read): never holds
-            if verb.condition is not None:
-                self.unsupported(verb, where=" on that condition")
-            variable, test = INPUT_VARIABLE, ("", (), False)
-        branch = self.new("branch", verb, variable=variable, test="NOTEQUAL" if test[2] else "EQUAL", values=list(test[1]))
+        if test is None and verb.condition is not None:  # any other condition: evaluated when the call runs
+            branch = self.new("test", verb, condition=expression_data(verb.condition))
+        else:
+            if test is None:  # no condition could be read: never holds
+                test = ("", (), False)
+                variable = INPUT_VARIABLE
+            else:
+                variable = plan_variable(test[0])
+            branch = self.new("branch", verb, variable=variable, test="NOTEQUAL" if test[2] else "EQUAL", values=list(test[1]))
         body, holes = self.sequence(verb.body, [(branch, "then")])
         if body is None:
             holes = [(branch, "then")]
         return branch["id"], [(branch, "otherwise"), *holes]
 
+    def loop_verb(self, verb: Loop) -> tuple[str | None, list[Hole]]:
+        """A while loop as two counted steps, never unrolled: ``loop`` sets the counter to the pass
+        number, tests the limit and the condition, and enters the body or leaves (restoring the counter
+        to the enclosing loop's pass, ``outer``, or unsetting it); ``iterate`` after the body counts the pass."""
+        outer = next((state for state in reversed(self._loops) if state["counter"] == verb.counter), None)
+        condition = expression_data(verb.condition) if verb.condition is not None else {"literal": ""}
+        state = self.new("loop", verb, counter=plan_variable(verb.counter), limit=verb.max_loops, condition=condition, outer=outer["id"] if outer else None)
+        self._loops.append(state)
+        iterate = self.new("iterate", verb, loop=state["id"])
+        body, holes = self.sequence(verb.body, [(state, "then")])
+        self._loops.pop()
+        if body is None:
+            holes = [(state, "then")]
+        fill(holes, iterate["id"])
+        return state["id"], [(state, "done")]
+
+    def set_verb(self, verb: Set) -> tuple[str | None, list[Hole]]:
+        parts = template_of(verb.value) or ([str(verb.value)] if str(verb.value) else [])
+        state = self.new("set", verb, variable=plan_variable(verb.output), template=parts)
+        return state["id"], [(state, "next")]
+
+    def unset_verb(self, verb: Unset) -> tuple[str | None, list[Hole]]:
+        state = self.new("unset", verb, variable=plan_variable(verb.output))
+        return state["id"], [(state, "next")]
+
+    def answer(self, verb: Answer) -> tuple[str | None, list[Hole]]:
+        """The plan answers every inbound call on incomingcall (and an outbound one is answered): the
+        Answer itself is observed, nothing is sent."""
+        state = self.new("observe", verb, observe={"event": "answer"})
+        return state["id"], [(state, "next")]
+
+    def action(self, verb: Node, holes: list[Hole]) -> list[Hole]:
+        """An action fetch after ``holes`` (a Gather's input, a Dial's end): the reply replaces the
+        document; a failed fetch goes on to what follows."""
+        url = self.url(verb, verb.action)  # type: ignore[arg-type, attr-defined]
+        self.approximate("EX206", verb, f"<{verb.TAG} action> posts its result to {url} when the call runs; the VoXML it returns is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
+        state = self.new("action", verb, url=url, method=verb.method)  # type: ignore[attr-defined]
+        fill(holes, state["id"])
+        return [(state, "next")]
+
     def dial(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
+        first, holes = self.dial_only(verb)
+        if isinstance(verb, Dial) and verb.action is not None:
+            if first is None:
+                state = self.new("action", verb, url=self.url(verb, verb.action), method=verb.method)
+                return state["id"], [(state, "next")]
+            holes = self.action(verb, holes)
+        return first, holes
+
+    def dial_only(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
         numbers = [verb] if verb.__class__ is Number else self.lowered(verb.numbers, (Number,), " in a <Dial>")  # type: ignore[union-attr]
         for node in numbers if verb.__class__ is Number else [verb, *numbers]:
             self.callbacks(node)  # type: ignore[arg-type]
@@ -377,13 +450,18 @@ class Compiler:
             done = self.capped(gather, attempts)
             holes: list[Hole] = list(accepted)
         else:
-            clear = self.new("clear", gather)  # no input at all: the input is empty
+            clear = self.new("clear", gather, **_output(gather))  # no input at all: the input is empty
             done = clear["id"]
             holes = [*accepted, (clear, "next")]
         if retry is not None:
             retry["done"] = done
         else:
             fill(none, done)
+        if gather.action is not None:  # the input is posted, and the reply replaces the document
+            if gather.action_on_empty_result:
+                holes = self.action(gather, holes)
+            else:
+                holes = self.action(gather, [hole for hole in holes if hole[0].get("kind") != "clear"]) + [hole for hole in holes if hole[0].get("kind") == "clear"]
         return start, holes
 
     def attempt(self, gather: Gather, prompts: list[Say | Play]) -> tuple[str, list[Hole], list[Hole]]:
@@ -401,7 +479,7 @@ class Compiler:
             body["asr"] = True
         # The wait after the listening play (its repeatDelay) comes before the result, on both paths.
         result = self.new("wait", prompts[-1], seconds=tail) if tail else None  # the listening prompt's repeatDelay
-        accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key)
+        accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key, **_output(gather))
         no_input = self.new("wait", prompts[-1], seconds=tail) if tail else None
         none = self.new("observe", gather, observe={"event": "gather", "input": ""})
         if result is not None and no_input is not None:
@@ -476,6 +554,10 @@ LOWERINGS: dict[type[Verb], Lowering] = {
     Hangup: Compiler.hangup_verb,
     Reject: Compiler.reject,
     If: Compiler.branch,
+    Loop: Compiler.loop_verb,
+    Set: Compiler.set_verb,
+    Unset: Compiler.unset_verb,
+    Answer: Compiler.answer,
     Number: Compiler.dial,
     Dial: Compiler.dial,
     Gather: Compiler.gather,
@@ -483,6 +565,14 @@ LOWERINGS: dict[type[Verb], Lowering] = {
     SetMute: Compiler.set_mute,
     Redirect: Compiler.redirect,
 }
+
+
+def _output(gather: Gather) -> dict[str, Any]:
+    """The variable an accept or clear step writes, when it is not the plan's INPUT_VARIABLE (v1 plans stay
+    as they were): its plan name (the step also writes its .digits and .speech), or None for none."""
+    if gather.output == semantics.INPUT:
+        return {}
+    return {"output": None if gather.output is None else plan_variable(gather.output)}
 
 
 def fill(holes: list[Hole], target: str) -> None:
@@ -497,15 +587,12 @@ def template_of(text: Template) -> list[Any] | None:
         return None
     parts: list[Any] = []
     for segment in text.segments:
-        variable = plan_variable(segment.name) if isinstance(segment, VarRef) else None
-        if variable is not None:
-            parts.append({"variable": variable})
+        if isinstance(segment, VarRef):
+            parts.append({"variable": plan_variable(segment.name)})
+        elif parts and isinstance(parts[-1], str):
+            parts[-1] += segment
         else:
-            literal = text[segment.offset : segment.offset + segment.length] if isinstance(segment, VarRef) else segment
-            if parts and isinstance(parts[-1], str):
-                parts[-1] += literal
-            else:
-                parts.append(literal)
+            parts.append(segment)
     return parts if any(isinstance(part, dict) for part in parts) else None
 
 
@@ -569,9 +656,9 @@ def filled_template(template: list[Any], gather: str) -> str:
 def first_executed(verbs: list[Verb]) -> Verb | None:
     """The verb a call runs first. Before it, every variable is empty, so the Ifs on the way are
     decided now: a Reject nested in them, or after them, can still be the first verb."""
-    empty = Environment()
     for verb in verbs:
         if semantics.behaviour(verb).branches:
+            empty = Environment({verb.counter: "0"}) if isinstance(verb, Loop) else Environment()  # a loop's first test
             if semantics.holds(verb.condition, empty):  # type: ignore[attr-defined]
                 inner = first_executed(verb.body)
                 if inner is not None:

@@ -23,12 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from ...hub.expressions import And, Compare, Environment, Expr, In, Literal, Or, Var
 from ...runtime.caller import Input, accept_input
 from .plan import INPUT_VARIABLE, InboundEntry, OutboundEntry, Plan
 
 Action = dict[str, Any]
 PENDING_INBOUND, PENDING_OUTBOUND = "@inbound", "@outbound"  # before the call is answered
-_PURE = ("branch", "accept", "observe", "clear", "retry")
+_PURE = ("branch", "accept", "observe", "clear", "retry", "set", "unset", "test", "loop", "iterate")
 _STEPS_LIMIT = 100_000  # pure steps in one go: a plan cannot loop, this only guards a corrupt one
 
 
@@ -56,6 +57,38 @@ class Execution:
 
     def with_variable(self, name: str, value: str) -> "Execution":
         return replace(self, variables={**self.variables, name: value})
+
+    def with_variables(self, values: Mapping[str, str]) -> "Execution":
+        return replace(self, variables={**self.variables, **values})
+
+    def without_variable(self, name: str) -> "Execution":
+        """The variable and its fields removed (Unset 'menu' removes 'menu.digits')."""
+        prefix = name + "."
+        return replace(self, variables={k: v for k, v in self.variables.items() if k != name and not k.startswith(prefix)})
+
+
+def expression_of(data: Mapping[str, Any]) -> Expr:
+    """A plan's condition (compiler.expression_data) as a hub expression, evaluated by the hub's Environment."""
+    if "var" in data:
+        return Var(data["var"])
+    if "literal" in data:
+        return Literal(data["literal"])
+    if "op" in data:
+        return Compare(data["op"], expression_of(data["left"]), expression_of(data["right"]))
+    if "in" in data:
+        return In(expression_of(data["in"]), tuple(data["values"]), bool(data.get("negated")))
+    if "and" in data:
+        return And(tuple(expression_of(item) for item in data["and"]))
+    return Or(tuple(expression_of(item) for item in data["or"]))
+
+
+def _holds(data: Mapping[str, Any], variables: Mapping[str, str]) -> bool:
+    return Environment(dict(variables)).holds(expression_of(data))
+
+
+def _written(output: str, value: str, kind: str) -> dict[str, str]:
+    """A Gather's output, and its .digits or .speech (the other empty), as semantics.gathered writes them."""
+    return {output: value, output + ".digits": value if value and kind == "dtmf" else "", output + ".speech": value if value and kind == "speech" else ""}
 
 
 # The reference spells one state two ways: 'bridged_disconnected' (outbound-call states)
@@ -151,7 +184,7 @@ def step(plan: Plan | PlanIndex, execution: Execution, event: dict[str, Any]) ->
         return _enter(states, execution, state["next"] if state["kind"] == "wait" else state["timeout"], actions)
     if kind == "conference" and state["kind"] == "conference":
         return _enter(states, execution, state["next"], actions)
-    if kind == "fetch" and state["kind"] == "redirect":
+    if kind == "fetch" and state["kind"] in ("redirect", "action"):
         if event.get("ok"):
             return replace(execution, state=None), [{"type": "end", "reason": "redirected"}]
         return _enter(states, execution, state["next"], actions)
@@ -185,7 +218,10 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
             value = accept_input(given, tuple(state["modes"]), state["num_digits"], state["finish_on_key"])
             execution = replace(execution, last_input=None)
             if value:
-                execution = execution.with_variable(INPUT_VARIABLE, value)
+                if "output" not in state:
+                    execution = execution.with_variable(INPUT_VARIABLE, value)
+                elif state["output"] is not None:
+                    execution = execution.with_variables(_written(state["output"], value, given.kind))
                 actions.append({"type": "observe", "event": {"event": "gather", "input": value}})
                 target = state["next"]
             else:
@@ -203,9 +239,43 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
                 tries.pop(target, None)
                 target = state["done"]
             execution = replace(execution, tries=tuple(tries.items()))
-        else:  # clear: no input after the last attempt
-            execution = execution.with_variable(INPUT_VARIABLE, "")
+        elif kind == "clear":  # no input after the last attempt
+            if "output" not in state:
+                execution = execution.with_variable(INPUT_VARIABLE, "")
+            elif state["output"] is not None:
+                execution = execution.with_variables(_written(state["output"], "", "none"))
             target = state["next"]
+        elif kind == "set":
+            variables = execution.variables
+            value = "".join(part if isinstance(part, str) else variables.get(part["variable"], "") for part in state["template"])
+            execution = execution.with_variable(state["variable"], value)
+            target = state["next"]
+        elif kind == "unset":
+            execution = execution.without_variable(state["variable"])
+            target = state["next"]
+        elif kind == "test":
+            target = state["then"] if _holds(state["condition"], execution.variables) else state["otherwise"]
+        elif kind == "loop":  # before each pass: the counter is the pass number; the limit, then the condition
+            tries = dict(execution.tries)
+            done = tries.get(target, 0)
+            execution = execution.with_variable(state["counter"], str(done))
+            if done < state["limit"] and _holds(state["condition"], execution.variables):
+                target = state["then"]
+            else:  # the loop is over: its counter has the enclosing loop's pass again, or none
+                tries.pop(target, None)
+                outer = state["outer"]
+                if outer is None:
+                    execution = execution.without_variable(state["counter"])
+                else:
+                    execution = execution.with_variable(state["counter"], str(dict(execution.tries).get(outer, 0)))
+                execution = replace(execution, tries=tuple(tries.items()))
+                target = state["done"]
+        else:  # iterate: a pass is over
+            loop = state["loop"]
+            tries = dict(execution.tries)
+            tries[loop] = tries.get(loop, 0) + 1
+            execution = replace(execution, tries=tuple(tries.items()))
+            target = loop
     else:
         raise RuntimeError("the plan runs pure steps in a loop")
     execution = replace(execution, state=target)
@@ -231,4 +301,7 @@ def _enter(states: dict[str, dict[str, Any]], execution: Execution, target: str,
     elif kind == "redirect":
         actions.append({"type": "observe", "event": {"event": "redirect", "url": state["url"], "method": state["method"]}})
         actions.append({"type": "fetch", "url": state["url"], "method": state["method"], "state": target})
+    elif kind == "action":  # an action's fetch: the call's variables go with it
+        actions.append({"type": "observe", "event": {"event": "fetch", "url": state["url"], "method": state["method"], "element": state["element"]}})
+        actions.append({"type": "fetch", "url": state["url"], "method": state["method"], "state": target, "variables": dict(execution.variables)})
     return execution, actions

@@ -43,7 +43,7 @@ class PlayState(_Base):
     kind: Literal["play"]
     request: Request
     on: Events
-    template: NotRequired[list[Any]]  # TTS text: strings and {"variable": INPUT_VARIABLE}, filled when sent
+    template: NotRequired[list[Any]]  # TTS text: strings and {"variable": name}, filled when sent
 
 
 class AwaitState(_Base):
@@ -81,7 +81,7 @@ class WaitState(_Base):
 
 class BranchState(_Base):
     kind: Literal["branch"]
-    variable: Literal["$GATHER"]
+    variable: str  # INPUT_VARIABLE for v1, or any variable's plan name
     test: Literal["EQUAL", "NOTEQUAL"]
     values: list[str]
     then: StateId
@@ -95,6 +95,7 @@ class AcceptState(_Base):
     finish_on_key: str
     next: StateId
     none: StateId
+    output: NotRequired[str | None]  # the variable written (with .digits, .speech) instead of INPUT_VARIABLE; None: none
 
 
 class ObserveState(_Base):
@@ -105,6 +106,49 @@ class ObserveState(_Base):
 
 class ClearState(_Base):
     kind: Literal["clear"]
+    next: StateId
+    output: NotRequired[str | None]  # as AcceptState's
+
+
+class SetState(_Base):
+    kind: Literal["set"]
+    variable: str
+    template: list[Any]  # strings and {"variable": name}, joined when the step runs
+    next: StateId
+
+
+class UnsetState(_Base):
+    kind: Literal["unset"]
+    variable: str  # removed with its fields
+    next: StateId
+
+
+class TestState(_Base):
+    kind: Literal["test"]
+    condition: dict[str, Any]  # an expression: {"var"}, {"literal"}, {"op", "left", "right"}, {"in", "values", "negated"}, {"and"}, {"or"}
+    then: StateId
+    otherwise: StateId
+
+
+class LoopState(_Base):
+    kind: Literal["loop"]
+    counter: str  # set to the pass number (from 0) before each test
+    limit: int
+    condition: dict[str, Any]
+    outer: StateId | None  # the enclosing loop with the same counter: its pass is the counter's value after this loop
+    then: StateId
+    done: StateId
+
+
+class IterateState(_Base):
+    kind: Literal["iterate"]
+    loop: StateId
+
+
+class ActionState(_Base):
+    kind: Literal["action"]
+    url: str
+    method: Literal["GET", "POST"]
     next: StateId
 
 
@@ -135,6 +179,12 @@ State = Union[
     ClearState,
     RetryState,
     RedirectState,
+    SetState,
+    UnsetState,
+    TestState,
+    LoopState,
+    IterateState,
+    ActionState,
 ]
 STATE_TYPES: tuple[type, ...] = State.__args__  # type: ignore[attr-defined]
 
@@ -173,6 +223,12 @@ class Plan(TypedDict):
 
 __all__ = [
     "AcceptState",
+    "ActionState",
+    "IterateState",
+    "LoopState",
+    "SetState",
+    "TestState",
+    "UnsetState",
     "AwaitState",
     "BranchState",
     "ClearState",

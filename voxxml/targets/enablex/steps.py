@@ -117,13 +117,31 @@ def state_row(state: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     elif kind == "observe":
         request, transitions = f"observe: {describe(state['observe'])}", [f"-> {state['next']}"]
     elif kind == "clear":
-        request, transitions = f"clear {INPUT_VARIABLE} (no input)", [f"-> {state['next']}"]
+        cleared = state.get("output", INPUT_VARIABLE) if "output" in state else INPUT_VARIABLE
+        request, transitions = f"clear {cleared or 'nothing'} (no input)", [f"-> {state['next']}"]
     elif kind == "retry":
         request = f"retry: up to {state['limit']} rounds"
         transitions = [f"again -> {state['again']}", f"done -> {state['done']}"]
     elif kind == "redirect":
         request = f"redirect {state['method']} {state['url']}"
         transitions = ["fetched -> end", f"fetch failed -> {state['next']}"]
+    elif kind == "action":
+        request = f"action: post the result, {state['method']} {state['url']}"
+        transitions = ["fetched -> end", f"fetch failed -> {state['next']}"]
+    elif kind == "set":
+        text = "".join(part if isinstance(part, str) else "{" + part["variable"] + "}" for part in state["template"])
+        request, transitions = f"set {state['variable']} = {_quote(text)}", [f"-> {state['next']}"]
+    elif kind == "unset":
+        request, transitions = f"unset {state['variable']}", [f"-> {state['next']}"]
+    elif kind == "test":
+        request = f"test {json.dumps(state['condition'], ensure_ascii=False)} -> {state['then']} else {state['otherwise']}"
+        transitions = []
+    elif kind == "loop":
+        condition = json.dumps(state["condition"], ensure_ascii=False)
+        request = f"loop: {state['counter']} = pass (from 0); up to {state['limit']} passes while {condition}"
+        transitions = [f"pass -> {state['then']}", f"done -> {state['done']}"]
+    elif kind == "iterate":
+        request, transitions = f"iterate {state['loop']}: the pass is over", [f"-> {state['loop']}"]
     else:
         request, transitions = kind, [f"-> {state['next']}"] if "next" in state else []
     return state["id"], _element(state), request, transitions
