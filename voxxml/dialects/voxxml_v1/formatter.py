@@ -51,6 +51,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -141,11 +142,15 @@ def format_text(text: str, quote_style: str = "double") -> str:
     return format_bytes(text.encode("utf-8"), quote_style)
 
 
-def format_source(source: bytes | str, path: str = "<stdin>", quote_style: str = "double") -> FormatResult:
+def format_source(
+    source: bytes | str, path: str = "<stdin>", quote_style: str = "double", vocabulary: Any = None, dialect: str = "voxxml-v1"
+) -> FormatResult:
     """Format a document (bytes, or text as in format_text); raises FormatError.
 
     ``path`` names the document in the FormatError's diagnostics and in the diff;
-    ``quote_style`` is one of QUOTE_STYLES.
+    ``quote_style`` is one of QUOTE_STYLES. Another XML dialect formats with this layout by passing its
+    ``vocabulary`` (attribute order, which elements hold text) and its registry name (``dialect``, for
+    the syntax errors it reports).
     """
     if quote_style not in QUOTE_STYLES:
         raise ValueError(f"quote_style must be one of {QUOTE_STYLES}, not {quote_style!r}")
@@ -153,21 +158,22 @@ def format_source(source: bytes | str, path: str = "<stdin>", quote_style: str =
     text, problem = xmlparse.decode(data)
     if text is None:
         assert problem is not None
-        raise FormatError(_syntax_diagnostics(data, None, path))
+        raise FormatError(_syntax_diagnostics(data, None, path, dialect))
     if xmlparse.refused_declaration(text) is not None:
-        raise FormatError(_syntax_diagnostics(data, text, path))
+        raise FormatError(_syntax_diagnostics(data, text, path, dialect))
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError:
-        raise FormatError(_syntax_diagnostics(data, text, path)) from None
-    return FormatResult(text, _Writer(quote_style).document(root, text), data, path)
+        raise FormatError(_syntax_diagnostics(data, text, path, dialect)) from None
+    elements = (vocabulary if vocabulary is not None else grammar()).elements
+    return FormatResult(text, _Writer(quote_style, elements).document(root, text), data, path)
 
 
-def _syntax_diagnostics(data: bytes, text: str | None, path: str) -> list[Diagnostic]:
+def _syntax_diagnostics(data: bytes, text: str | None, path: str, dialect: str = "voxxml-v1") -> list[Diagnostic]:
     """The VX001 diagnostics ``voxxml lint`` reports for a document the formatter refuses."""
     from ...pipeline import check  # the pipeline's read step is needed only for broken documents
 
-    found = [d for d in check(data, path, flow=False).diagnostics if d.code == "VX001"]
+    found = [d for d in check(data, path, flow=False, dialect=dialect).diagnostics if d.code == "VX001"]
     if found:
         return found
     # Unreachable while the formatter and the linter parse alike; kept so an error never goes unexplained.
@@ -203,8 +209,8 @@ def quoted(value: str, quote: str) -> str:
 
 
 class _Writer:
-    def __init__(self, quote_style: str = "double") -> None:
-        self.elements = grammar().elements
+    def __init__(self, quote_style: str = "double", elements: Any = None) -> None:
+        self.elements = elements if elements is not None else grammar().elements
         self.lines: list[str] = []
         self.quote_style = quote_style
         self.source: SourceMap | None = None
@@ -258,8 +264,8 @@ class _Writer:
         """Containers and empty verbs (their text is stray) are laid out a child per line;
         content elements are written inline; unknown elements are laid out only when
         they hold nothing but elements, comments or PIs (and white space)."""
-        if spec is not None:
-            return spec.content_field is None
+        if spec is not None:  # an element taking text or children (VoXML's Dial) is laid out when it holds elements
+            return spec.content_field is None or (spec.content_node is not None and len(el) > 0)
         return len(el) > 0 and _is_space(el.text) and all(_is_space(child.tail) for child in el)
 
     def stray(self, text: str | None, depth: int) -> None:

@@ -1,38 +1,22 @@
-"""Value mini-languages, defined by the lark grammars in grammar/voxxml-v1/*.lark."""
+"""Value mini-languages, defined by the lark grammars in grammar/voxxml-v1/*.lark (the shared
+machinery is ``dialects.common.languages``; this module names v1's folder)."""
 
 from __future__ import annotations
 
-from functools import cache
+from lark import Lark, Token
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput
-
-from ...core.resources import grammar_file
+from ..common import languages as _common
+from ..common.languages import LanguageError
 from . import DATA_FOLDER
 
 
-class LanguageError(ValueError):
-    """A value is not in the language; ``position`` is the offending character's index."""
-
-    def __init__(self, position: int, found: str | None) -> None:
-        self.position = position
-        self.found = found
-        super().__init__(f"unexpected {found!r} at {position}" if found else f"unexpected end at {position}")
-
-
-@cache
 def parser(filename: str) -> Lark:
-    return Lark(grammar_file(DATA_FOLDER, filename).read_text(encoding="utf-8"), parser="lalr", maybe_placeholders=False)
+    return _common.parser(DATA_FOLDER, filename)
 
 
 def tokens(filename: str, text: str) -> list[Token]:
     """Parse ``text`` and return its tokens in order, or raise LanguageError."""
-    try:
-        tree = parser(filename).parse(text)
-    except UnexpectedInput as error:
-        position = getattr(error, "pos_in_stream", None)
-        if position is None or position < 0:
-            position = len(text)
-        found = text[position] if position < len(text) else None
-        raise LanguageError(position, found) from None
-    return [token for token in tree.scan_values(lambda value: isinstance(value, Token))] if isinstance(tree, Tree) else []
+    return _common.tokens(DATA_FOLDER, filename, text)
+
+
+__all__ = ["LanguageError", "parser", "tokens"]

@@ -1,0 +1,455 @@
+"""The generic reader of an XML dialect: an lxml tree to the hub AST, validating as it goes.
+
+One walk driven by the dialect's vocabulary checks every element, attribute and value
+(VX002-VX011, the codes every XML dialect shares for the same problems). It never stops at
+the first problem: a node with a bad value still gets built (with the default), so later
+checks still run. Each element becomes the hub class its vocabulary entry names (``node``);
+``explicit`` gets the hub fields of the attributes written; attributes with no hub field go
+to the node's ``extras``. A dialect subclasses ``Reader`` and sets its hooks: its vocabulary,
+its name in messages, the codes of its value problems, how condition attributes become a
+hub condition (v1's If) and how a voice and a language are checked together.
+
+Children of an unknown element are read as if they stood in its place, so they are
+validated (their attributes, values and children), but they do not join the document:
+an unknown wrapper may be a loop, a condition or anything, so placing its children in the
+flow would have the flow checks guess, and the document has an error anyway (it is never
+compiled). They are not in ``by_tag`` either, so no VX1xx check sees them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple
+
+from lxml import etree
+
+from ...core import fixes
+from . import values
+from ...core.diagnostics import Diagnostic, make
+from ...core.fixes import Edit, Fix
+from ...core.source import SourceMap, Span, content_offsets
+from ...hub.expressions import Expr
+from ...hub.nodes import Extras, Node, Response
+from .vocabulary import ElementSpec, Grammar
+
+# The codes this module reports (the test of the rule catalogue checks them against rules/).
+CODES = ("VX002", "VX003", "VX004", "VX005", "VX006", "VX007", "VX008", "VX009", "VX010", "VX011")
+
+# Which code a value problem gets, for attributes and for element content (a dialect may add kinds).
+ATTRIBUTE_CODES = {"invalid": "VX007", "clamped": "VX008", "voice": "VX010", "variable": "VX011"}
+CONTENT_CODES = {"invalid": "VX009", "clamped": "VX008", "voice": "VX010", "variable": "VX011"}
+
+
+def _abbreviate(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Finding(NamedTuple):
+    """A problem found in an element's attributes, before it has a position."""
+
+    code: str
+    message: str
+    help: str | None
+    where: str  # "value" | "attribute" (its name) | "element" (its name)
+    attribute: str
+    sub: tuple[int, int] | None = None
+    replacement: str | None = None  # new text for the value or the attribute name: the fix
+    safe: bool | None = True  # None: only a suggestion (see values.Problem)
+
+
+class AttributeReading(NamedTuple):
+    fields: dict[str, Any]  # typed values of every attribute (defaults applied) plus "explicit"
+    findings: tuple[Finding, ...]
+
+
+# Readings by (tag, *attributes) are kept per vocabulary (Grammar.readings), bounded.
+_READINGS_LIMIT = 20_000
+
+
+# Above this many attributes, read them with XPath: el.items() finds each value by a
+# search of the element's attribute list (lxml's xmlGetNsProp), so it takes time
+# quadratic in their number; '@*' walks the list once.
+_MANY_ATTRIBUTES = 16
+_ALL_ATTRIBUTES = etree.XPath("@*")
+
+
+def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
+    """The element's attributes as (name, value), as ``el.items()`` gives them, in linear time."""
+    if len(el.keys()) <= _MANY_ATTRIBUTES:
+        return tuple(el.items())
+    return tuple((value.attrname, str(value)) for value in _ALL_ATTRIBUTES(el))  # type: ignore[union-attr]
+
+
+def _remember(readings: dict[tuple, AttributeReading], key: tuple, reading: AttributeReading) -> AttributeReading:
+    if len(readings) >= _READINGS_LIMIT:
+        readings.clear()
+    readings[key] = reading
+    return reading
+
+
+@cache
+def _voice_pair(spec: ElementSpec) -> tuple[str, str] | None:
+    """An element with both a voice and a language attribute has the two checked together."""
+    voice = [a.name for a in spec.attributes.values() if a.type_name == "voice"]
+    language = [a.name for a in spec.attributes.values() if a.type_name == "say_language"]
+    return (voice[0], language[0]) if voice and language else None
+
+
+class Hooks(NamedTuple):
+    """What a dialect's attribute reading needs besides its vocabulary."""
+
+    codes: dict[str, str]  # problem kind -> code, for attribute values
+    condition: Callable[..., Expr | None] | None  # an element's ``condition`` attributes' values -> the hub condition
+    voice_language: Callable[[Any, Any], values.Problem | None] | None  # a voice and a language checked together
+
+
+def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks: Hooks) -> AttributeReading:
+    """Type every attribute of one element and find what is wrong with them (VX005-VX008, VX010)."""
+    fields: dict[str, Any] = dict(spec.defaults)
+    if spec.unmapped:
+        fields.update(spec.unmapped)
+    extras: dict[str, Any] | None = None
+    explicit: set[str] = set()
+    findings: list[Finding] = []
+    valid = tuple(spec.attributes)
+    written = {name for name, _ in items}  # once: an element may have thousands of attributes
+    for name, raw in items:
+        attribute = spec.attributes.get(name)
+        if attribute is None:
+            listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
+            match = values.near(name, valid) if valid else None
+            suggestion = f"did you mean '{match}'?" if match else None
+            rename = match if match and match not in written else None
+            safe = rename is not None and rename.casefold() == name.casefold()
+            message = f"unknown attribute '{name}' on <{spec.name}>; {listing}"
+            findings.append(Finding("VX005", message, suggestion, "attribute", name, None, rename, safe))
+            continue
+        value, problems = attribute.parse(raw)
+        if value is not None:  # an unusable value is reported and treated as absent
+            if attribute.extra:
+                if extras is None:
+                    extras = {}
+                extras[name] = value
+            else:
+                fields[attribute.field] = value
+                explicit.add(attribute.field)
+        subject = attribute.subject(raw) if problems else ""  # once: a long value may have many problems
+        for problem in problems:
+            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
+            code = hooks.codes[problem.kind]
+            findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement, problem.safe))
+    pair = _voice_pair(spec) if hooks.voice_language is not None else None
+    if pair is not None and hooks.voice_language is not None and (spec.attributes[pair[0]].field in explicit or spec.attributes[pair[1]].field in explicit):
+        voice_name, language_name = pair
+        voice, language = fields[spec.attributes[voice_name].field], fields[spec.attributes[language_name].field]
+        problem = hooks.voice_language(voice, language)
+        if problem is not None:
+            subject = spec.attributes[language_name].subject(str(language))
+            findings.append(Finding("VX010", f"{subject} {problem.message}", problem.help, "value", language_name))
+    for name in spec.required:
+        if name not in written:
+            attribute = spec.attributes[name]
+            message = f"<{spec.name}> is missing required attribute '{name}' ({attribute.type.describe()})"
+            findings.append(Finding("VX006", message, None, "element", name))
+    if spec.condition and hooks.condition is not None:  # v1's If: its variable, test and value are one hub field
+        parts = [spec.attributes[name].field for name in spec.condition]
+        condition = hooks.condition(*(fields.pop(part) for part in parts))
+        explicit.difference_update(parts)
+        if condition is not None:
+            explicit.add("condition")
+        fields["condition"] = condition
+    fields["explicit"] = frozenset(explicit)
+    if extras:
+        fields["extras"] = Extras(extras)
+    return AttributeReading(fields, tuple(findings))
+
+
+class Reader:
+    """The generic reader; a dialect subclasses it and sets the hooks below."""
+
+    LANGUAGE: ClassVar[str] = "VoxXML"  # the dialect's name in messages
+    ATTRIBUTE_CODES: ClassVar[dict[str, str]] = ATTRIBUTE_CODES
+    CONTENT_CODES: ClassVar[dict[str, str]] = CONTENT_CODES
+
+    def vocabulary(self) -> Grammar:  # pragma: no cover - every dialect names its own
+        raise NotImplementedError
+
+    def hooks(self) -> Hooks:
+        """The attribute reading's hooks (``read_condition``, ``check_voice_language`` when the dialect has them)."""
+        return Hooks(self.ATTRIBUTE_CODES, None, None)
+
+    def __init__(self, source: SourceMap, diagnostics: list[Diagnostic], check_content: bool = True) -> None:
+        """``check_content=False`` for trees libxml2 recovered: their text may have lost pieces."""
+        self.source = source
+        self.check_content = check_content
+        self.out = diagnostics
+        self.index = -1
+        self.grammar = self.vocabulary()
+        self.attribute_hooks = self.hooks()
+        self.elements = self.grammar.elements
+        self.readings: dict[tuple, AttributeReading] = self.grammar.readings
+        source.vocabulary = self.grammar  # how the nodes map back onto elements (checks, writer, spans)
+        self.by_tag: dict[str, list[Node]] = {name: [] for name in self.elements}  # nodes built, by tag
+        self.value_places: dict[tuple[int, str], tuple[int, int, bool] | None] = {}
+
+    # ----------------------------------------------------------------- entry
+    def read(self, root: etree._Element) -> Response | None:
+        tag = root.tag
+        if tag != "Response":
+            hint = "wrap the verbs in <Response>...</Response>" if tag in self.elements else f"a {self.LANGUAGE} document is one <Response> that holds the verbs"
+            if isinstance(tag, str) and tag.casefold() == "response":
+                hint = "element names are case-sensitive: write <Response>"
+            fix = self.rename_fix(0, tag) if isinstance(tag, str) and tag.casefold() == "response" else None
+            message = f"the root element must be <Response>, found <{tag}>"
+            self.out.append(make("VX002", message, self.source.name_span(0), hint, fix))
+            if tag not in self.elements:  # read what it holds as if it were a Response
+                self.index += 1
+                self.read_children(root, 0, self.elements["Response"])
+                return None
+        nodes = self.read_elements((root,), None, -1)
+        return nodes[0] if nodes and isinstance(nodes[0], Response) else None
+
+    # ------------------------------------------------------------- elements
+    def read_children(self, el: etree._Element, index: int, spec: ElementSpec) -> list[Node]:
+        """The child nodes of a container element (stray text inside it is reported)."""
+        text = el.text
+        if text and not text.isspace():
+            self.stray_text(index, None, text, spec)
+        return self.read_elements(el, spec, index)
+
+    def read_elements(self, elements: Iterable[etree._Element], parent: ElementSpec | None, parent_index: int) -> list[Node]:
+        """Read a run of sibling elements: the hot loop every element of every file goes through.
+
+        Leaves are read inline; containers recurse. Attribute readings are memoized
+        by the element's tag and attributes, content by its raw text.
+        """
+        kids: list[Node] = []
+        allowed = parent.child_set if parent is not None else None
+        specs = self.elements
+        by_tag = self.by_tag
+        source = self.source
+        readings = self.readings
+        hooks = self.attribute_hooks
+        for el in elements:
+            tag = el.tag
+            after: int | None = None  # the index of this element, for stray text after it
+            if tag.__class__ is str:
+                self.index = index = after = self.index + 1
+                spec = specs.get(tag)
+                if spec is None:
+                    self.unknown_element(el, index, parent, parent_index)
+                else:
+                    if allowed is not None and tag not in allowed:
+                        self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
+                    key = (tag, *attribute_items(el))
+                    reading = readings.get(key)
+                    if reading is None:
+                        reading = _remember(readings, key, read_attributes(spec, key[1:], hooks))
+                    fields = reading.fields.copy()
+                    if reading.findings:
+                        for finding in reading.findings:
+                            self.emit(index, finding)
+                    field_name = spec.content_field
+                    if spec.content_node is not None:  # text or children (VoXML's Dial): one shape in the hub
+                        field_name = None
+                        if len(el) or el.text is None or el.text.isspace():
+                            fields[spec.children_field] = self.read_children(el, index, spec)  # type: ignore[index]
+                        else:
+                            fields[spec.children_field] = [self.content_child(el, index, spec)]  # type: ignore[index]
+                    elif field_name is not None:
+                        if len(el):
+                            fields[field_name] = self.content(el, index, spec, self.mixed_text(el, spec))
+                        else:
+                            raw = el.text
+                            hit = spec.content_cache.get(raw) if raw and not raw.isspace() else None  # empty: checked below
+                            if hit is not None and not hit[1]:
+                                fields[field_name] = hit[0]  # a clean value seen before
+                            else:
+                                fields[field_name] = self.content(el, index, spec, raw or "")
+                    elif spec.children_field is not None:
+                        fields[spec.children_field] = self.read_children(el, index, spec)
+                    elif el.text is not None or len(el):
+                        self.read_children(el, index, spec)  # only to report what an empty verb should not hold
+                    fields["source"] = source
+                    fields["index"] = index
+                    node = spec.load(fields)
+                    by_tag[tag].append(node)
+                    if allowed is None or tag in allowed:
+                        kids.append(node)
+            tail = el.tail
+            if tail and parent_index >= 0 and parent is not None and not tail.isspace():
+                self.stray_text(parent_index, after, tail, parent)
+        return kids
+
+    def emit(self, index: int, finding: "Finding") -> None:
+        code, message, help, where, attribute, sub, replacement, safe = finding
+        fix = None
+        if where == "value":
+            span = self.value_span(index, attribute, sub)
+            if replacement is not None:
+                fix = self.value_fix(index, attribute, sub, replacement, safe)
+        elif where == "attribute":
+            span = self.source.attribute_name_span(index, attribute)
+            if replacement is not None:
+                fix = Fix(f"Rename '{attribute}' to '{replacement}'", fixes.rename_attribute(self.source, index, attribute, replacement), safe)
+        else:
+            span = self.source.name_span(index)
+        if fix is not None and safe is None:  # only a guess: editors offer it, --fix never applies it
+            self.out.append(make(code, message, span, help, None, Fix(fix.title, fix.edits, False)))
+            return
+        self.out.append(make(code, message, span, help, fix))
+
+    def value_place(self, index: int, attribute: str) -> tuple[int, int, bool] | None:
+        """Where an attribute's value is written (start, end) and whether offsets into its parsed
+        value map 1:1 onto the text (no references, no CR). Found once per attribute: a long
+        value can have thousands of problems."""
+        key = (index, attribute)
+        if key not in self.value_places:
+            tokens = self.source.attribute_tokens(index, attribute)
+            if tokens is None:
+                self.value_places[key] = None
+            else:
+                start, end = tokens.value_start, tokens.value_end
+                text = self.source.text
+                plain = text.find("&", start, end) < 0 and text.find("\r", start, end) < 0
+                self.value_places[key] = (start, end, plain)
+        return self.value_places[key]
+
+    def value_span(self, index: int, attribute: str, sub: tuple[int, int] | None) -> Span | None:
+        """The value inside its quotes; ``sub`` narrows it to characters of the parsed value."""
+        place = self.value_place(index, attribute)
+        if place is None:
+            return self.source.name_span(index)
+        start, end, plain = place
+        if sub is not None and plain:
+            start, end = min(start + sub[0], end), min(start + sub[1], end)
+        return self.source.span(start, end)
+
+    def value_fix(self, index: int, attribute: str, sub: tuple[int, int] | None, replacement: str, safe: bool) -> Fix | None:
+        """Write ``replacement`` over characters ``sub`` of an attribute's value (the whole value if None)."""
+        if sub is None:
+            return Fix(f"Write {attribute}='{replacement}'", fixes.replace_value(self.source, index, attribute, replacement), safe)
+        place = self.value_place(index, attribute)
+        if place is None or not place[2] or place[0] + sub[1] > place[1]:
+            return None  # offsets into the parsed value do not map onto the text
+        start = place[0]
+        old = self.source.text[start + sub[0] : start + sub[1]]
+        return Fix(f"Replace '{old}' with '{replacement}' in {attribute}", (Edit(start + sub[0], start + sub[1], replacement),), safe)
+
+    def rename_fix(self, index: int, tag: str) -> Fix | None:
+        """A safe fix for an element name written in the wrong case."""
+        match = {name.casefold(): name for name in self.elements}.get(tag.casefold())
+        if match is None or match == tag:
+            return None
+        return Fix(f"Rename <{tag}> to <{match}>", fixes.rename_element(self.source, index, match), True)
+
+    def mixed_text(self, el: etree._Element, spec: ElementSpec) -> str:
+        """The text of an element that also holds elements or comments (which are reported)."""
+        parts = [el.text or ""]
+        for child in el:
+            if child.tag.__class__ is str:
+                self.read_elements((child,), spec, -1)  # reported: this element takes no elements
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def content(self, el: etree._Element, index: int, spec: ElementSpec, raw: str) -> Any:
+        if spec.content_trim:
+            raw = raw.strip()
+        content_type = spec.content_type
+        assert content_type is not None
+        if not self.check_content:
+            value = spec.parse_content(raw)[0]
+            return content_type.empty() if value is None else value
+        if not raw or raw.isspace():
+            if spec.content_required:
+                self.report("VX009", f"<{spec.name}> is empty; expected {content_type.describe()}", self.source.element_span(index))
+            return content_type.empty()
+        value, problems = spec.parse_content(raw)
+        if problems:
+            self.content_problems(index, spec, raw, problems)
+        return content_type.empty() if value is None else value
+
+    def content_problems(self, index: int, spec: ElementSpec, raw: str, problems: tuple[values.Problem, ...]) -> None:
+        """Report content problems; the text is abbreviated and mapped onto the source once for all."""
+        source = self.source
+        offsets = content_offsets(source, index, spec.content_trim)
+        whole = source.content_span(index)
+        subject = f"<{spec.name}> content '{_abbreviate(raw)}'" if any(p.kind != "variable" for p in problems) else ""
+        for problem in problems:
+            span, fix, sub = whole, None, problem.sub
+            mapped = offsets.span(sub) if sub is not None and offsets is not None else None
+            if sub is not None and mapped is not None:
+                start, end = mapped
+                span = source.span(start, end)
+                if problem.replacement is not None:
+                    title = f"Replace '{raw[sub[0]:sub[1]]}' with '{problem.replacement}'"
+                    fix = Fix(title, (Edit(start, end, problem.replacement),), bool(problem.safe))
+            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
+            code = self.CONTENT_CODES[problem.kind]
+            if problem.safe is None:  # only a guess: editors offer it, --fix never applies it
+                self.out.append(make(code, message, span, problem.help, None, fix))
+                continue
+            self.out.append(make(code, message, span, problem.help, fix))
+
+    # ------------------------------------------------------------- problems
+    def report(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
+        self.out.append(make(code, message, span, help))
+
+    def content_child(self, el: etree._Element, index: int, spec: ElementSpec) -> Node:
+        """An element's text read as its one child (VoXML's ``<Dial>+1555...</Dial>`` as a Number): the
+        child's spec types the text, and its position is the parent's (its content is the parent's)."""
+        child = self.elements[spec.content_node]  # type: ignore[index]
+        assert child.content_field is not None
+        fields = dict(child.defaults)
+        if child.unmapped:
+            fields.update(child.unmapped)
+        fields[child.content_field] = self.content(el, index, child, el.text or "")
+        fields["explicit"] = frozenset()
+        fields["source"] = self.source
+        fields["index"] = index
+        node = child.load(fields)
+        self.by_tag[child.name].append(node)
+        return node
+
+    def unknown_element(self, el: etree._Element, index: int, parent: ElementSpec | None, parent_index: int = -1) -> None:
+        tag = el.tag if isinstance(el.tag, str) else str(el.tag)
+        name = etree.QName(el).localname if tag.startswith("{") else tag
+        suggestion = values.did_you_mean(name, tuple(self.elements))
+        if parent is None:
+            message = f"unknown element <{tag}>; valid elements: {values.quote_list(tuple(self.elements))}"
+        elif parent.children:
+            message = f"unknown element <{tag}> inside <{parent.name}>; valid elements here: {values.quote_list(parent.children)}"
+        else:  # a leaf: listing every element would suggest it takes some
+            message = f"unknown element <{tag}> inside <{parent.name}>; <{parent.name}> takes no elements"
+        help = suggestion if not tag.startswith("{") else f"{self.LANGUAGE} elements have no namespace"
+        fix = self.rename_fix(index, tag)
+        near = values.near(name, tuple(self.elements)) if fix is None and not tag.startswith("{") else None
+        offered = Fix(f"Rename <{tag}> to <{near}>", fixes.rename_element(self.source, index, near), False) if near and near != name else None
+        self.out.append(make("VX003", message, self.source.name_span(index), help, fix, offered))
+        self.read_hidden(el, parent)
+
+    def read_hidden(self, el: etree._Element, parent: ElementSpec | None) -> None:
+        """Validate what an unknown element holds as if it stood in its place, outside the document
+        (not in the flow, not in ``by_tag``: see the module's docstring). Its text is not reported."""
+        if not len(el):
+            return
+        by_tag = self.by_tag
+        self.by_tag = {name: [] for name in self.elements}  # scratch: nothing read here reaches the checks
+        try:
+            self.read_elements(el, parent, -1)
+        finally:
+            self.by_tag = by_tag
+
+    def invalid_child(self, index: int, tag: str, parent: ElementSpec) -> None:
+        takes = (
+            f"<{parent.name}> takes only {values.quote_list(parent.children)}"
+            if parent.children
+            else f"<{parent.name}> takes no elements"
+        )
+        self.report("VX004", f"<{tag}> is not allowed inside <{parent.name}>; {takes}", self.source.name_span(index))
+
+    def stray_text(self, index: int, after: int | None, text: str, spec: ElementSpec) -> None:
+        takes = f"it takes only {values.quote_list(spec.children)}" if spec.children else "it takes no content"
+        span = self.source.stray_text_span(index, after) or self.source.name_span(index)
+        self.report("VX009", f"text '{_abbreviate(text)}' inside <{spec.name}>; {takes}", span)
