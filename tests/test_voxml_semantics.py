@@ -19,7 +19,7 @@ from voxxml.dialects.voxml.expression import parse_expression
 from voxxml.dialects.voxml.template import VoxmlTemplate
 from voxxml.hub import semantics
 from voxxml.hub.expressions import Expr
-from voxxml.hub.nodes import Answer, Connect, Dial, Flow, Gather, Hangup, If, Loop, Number, Pause, Record, Redirect, Reject, Response, Say, Set, Unset, Verb
+from voxxml.hub.nodes import Answer, Connect, Dial, Flow, Gather, Hangup, If, Loop, Number, Pause, Play, Record, Redirect, Reject, Response, Say, Set, Unset, Verb
 from voxxml.runtime.caller import CallerScript
 from voxxml.runtime.simulator import simulate
 from voxxml.runtime.trace import comparable, describe
@@ -206,6 +206,8 @@ def test_gather_action_on_enablex_is_reported_and_runs_as_simulated() -> None:
 def test_what_enablex_cannot_do_is_ex214() -> None:
     document = Response([Say("hi"), Record(), Connect(flows=[Flow(guid="g")])])
     assert [d.code for d in compile_document(document).diagnostics] == ["EX214", "EX214"]
+    dial = Dial(numbers=[Number("15556667777")], output="xfer")
+    assert [d.code for d in compile_document(Response([dial, Play(url="https://example.com/a.mp3", digits="1w2")])).diagnostics] == ["EX214", "EX214"]
 
 
 # --------------------------------------------------------------------------- generated documents

@@ -161,6 +161,7 @@ class Compiler:
         return body, template_of(say.text)
 
     def play_body(self, play: Play) -> dict[str, Any]:
+        self.digits(play)
         return {"url": self.url(play, play.url)}
 
     def body_of(self, node: Say | Play) -> tuple[dict[str, Any], list[Any] | None]:
@@ -240,7 +241,13 @@ class Compiler:
             holes = exits_of(state)
         return (states[0]["id"] if states else None), holes
 
+    def digits(self, play: Play) -> None:
+        if play.digits is not None:
+            self.approximate("EX214", play, f"<Play digits='{play.digits}'>: EnableX's play sends no DTMF tones, so the plan leaves them out and plays only the URL", help="remove digits, or compile for a target that supports it")
+
     def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
+        if verb.__class__ is Play:
+            self.digits(verb)  # type: ignore[arg-type]
         body, template = self.say_body(verb) if verb.__class__ is Say else ({"url": self.url(verb, verb.url)}, None)  # type: ignore[arg-type]
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
             state = self.play(verb, body, template)
@@ -344,6 +351,8 @@ class Compiler:
         return [(state, "next")]
 
     def dial(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
+        if isinstance(verb, Dial) and verb.output is not None:
+            self.approximate("EX214", verb, f"<Dial output='{verb.output}'>: the plan does not write {verb.output}.status (EnableX reports a failed bridge without saying busy or no-answer), so it reads ''; the Dial itself runs", help="test the outcome in the action's webhook instead, or compile for a target that supports it")
         first, holes = self.dial_only(verb)
         if isinstance(verb, Dial) and verb.action is not None:
             if first is None:
