@@ -26,12 +26,17 @@ def test_page_has_examples_and_metadata(rule) -> None:
 
 
 def codes_of(rule, snippet: str) -> set[str]:
-    """What the tool reports for an example: lint codes (VX), or compile codes (EX, to EnableX)."""
-    result = voxxml.parse(snippet)
+    """What the tool reports for an example: lint codes (VX, VM), or compile codes (EX, to EnableX);
+    read with the page's dialect."""
+    result = _parse(rule, snippet)
     if rule.code.startswith("EX"):
         assert result.document is not None, result.diagnostics
         return {d.code for d in compile_document(result.document, lowerings=_LOWERINGS.get(rule.code)).diagnostics}
     return {d.code for d in result.diagnostics}
+
+
+def _parse(rule, snippet: str):  # type: ignore[no-untyped-def]
+    return voxxml.lint_bytes(snippet.encode("utf-8"), "<string>", dialect=rule.dialect)
 
 
 # EX214 (no lowering) cannot come from a v1 document, whose every verb has one: its page's
@@ -54,7 +59,7 @@ def test_passing_example_is_clean(rule) -> None:
 def test_codes_and_names_are_unique_and_well_formed() -> None:
     names = [r.name for r in RULES]
     assert len(set(names)) == len(names)
-    assert all(r.code[:2] in ("VX", "EX") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
+    assert all(r.code[:2] in ("VX", "VM", "EX") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
 
 
 def test_fixed_codes_keep_their_meaning() -> None:
@@ -78,11 +83,16 @@ def test_fixed_codes_keep_their_meaning() -> None:
 def test_every_page_has_an_implementation_and_every_implementation_a_page() -> None:
     from voxxml import lint
     from voxxml.core import suppressions
+    from voxxml.dialects import detect
     from voxxml.dialects.voxxml_v1 import reader
+    from voxxml.dialects.voxml import reader as voxml_reader
     from voxxml.checks import CHECKS
     from voxxml.targets import enablex
 
-    implemented = [*lint.CODES, *reader.CODES, *suppressions.CODES, *(module.CODE for module in CHECKS), *enablex.CODES]
+    implemented = [
+        *lint.CODES, *reader.CODES, *voxml_reader.CODES, detect.CODE, *suppressions.CODES, *(module.CODE for module in CHECKS),
+        *enablex.CODES,
+    ]
     assert len(implemented) == len(set(implemented))
     assert set(implemented) == set(rules())
 
@@ -99,10 +109,10 @@ def test_rule_command_renders_a_page_and_lists_all() -> None:
     assert unknown.exit_code == 2 and "unknown rule 'VX999'" in unknown.stderr
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.code.startswith("VX")], ids=lambda r: r.code)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.code.startswith(("VX", "VM"))], ids=lambda r: r.code)
 def test_fix_metadata_matches_the_fixes_offered(rule) -> None:
     """A page that promises a fix gets one on its example, with the safety it states; others get none."""
-    fixes = [d.fix for snippet in rule.examples["triggers"] for d in voxxml.parse(snippet).diagnostics if d.code == rule.code]
+    fixes = [d.fix for snippet in rule.examples["triggers"] for d in _parse(rule, snippet).diagnostics if d.code == rule.code]
     offered = [fix for fix in fixes if fix is not None]
     if rule.fix is None:
         assert offered == []

@@ -16,6 +16,10 @@ code is an error that names the file once, and the key.
     exclude = ["examples/broken/*"]   # skipped when walking directories (and named
                                       # files with --force-exclude)
     extend-select = ["VX112"]         # added to select
+    dialect = "voxml"                 # the dialect every file is read with, or per glob:
+                                      # dialect = { "legacy/*.xml" = "voxxml-v1", "*.xml" = "voxml" }
+                                      # (the first glob that matches wins); default: by suffix
+                                      # (.voxxml, .voxml), a .xml file's dialect detected from it
 
     [tool.voxxml.format]              # [format] in voxxml.toml
     quote-style = "double"            # double (default), single or preserve
@@ -40,7 +44,7 @@ from .core.catalog import Severity, rules
 from .core.diagnostics import Diagnostic
 from .dialects.voxxml_v1.grammar import grammar
 
-KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format")
+KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format", "dialect")
 FORMAT_KEYS = ("quote-style",)
 QUOTE_STYLES = ("double", "single", "preserve")  # voxxml.dialects.voxxml_v1.formatter.QUOTE_STYLES (not imported: lxml is heavy)
 _PREFIX = re.compile(r"[A-Z]{2}[0-9]{0,3}")
@@ -84,6 +88,8 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     command_line: Selection | None = None  # --select, --extend-select, --ignore
     quote_style: str = "double"  # voxxml format: double, single or preserve
+    dialect: str | None = None  # the dialect of every file (``dialect = "voxml"``), or None
+    dialect_globs: tuple[tuple[str, str], ...] = ()  # (glob, dialect), the first match wins over ``dialect``
     _decided: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def selected(self, code: str) -> bool:
@@ -104,6 +110,15 @@ class Settings:
         if self.root is not None and resolved.is_relative_to(self.root):
             return resolved.relative_to(self.root).as_posix()
         return path.as_posix()
+
+    def dialect_for(self, path: Path | None) -> str | None:
+        """The dialect the configuration names for ``path`` (None: not configured)."""
+        if path is not None and self.dialect_globs:
+            relative = self.relative(path)
+            for pattern, name in self.dialect_globs:
+                if fnmatch(relative, pattern) or fnmatch(path.name, pattern):
+                    return name
+        return self.dialect
 
     def excluded(self, path: Path) -> bool:
         relative = self.relative(path)
@@ -192,7 +207,10 @@ def parse(table: dict[str, Any], source: Path, section: str = "") -> Settings:
     if unknown:
         hint = did_you_mean(unknown[0], FORMAT_KEYS) or did_you_mean(unknown[0].replace("_", "-"), FORMAT_KEYS)
         raise ConfigError(f"{source}: unknown key '{section}format.{unknown[0]}'{hint}; valid keys: {', '.join(FORMAT_KEYS)}")
+    dialect, dialect_globs = _dialects(table.get("dialect"), where("dialect"))
     return Settings(
+        dialect=dialect,
+        dialect_globs=dialect_globs,
         select=check_codes(table.get("select", []), where("select")),
         extend_select=check_codes(table.get("extend-select", []), where("extend-select")),
         ignore=check_codes(table.get("ignore", []), where("ignore")),
@@ -205,6 +223,19 @@ def parse(table: dict[str, Any], source: Path, section: str = "") -> Settings:
         root=source.parent.resolve(),
         source=source,
     )
+
+
+def _dialects(value: Any, where: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """``dialect = "name"`` or ``dialect = { "glob" = "name" }``, checked against the registered dialects."""
+    from .dialects import dialects as registered  # names only: imports no dialect
+
+    if value is None:
+        return None, ()
+    if isinstance(value, str):
+        return _choice(value, registered(), where), ()
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return None, tuple((glob, _choice(name, registered(), f'{where}."{glob}"')) for glob, name in value.items())
+    raise ConfigError(f'{where} must be a dialect name, e.g. "voxml", or a table of "glob" = "name"')
 
 
 def merged(table: dict[str, Any], inline: dict[str, Any]) -> dict[str, Any]:

@@ -28,13 +28,13 @@ from .core.catalog import Severity
 from .checks import CheckContext, run_checks
 from .config import Settings
 from .core.diagnostics import Diagnostic, make
-from .dialects import DEFAULT as DEFAULT_DIALECT, Dialect, get_dialect
+from .dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from .core.source import SourceMap, Span
 
 CODES = ("VX001",)  # reported here, from the decoder and the XML parser
 # The prefix of every code read and check report: a suppression of another code names a
 # target's finding, which only a run that compiled for that target can judge unused.
-CHECKED_PREFIX = "VX"
+CHECKED_PREFIX = ("VX", "VM")
 
 
 @dataclass
@@ -48,6 +48,8 @@ class Result:
     fail_on: Severity = Severity.ERROR
     output: Any = None  # what the target compiled (the plan), when one ran
     target: str | None = None  # the target that compiled ``output``
+    dialect: str = DEFAULT_DIALECT  # the dialect that read the document
+    dialect_reason: str = ""  # why that one, when it was detected from the document (--verbose)
 
     @property
     def failed(self) -> bool:
@@ -83,10 +85,12 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
 
     Total: never raises on any input. ``resource`` is what the VoxXML is sent to: call,
     conference or participant. ``flow=False`` stops after reading (VX0xx): no flow
-    analysis, no VX1xx rules. ``dialect`` (a registered name or a ``Dialect``) reads the document.
+    analysis, no VX1xx rules. ``dialect`` (a registered name or a ``Dialect``) reads the document;
+    ``DETECT`` ("detect") chooses one from the parsed document (``dialects.detect``).
     """
-    reading = get_dialect(dialect)
-    result = Result(path)
+    detecting = dialect == DETECT
+    reading = get_dialect(DEFAULT_DIALECT if detecting else dialect)
+    result = Result(path, dialect=reading.name)
     text, problem = xmlparse.decode(data)
     if text is None:
         assert problem is not None
@@ -103,6 +107,8 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
     result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
     if parsed.root is not None:
         found: list[Diagnostic] = []
+        if detecting:
+            reading = _detected(parsed.root, source, result, found)
         reader = reading.new_reader(source, found, check_content=parsed.well_formed)
         try:
             document = reader.read(parsed.root)
@@ -120,6 +126,24 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
             found = _trusted_only(found, source)
         result.diagnostics.extend(found)
     return _sorted(result)
+
+
+def _detected(root: Any, source: SourceMap, result: Result, found: list[Diagnostic]) -> Dialect:
+    """The dialect the parsed document shows (recorded on the result, with why), and VX012 when it shows both."""
+    from .dialects.detect import CODE, detect, element_index
+
+    detection = detect(root)
+    result.dialect, result.dialect_reason = detection.dialect, detection.reason
+    if detection.conflict is not None:
+        chosen, other = detection.conflict
+        where = source.name_span(element_index(root, other.element))
+        message = (
+            f"the document mixes dialects: {other.what} is {other.dialect} and {chosen.what} is {chosen.dialect}; "
+            f"read as {chosen.dialect} ({chosen.count} construct(s) against {other.count})"
+        )
+        help = f"write the document in one dialect, or name it with --dialect or the dialect setting"
+        found.append(make(CODE, message, where, help))
+    return get_dialect(detection.dialect)
 
 
 def _trusted_only(diagnostics: list[Diagnostic], source: SourceMap) -> list[Diagnostic]:

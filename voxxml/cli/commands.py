@@ -18,7 +18,7 @@ from ..core import xmlparse
 from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
 from ..core.fixes import fix_text
 from .discover import dialect_for, discover
-from ..dialects import DEFAULT as DEFAULT_DIALECT, Dialect, get_dialect
+from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, dialects, get_dialect
 from ..dialects.voxxml_v1.grammar import grammar
 from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
@@ -33,10 +33,39 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def reading(path: Path | None) -> Dialect:
-    """The dialect a file is read with: the registered one that claims it, else the default
-    (a file named explicitly with another suffix, or standard input without --stdin-filename)."""
-    return (dialect_for(path) if path is not None else None) or get_dialect(DEFAULT_DIALECT)
+def reading(path: Path | None, settings: Settings | None = None, option: str | None = None) -> Dialect | str:
+    """The dialect a file is read with: ``--dialect``; else the configuration's ``dialect`` for the path;
+    else a ``.xml`` file's is detected from the document (``DETECT``: the pipeline decides); else the
+    registered one that claims the suffix; else the default (a file named explicitly with another
+    suffix, or standard input without --stdin-filename)."""
+    chosen, _ = reading_why(path, settings, option)
+    return chosen
+
+
+def reading_why(path: Path | None, settings: Settings | None = None, option: str | None = None) -> tuple[Dialect | str, str]:
+    """``reading``, and why (for --verbose)."""
+    if option:
+        return get_dialect(option), "--dialect"
+    configured = settings.dialect_for(path) if settings is not None else None
+    if configured:
+        where = settings.source if settings is not None and settings.source is not None else "the configuration"
+        return get_dialect(configured), f"dialect setting in {where}"
+    if path is not None and path.suffix.lower() == ".xml":
+        return DETECT, "detected"
+    claimed = dialect_for(path) if path is not None else None
+    if claimed is not None:
+        return claimed, f"suffix {path.suffix}" if path is not None else "default"
+    return get_dialect(DEFAULT_DIALECT), "the default"
+
+
+def dialect_option(command: Callable) -> Callable:
+    """--dialect: the dialect every file is read with, over the configuration and detection."""
+    return click.option(
+        "--dialect",
+        type=click.Choice(dialects()),
+        default=None,
+        help="Read every file in this dialect [default: the configuration's 'dialect', else by suffix; a .xml file's is detected from it].",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,7 +165,8 @@ def configuration_options(command: Callable) -> Callable:
 @click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
 @click.option("-w", "--watch", is_flag=True, help="Lint again whenever a file or configuration changes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else (no summary, no notices).")
-@click.option("-v", "--verbose", is_flag=True, help="List the files checked and the XML files skipped.")
+@click.option("-v", "--verbose", is_flag=True, help="List the files checked (with the dialect read and why) and the XML files skipped.")
+@dialect_option
 def lint(paths: tuple[str, ...], **options: object) -> None:
     """Lint VoxXML files and directories (none: '.'; '-' reads standard input).
 
@@ -216,7 +246,7 @@ class LintRun:
                 name = str(stdin_filename or "<stdin>")
                 where = Path(str(stdin_filename)) if stdin_filename else Path.cwd()
                 settings = resolver.for_path(where)
-                dialect = reading(Path(str(stdin_filename)) if stdin_filename else None)
+                dialect = reading(Path(str(stdin_filename)) if stdin_filename else None, settings, o["dialect"])  # type: ignore[arg-type]
                 data = sys.stdin.buffer.read()
                 if force_exclude and stdin_filename and settings.excluded(where):
                     if fix:
@@ -250,7 +280,7 @@ class LintRun:
                     click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
                     unreadable = True
                     continue
-                dialect = reading(path)
+                dialect, why = reading_why(path, settings, o["dialect"])  # type: ignore[arg-type]
                 if fixing:
                     outcome = _fix(data, str(path), settings, unsafe, dialect)
                     if outcome is not None:
@@ -265,7 +295,7 @@ class LintRun:
                 result.document = None  # reporters need the diagnostics and the source text, not the AST
                 results.append(result)
                 if verbose:
-                    click.echo(f"checked {path}", err=True)
+                    click.echo(f"checked {path} as {result.dialect} ({result.dialect_reason or why})", err=True)
         except ConfigError as error:
             fail(str(error))
         if verbose:
@@ -297,6 +327,8 @@ class LintRun:
 
 
 def _fix(data: bytes, path: str, settings: Settings, unsafe: bool, dialect: Dialect | str = DEFAULT_DIALECT) -> tuple[str, list[tuple[str, str]]] | None:
+    if dialect == DETECT:  # fixes are applied in the dialect the original was read in, not re-detected each round
+        dialect = _detected(data, path)
     """The fixed text and the (code, name) of each fix applied; None when nothing changes.
 
     Only documents read as UTF-8 are rewritten (the fixed text is written as UTF-8).
@@ -333,6 +365,7 @@ def _show_diff(data: bytes, text: str, path: str) -> bool:
 @click.option("--stdin-filename", default=None, help="Path of the input read from '-' (for its configuration and messages).")
 @click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (and, with --check or --diff, what would change).")
+@dialect_option
 def format_command(
     paths: tuple[str, ...],
     check: bool,
@@ -343,6 +376,7 @@ def format_command(
     stdin_filename: str | None,
     voxxml_only: bool,
     quiet: bool,
+    dialect: str | None,
 ) -> None:
     """Rewrite VoxXML files in the canonical layout (none: '.'; '-' formats standard input to standard output).
 
@@ -375,22 +409,25 @@ def format_command(
                 if not (check or show_diff):
                     sys.stdout.buffer.write(data)  # excluded: passed through unchanged
             else:
-                sources.append((stdin_filename or "<stdin>", data, None, settings, reading(Path(stdin_filename) if stdin_filename else None)))
+                chosen = reading(Path(stdin_filename) if stdin_filename else None, settings, dialect)
+                sources.append((stdin_filename or "<stdin>", data, None, settings, _detected(data, stdin_filename or "<stdin>") if chosen == DETECT else chosen))  # type: ignore[arg-type]
         for path, explicit in found.files:
             settings = resolver.for_path(path)
             if (force_exclude or not explicit) and settings.excluded(path):
                 continue
             try:
-                sources.append((str(path), path.read_bytes(), path, settings, reading(path)))
+                data = path.read_bytes()
+                chosen = reading(path, settings, dialect)
+                sources.append((str(path), data, path, settings, _detected(data, str(path)) if chosen == DETECT else chosen))  # type: ignore[arg-type]
             except OSError as error:
                 click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
                 unreadable = True
     except ConfigError as error:
         fail(str(error))
     reformatted = unchanged = broken = 0
-    for name, data, path, settings, dialect in sources:
+    for name, data, path, settings, formatting in sources:
         try:
-            result = dialect.format(data, name, settings.quote_style)
+            result = formatting.format(data, name, settings.quote_style)
         except FormatError as error:
             click.echo(f"voxxml: cannot format {name}: {error}", err=True)
             broken += 1
@@ -418,6 +455,13 @@ def format_command(
         sys.exit(EXIT_USAGE)
     failed = broken or ((check or show_diff) and reformatted)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+def _detected(data: bytes, path: str) -> Dialect:
+    """The dialect detected from a document (for format and --fix, which need one before reading)."""
+    from ..pipeline import check
+
+    return get_dialect(check(data, path, flow=False, dialect=DETECT).dialect)
 
 
 def _format_summary(reformatted: int, unchanged: int, broken: int, dry_run: bool) -> str:
@@ -503,7 +547,7 @@ def rule(code: str | None, list_all: bool, output_format: str) -> None:
 # ------------------------------------------------------------ simulate / compile
 
 
-def _parse_for_run(file: str, target: str | None = None, severity: Severity | None = None, **target_options: object) -> Result:
+def _parse_for_run(file: str, target: str | None = None, severity: Severity | None = None, dialect: str | None = None, **target_options: object) -> Result:
     """Run FILE through the pipeline as ``voxxml lint`` does (nearest configuration, inline
     suppressions), compiled for ``target`` when one is named; stop with exit 1 on errors.
 
@@ -523,7 +567,7 @@ def _parse_for_run(file: str, target: str | None = None, severity: Severity | No
         fail(f"{path}: {error.strerror or error}")
     if target is not None and severity is not None:
         settings = replace(settings, severity={**settings.severity, **dict.fromkeys(target_registry.get_target(target).codes, severity)})
-    result = run(data, str(path), settings, target, reading(path), **target_options)
+    result = run(data, str(path), settings, target, reading(path, settings, dialect), **target_options)
     if result.error_count:
         _report_to_stderr(result)
         sys.exit(EXIT_PROBLEMS)
@@ -600,6 +644,7 @@ base_url_option = click.option(
 @loop_cap_option
 @base_url_option
 @click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@dialect_option
 def simulate(
     file: str,
     inputs: tuple[str, ...],
@@ -610,6 +655,7 @@ def simulate(
     loop_cap: int,
     base_url: str | None,
     output_format: str,
+    dialect: str | None,
 ) -> None:
     """Run FILE against a scripted caller and print what happens on the call.
 
@@ -644,7 +690,7 @@ def simulate(
         script.hangup_after = hangup_after
     if redirect_fails:
         script.redirect_fails = True
-    result = _parse_for_run(file)
+    result = _parse_for_run(file, dialect=dialect)
     _report_to_stderr(result)  # warnings only: errors stopped above
     assert result.document is not None
     trace = run_simulation(result.document, script, loop_cap, base_url).trace
@@ -676,6 +722,7 @@ def simulate(
 )
 @loop_cap_option
 @base_url_option
+@dialect_option
 def compile_command(
     file: str,
     target: str,
@@ -685,6 +732,7 @@ def compile_command(
     output_format: str,
     loop_cap: int,
     base_url: str | None,
+    dialect: str | None,
 ) -> None:
     """Compile FILE into a call plan for --target (enablex: EnableX Core Voice).
 
@@ -700,7 +748,7 @@ def compile_command(
     if strict and allow_approximate:
         fail("--strict and --allow-approximate exclude each other")
     severity = Severity.WARNING if allow_approximate else Severity.ERROR if strict else None
-    result = _parse_for_run(file, target, severity, loop_cap=loop_cap, base_url=base_url)
+    result = _parse_for_run(file, target, severity, dialect, loop_cap=loop_cap, base_url=base_url)
     _report_to_stderr(result)  # warnings only: errors stopped above
     text = target_registry.get_target(target).render(result.output, output_format)
     if output is None or output == "-":

@@ -35,6 +35,7 @@ class Rule:
     body: str  # the Markdown after the front matter
     examples: dict[str, list[str]]  # "triggers" / "passes" -> XML snippets
     fix: str | None = None  # "safe", "unsafe" or None: whether a fix exists and how safe it is
+    dialect: str = "voxxml-v1"  # the dialect its examples are read with ("detect": chosen from each example)
 
 
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
@@ -59,6 +60,7 @@ def parse_page(text: str) -> Rule:
         body=body,
         examples=examples,
         fix=meta.get("fix"),
+        dialect=meta.get("dialect", "voxxml-v1"),
     )
 
 

@@ -94,6 +94,8 @@ class Dialect:
 
 _REGISTRY: Registry[Dialect] = Registry("dialect", "Dialect", UnknownDialect, lambda loaded, name: isinstance(loaded, Dialect) and loaded.name == name)
 DEFAULT = "voxxml-v1"
+# Not a dialect: asks the pipeline to choose one from the parsed document (``dialects.detect``).
+DETECT = "detect"
 
 
 def register(name: str, dialect: Dialect | str, summary: str, *, replace: bool = False) -> None:
@@ -121,6 +123,7 @@ def get_dialect(name: str | Dialect = DEFAULT) -> Dialect:
 
 
 register(DEFAULT, "voxxml.dialects.voxxml_v1:DIALECT", "VoxXML v1 (Voxtelesys)")
+register("voxml", "voxxml.dialects.voxml:DIALECT", "VoXML (Voxtelesys's current dialect)")
 
 
 def default_template(text: str) -> Any:
@@ -142,6 +145,6 @@ def vocabulary_of(node: Any) -> Any:
     return vocabulary if vocabulary is not None else get_dialect().vocabulary()
 
 __all__ = [
-    "DEFAULT", "Dialect", "UnknownDialect", "default_template", "dialects", "get_dialect", "register", "summaries",
+    "DEFAULT", "DETECT", "Dialect", "UnknownDialect", "default_template", "dialects", "get_dialect", "register", "summaries",
     "unregister", "vocabulary_of", "write",
 ]
