@@ -130,13 +130,13 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
 
 def _detected(root: Any, source: SourceMap, result: Result, found: list[Diagnostic]) -> Dialect:
     """The dialect the parsed document shows (recorded on the result, with why), and VX012 when it shows both."""
-    from .dialects.detect import CODE, detect, element_index
+    from .dialects.detect import CODE, detect
 
     detection = detect(root)
     result.dialect, result.dialect_reason = detection.dialect, detection.reason
     if detection.conflict is not None:
         chosen, other = detection.conflict
-        where = source.name_span(element_index(root, other.element))
+        where = source.name_span(other.index)
         message = (
             f"the document mixes dialects: {other.what} is {other.dialect} and {chosen.what} is {chosen.dialect}; "
             f"read as {chosen.dialect} ({chosen.count} construct(s) against {other.count})"

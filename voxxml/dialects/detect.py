@@ -2,8 +2,10 @@
 ``dialect`` setting, a suffix no dialect claims alone): decided from the document itself.
 
 Both dialects write ``<Response>``, so the root says nothing. Each dialect has constructs the other
-lacks, listed below as data (an XPath step each). The scan runs in libxml2 over the tree already
-parsed (one ``count`` and one first match per dialect: linear, never a re-parse). The dialect with
+lacks, listed below as data (an XPath step each). The scan is one pass over the tree already
+parsed, with the constructs indexed by the tag or attribute they need; a dialect found is no longer
+looked for, and the pass stops when both are found (linear, never a re-parse). Only a document that
+shows both is scanned again, to count each dialect's constructs. The dialect with
 evidence wins; with none, the default (VoxXML v1). Evidence for both is VX012, which names the first
 construct of each; the dialect with more matching constructs reads the document (v1 on a tie), and
 its reader then reports the other's constructs as unknown.
@@ -22,8 +24,27 @@ CODE = "VX012"
 
 @dataclass(frozen=True)
 class Construct:
+    """Something only one dialect writes, as data: an element (``tag``), an attribute on it (any of
+    ``attributes``; on any element when ``tag`` is None), text holding ``text``, a voice that is (or
+    is not) provider-qualified, or an element directly in the root."""
+
     what: str  # how a message names it
-    step: str  # an XPath step matching the element that shows it ("Set", "If[@expression]")
+    tag: str | None = None
+    attributes: tuple[str, ...] = ()
+    text: str | None = None
+    qualified_voice: bool | None = None
+    top_level: bool = False
+
+    def matches(self, el: etree._Element, root: etree._Element) -> bool:
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if self.attributes and not any(el.get(name) is not None for name in self.attributes):
+            return False
+        if self.text is not None and self.text not in (el.text or ""):
+            return False
+        if self.qualified_voice is not None and ("." in (el.get("voice") or "")) != self.qualified_voice:
+            return False
+        return not self.top_level or el.getparent() is root
 
 
 # Only what the other dialect does not have. VoXML: docs/dialects/voxml.md and grammar/voxml/vocabulary.toml;
@@ -37,23 +58,23 @@ CONSTRUCTS: dict[str, tuple[Construct, ...]] = {
         Construct("<Record>", "Record"),
         Construct("<Connect>", "Connect"),
         Construct("<Pay>", "Pay"),
-        Construct("If expression", "If[@expression]"),
-        Construct("an output attribute", "*[@output]"),
-        Construct("a history attribute", "*[@history]"),
-        Construct("a provider-qualified voice", "*[@voice][contains(@voice, '.')]"),
-        Construct("a ${...} reference", "*[text()[contains(., '${')]]"),
-        Construct("Gather action", "Gather[@action]"),
+        Construct("If expression", "If", ("expression",)),
+        Construct("an output attribute", None, ("output",)),
+        Construct("a history attribute", None, ("history",)),
+        Construct("Gather action", "Gather", ("action",)),
+        Construct("a provider-qualified voice", None, ("voice",), qualified_voice=True),
+        Construct("a ${...} reference", text="${"),
     ),
     "voxxml-v1": (
-        Construct("If variable/test/value", "If[@variable or @test or @value]"),
-        Construct("$GATHER", "*[text()[contains(., '$GATHER')]]"),
-        Construct("repeatDelay", "*[@repeatDelay]"),
-        Construct("separateNumbers", "*[@separateNumbers]"),
+        Construct("If variable/test/value", "If", ("variable", "test", "value")),
+        Construct("repeatDelay", None, ("repeatDelay",)),
+        Construct("separateNumbers", None, ("separateNumbers",)),
         Construct("<SetMute>", "SetMute"),
         Construct("<Conference>", "Conference"),
-        Construct("a top-level <Number>", "Number[parent::Response]"),
-        Construct("a voice without a provider", "*[@voice][not(contains(@voice, '.'))]"),
-        Construct("a statusCallback attribute", "*[@statusCallback or @statusCallbackEvent or @statusCallbackMethod]"),
+        Construct("a top-level <Number>", "Number", top_level=True),
+        Construct("a voice without a provider", None, ("voice",), qualified_voice=False),
+        Construct("a statusCallback attribute", None, ("statusCallback", "statusCallbackEvent", "statusCallbackMethod")),
+        Construct("$GATHER", text="$GATHER"),
     ),
 }
 
@@ -63,7 +84,8 @@ class Evidence(NamedTuple):
     what: str
     element: Any  # the lxml element
     line: int | None
-    count: int  # how many elements show one of the dialect's constructs
+    count: int  # how many constructs of the dialect the document shows (counted only when both are found)
+    index: int  # the element's index among the document's elements (the SourceMap's numbering)
 
 
 class Detection(NamedTuple):
@@ -72,32 +94,89 @@ class Detection(NamedTuple):
     conflict: tuple[Evidence, Evidence] | None  # (the one read with, the other): VX012
 
 
+Index = tuple[dict[str, tuple[tuple[str, Construct], ...]], dict[str, tuple[tuple[str, Construct], ...]], tuple[tuple[str, Construct], ...]]
+
+
 @cache
-def _queries() -> dict[str, tuple[etree.XPath, etree.XPath, tuple[tuple[Construct, etree.XPath], ...]]]:
-    queries = {}
+def _index(wanted: frozenset[str]) -> Index:
+    """The constructs of the ``wanted`` dialects by the tag they need, by the attribute they need (on any
+    element), and those on text."""
+    by_tag: dict[str, list[tuple[str, Construct]]] = {}
+    by_attribute: dict[str, list[tuple[str, Construct]]] = {}
+    on_text: list[tuple[str, Construct]] = []
     for dialect, constructs in CONSTRUCTS.items():
-        union = " | ".join(f"//{c.step}" for c in constructs)
-        queries[dialect] = (
-            etree.XPath(f"count({union})"),
-            etree.XPath(f"({union})[1]"),
-            tuple((c, etree.XPath(f"self::{c.step}")) for c in constructs),
-        )
-    return queries
+        if dialect not in wanted:
+            continue
+        for construct in constructs:
+            entry = (dialect, construct)
+            if construct.tag is not None:
+                by_tag.setdefault(construct.tag, []).append(entry)
+            elif construct.attributes:
+                for name in construct.attributes:
+                    by_attribute.setdefault(name, []).append(entry)
+            else:
+                on_text.append(entry)
+    return (
+        {tag: tuple(found) for tag, found in by_tag.items()},
+        {name: tuple(found) for name, found in by_attribute.items()},
+        tuple(on_text),
+    )
 
 
-def _evidence(root: etree._Element, dialect: str) -> Evidence | None:
-    count_query, first_query, constructs = _queries()[dialect]
-    count = int(count_query(root))
-    if not count:
-        return None
-    element = first_query(root)[0]
-    what = next((c.what for c, test in constructs if test(element)), constructs[0][0].what)
-    return Evidence(dialect, what, element, element.sourceline, count)
+def _first(root: etree._Element) -> dict[str, tuple[int, Construct, Any]]:
+    """Each dialect's first construct, in one pass over the parsed tree's elements. A dialect found is
+    no longer looked for, and the pass stops when every dialect is found."""
+    first: dict[str, tuple[int, Construct, Any]] = {}
+    wanted = frozenset(CONSTRUCTS)
+    by_tag, by_attribute, on_text = _index(wanted)
+    for index, el in enumerate(root.iter(etree.Element)):
+        hits = None
+        candidates = by_tag.get(el.tag)
+        if candidates is not None:
+            hits = [entry for entry in candidates if entry[1].matches(el, root)]
+        keys = el.keys()
+        if keys and by_attribute:
+            for name in keys:
+                candidates = by_attribute.get(name)
+                if candidates is not None:
+                    found = [entry for entry in candidates if entry[1].matches(el, root)]
+                    hits = found if hits is None else hits + found
+        text = el.text
+        if on_text and text and "$" in text:
+            found = [entry for entry in on_text if entry[1].matches(el, root)]
+            hits = found if hits is None else hits + found
+        if hits:
+            for dialect, construct in hits:
+                first.setdefault(dialect, (index, construct, el))
+            wanted = frozenset(CONSTRUCTS) - set(first)
+            if not wanted:
+                break
+            by_tag, by_attribute, on_text = _index(wanted)
+    return first
+
+
+def _count(root: etree._Element, dialect: str) -> int:
+    """How many constructs of the dialect a document shows (only for a document that shows both): one
+    linear pass per construct."""
+    total = 0
+    for el in root.iter(etree.Element):
+        total += sum(1 for construct in CONSTRUCTS[dialect] if construct.matches(el, root))
+    return total
+
+
+def _scan(root: etree._Element) -> dict[str, Evidence]:
+    first = _first(root)
+    both = len(first) > 1
+    return {
+        dialect: Evidence(dialect, construct.what, el, el.sourceline, _count(root, dialect) if both else 1, index)
+        for dialect, (index, construct, el) in first.items()
+    }
 
 
 def detect(root: etree._Element, default: str = "voxxml-v1") -> Detection:
     """The dialect of a parsed document, why, and the conflict when it shows constructs of both."""
-    found = [e for e in (_evidence(root, name) for name in CONSTRUCTS) if e is not None]
+    scanned = _scan(root)
+    found = [scanned[name] for name in CONSTRUCTS if name in scanned]
     if not found:
         return Detection(default, f"{default}: no construct only one dialect has (the default)", None)
     if len(found) == 1:
@@ -116,11 +195,4 @@ def _at(evidence: Evidence) -> str:
     return f" at line {evidence.line}" if evidence.line else ""
 
 
-def element_index(root: etree._Element, element: etree._Element) -> int:
-    """An element's index among the document's elements in document order (the SourceMap's numbering)."""
-    if element is root:
-        return 0
-    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
-
-
-__all__ = ["CODE", "CONSTRUCTS", "Construct", "Detection", "Evidence", "detect", "element_index"]
+__all__ = ["CODE", "CONSTRUCTS", "Construct", "Detection", "Evidence", "detect"]
