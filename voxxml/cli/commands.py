@@ -24,6 +24,7 @@ from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
 from ..reporters.statistics import show_fixes, statistics
 from .. import targets as target_registry  # the --target choices; imports no target
+from .options import absolute_url
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -594,25 +595,10 @@ loop_cap_option = click.option(
 )
 
 
-def _check_base_url(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
-    """An absolute http(s) URL, or a usage error: relative URLs are resolved against it."""
-    from urllib.parse import urlsplit
-
-    if value is None:
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"{value!r} is not an absolute http or https URL (e.g. https://example.com/ivr/main.xml)")
-    return value
-
-
 base_url_option = click.option(
     "--base-url",
     metavar="URL",
-    callback=_check_base_url,
+    callback=absolute_url,
     help="The document's own URL: relative URLs (Play, Redirect) are resolved against it (RFC 3986).",
 )
 

@@ -12,6 +12,8 @@ import time
 
 import click
 
+from .options import absolute_url
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 PRODUCTION_URL = "https://api.enablex.io"  # voxxml.serve.client.PRODUCTION_URL, written out: no httpx import here
 DEFAULT_STORE = "sqlite:///voxxml-serve.db"
@@ -29,21 +31,6 @@ def _need_extra() -> None:
         _fail(f"voxxml serve needs the serve extra ({error.name} is missing): pip install 'voxxml[serve]'")
 
 
-def _absolute_url(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
-    """An absolute http or https URL (as voxxml compile's --base-url), or a usage error."""
-    from urllib.parse import urlsplit
-
-    if value is None:
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"{value!r} is not an absolute http or https URL (e.g. https://example.com/ivr/main.xml)")
-    return value
-
-
 @click.command()
 @click.argument("files", nargs=-1, metavar="DOC_OR_PLAN...")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
@@ -54,7 +41,7 @@ def _absolute_url(context: click.Context, parameter: click.Parameter, value: str
 @click.option("--route", "routes", multiple=True, metavar="NUMBER=FILE", help="The plan for calls to NUMBER (*=FILE: every other number). Repeatable; needed with several plans.")
 @click.option("--insecure-no-webhook-auth", is_flag=True, help="Start without VOXXML_WEBHOOK_USER/PASSWORD: any webhook is accepted.")
 @click.option("--loop-cap", type=click.IntRange(min=1), default=10, show_default=True, metavar="N", help="How many times a loop='0' plays (as in voxxml compile).")
-@click.option("--base-url", metavar="URL", callback=_absolute_url, help="The documents' URL: relative URLs (Play, Redirect) are resolved against it, at start and when a Redirect is followed.")
+@click.option("--base-url", metavar="URL", callback=absolute_url, help="The documents' URL: relative URLs (Play, Redirect) are resolved against it, at start and when a Redirect is followed.")
 @click.option("--max-redirects", type=click.IntRange(min=0), default=10, show_default=True, metavar="N", help="Redirects one call follows (fetched and run); after N a Redirect takes its fetch-failed path. 0: never fetch.")
 @click.option("--allow-private-fetch", is_flag=True, help="Let a Redirect fetch from loopback, private and link-local addresses (refused by default).")
 @click.option("--fetch-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS", help="Time for one Redirect's fetch, HTTP redirects included.")
