@@ -28,6 +28,10 @@ def test_page_has_examples_and_metadata(rule) -> None:
 def codes_of(rule, snippet: str) -> set[str]:
     """What the tool reports for an example: lint codes (VX, VM), or compile codes (EX, to EnableX);
     read with the page's dialect."""
+    if rule.convert_to is not None:  # a conversion code (CV): the example converted to that dialect
+        from voxxml.pipeline import convert
+
+        return {d.code for d in convert(snippet.encode("utf-8"), "<string>", rule.convert_to, dialect=rule.dialect).diagnostics}
     result = _parse(rule, snippet)
     if rule.code.startswith("EX"):
         assert result.document is not None, result.diagnostics
@@ -59,7 +63,7 @@ def test_passing_example_is_clean(rule) -> None:
 def test_codes_and_names_are_unique_and_well_formed() -> None:
     names = [r.name for r in RULES]
     assert len(set(names)) == len(names)
-    assert all(r.code[:2] in ("VX", "VM", "EX") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
+    assert all(r.code[:2] in ("VX", "VM", "EX", "CV") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
 
 
 def test_fixed_codes_keep_their_meaning() -> None:
@@ -88,10 +92,11 @@ def test_every_page_has_an_implementation_and_every_implementation_a_page() -> N
     from voxxml.dialects.voxml import reader as voxml_reader
     from voxxml.checks import CHECKS
     from voxxml.targets import enablex
+    from voxxml import convert
 
     implemented = [
         *lint.CODES, *reader.CODES, *voxml_reader.CODES, detect.CODE, *suppressions.CODES, *(module.CODE for module in CHECKS),
-        *enablex.CODES,
+        *enablex.CODES, *convert.CODES,
     ]
     assert len(implemented) == len(set(implemented))
     assert set(implemented) == set(rules())

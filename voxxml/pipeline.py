@@ -221,3 +221,37 @@ def run(data: bytes, path: str, settings: Settings | None = None, target: str | 
 def run_file(path: Path | str, settings: Settings | None = None, dialect: str | Dialect = DEFAULT_DIALECT) -> Result:
     path = Path(path)
     return run(path.read_bytes(), str(path), settings, dialect=dialect)
+
+
+# ---------------------------------------------------------------------------- convert
+
+
+def convert(data: bytes, path: str, to: str, settings: Settings | None = None, dialect: str | Dialect = DEFAULT_DIALECT) -> Result:
+    """Read and check one document as ``run`` does, then convert it to the dialect ``to``
+    (``voxxml.convert``): ``output`` holds the converted text, ``target`` the dialect's name.
+
+    Converted only when the finalized findings hold no error. The conversion's CV1xx findings are
+    finalized with the checks' (a suppression comment or setting accepts an approximation there; a
+    CV suppression is judged only by a convert run). The text is read back with the target dialect:
+    an error there is CV100, on the source document, so nothing invalid is ever written.
+    """
+    from .convert import CODES, convert as convert_document  # the converters load only when asked
+
+    settings = settings or Settings()
+    with cyclic_gc_paused():
+        result = check(data, path, settings.context, dialect=dialect)
+        found = result.diagnostics
+        result.diagnostics = finalize(found, result.source, settings, path)
+        result.fail_on = settings.fail_on
+        if result.document is None or result.error_count:
+            return result
+        conversion = convert_document(result.document, to, result.dialect)
+        converted = conversion.diagnostics
+        reread = check(conversion.text.encode("utf-8"), path, settings.context, dialect=to)
+        for problem in reread.diagnostics:
+            if problem.severity is Severity.ERROR:
+                where = result.document.name_span or Span(1, 1, 1, 2)
+                converted.append(make("CV100", f"the converted document is not valid {to}: {problem.code} {problem.message}", where, problem.help))
+        result.output, result.target = conversion.text, to
+        result.diagnostics = finalize(found + converted, result.source, settings, path, frozenset(CODES))
+    return result

@@ -748,3 +748,4 @@ def compile_command(
 
 from .serve import call as _call, serve as _serve  # voxxml serve / call: their libraries load only when they run
 main.add_command(_serve), main.add_command(_call)
+from . import convert as _convert  # noqa: E402,F401 - registers voxxml convert (cli/convert.py) on main

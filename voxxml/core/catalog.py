@@ -36,6 +36,7 @@ class Rule:
     examples: dict[str, list[str]]  # "triggers" / "passes" -> XML snippets
     fix: str | None = None  # "safe", "unsafe" or None: whether a fix exists and how safe it is
     dialect: str = "voxxml-v1"  # the dialect its examples are read with ("detect": chosen from each example)
+    convert_to: str | None = None  # a conversion code's (CV1xx): the dialect its examples are converted to
 
 
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
@@ -61,6 +62,7 @@ def parse_page(text: str) -> Rule:
         examples=examples,
         fix=meta.get("fix"),
         dialect=meta.get("dialect", "voxxml-v1"),
+        convert_to=meta.get("convert_to"),
     )
 
 

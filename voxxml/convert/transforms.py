@@ -1,0 +1,236 @@
+"""The conversion machinery every target shares: the walk that applies a target's transform table,
+the context that collects CV diagnostics with spans in the source, and the generic pass that reports
+what the target's vocabulary has no place for.
+
+Why a generic pass: the rules of one target handle what it says differently (v1's Gather loop is a
+VoXML Do); everything else either maps field for field (the target's vocabulary names the same hub
+field) or has no place in the target at all, and that is found from the vocabularies' data, not
+listed by hand. So a setting a future vocabulary adds can never be dropped silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..core.diagnostics import Diagnostic, make
+from ..core.source import Span
+from ..dialects import Dialect, get_dialect, vocabulary_of
+from ..hub.nodes import Node, Response, Verb, settings
+
+# Codes every conversion may report (rules/CV1xx.md). Errors by default: a conversion that reports one
+# is refused unless --allow-approximate (or a suppression, or the configuration) accepts it.
+CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108")
+
+# A transform: one node (its children already converted) and the context -> what replaces it (a list:
+# a node may become several, or none).
+Transform = Callable[[Any, "Context"], list[Node]]
+
+_NOWHERE = Span(1, 1, 1, 2)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A target dialect's transform table."""
+
+    dialect: str  # the target dialect's registry name
+    transforms: dict[type[Node], Transform]  # by hub class: applied after the node's children are converted
+    # Called on every node before its children are converted (document order): what a rule needs to
+    # know about what ran before (VoXML: which input kinds the Gathers so far take).
+    enter: Callable[[Node, "Context"], None] | None = None
+    # Called once on the source document before the walk (v1: which Gather output the document uses).
+    prepare: Callable[[Response, "Context"], None] | None = None
+    # By hub class, applied before the node's children are converted (a pattern read in the source's
+    # own terms, such as the retry loop folded back into a v1 Gather); what they return is converted.
+    before: dict[type[Node], Transform] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """One conversion: the dialects, what the rules found so far, and the diagnostics."""
+
+    source: Dialect
+    target: Dialect
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)  # a target's rules keep what they learn here
+
+    def report(self, code: str, node: Node, message: str, help: str | None = None, attribute: str | None = None, sub: tuple[int, int] | None = None) -> None:
+        """A CV diagnostic on ``node`` in the source: the attribute's value (a source attribute name, or
+        None for the element's name), or characters ``sub`` of that value (or of the text content)."""
+        span: Span | None = None
+        if node.source is not None:
+            if attribute is not None and sub is not None:
+                span = node.attribute_sub_span(attribute, sub)
+            elif attribute is not None:
+                span = node.attribute_span(attribute) or node.attribute_name_span(attribute)
+            elif sub is not None:
+                span = node.content_sub_span(sub)
+            span = span or node.name_span or node.span
+        self.diagnostics.append(make(code, message, span or _NOWHERE, help))
+
+
+@dataclass
+class Conversion:
+    """What a conversion made: the target's text (with every approximation reported applied), the
+    converted hub document, and the CV diagnostics (none: the conversion is exact)."""
+
+    document: Response
+    text: str
+    diagnostics: list[Diagnostic]
+    dialect: str  # the target dialect
+
+    @property
+    def exact(self) -> bool:
+        return not self.diagnostics
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def source_attribute(node: Node, hub_field: str) -> str | None:
+    """The source dialect's attribute that holds a hub field of a node (None: none does)."""
+    try:
+        spec = vocabulary_of(node).spec_of(node)
+    except KeyError:
+        return None
+    for name, attribute in spec.attributes.items():
+        if attribute.field == hub_field and not attribute.extra:
+            return name
+    if hub_field == "condition" and spec.condition:
+        return spec.condition[0]
+    return None
+
+
+def reset(node: Any, **changes: Any) -> Any:
+    """The node with fields changed; a field set back to its hub default is no longer explicit."""
+    defaults = dict(settings(type(node)))
+    explicit = frozenset(name for name in node.explicit if name not in changes or changes[name] != defaults.get(name, object()))
+    return dataclasses.replace(node, **changes, explicit=explicit)
+
+
+def children_fields(node: Node) -> list[str]:
+    """The fields of a node that hold child nodes (a Response's verbs, an If's body, a Gather's prompts)."""
+    return [name for name in node.CONTENT if isinstance(getattr(node, name), list)]
+
+
+def walk(nodes: Iterable[Node]) -> Iterable[Node]:
+    for node in nodes:
+        yield from node.walk()
+
+
+# ----------------------------------------------------------------------------- the walk
+
+
+def _rewrite(nodes: list[Node], rules: Rules, context: Context) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        early = rules.before.get(type(node))
+        if early is not None:
+            replaced = early(node, context)
+            if replaced != [node]:
+                out.extend(_rewrite(replaced, rules, context))
+                continue
+        if rules.enter is not None:
+            rules.enter(node, context)
+        changes = {name: _rewrite(getattr(node, name), rules, context) for name in children_fields(node)}
+        if changes:
+            node = dataclasses.replace(node, **changes)
+        transform = rules.transforms.get(type(node))
+        out.extend(transform(node, context) if transform is not None else [node])
+    return out
+
+
+def unexpressible(nodes: list[Node], context: Context) -> list[Node]:
+    """Every node, setting and dialect-only detail the target's vocabulary has no place for: reported
+    (CV101 an element, CV102 a setting) and left out (the approximation written with
+    --allow-approximate). A setting at its hub default means nothing to leave out."""
+    vocabulary = context.target.vocabulary()
+    out: list[Node] = []
+    for node in nodes:
+        try:
+            spec = vocabulary.spec_of(node)
+        except KeyError:
+            what = _element_name(node)
+            context.report(
+                "CV101", node,
+                f"<{what}> has no {context.target.summary} form; it is left out of the converted document",
+                f"{context.target.name} has no element for it: rewrite this part of the call by hand, or accept the loss with --allow-approximate",
+            )
+            continue
+        fields = {attribute.field for attribute in spec.attributes.values() if not attribute.extra}
+        if spec.condition:
+            fields.add("condition")
+        dropped: dict[str, Any] = {}
+        for name, default in settings(type(node)):
+            if name in fields or getattr(node, name) == default:
+                continue
+            attribute = source_attribute(node, name)
+            shown = attribute or name
+            context.report(
+                "CV102", node,
+                f"{_element_name(node)} {shown}={_shown(getattr(node, name))!r} has no {context.target.summary} form; it is left out",
+                f"{context.target.name}'s <{spec.name}> has no such setting",
+                attribute,
+            )
+            dropped[name] = default
+        extras = {}
+        for name, value in node.extras.items():
+            target_attribute = spec.attributes.get(name)
+            if target_attribute is not None and target_attribute.extra:
+                extras[name] = value
+                continue
+            if value != _source_default(node, name):
+                context.report(
+                    "CV102", node,
+                    f"{_element_name(node)} {name}={_shown(value)!r} has no {context.target.summary} form; it is left out",
+                    f"{context.target.name}'s <{spec.name}> has no {name} attribute",
+                    name,
+                )
+        changes: dict[str, Any] = {name: unexpressible(getattr(node, name), context) for name in children_fields(node)}
+        if dropped or changes or extras != dict(node.extras):
+            node = dataclasses.replace(reset(node, **dropped) if dropped else node, **changes, extras=extras)
+        out.append(node)
+    return out
+
+
+def _element_name(node: Node) -> str:
+    try:
+        return vocabulary_of(node).spec_of(node).name
+    except KeyError:
+        return node.TAG
+
+
+def _source_default(node: Node, name: str) -> Any:
+    try:
+        attribute = vocabulary_of(node).spec_of(node).attributes.get(name)
+    except KeyError:
+        return None
+    return attribute.default if attribute is not None else None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def convert(document: Response, target: str, source: str | Dialect) -> Conversion:
+    """The document (read with ``source``) converted to the dialect ``target``: its rules, then the
+    generic pass, then the target's writer."""
+    from ..core.registry import load
+    from . import TARGETS
+
+    rules: Rules = load(TARGETS[target])
+    context = Context(get_dialect(source), get_dialect(target))
+    if rules.prepare is not None:
+        rules.prepare(document, context)
+    verbs = _rewrite(list(document.verbs), rules, context)
+    verbs = unexpressible(verbs, context)
+    converted = Response(verbs)  # type: ignore[arg-type]
+    return Conversion(converted, context.target.write(converted), context.diagnostics, context.target.name)
+
+
+__all__ = ["CODES", "Context", "Conversion", "Rules", "Transform", "children_fields", "convert", "reset", "source_attribute", "unexpressible", "walk"]
