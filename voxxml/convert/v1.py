@@ -25,7 +25,7 @@ from ..dialects.voxxml_v1.values import Template as V1Template
 from ..dialects.voxxml_v1.voices import standard_voices, standard_voices_for
 from ..hub import semantics
 from ..hub.expressions import Compare, Environment, Expr, In, Literal, Var, VarRef, variables
-from ..hub.nodes import Gather, If, Loop, Node, Pause, Response, Say
+from ..hub.nodes import Gather, If, Loop, Node, Pause, Response, Say, node_fields
 from .transforms import Context, Rules, reset, source_attribute, walk
 from .voxml import COUNTER, retry_loop
 
@@ -41,6 +41,11 @@ def _prepare(document: Response, context: Context) -> None:
     names = list(dict.fromkeys(g.output for g in gathers if g.output is not None))
     output = names[0] if names else None
     read = {r.name for node in walk(document.verbs) for r in semantics.reads(node)}
+    if output is None:
+        # No Gather writes: every variable read is "" throughout, as v1's $GATHER is before any Gather.
+        # One variable read (with its fields) can therefore be $GATHER.
+        bases = {name.rsplit(".", 1)[0] if name.endswith((".digits", ".speech")) else name for name in read}
+        output = bases.pop() if len(bases) == 1 else None
     fields = {output, f"{output}.digits", f"{output}.speech"} if output else set()
     for gather in gathers:
         if gather.output is not None and gather.output != output:
@@ -55,7 +60,17 @@ def _prepare(document: Response, context: Context) -> None:
                 f"this Gather writes no variable, but in v1 it would overwrite $GATHER, which stands for '{output}' here",
                 f"give it output='{output}'",
             )
-    context.state.update(output=output, kinds={kind for g in gathers if g.output == output for kind in g.input})
+    context.state.update(output=output, kinds=set())
+
+
+def _enter(node: Node, context: Context) -> None:
+    """Which input kinds the output may hold from here on: those of the Gathers before, and of every
+    Gather in a Do being entered (its body may run again after them)."""
+    if isinstance(node, (Gather, Loop)):
+        output = context.state["output"]
+        for gather in node.walk():
+            if isinstance(gather, Gather) and (gather.output == output or gather.output is None):
+                context.state["kinds"] |= set(gather.input)
 
 
 def _gather(node: Gather, context: Context) -> list[Node]:
@@ -81,12 +96,34 @@ def _gather(node: Gather, context: Context) -> list[Node]:
             "write numDigits", None,
         )
         changes["num_digits"] = MAX_DIGITS
-    prompts = [p for p in node.prompts if not isinstance(p, Pause)]
-    for pause in node.prompts:
-        if isinstance(pause, Pause):
-            context.report("CV101", pause, "a Pause inside a Gather has no v1 form (v1's Gather holds Say and Play); it is left out", "move the wait before the Gather")
-    changes["prompts"] = prompts
+    changes["prompts"] = _prompts(node.prompts, context)
     return [reset(node, **changes)]
+
+
+def _prompts(prompts: list[Any], context: Context) -> list[Any]:
+    """A Gather's prompts in v1 terms: a Pause after a Say or Play is that prompt's repeatDelay, and equal
+    prompts in a row are one prompt's loop (the inverse of v1 -> VoXML's unrolling); any other Pause has
+    no v1 form (v1's Gather holds Say and Play)."""
+    out: list[Any] = []
+    for prompt in prompts:
+        if isinstance(prompt, Pause):
+            last = out[-1] if out else None
+            if last is not None and last.loop == 1 and not last.repeat_delay and not prompt.extras:
+                out[-1] = reset(last, repeat_delay=prompt.length)
+            else:
+                context.report("CV101", prompt, "a Pause inside a Gather, not after a Say or Play, has no v1 form (v1's Gather holds Say and Play); it is left out", "move the wait before the Gather")
+                continue
+        else:
+            out.append(prompt)
+        if len(out) > 1 and _same(out[-2], out[-1]) and out[-1].loop == 1 and out[-1].repeat_delay:
+            last = out.pop()
+            out[-1] = reset(out[-1], loop=out[-1].loop + 1)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same prompt but for how many times it plays."""
+    return type(a) is type(b) and all(getattr(a, f) == getattr(b, f) for f in node_fields(type(a)) if f != "loop") and a.extras == b.extras
 
 
 def _loop(node: Loop, context: Context) -> list[Node]:
@@ -245,6 +282,7 @@ RULES = Rules(
     dialect="voxxml-v1",
     transforms={Gather: _gather, If: _if, Say: _say},
     prepare=_prepare,
+    enter=_enter,
     before={Loop: _loop},
 )
 
