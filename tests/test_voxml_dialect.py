@@ -199,8 +199,8 @@ def test_choice_order_option_configuration_suffix_detection(tmp_path: Path) -> N
     assert reading(tmp_path / "b.xml") == DETECT and reading(tmp_path / "c.voxml") is DIALECT
     assert reading(tmp_path / "c.voxxml").name == "voxxml-v1"
     assert parse({"dialect": "voxml"}, tmp_path / "voxxml.toml").dialect_for(tmp_path / "c.voxxml") == "voxml"
-    with pytest.raises(ConfigError, match="'twiml' is not valid.*voxml, voxxml-v1"):
-        parse({"dialect": "twiml"}, tmp_path / "voxxml.toml")
+    with pytest.raises(ConfigError, match="'plivo' is not valid.*twiml, voxml, voxxml-v1"):
+        parse({"dialect": "plivo"}, tmp_path / "voxxml.toml")
     with pytest.raises(ConfigError, match="dialect name"):
         parse({"dialect": 3}, tmp_path / "voxxml.toml")
 

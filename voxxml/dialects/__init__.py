@@ -124,6 +124,9 @@ def get_dialect(name: str | Dialect = DEFAULT) -> Dialect:
 
 register(DEFAULT, "voxxml.dialects.voxxml_v1:DIALECT", "VoxXML v1 (Voxtelesys)")
 register("voxml", "voxxml.dialects.voxml:DIALECT", "VoXML (Voxtelesys's current dialect)")
+register("twiml", "voxxml.dialects.twiml:DIALECT", "TwiML (Twilio)")
+register("texml", "voxxml.dialects.twiml:TEXML", "TeXML (Telnyx's TwiML profile)")
+register("cxml", "voxxml.dialects.twiml:CXML", "cXML (SignalWire's TwiML profile)")
 
 
 def default_template(text: str) -> Any:

@@ -297,6 +297,11 @@ class Conference(Verb):
     status_callback: str | None = None
     status_callback_method: str = "POST"
 
+    @property
+    def number(self) -> str:
+        """What a dial event names when a Dial joins the conference (TwiML's Dial > Conference): ``conference:name``."""
+        return f"conference:{self.name}"
+
 
 @dataclass(eq=True, slots=True)
 class Hangup(Verb):
@@ -482,6 +487,87 @@ class Pay(Verb):
 
 
 @dataclass(eq=True, slots=True)
+class Endpoint(Node):
+    """A party a Dial rings that is neither a phone number nor a conference (TwiML's Client, Sip, Queue,
+    Sim, Application, WhatsApp): ``kind`` is the dialect's element (what it is, not a setting),
+    ``address`` how it is reached (its text), ``parts`` its settings written as children; its
+    attributes are the dialect's extras. For flow and simulation it rings and answers like a Number."""
+
+    TAG: ClassVar[str] = "Endpoint"
+    CONTENT: ClassVar[tuple[str, ...]] = ("kind", "address", "parts")
+    kind: str = ""
+    address: str = ""
+    parts: list[Node] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[Node]:
+        return self.parts
+
+    @property
+    def number(self) -> str:
+        """What a dial event names: ``kind:address`` (the address may be written as a child setting)."""
+        address = self.address or next((part.value for part in self.parts if isinstance(part, Property) and part.value), "")
+        return f"{self.kind.lower()}:{address}"
+
+
+@dataclass(eq=True, slots=True)
+class Property(Node):
+    """A setting of its parent written as a child element (TwiML's Identity, Uri, Header, Config...):
+    ``kind`` is the element, ``value`` its text, ``parts`` its own children; attributes are extras."""
+
+    TAG: ClassVar[str] = "Property"
+    CONTENT: ClassVar[tuple[str, ...]] = ("kind", "value", "parts")
+    kind: str = ""
+    value: str = ""
+    parts: list[Node] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[Node]:
+        return self.parts
+
+
+@dataclass(eq=True, slots=True)
+class Ssml(Node):
+    """Speech markup inside a Say (SSML's break, emphasis, prosody, say-as...): ``kind`` is the element,
+    ``text`` the words it holds as spoken, ``segments`` its mixed content in order (text and Ssml
+    nodes; empty when it holds text only). Kept so a dialect with SSML writes it back; a Say's
+    ``text`` holds the words alone, which is what a runner without SSML speaks."""
+
+    TAG: ClassVar[str] = "Ssml"
+    CONTENT: ClassVar[tuple[str, ...]] = ("kind", "text", "segments")
+    kind: str = ""
+    text: str = ""
+    segments: tuple[Any, ...] = ()
+
+    @property
+    def children(self) -> list[Node]:
+        return [segment for segment in self.segments if isinstance(segment, Node)]
+
+
+@dataclass(eq=True, slots=True)
+class Opaque(Verb):
+    """A construct with no hub meaning yet (TwiML's Enqueue, Leave, Start, Stop, Refer, Connect, Sms,
+    and their nouns): kept whole for round trips; converting it to a dialect without it is a
+    diagnostic. ``kind`` is the element and ``flow`` how it ends, both the vocabulary's, not settings:
+    ``next`` (the next verb runs), ``end`` (the call ends), ``exit`` (control leaves the document),
+    ``action`` (with ``action``, the document fetched from it replaces this one). ``text`` is its
+    content, ``parts`` its children; attributes other than action and method are extras."""
+
+    TAG: ClassVar[str] = "Opaque"
+    CONTENT: ClassVar[tuple[str, ...]] = ("kind", "flow", "text", "parts")
+    kind: str = ""
+    flow: str = "next"
+    text: str = ""
+    parts: list[Node] = field(default_factory=list)
+    action: str | None = None
+    method: str = "POST"
+
+    @property
+    def children(self) -> list[Node]:
+        return self.parts
+
+
+@dataclass(eq=True, slots=True)
 class Response(Node):
     TAG: ClassVar[str] = "Response"
     CONTENT: ClassVar[tuple[str, ...]] = ("verbs",)
@@ -496,7 +582,7 @@ NODE_CLASSES: dict[str, type[Node]] = {
     cls.__name__: cls
     for cls in (
         Response, Say, Play, Gather, Dial, Number, Conference, Hangup, If, Pause, Redirect, Reject, SetMute,
-        Answer, Record, Set, Unset, Loop, Connect, Flow, Pay, Prompt, Parameter,
+        Answer, Record, Set, Unset, Loop, Connect, Flow, Pay, Prompt, Parameter, Endpoint, Property, Ssml, Opaque,
     )
 }
 
@@ -528,7 +614,7 @@ def node_fields(cls: type[Node]) -> list[str]:
 
 
 __all__ = [
-    "NODE_CLASSES", "NO_EXTRAS", "Extras", "Answer", "Conference", "Connect", "Dial", "Flow", "Gather", "Hangup", "If", "Loop",
-    "Node", "Number", "Parameter", "Pause", "Pay", "Play", "Prompt", "Record", "Redirect", "Reject", "Response", "Say",
+    "NODE_CLASSES", "NO_EXTRAS", "Extras", "Answer", "Conference", "Connect", "Dial", "Endpoint", "Flow", "Gather", "Hangup", "If",
+    "Loop", "Node", "Number", "Opaque", "Property", "Ssml", "Parameter", "Pause", "Pay", "Play", "Prompt", "Record", "Redirect", "Reject", "Response", "Say",
     "Set", "SetMute", "Unset", "Verb", "loader", "node_fields", "settings",
 ]

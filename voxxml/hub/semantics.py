@@ -37,7 +37,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .expressions import Environment, Expr, In, Var, variables
 from .nodes import (
-    Answer, Conference, Connect, Dial, Gather, Hangup, If, Loop, Node, Number, Pause, Pay, Play, Record, Redirect, Reject,
+    Answer, Conference, Connect, Dial, Gather, Hangup, If, Loop, Node, Number, Opaque, Pause, Pay, Play, Record, Redirect, Reject,
     Say, Set, SetMute, Unset,
 )
 
@@ -109,6 +109,15 @@ def _connect_ending(node: Any) -> str | None:
     return None if any(flow.resume for flow in node.flows) else HANDOFF
 
 
+def _opaque_ending(node: Any) -> str | None:
+    """A construct the hub keeps whole (TwiML's Enqueue, Leave, Connect...) ends as its vocabulary's ``flow`` says:
+    ``end`` hangs up, ``exit`` leaves the document (nothing after it runs here), ``action`` fetches when set."""
+    flow = node.flow
+    if flow == "action":
+        return REDIRECT if node.action is not None else None
+    return HANGUP if flow == "end" else HANDOFF if flow == "exit" else None
+
+
 @dataclass(frozen=True, slots=True)
 class Behaviour:
     """One node class's meaning."""
@@ -145,6 +154,7 @@ BEHAVIOURS: dict[type[Node], Behaviour] = {
     Hangup: Behaviour(ends=HANGUP),
     Reject: Behaviour(ends=REJECT, label="not first"),
     Redirect: Behaviour(ends=REDIRECT, label="fetch failed"),
+    Opaque: Behaviour(ending=_opaque_ending),
 }
 _CONTINUES = Behaviour()
 
@@ -343,6 +353,7 @@ _EVENTS: dict[type[Node], Callable[[Any, str | None], dict[str, Any]]] = {
     Record: record_event,
     Pay: pay_event,
     Play: play_event,
+    Opaque: lambda node, base: {"event": "element", "element": node.kind},
 }
 
 

@@ -226,6 +226,7 @@ class Reader:
         """
         kids: list[Node] = []
         allowed = parent.child_set if parent is not None else None
+        tags = parent.child_tags if parent is not None else None  # child tag -> element, where they differ
         specs = self.elements
         by_tag = self.by_tag
         source = self.source
@@ -236,6 +237,8 @@ class Reader:
             after: int | None = None  # the index of this element, for stray text after it
             if tag.__class__ is str:
                 self.index = index = after = self.index + 1
+                if tags:
+                    tag = tags.get(tag, tag)
                 spec = specs.get(tag)
                 if spec is None:
                     self.unknown_element(el, index, parent, parent_index)
@@ -259,7 +262,7 @@ class Reader:
                             fields[spec.children_field] = [self.content_child(el, index, spec)]  # type: ignore[index]
                     elif field_name is not None:
                         if len(el):
-                            fields[field_name] = self.content(el, index, spec, self.mixed_text(el, spec))
+                            self.mixed_content(el, index, spec, fields)
                         else:
                             raw = el.text
                             hit = spec.content_cache.get(raw) if raw and not raw.isspace() else None  # empty: checked below
@@ -270,7 +273,7 @@ class Reader:
                     elif spec.children_field is not None:
                         fields[spec.children_field] = self.read_children(el, index, spec)
                     elif el.text is not None or len(el):
-                        self.read_children(el, index, spec)  # only to report what an empty verb should not hold
+                        self.unplaced_children(el, index, spec, fields)
                     fields["source"] = source
                     fields["index"] = index
                     node = spec.load(fields)
@@ -343,6 +346,17 @@ class Reader:
         if match is None or match == tag:
             return None
         return Fix(f"Rename <{tag}> to <{match}>", fixes.rename_element(self.source, index, match), True)
+
+    def unplaced_children(self, el: etree._Element, index: int, spec: ElementSpec, fields: dict[str, Any]) -> None:
+        """What an element whose hub node has no content nor children field holds: only reported, as what an
+        empty verb should not hold. A dialect whose such elements take children (TwiML's Hangup with
+        Parameters) overrides it to keep them."""
+        self.read_children(el, index, spec)
+
+    def mixed_content(self, el: etree._Element, index: int, spec: ElementSpec, fields: dict[str, Any]) -> None:
+        """The content of an element with text that also holds elements: its text (the elements are
+        reported). A dialect whose elements mix text and children (TwiML's Say with SSML) overrides it."""
+        fields[spec.content_field] = self.content(el, index, spec, self.mixed_text(el, spec))  # type: ignore[index]
 
     def mixed_text(self, el: etree._Element, spec: ElementSpec) -> str:
         """The text of an element that also holds elements or comments (which are reported)."""

@@ -88,6 +88,8 @@ class ElementSpec:
     # this element (``Number``), so the hub sees one shape whichever way it was written.
     content_node: str | None = None
     loop: dict[str, Any] = field(default_factory=dict)  # a loop's semantics as data (VoXML's Do)
+    # The XML name, when it differs from the element's key (TwiML's Refer > Sip is the element ReferSip).
+    tag: str = ""
     content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
 
     @property
@@ -95,6 +97,8 @@ class ElementSpec:
         return bool(self.children)
 
     def __post_init__(self) -> None:
+        self.tag = self.tag or self.name
+        self.child_tags: dict[str, str] = {}  # child XML tag -> element key, where they differ (set by the Grammar)
         self.child_set = frozenset(self.children)  # for the reader's membership tests
         self.node_class: type[Node] = NODE_CLASSES[self.node]
         self.load = loader(self.node_class)  # this vocabulary's own: builds a node from a complete field dict
@@ -167,6 +171,11 @@ class Grammar:
 
     def __post_init__(self) -> None:
         self.by_node: dict[str, ElementSpec] = {spec.node: spec for spec in self.elements.values()}
+        for spec in self.elements.values():  # a child is resolved among its parent's children by tag
+            for child in spec.children:
+                child_spec = self.elements.get(child)
+                if child_spec is not None and child_spec.tag != child:
+                    spec.child_tags[child_spec.tag] = child
         # The reader's attribute readings by (tag, *attributes): IVRs repeat the same tags over and
         # over. This vocabulary's own (never shared with another dialect's), and bounded by the reader.
         self.readings: dict[tuple, Any] = {}
@@ -176,7 +185,11 @@ class Grammar:
         return self.elements["Response"].children
 
     def spec_of(self, node: Node) -> ElementSpec:
-        """The element a hub node is written as in this vocabulary (KeyError: a node it has no element for)."""
+        """The element a hub node is written as in this vocabulary (KeyError: a node it has no element for).
+        A hub class several elements read into (TwiML's Endpoint, Opaque) names its element in ``kind``."""
+        kind = getattr(node, "kind", None)
+        if kind:
+            return self.elements[kind]
         return self.by_node[node.TAG]
 
     def trims(self, kind: str) -> bool:
@@ -207,6 +220,11 @@ def load_vocabulary(folder: str, make_type: TypeMaker, content_trim: Callable[[s
     """Read ``grammar/<folder>/vocabulary.toml`` with a dialect's type maker (its type kinds) and its rule for
     which content types are trimmed. Each dialect's loader caches the result per folder."""
     data = tomllib.loads(grammar_file(folder, "vocabulary.toml").read_text(encoding="utf-8"))
+    return build_vocabulary(data, make_type, content_trim)
+
+
+def build_vocabulary(data: dict[str, Any], make_type: TypeMaker, content_trim: Callable[[str], bool]) -> Grammar:
+    """A vocabulary from its parsed TOML (a dialect that merges data first, as TwiML's profiles, calls this)."""
     types = data["types"]
     variables = tuple(data["variables"])
     elements: dict[str, ElementSpec] = {}
@@ -248,6 +266,7 @@ def load_vocabulary(folder: str, make_type: TypeMaker, content_trim: Callable[[s
             condition=tuple(table.get("condition", ())),
             content_node=table.get("content_node"),
             loop=dict(table.get("loop", {})),
+            tag=table.get("tag", name),
         )
     ignored = tuple(
         IgnoredAttributes(entry["element"], tuple(entry["attributes"]), entry["when"], entry["why"])
@@ -257,4 +276,4 @@ def load_vocabulary(folder: str, make_type: TypeMaker, content_trim: Callable[[s
 
 
 
-__all__ = ["AttributeSpec", "ElementSpec", "Grammar", "IgnoredAttributes", "Problem", "TypeMaker", "load_vocabulary", "snake"]
+__all__ = ["AttributeSpec", "ElementSpec", "Grammar", "IgnoredAttributes", "Problem", "TypeMaker", "build_vocabulary", "load_vocabulary", "snake"]

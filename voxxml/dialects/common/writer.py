@@ -66,7 +66,7 @@ class Writer:
     def write(self, node: Node, depth: int, indent: str | None, lines: list[str]) -> None:
         spec = self.vocabulary.spec_of(node)
         pad = (indent or "") * depth
-        head = f"<{spec.name}{self.attributes(node, spec)}"
+        head = f"<{spec.tag}{self.attributes(node, spec)}"
         text = self.text_child(node, spec) if spec.content_node is not None else None
         if text is None and spec.content_field is not None and spec.content_node is None:
             text = spec.content_type.serialize(getattr(node, spec.content_field)) if spec.content_type else ""
@@ -74,7 +74,7 @@ class Writer:
                 lines.append(f"{pad}{head}/>")
                 return
         if text is not None:
-            lines.append(f"{pad}{head}>{escape(text, _TEXT_ENTITIES)}</{spec.name}>")
+            lines.append(f"{pad}{head}>{escape(text, _TEXT_ENTITIES)}</{spec.tag}>")
             return
         children = node.children
         if not children:
@@ -83,7 +83,7 @@ class Writer:
         lines.append(f"{pad}{head}>")
         for child in children:
             self.write(child, depth + 1, indent, lines)
-        lines.append(f"{pad}</{spec.name}>")
+        lines.append(f"{pad}</{spec.tag}>")
 
 
 __all__ = ["ConditionWriter", "Writer"]

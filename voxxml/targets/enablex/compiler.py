@@ -42,6 +42,11 @@ CALL = "/voice/v1/call/{voice_id}"
 PLAY = f"{CALL}/play"
 CONNECT = f"{CALL}/connect"
 _CALLBACK_SETTINGS = ("status_callback", "status_callback_event", "status_callback_method")  # EX205 (hub fields)
+# A Dial's settings the plan's connect request has no field for (EX214 when written: never dropped silently).
+_DIAL_UNLOWERED = (
+    "timeout", "time_limit", "answer_on_bridge", "hangup_on_star", "ring_tone", "record", "recording_track",
+    "recording_status_callback", "recording_status_callback_method", "recording_status_callback_event", "trim",
+)
 _INPUT_SETTINGS = ("num_digits", "finish_on_key", "speech_timeout")  # EX204, and language for speech (timeout: a plan timer)
 
 
@@ -263,7 +268,7 @@ class Compiler:
     def unsupported(self, node: Node, lowered: tuple[str, ...] | None = None, where: str = "") -> None:
         """A node this target has no lowering for: reported (EX214) and skipped, never a KeyError.
         ``lowered``: the elements that can stand there (default: every verb with a lowering)."""
-        tag = node.TAG or node.__class__.__name__
+        tag = getattr(node, "kind", "") or node.TAG or node.__class__.__name__  # a kept element (TwiML's Enqueue) by its name
         choices = lowered or sorted({cls.TAG for cls in self.lowerings if cls.TAG})
         self.approximate(
             "EX214",
@@ -271,6 +276,40 @@ class Compiler:
             f"<{tag}>{where} has no lowering to EnableX; the plan skips it. The elements EnableX lowers{where}: {', '.join(choices)}",
             help=f"remove the <{tag}>, or compile for a target that supports it",
         )
+
+    def dialect_details(self, document: Response) -> None:
+        """What nodes carry beyond their hub fields (a dialect's extras: TwiML's hints or machineDetection, a
+        Say's SSML markup, a Hangup's Parameters): EX214 when the reading vocabulary says such details
+        change the call (``extras_change_the_call``), so nothing is dropped silently. A node already
+        reported whole (EX214) is not reported again, nor what it holds."""
+        stack: list[Node] = list(document.verbs)
+        while stack:
+            node = stack.pop()
+            if ("EX214", id(node)) in self._reported:
+                continue
+            stack.extend(node.children)
+            extras = node.extras
+            if not extras:
+                continue
+            vocabulary = vocabulary_of(node)
+            if not getattr(vocabulary, "extras_change_the_call", False):
+                continue
+            spec = vocabulary.spec_of(node)
+            parts = []
+            for name, value in extras.items():
+                if name == "ssml":
+                    parts.append("its SSML markup (the plan speaks the words only)")
+                elif name == "children":
+                    parts.append("its " + ", ".join(sorted({f"<{vocabulary.spec_of(child).tag}>" for child in value})) + " children")
+                elif name in spec.attributes:
+                    parts.append(f"{name}='{spec.attributes[name].serialize(value)}'")
+            if parts:
+                self.approximate(
+                    "EX214",
+                    node,
+                    f"<{spec.tag}> {', '.join(parts)}: EnableX has no equivalent, so the plan leaves {'it' if len(parts) == 1 else 'them'} out",
+                    help="remove what the message names, or compile for a target that supports it",
+                )
 
     def lowered(self, nodes: list[Any], classes: tuple[type[Node], ...], where: str) -> list[Any]:
         """The children of a Gather or Dial this target lowers; EX214 for the others."""
@@ -353,6 +392,14 @@ class Compiler:
     def dial(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
         if isinstance(verb, Dial) and verb.output is not None:
             self.approximate("EX214", verb, f"<Dial output='{verb.output}'>: the plan does not write {verb.output}.status (EnableX reports a failed bridge without saying busy or no-answer), so it reads ''; the Dial itself runs", help="test the outcome in the action's webhook instead, or compile for a target that supports it")
+        if isinstance(verb, Dial) and not verb.explicit.isdisjoint(_DIAL_UNLOWERED):
+            written = _attributes(verb, [name for name in _DIAL_UNLOWERED if name in verb.explicit])
+            self.approximate(
+                "EX214",
+                verb,
+                f"<Dial> {', '.join(written)}: EnableX's connect request takes only the numbers and the caller ID, so the plan leaves {'it' if len(written) == 1 else 'them'} out",
+                help="remove them, or compile for a target that supports them",
+            )
         first, holes = self.dial_only(verb)
         if isinstance(verb, Dial) and verb.action is not None:
             if first is None:
@@ -694,7 +741,10 @@ def compile_document(
     if isinstance(opening, Reject):
         rejected = (compiler.hangup(opening, reject=True), compiler.hangup(opening))
         compiler.approximate("EX209", opening, "a <Reject> that runs first rejects an incoming call without answering; an outbound call cannot be rejected, so the outbound entry hangs up")
+        if "reason" in opening.explicit and opening.reason != "rejected":
+            compiler.approximate("EX214", opening, f"<Reject reason='{opening.reason}'>: EnableX's reject gives the caller's network no reason, so the caller is not told '{opening.reason}'", help="remove reason, or compile for a target that supports it")
     first, holes = compiler.sequence(verbs, [])
+    compiler.dialect_details(document)
     if first is None or holes:
         end = compiler.hangup(None)  # the end of the document hangs up
         fill(holes, end)
