@@ -71,7 +71,8 @@ def test_if_on_gather_becomes_an_expression_over_the_output_digits() -> None:
     result = converted("<Response><Gather><Say>Press</Say></Gather><If variable='$GATHER' test='EQUAL' value='1|2'><Say>ok</Say></If></Response>", "voxml")
     assert codes(result) == set()
     assert """<If expression='${gather.digits}=="1" || ${gather.digits}=="2"'>""" in result.output
-    assert 'numDigits="1"' in result.output and 'timeout="30"' in result.output and 'speechTimeout="30"' in result.output  # v1 defaults written out
+    assert 'numDigits="1"' in result.output and 'timeout="30"' in result.output  # v1 defaults written out
+    assert 'speechTimeout' not in result.output  # a DTMF-only Gather's means nothing
 
 
 def test_notequal_and_speech_gathers_compare_both_fields() -> None:
@@ -153,7 +154,9 @@ def test_voxml_converts_back_where_v1_can_say_it() -> None:
     result = converted(source, "voxxml-v1", dialect="voxml")
     assert codes(result) == set(), result.diagnostics
     assert "<If variable=\"$GATHER\" test=\"EQUAL\" value=\"1\">" in result.output and "One: $GATHER" in result.output
-    assert 'timeout="5"' in result.output and 'speechTimeout="5"' in result.output  # VoXML's speechTimeout default: the timeout
+    assert 'timeout="5"' in result.output and 'speechTimeout' not in result.output  # a DTMF-only Gather's means nothing
+    speech = converted(source.replace('numDigits="1"', 'numDigits="1" input="dtmf speech"').replace('${menu.digits}=="1"', '${menu.digits}=="1" || ${menu.speech}=="1"').replace('One: ${menu.digits}', 'One'), "voxxml-v1", dialect="voxml")
+    assert codes(speech) == set() and 'speechTimeout="5"' in speech.output  # VoXML's default: the timeout
     for inputs in ((), ("1",), ("2",)):
         assert traced(result.output, "voxxml-v1", script(*inputs)) == traced(source, "voxml", script(*inputs))
 
@@ -296,3 +299,12 @@ def test_exact_voxml_to_v1_conversions_keep_the_trace(document: Any, caller: Cal
     event("exact")
     note(f"v1:\n{result.output}")
     assert traced(result.output, "voxxml-v1", caller) == traced(source, "voxml", caller)
+
+
+def test_the_readme_lists_each_dialects_elements_from_its_vocabulary() -> None:
+    from voxxml.dialects import get_dialect
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("voxxml-v1", "voxml"):
+        elements = ", ".join(sorted(e for e in get_dialect(name).vocabulary().elements if e != "Response"))
+        assert f"| `{name}` | `{get_dialect(name).extensions[0]}` | {elements} |" in readme

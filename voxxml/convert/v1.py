@@ -80,7 +80,9 @@ def _gather(node: Gather, context: Context) -> list[Node]:
         context.report("CV102", node, f"Gather timeout='{node.timeout}' is more than v1's 60 seconds (written as 60)", None, source_attribute(node, "timeout"))
     changes["timeout"] = timeout
     speech = node.speech_timeout
-    if speech is None:
+    if "speech" not in node.input:
+        speech = 30  # v1's default: a DTMF-only Gather does not use it
+    elif speech is None:
         speech = timeout  # VoXML's default: the timeout
     elif not isinstance(speech, int):
         context.report("CV102", node, f"Gather speechTimeout='{speech}' has no v1 form (written as the timeout, {timeout})", "give a number of seconds", source_attribute(node, "speech_timeout"))

@@ -180,7 +180,9 @@ def _gather(node: Gather, context: Context) -> list[Node]:
             "a prompt of this repeating Gather reads $GATHER: v1 keeps the earlier input between attempts, VoXML's Gather clears it on each",
             "read the input after the Gather, not in its prompts", source_attribute(node, "loop"),
         )
-    gather = reset(node, output=output, loop=1, repeat_delay=0)
+    # speechTimeout means nothing to a DTMF-only Gather: left to VoXML's default rather than written out.
+    speech = node.speech_timeout if "speech" in node.input else None
+    gather = reset(node, output=output, loop=1, repeat_delay=0, speech_timeout=speech)
     if loop == 1:
         return [gather]
     fields = [f"{output}.digits"] if "dtmf" in node.input else []
