@@ -63,7 +63,7 @@ def test_passing_example_is_clean(rule) -> None:
 def test_codes_and_names_are_unique_and_well_formed() -> None:
     names = [r.name for r in RULES]
     assert len(set(names)) == len(names)
-    assert all(r.code[:2] in ("VX", "VM", "EX", "CV") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
+    assert all(r.code[:2] in ("VX", "VM", "TW", "EX", "CV") and r.code[2:].isdigit() and len(r.code) == 5 for r in RULES)
 
 
 def test_fixed_codes_keep_their_meaning() -> None:
@@ -90,12 +90,13 @@ def test_every_page_has_an_implementation_and_every_implementation_a_page() -> N
     from voxxml.dialects import detect
     from voxxml.dialects.voxxml_v1 import reader
     from voxxml.dialects.voxml import reader as voxml_reader
+    from voxxml.dialects.twiml import reader as twiml_reader
     from voxxml.checks import CHECKS
     from voxxml.targets import enablex
     from voxxml import convert
 
     implemented = [
-        *lint.CODES, *reader.CODES, *voxml_reader.CODES, detect.CODE, *suppressions.CODES, *(module.CODE for module in CHECKS),
+        *lint.CODES, *reader.CODES, *voxml_reader.CODES, *twiml_reader.CODES, detect.CODE, *suppressions.CODES, *(module.CODE for module in CHECKS),
         *enablex.CODES, *convert.CODES,
     ]
     assert len(implemented) == len(set(implemented))

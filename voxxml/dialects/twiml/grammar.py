@@ -166,6 +166,8 @@ def _load(key: str) -> Grammar:
     for name, spec in vocabulary.elements.items():
         table = merged["elements"][name]
         spec.mixed = bool(table.get("mixed"))  # type: ignore[attr-defined]
+        spec.status = table.get("status")  # type: ignore[attr-defined]  # legacy, retired (TW004)
+        spec.meaningful_parents = tuple(table.get("meaningful_parents", ()))  # type: ignore[attr-defined]  # TW005
         cls = NODE_CLASSES[spec.node]
         if "kind" in {f.name for f in fields(cls)}:
             spec.unmapped["kind"] = name
