@@ -1,9 +1,13 @@
 """The flow graph, made explicit: one node per verb, in document order, with its successors.
 
 For drawing call flows and for reading the execution model; the analysis
-(analysis/states.py) walks the same structure without building it. Document order
-is a topological order: every edge goes forward. Gather prompts and the Numbers
-of a Dial belong to their verb and are not nodes of their own.
+(analysis/states.py) walks the same structure without building it. Every edge goes
+forward in document order except one per Loop (VoXML's Do): from the end of its body
+back to the Loop, which tests its condition again ("repeat"); the Loop's true edge
+enters its body and its false edge leaves it. A verb whose action ends the document
+(a Record, Dial or Pay with action; a Gather with action and actionOnEmptyResult)
+ends like a Redirect: its edge to what follows is "fetch failed". Gather prompts and
+the Numbers of a Dial belong to their verb and are not nodes of their own.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ class FlowNode:
         if self.branch is not None:
             yield self.branch, "true"
         if self.next is not None:
-            label = semantics.edge_label(self.ends) or ("false" if self.branch is not None else "next")
+            label = semantics.edge_label(self.ends) or ("false" if self.branch is not None else "repeat" if self.next != END and self.next < self.id else "next")
             yield self.next, label
 
 
@@ -73,7 +77,9 @@ def _link(graph: FlowGraph, ids: list[int], continuation: int) -> None:
         after = ids[position + 1] if position + 1 < len(ids) else continuation
         if not semantics.never_continues(node.ends):
             node.next = after
-        if semantics.behaviour(node.verb).branches:
+        meaning = semantics.behaviour(node.verb)
+        if meaning.branches:
             body = [graph.node_of(v).id for v in node.verb.body]  # type: ignore[attr-defined]
-            _link(graph, body, after)
-            node.branch = body[0] if body else after
+            again = node_id if meaning.repeats else after  # a Loop's body goes back to its test (the back edge)
+            _link(graph, body, again)
+            node.branch = body[0] if body else again

@@ -1,4 +1,4 @@
-"""What $GATHER can hold after a Gather: a summary that joins in O(1).
+"""What $GATHER (or a Gather's ``output.digits``) can hold after a Gather: a summary that joins in O(1).
 
 The flow analysis carries one summary per program point instead of the set of
 Gathers that reach it, so it stays linear however many Gathers there are.
@@ -12,6 +12,7 @@ from typing import NamedTuple
 from ..ast import Gather
 
 DTMF_KEYS = frozenset("0123456789#*")
+UNLIMITED = 1 << 30  # numDigits not written (VoXML): any number of keys
 
 
 @lru_cache(maxsize=64)
@@ -31,7 +32,13 @@ class InputSummary(NamedTuple):
     @classmethod
     def of(cls, gather: Gather) -> "InputSummary":
         modes = gather.input
-        return cls("dtmf" in modes, "speech" in modes, gather.num_digits, _keys(gather.finish_on_key), gather)
+        digits = gather.num_digits if gather.num_digits is not None else UNLIMITED  # VoXML: no numDigits, no limit
+        return cls("dtmf" in modes, "speech" in modes, digits, _keys(gather.finish_on_key), gather)
+
+    @classmethod
+    def digits_of(cls, gather: Gather) -> "InputSummary":
+        """What a Gather's ``output.digits`` can hold: its DTMF input only (speech goes to ``output.speech``)."""
+        return cls.of(gather)._replace(speech=False)
 
     def join(self, other: "InputSummary | None") -> "InputSummary":
         if other is None or other is self or other[:4] == self[:4]:
@@ -45,8 +52,8 @@ class InputSummary(NamedTuple):
             widest.source,
         )
 
-    def impossible(self, value: str) -> str | None:
-        """Why no reaching Gather can produce ``value``, or None if one can."""
+    def impossible(self, value: str, variable: str = "$GATHER") -> str | None:
+        """Why no reaching Gather can produce ``value``, or None if one can (``variable``: how messages name it)."""
         if self.speech:
             return None  # speech recognition can return any words or digits
         if value.isdigit() and value.isascii() and len(value) <= self.max_digits:
@@ -61,5 +68,5 @@ class InputSummary(NamedTuple):
             return f"it has {len(value)} keys, but the Gather stops after numDigits='{self.max_digits}'"
         finishing = sorted(set(value) & self.finish_keys)
         if finishing:
-            return f"'{finishing[0]}' ends the input (finishOnKey) and never appears in $GATHER"
+            return f"'{finishing[0]}' ends the input (finishOnKey) and never appears in {variable}"
         return None

@@ -12,11 +12,18 @@ verb it reaches, the state on entry, joined over all paths into it:
 - ``gathered``: whether a Gather may have run before (bits: NOT_GATHERED, GATHERED);
 - ``inputs``: what the input variable (``hub.semantics.INPUT``, v1's $GATHER) can hold
   (an InputSummary, or None before any Gather);
-- ``excluded``: values it cannot hold here, learnt from Ifs already passed.
+- ``excluded``: values it cannot hold here, learnt from Ifs already passed;
+- ``clock``: where the walk was in every variable's history (``analysis.variables``): what each
+  variable can hold here is ``analysis.variables.at(name, state.clock)``;
+- ``loop``: the clock at the entry to the outermost Loop around this point (-1: none).
 
 What each verb does (how it ends, what it reads and writes) comes from ``hub.semantics``.
 
-Each verb is visited once and every join is O(1): linear time, no path enumeration.
+Each verb is visited once; every join of the fields above is O(1), and the variables' joins
+cost O(log n) per change (analysis/variables.py says why): O(n log n), no path enumeration.
+A Loop's body is walked once: it runs zero or more times (joined with the entry), or at least once
+when its condition certainly holds on entry (at the top level: inside another Loop a later pass may
+enter it differently). The Loop's counter (``do.n``) holds the pass numbers in its body only.
 """
 
 from __future__ import annotations
@@ -27,9 +34,11 @@ from itertools import chain, islice
 from typing import NamedTuple
 
 from ..hub import semantics
-from ..hub.nodes import Gather, If, Redirect, Response, Verb
-from ..hub.semantics import BEHAVIOURS, FOREVER, HANGUP, INPUT, REDIRECT, REJECT, tested
+from ..hub.nodes import Dial, Gather, If, Loop, Redirect, Response, Set, Unset, Verb
+from ..hub.semantics import BEHAVIOURS, FOREVER, HANDOFF, HANGUP, INPUT, REDIRECT, REJECT, tested
 from .inputs import InputSummary
+from .truth import evaluate
+from .variables import ANYTHING, FINITE_LIMIT, Value, Variables
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
 NOTHING_RAN, SOMETHING_RAN = 1, 2
@@ -43,7 +52,9 @@ class State(NamedTuple):
     gathered: int
     inputs: InputSummary | None
     excluded: frozenset[str]
-    redirect: Redirect | None  # the Redirect whose failed fetch leads here (AFTER_REDIRECT)
+    redirect: Verb | None  # the Redirect (or verb with an action) whose failed fetch leads here (AFTER_REDIRECT)
+    clock: int = 0  # the variables' clock here (analysis/variables.py)
+    loop: int = -1  # the clock at the entry to the outermost enclosing Loop (-1: none)
 
 
 def join(a: State | None, b: State | None) -> State | None:
@@ -59,6 +70,8 @@ def join(a: State | None, b: State | None) -> State | None:
         a.inputs.join(b.inputs) if a.inputs is not None else b.inputs,
         a.excluded & b.excluded,
         a.redirect if a.reach <= b.reach and a.redirect is not None else b.redirect,
+        max(a.clock, b.clock),
+        a.loop,
     )
 
 
@@ -76,6 +89,17 @@ class Condition:
     never_holds: bool
 
 
+class LoopFact(NamedTuple):
+    """What the walk learnt about a Loop (for VX116 and VX117)."""
+
+    verb: Loop
+    state: State  # on entry to its body: its counter set
+    holds: bool | None  # whether its condition holds on entry (first pass): True, False, None (not known)
+    end: int  # the clock at the end of its body: its body's writes are in (state.clock, end]
+    falls_through: bool  # some path reaches the end of its body
+    leaves: bool  # a verb in its body may end the call or the document (a Hangup, Redirect, action)
+
+
 class Region(NamedTuple):
     """The first verb of a run of unreached (or only-after-redirect) verbs."""
 
@@ -83,7 +107,7 @@ class Region(NamedTuple):
     previous: Verb | None  # the verb before it in its sequence; None at the top of an If body
     parent: If | None
     last: Verb  # the last verb of the sequence: the region runs to it
-    redirect: Redirect | None = None  # for a run after a Redirect: that Redirect
+    redirect: Verb | None = None  # for a run after a Redirect (or an action's fetch): that verb
 
 
 @dataclass
@@ -98,6 +122,21 @@ class Analysis:
     conditions: list[Condition] = field(default_factory=list)
     unreachable: list[Region] = field(default_factory=list)
     after_redirect: list[Region] = field(default_factory=list)
+    variables: Variables = field(default_factory=Variables)
+    loops: list[LoopFact] = field(default_factory=list)
+    loop_ends: dict[int, int] = field(default_factory=dict)  # entry clock of a top-level Loop -> clock at its end
+    counters: set[str] = field(default_factory=set)  # the Loops' counter variables (do.n)
+
+    def value(self, name: str, state: State) -> Value:
+        """What a variable can hold at a point (its state)."""
+        return self.variables.at(name, state.clock)
+
+    def trusted(self, name: str, state: State) -> bool:
+        """Whether a variable's value at a point holds on every pass of the Loops around it: no verb in the
+        outermost enclosing Loop's body writes it (the body is walked once: a later pass may see another value)."""
+        if state.loop < 0:
+            return True
+        return not self.variables.written_within(name, state.loop, self.loop_ends.get(state.loop, self.variables.clock))
 
     @cached_property
     def states(self) -> dict[int, State]:
@@ -128,6 +167,8 @@ class _Walk:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.visits = analysis.visits
+        self.variables = analysis.variables
+        self.frames: list[list[bool]] = []  # one per Loop being walked: whether its body may leave
 
     def sequence(self, verbs: list[Verb], state: State | None, parent: If | None, after: Verb | None, outer: int = REACHED) -> State | None:
         """Run a sequence from ``state``; return the state after it (None: no path falls through).
@@ -159,7 +200,7 @@ class _Walk:
                 if kind in _READING and semantics.may_read(verb):
                     visits.append((verb, state))
                 if state.ran != SOMETHING_RAN:  # the common case costs one test
-                    state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
+                    state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect, state.clock, state.loop)
             else:
                 visits.append((verb, state))
                 state = self.verb(verb, state, following)
@@ -168,28 +209,91 @@ class _Walk:
     def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
         if verb.__class__ is If:
             return self.branch(verb, state, after)  # type: ignore[arg-type]
-        if semantics.behaviour(verb).branches:  # a Loop: its body runs zero or more times (walked once: pass 1 is a path)
-            body_end = self.sequence(verb.body, state, verb, after, state.reach)  # type: ignore[attr-defined]
-            return join(state, body_end)
-        if isinstance(verb, Gather) and INPUT in semantics.writes(verb):
-            return State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect)
+        if semantics.behaviour(verb).branches:  # a Loop
+            return self.loop(verb, state, after)  # type: ignore[arg-type]
+        written = semantics.writes(verb)
+        if written:
+            state = self.write(verb, state, written)
+            if verb.__class__ is Gather and INPUT in written:
+                state = State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect, state.clock, state.loop)  # type: ignore[arg-type]
         ending = semantics.ends(verb)
-        if ending == HANGUP or ending == FOREVER:
-            return None  # the call ends, or the verb repeats until the caller hangs up
+        if ending is not None and self.frames:
+            self.frames[-1][0] = True  # the enclosing Loop's body may leave
+        if ending == HANGUP or ending == FOREVER or ending == HANDOFF:
+            return None  # the call ends, the verb repeats until the caller hangs up, or a Flow takes the call
         if ending == REJECT and state.ran == NOTHING_RAN:
             return None  # the first verb rejects the call
         if ending == REDIRECT:
-            return State(min(state.reach, AFTER_REDIRECT), SOMETHING_RAN, state.gathered, state.inputs, state.excluded, verb)  # type: ignore[arg-type]
+            return State(min(state.reach, AFTER_REDIRECT), SOMETHING_RAN, state.gathered, state.inputs, state.excluded, verb, state.clock, state.loop)
         if state.ran == SOMETHING_RAN:
             return state
-        return State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect)
+        return State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect, state.clock, state.loop)
+
+    def write(self, verb: Verb, state: State, written: tuple[str, ...]) -> State:
+        """A verb's writes (after its reads: the state it was visited with keeps the clock before them)."""
+        variables = self.variables
+        variables.tick()
+        kind = verb.__class__
+        if kind is Unset:
+            for name in written:
+                variables.unset(name, verb)
+        elif kind is Gather:
+            for name, value in zip(written, _gathered(verb)):  # type: ignore[arg-type]
+                variables.assign(name, value, verb)
+        else:
+            value = _set_value(verb) if kind is Set else _DIAL_STATUS if kind is Dial else ANYTHING  # type: ignore[arg-type]
+            for name in written:
+                variables.assign(name, value._replace(source=verb), verb)
+        return State(state.reach, state.ran, state.gathered, state.inputs, state.excluded, state.redirect, variables.clock, state.loop)
+
+    def loop(self, verb: Loop, state: State, after: Verb | None) -> State | None:
+        """A Loop's body runs zero or more times (walked once: joined with the entry), or at least once when its
+        condition certainly holds on entry (a top-level Loop only); its counter holds the pass numbers in the body."""
+        variables = self.variables
+        segment = variables.open()
+        counter = verb.counter
+        self.analysis.counters.add(counter)
+        first_pass = Value(False, frozenset(("0",)))
+
+        def on_entry(name: str) -> Value:
+            return first_pass if name == counter else variables.current(name)
+
+        holds = evaluate(verb.condition, on_entry).holds
+        variables.tick()
+        passes = frozenset(str(n) for n in range(verb.max_loops)) if verb.max_loops <= FINITE_LIMIT else None
+        variables.assign(counter, Value(False, passes, verb))
+        outer = state.loop if state.loop >= 0 else segment.clock
+        entry = State(state.reach, state.ran, state.gathered, state.inputs, state.excluded, state.redirect, variables.clock, outer)
+        runs = holds is True and state.loop < 0
+        frame = [False]
+        self.frames.append(frame)
+        body_end = self.sequence(verb.body, entry if holds is not False else entry, verb, after, state.reach)
+        self.frames.pop()
+        if frame[0] and self.frames:
+            self.frames[-1][0] = True
+        variables.close(segment, body_end is not None, runs, restore=(counter,))
+        self.analysis.loops.append(LoopFact(verb, entry, holds, variables.clock, body_end is not None, frame[0]))
+        if state.loop < 0:
+            self.analysis.loop_ends[segment.clock] = variables.clock
+        result = body_end if runs else join(state, body_end)
+        if result is None:
+            return None
+        return State(result.reach, result.ran, result.gathered, result.inputs, result.excluded, result.redirect, variables.clock, state.loop)
 
     def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
+        segment = self.variables.open()
+        base, body_end = self.condition(verb, state, after)
+        self.variables.close(segment, body_end is not None)
+        joined = join(base, body_end)
+        assert joined is not None
+        return State(joined.reach, joined.ran, joined.gathered, joined.inputs, joined.excluded, joined.redirect, self.variables.clock, state.loop)
+
+    def condition(self, verb: If, state: State, after: Verb | None) -> tuple[State, State | None]:
+        """Walk an If's body; return the state the call takes when the body does not run, and the body's end."""
         test = tested(verb.condition)
         values = test[1] if test is not None else ()
         if test is None or test[0] != INPUT or not values or state.gathered == NOT_GATHERED:
-            body_end = self.sequence(verb.body, state, verb, after, state.reach)
-            return join(state, body_end)
+            return state, self.sequence(verb.body, state, verb, after, state.reach)
         inputs = state.inputs
         impossible = {}
         if inputs is not None and not inputs.speech:  # speech can produce anything
@@ -205,9 +309,26 @@ class _Walk:
             never = equal and all(v in ruled_out for v in values)
             self.analysis.conditions.append(Condition(verb, state, impossible, excluded, never))
         learnt = state.excluded.union(values)
-        narrowed = state if len(learnt) > EXCLUDED_LIMIT else State(state.reach, state.ran, state.gathered, inputs, learnt, state.redirect)
+        narrowed = state if len(learnt) > EXCLUDED_LIMIT else State(state.reach, state.ran, state.gathered, inputs, learnt, state.redirect, state.clock, state.loop)
         if equal:
-            body_end = self.sequence(verb.body, None if never else state, verb, after, state.reach)
-            return join(narrowed, body_end)
-        body_end = self.sequence(verb.body, narrowed, verb, after, state.reach)  # NOTEQUAL: the body runs for other values
-        return join(state, body_end)
+            return narrowed, self.sequence(verb.body, None if never else state, verb, after, state.reach)
+        return state, self.sequence(verb.body, narrowed, verb, after, state.reach)  # NOTEQUAL: the body runs for other values
+
+
+_DIAL_STATUS = Value(False, frozenset(semantics.dial_status(outcome) for outcome in ("answered", "busy", "no-answer", "failed")))
+
+
+def _set_value(verb: Set) -> Value:
+    """A Set's value: its text when it reads no variable, else anything."""
+    value = verb.value
+    return ANYTHING if value.may_reference and value.variables else Value(False, frozenset((str(value),)))
+
+
+def _gathered(gather: Gather) -> tuple[Value, Value, Value]:
+    """What a Gather writes to output, output.digits and output.speech (hub.semantics.gathered): the digits as
+    its settings allow (no input: ""), the speech as anything, the output as whichever the caller used."""
+    modes = gather.input
+    digits = Value(False, InputSummary.digits_of(gather), gather) if "dtmf" in modes else Value(False, frozenset(("",)), gather)
+    speech = Value(False, None, gather) if "speech" in modes else Value(False, frozenset(("",)), gather)
+    output = speech if "dtmf" not in modes else digits if "speech" not in modes else Value(False, None, gather)
+    return output, digits, speech

@@ -11,16 +11,22 @@ from typing import Iterator
 
 from ..core.diagnostics import Diagnostic
 from . import (
+    after_action,
     after_redirect,
     callback_without_url,
     conference_never_starts,
+    constant_condition,
+    counter_outside_loop,
     duplicate_condition,
     empty_body,
     gather_undefined,
     ignored_attribute,
     impossible_condition,
+    loop_unchanging,
     reject_not_first,
     unreachable,
+    variable_unread,
+    variable_unset,
     wrong_context,
 )
 from .context import CheckContext
@@ -29,6 +35,7 @@ CHECKS: tuple[ModuleType, ...] = (
     reject_not_first,
     unreachable,
     after_redirect,
+    after_action,
     gather_undefined,
     impossible_condition,
     ignored_attribute,
@@ -37,6 +44,11 @@ CHECKS: tuple[ModuleType, ...] = (
     duplicate_condition,
     conference_never_starts,
     wrong_context,
+    variable_unset,
+    variable_unread,
+    constant_condition,
+    loop_unchanging,
+    counter_outside_loop,
 )
 
 

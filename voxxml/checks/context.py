@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from ..analysis import Analysis, analyse
+from ..analysis.states import State
+from ..analysis.variables import Value
 from ..dialects import vocabulary_of
-from ..hub.nodes import Node, Response
+from ..hub import semantics
+from ..hub.expressions import Compare, In, Literal, Var
+from ..hub.nodes import Gather, Loop, Node, Response
+from ..hub.semantics import INPUT, Read
+
+# How VoxXML v1 writes the one input variable: a dialect whose vocabulary lists it has that fixed variable,
+# and its rules are VX104, VX105 and VX109 (not the named-variable rules VX114-VX118).
+FIXED_INPUT = "$GATHER"
 
 
 @dataclass
@@ -38,12 +47,141 @@ class CheckContext:
             return index.get(tags[0], ())
         return chain.from_iterable(index.get(tag, ()) for tag in tags)
 
+    @cached_property
+    def fixed_input(self) -> bool:
+        """Whether the document's dialect has v1's one fixed input variable ($GATHER) instead of named ones."""
+        return FIXED_INPUT in vocabulary_of(self.document).variables
+
+    @cached_property
+    def variable_reads(self) -> list["VariableRead"]:
+        """Every variable read on a reached path, in execution order, with what it can hold there
+        (the named-variable rules share it: VX114, VX116, VX118)."""
+        analysis = self.analysis
+        loops = {id(fact.verb): fact.state for fact in analysis.loops}  # a Loop's condition is read with its counter set
+        found: list[VariableRead] = []
+        for verb, state in analysis.visits:
+            nodes = [verb, *verb.children] if verb.__class__ is Gather else (verb,)  # a Gather's prompts run with it
+            for node in nodes:
+                if not semantics.may_read(node):
+                    continue
+                at = loops.get(id(node), state) if node.__class__ is Loop else state
+                empty = _compared_with_empty(node)
+                for read in semantics.reads(node):
+                    found.append(VariableRead(node, read, at, analysis.value(read.name, at), read.at in empty if read.at else False))
+        return found
+
+    @cached_property
+    def counters(self) -> frozenset[str]:
+        """The dialect's loop counters (VoXML: do.n), whether or not the document has a loop."""
+        return frozenset() if self.fixed_input else frozenset(vocabulary_of(self.document).variables)
+
+    @cached_property
+    def reads_by_node(self) -> dict[int, list["VariableRead"]]:
+        """``variable_reads`` by id(node)."""
+        index: dict[int, list[VariableRead]] = {}
+        for read in self.variable_reads:
+            index.setdefault(id(read.node), []).append(read)
+        return index
+
+    def reported_unset(self, read: "VariableRead") -> str | None:
+        """Which rule reports this read as unset: VX118 (a loop counter outside its loops), VX114, or None."""
+        name = read.read.name
+        if self.fixed_input and name == INPUT:
+            return None  # VX104's
+        value = read.value
+        if not value.unset:
+            return None
+        if value.never_set and (name in self.analysis.counters or name in self.counters):
+            return "VX118"
+        if read.compared_with_empty:
+            return None  # '${x}==""' tests whether x is set yet (the demo's loops do it); a misspelt x is VX116's or VX117's
+        return "VX114"
+
     def children_of(self, parent_tag: str, child_tag: str) -> Iterator[tuple[Node, Node]]:
         """(child, parent) for every ``child_tag`` directly inside a ``parent_tag``."""
         for parent in self.of(parent_tag):
             for child in parent.children:
                 if child.TAG == child_tag:
                     yield child, parent
+
+
+class VariableRead(NamedTuple):
+    node: Node  # the node whose text or condition reads it (a Gather's prompt, not the Gather)
+    read: Read
+    state: State
+    value: Value  # what it can hold there
+    compared_with_empty: bool  # the read is one side of a comparison with "" (== or !=)
+
+
+def _compared_with_empty(node: Node) -> set[tuple[int, int]]:
+    """Where the variables compared with "" sit in a node's condition."""
+    condition = getattr(node, "condition", None)
+    if condition is None:
+        return set()
+    found = set()
+    stack = [condition]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, Compare):
+            if expr.op in ("==", "!="):
+                for one, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                    if isinstance(one, Var) and isinstance(other, Literal) and other.value == "" and one.at is not None:
+                        found.add(one.at)
+            stack.extend((expr.left, expr.right))
+        elif isinstance(expr, In):
+            if "" in expr.values and isinstance(expr.operand, Var) and expr.operand.at is not None:
+                found.add(expr.operand.at)
+        elif hasattr(expr, "operands"):
+            stack.extend(expr.operands)  # type: ignore[union-attr]
+    return found
+
+
+SUGGESTIONS = 100  # "did you mean" searches per document (each compares with every variable set: bounded, so checks stay linear)
+
+
+def did_you_mean(context: CheckContext, name: str) -> str:
+    """For a variable nothing in the document sets: the closest one it does set, or the ones it sets."""
+    from difflib import get_close_matches
+
+    from ..analysis.truth import shown
+
+    written_names = sorted(context.analysis.variables.writes)
+    left = context.__dict__.setdefault("_suggestions_left", [SUGGESTIONS])
+    guess: list[str] = []
+    if written_names and left[0] > 0:
+        left[0] -= 1
+        guess = get_close_matches(name, written_names, n=1, cutoff=0.6)
+    if guess:
+        writer = context.analysis.variables.writers.get(guess[0])
+        line = getattr(writer, "line", None)
+        who = f"the <{element_name(writer)}> on line {line}" if writer is not None and line else "a verb"  # type: ignore[arg-type]
+        return f"did you mean {shown(Var(guess[0]))}? ({who} sets it)"
+    if written_names:
+        listed = ", ".join(shown(Var(n)) for n in written_names[:8]) + (f" and {len(written_names) - 8} more" if len(written_names) > 8 else "")
+        return f"the variables set here are {listed}"
+    return "nothing in this document sets a variable"
+
+
+def condition_attribute(node: Node) -> str:
+    """The attribute a node's condition is written in (VoxXML v1: variable; VoXML: expression)."""
+    attributes = condition_attributes(node)
+    return attributes[0] if attributes else written(node, ("condition",))[0]
+
+
+def read_span(read: "VariableRead"):  # type: ignore[no-untyped-def]
+    """The exact reference: ``${name}`` inside the condition's attribute value, or inside the text."""
+    node, at = read.node, read.read.at
+    if read.read.where == "condition":
+        return node.attribute_sub_span(condition_attribute(node), at) if at is not None else node.attribute_span(condition_attribute(node))
+    return node.content_sub_span(at) if at is not None else node.content_span
+
+
+def element_name(node: Node) -> str:
+    """The element a node is written as in its dialect (a Loop is VoXML's Do)."""
+    try:
+        return str(vocabulary_of(node).spec_of(node).name)
+    except (KeyError, AttributeError):
+        return node.TAG
 
 
 def written(node: Node, hub_fields: Iterable[str]) -> list[str]:

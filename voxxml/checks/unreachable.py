@@ -16,6 +16,7 @@ _AFTER = {
     "hangup": "the <Hangup> on line {line} has ended the call",
     "forever": "the <{tag} loop='0'> on line {line} repeats until the caller hangs up",
     "reject": "the <Reject> on line {line} rejects the call",
+    "handoff": "the <{tag}> on line {line} hands the call over and nothing after it runs in this document",
 }
 
 

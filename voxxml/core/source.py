@@ -247,6 +247,10 @@ class SourceMap:
         start, end = attribute.value_start, attribute.value_end
         if sub is not None and _raw_equals_logical(self.text[start:end]):
             start, end = min(start + sub[0], end), min(start + sub[1], end)
+        elif sub is not None:  # references (&quot;) or CRs: map the parsed value's offsets through them
+            mapped = _offsets(self.text, start, end).span(sub)
+            if mapped is not None:
+                start, end = min(mapped[0], end), min(mapped[1], end)
         return self.span(start, end)
 
     def content_span(self, index: int) -> Span | None:
@@ -399,6 +403,21 @@ class ContentOffsets:
     def span(self, sub: tuple[int, int]) -> tuple[int, int] | None:
         first, last = self.source(sub[0]), self.source(sub[1])
         return None if first is None or last is None else (first, last)
+
+
+def _offsets(text: str, start: int, end: int) -> ContentOffsets:
+    """The offset map of the source text ``start:end`` (content, or an attribute's value) as parsed."""
+    after: list[int] = []
+    extra: list[int] = []
+    more = 0
+    for match in _SHIFTS.finditer(text, start, end):
+        offset = match.start() - start - more
+        if text[match.start()] == "<":
+            return ContentOffsets(start, offset, tuple(after), tuple(extra))
+        more += match.end() - match.start() - 1
+        after.append(offset + 1)
+        extra.append(more)
+    return ContentOffsets(start, end - start - more, tuple(after), tuple(extra))
 
 
 def content_offsets(source: SourceMap, index: int, trimmed: bool) -> ContentOffsets | None:

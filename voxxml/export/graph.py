@@ -148,7 +148,8 @@ def diagram(document: Response) -> Diagram:
         elif node.ends == REJECT:
             edges.append(DiagramEdge(source, target(_REJECTED), "first verb"))
         elif node.ends == REDIRECT:
-            url = node.verb.url  # type: ignore[attr-defined]
+            # a Redirect's URL, or the action a Record, Dial, Pay or Gather posts to (its fetch ends the document too)
+            url = getattr(node.verb, "url", None) or getattr(node.verb, "action", None) or ""
             if url not in redirects:
                 redirects[url] = DiagramNode(f"redirected{len(redirects)}", f"redirected to {shorten(url, URL_LIMIT)}", "exit")
             edges.append(DiagramEdge(source, target(redirects[url]), "fetched"))

@@ -1,0 +1,165 @@
+"""Whether a condition certainly holds, certainly fails, or may go either way, given what its variables
+can hold (``variables.Value``). Three-valued: ``holds`` is True, False or None (not known).
+
+Used by the walk (a Loop whose condition holds on entry certainly runs its body once) and by VX116
+(an If that is always true or always false). The verdict names the comparison that decides it and
+says why, in words that name the value and what the variable can hold.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, NamedTuple
+
+from ..hub.expressions import PATTERN_LIMIT, And, Compare, Expr, In, Literal, Or, Var, matches
+from .inputs import InputSummary
+from .variables import ANYTHING, FINITE_LIMIT, Value
+
+Lookup = Callable[[str], "Value | None"]  # None: not to be trusted here (treated as anything)
+
+
+class Verdict(NamedTuple):
+    holds: bool | None
+    leaf: Expr | None = None  # the part of the condition that decides it
+    reason: str = ""
+
+
+UNKNOWN = Verdict(None)
+
+
+def shown(var: Var) -> str:
+    return "${" + var.name + "}"
+
+
+def _listed(strings: frozenset[str]) -> str:
+    ordered = sorted(strings)
+    text = ", ".join(f"'{s}'" for s in ordered[:5])
+    return text + (f" and {len(ordered) - 5} more" if len(ordered) > 5 else "")
+
+
+def describe(var: Var, value: Value) -> str:
+    """What a variable can hold here, for messages."""
+    if value.never_set:
+        return f"{shown(var)} is never set before this point, so it reads ''"
+    strings = value.strings()
+    where = _where(value)
+    if strings is not None:
+        if len(strings) == 1:
+            return f"{shown(var)} is always '{next(iter(strings))}' here{where}"
+        return f"{shown(var)} can only be {_listed(strings)} here{where}"
+    return f"{shown(var)} can be anything here"
+
+
+def _where(value: Value) -> str:
+    source = value.source
+    line = getattr(source, "line", None)
+    return f" (the <{source.TAG}> on line {line} sets it)" if line else ""  # type: ignore[attr-defined]
+
+
+def _operand(expr: Expr, lookup: Lookup) -> tuple[frozenset[str] | None, Value | None]:
+    """The strings an operand can be (None: too many) and, for a variable, its value."""
+    if isinstance(expr, Literal):
+        return frozenset((expr.value,)), None
+    if isinstance(expr, Var):
+        value = lookup(expr.name) or ANYTHING
+        return value.strings(), value
+    verdict = evaluate(expr, lookup)  # a condition used as an operand reads "true" or "false"
+    return (frozenset(("true" if verdict.holds else "false",)) if verdict.holds is not None else None), None
+
+
+def _equal(left: Expr, right: Expr, lookup: Lookup) -> tuple[bool | None, str]:
+    """Whether left == right certainly (True), never (False), or not known (None); and why."""
+    strings_l, value_l = _operand(left, lookup)
+    strings_r, value_r = _operand(right, lookup)
+    if strings_l is not None and strings_r is not None:
+        if len(strings_l) == 1 and strings_l == strings_r:
+            return True, _why(left, value_l, right, value_r)
+        if strings_l.isdisjoint(strings_r):
+            return False, _why(left, value_l, right, value_r)
+        return None, ""
+    for strings, var, value in ((strings_l, right, value_r), (strings_r, left, value_l)):
+        if strings is not None and value is not None and isinstance(var, Var) and len(strings) <= FINITE_LIMIT:
+            reasons = [value.can_be(s) for s in strings]
+            if all(reason is not None for reason in reasons):
+                if isinstance(value.values, InputSummary) and len(strings) == 1:
+                    text = next(iter(strings))
+                    return False, f"{shown(var)} can never be '{text}': {reasons[0]}{_gather(value.values)}"
+                return False, describe(var, value)
+    return None, ""
+
+
+def _gather(summary: InputSummary) -> str:
+    line = summary.source.line
+    return f" (the Gather on line {line})" if line else ""
+
+
+def _why(left: Expr, value_l: Value | None, right: Expr, value_r: Value | None) -> str:
+    parts = [describe(e, v) for e, v in ((left, value_l), (right, value_r)) if isinstance(e, Var) and v is not None]
+    return "; ".join(parts) if parts else "it compares two constants"
+
+
+def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
+    """The verdict on a condition (a condition that could not be read: not known)."""
+    if expr is None:
+        return UNKNOWN
+    if isinstance(expr, Compare):
+        if expr.op in ("==", "!="):
+            equal, why = _equal(expr.left, expr.right, lookup)
+            if equal is None:
+                return UNKNOWN
+            return Verdict(equal if expr.op == "==" else not equal, expr, why)
+        return _match(expr, lookup)
+    if isinstance(expr, In):
+        strings, value = _operand(expr.operand, lookup)
+        if strings is None:
+            return UNKNOWN
+        inside = [s in expr.values for s in strings]
+        if all(inside) or not any(inside):
+            why = describe(expr.operand, value) if isinstance(expr.operand, Var) and value is not None else "it tests a constant"
+            return Verdict(all(inside) != expr.negated, expr, why)
+        return UNKNOWN
+    if isinstance(expr, (And, Or)):
+        decisive = isinstance(expr, Or)  # the value that decides an Or (True) or an And (False)
+        verdicts = []
+        for operand in expr.operands:
+            verdict = evaluate(operand, lookup)
+            if verdict.holds is decisive:
+                return verdict
+            verdicts.append(verdict)
+        if all(v.holds is (not decisive) for v in verdicts):
+            return Verdict(not decisive, expr, "; ".join(dict.fromkeys(v.reason for v in verdicts if v.reason)))
+        return UNKNOWN
+    strings, value = _operand(expr, lookup)  # a bare operand holds when it is not empty
+    if strings is None:
+        return UNKNOWN
+    if "" not in strings or strings == {""}:
+        why = describe(expr, value) if isinstance(expr, Var) and value is not None else "it is a constant"
+        return Verdict("" not in strings, expr, why)
+    return UNKNOWN
+
+
+def _usable(pattern: str) -> bool:
+    if len(pattern) > PATTERN_LIMIT:
+        return False
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _match(expr: Compare, lookup: Lookup) -> Verdict:
+    subjects, value = _operand(expr.left, lookup)
+    patterns, _ = _operand(expr.right, lookup)
+    if subjects is None or patterns is None or len(subjects) * len(patterns) > FINITE_LIMIT:
+        return UNKNOWN
+    if not all(_usable(p) for p in patterns):
+        return UNKNOWN  # a pattern the simulator cannot evaluate is VM002's or VX007's, not a verdict
+    found = [matches(p, s) for p in patterns for s in subjects]
+    if all(found) or not any(found):
+        why = describe(expr.left, value) if isinstance(expr.left, Var) and value is not None else "it matches a constant"
+        return Verdict(all(found) == (expr.op == "=~"), expr, why)
+    return UNKNOWN
+
+
+__all__ = ["UNKNOWN", "Verdict", "describe", "evaluate", "shown"]

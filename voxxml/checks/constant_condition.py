@@ -1,0 +1,89 @@
+"""VX116 constant-condition: an If whose expression is always true or always false where it stands, or a
+Loop whose expression is false on entry (its body never runs), given what can reach it.
+
+What each variable can hold comes from the walk (``analysis.variables``): a Set's constant, what a
+Gather's settings let the caller enter (``numDigits``, ``finishOnKey``, ``input``), a Dial's status,
+a Loop's pass numbers. The verdict (``analysis.truth``) covers ==, !=, =~ and !~ against constants,
+In, && and ||. Not judged: a variable VX114 or VX118 already reports there (one mistake, one
+diagnostic), v1's $GATHER (VX105, VX109), and, inside a Loop, a variable its body writes (the body is
+walked once: a later pass may see another value).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analysis.states import State
+from ..analysis.truth import Verdict, evaluate, shown
+from ..hub.expressions import Var, variables
+from ..analysis.variables import Value
+from ..core.diagnostics import Diagnostic, make
+from ..hub.nodes import If, Node
+from ..hub.semantics import INPUT
+from .context import CheckContext, condition_attribute, did_you_mean, element_name
+
+CODE = "VX116"
+
+
+def verdict(context: CheckContext, node: Node, state: State, counter_first_pass: str | None = None) -> Verdict:
+    """The verdict on a node's condition at a point, from the values the rules trust there."""
+    analysis = context.analysis
+    unset = {
+        (read.read.name, read.read.at) for read in _reads_of(context, node) if context.reported_unset(read) is not None
+    }
+    untrusted = {name for name, _ in unset}
+
+    def lookup(name: str) -> Value | None:
+        if name == counter_first_pass:
+            return Value(False, frozenset(("0",)))
+        if name in untrusted or not analysis.trusted(name, state):
+            return None
+        if context.fixed_input and name == INPUT:
+            return None
+        return analysis.value(name, state)
+
+    return evaluate(node.condition, lookup)  # type: ignore[attr-defined]
+
+
+def _reads_of(context: CheckContext, node: Node) -> list:  # type: ignore[type-arg]
+    return context.reads_by_node.get(id(node), [])
+
+
+def _span(node: Node, found: Verdict):  # type: ignore[no-untyped-def]
+    attribute = condition_attribute(node)
+    at = getattr(found.leaf, "at", None)
+    return node.attribute_sub_span(attribute, at) if at is not None else node.attribute_span(attribute)
+
+
+def check(context: CheckContext) -> Iterator[Diagnostic]:
+    if context.fixed_input:
+        return  # v1's conditions test $GATHER only: VX105 and VX109
+    for verb, state in context.analysis.visits:
+        if verb.__class__ is not If or verb.condition is None:  # type: ignore[attr-defined]
+            continue
+        found = verdict(context, verb, state)
+        if found.holds is None:
+            continue
+        consequence = "its verbs always run" if found.holds else "its verbs never run"
+        names = [var.name for var in variables(verb.condition) if not context.analysis.variables.written(var.name)]  # type: ignore[attr-defined]
+        if names:
+            consequence += f"; {shown(Var(names[0]))} is never set in this document: {did_you_mean(context, names[0])}"
+        yield make(
+            CODE,
+            f"<{element_name(verb)}> expression is always {'true' if found.holds else 'false'} here: {found.reason}; {consequence}",
+            _span(verb, found),
+            "compare with a value the variable can hold here (see the values above), or remove the condition",
+        )
+    for fact in context.analysis.loops:
+        verb = fact.verb
+        if verb.condition is None or fact.holds is not False:
+            continue
+        found = verdict(context, verb, fact.state, verb.counter)
+        if found.holds is not False:
+            continue
+        yield make(
+            CODE,
+            f"<{element_name(verb)}> expression is false on entry: {found.reason}; its body never runs",
+            _span(verb, found),
+            "compare with a value the variable can hold when the loop starts, or remove the loop",
+        )
