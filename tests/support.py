@@ -32,7 +32,10 @@ SEEDS = tuple(path.read_bytes() for path in ALL_EXAMPLES)  # for mutating strate
 # Examples in other dialects, read with the dialect the command line picks (.voxml: VoXML; .xml: detected).
 # Kept out of the lists above: the v1 tests (strategies, simulation, compilation of v1) do not take them.
 VOXML_EXAMPLES = sorted((ROOT / "examples").glob("*.voxml"))
-OTHER_BROKEN = sorted([*(ROOT / "examples" / "broken").rglob("*.voxml"), *(ROOT / "examples" / "broken").rglob("*.xml")])
+TWIML_EXAMPLES = sorted((ROOT / "examples").glob("*.twiml"))
+OTHER_BROKEN = sorted(
+    [*(ROOT / "examples" / "broken").rglob("*.voxml"), *(ROOT / "examples" / "broken").rglob("*.xml"), *(ROOT / "examples" / "broken").rglob("*.twiml")]
+)
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"  # other dialects' documents, beside the checkout
 
 # --------------------------------------------------------------------------- Hypothesis
@@ -103,7 +106,7 @@ def observed(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ``<!-- expect: VX005 VX007 -->`` on a line means exactly those codes start on that line.
 # Files that cannot hold a comment have a sibling ``NAME.expected`` file with ``LINE CODE`` pairs.
 
-_EXPECT = re.compile(rb"<!--\s*expect:\s*((?:V[XM]\d{3}\s*)+)-->")
+_EXPECT = re.compile(rb"<!--\s*expect:\s*((?:(?:V[XM]|TW)\d{3}\s*)+)-->")
 
 
 def expected(path: Path) -> Counter[tuple[int, str]]:

@@ -5,13 +5,12 @@ reads it: the schema, every reference, every default against its own type, the p
 the base, and — the acceptance — every element, attribute, nesting and value written in the 149
 corpus documents (../shared/corpus/twiml/, Twilio's valid samples; skipped when absent).
 
-`merge_profile` and `value_problem` are the reference semantics of the profile merge and of the
-value kinds described in grammar/twiml/README.md; the reader's loader must agree with them.
+`merge_profile` is the loader's (voxxml/dialects/twiml/grammar.py), tested here on the data as written;
+`value_problem` is the reference semantics of the value kinds described in grammar/twiml/README.md.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import tomllib
@@ -27,6 +26,7 @@ from hypothesis import given, strategies as st
 from lxml import etree
 
 from voxxml.core.resources import grammar_file
+from voxxml.dialects.twiml.grammar import merge_profile  # the loader's merge (grammar/twiml/README.md, 'Profiles')
 
 FOLDER = "twiml"
 PROFILES = ("texml", "cxml")
@@ -51,62 +51,6 @@ def base() -> dict[str, Any]:
 
 def profile_data(name: str) -> dict[str, Any]:
     return tomllib.loads(grammar_file(FOLDER, f"profiles/{name}.toml").read_text(encoding="utf-8"))
-
-
-def merge_profile(vocabulary: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:
-    """The base with a profile's changes applied (README.md, 'Profiles'); the inputs are not changed.
-
-    - `types.X`: replaces or adds the whole type table (minus `source`, which it keeps).
-    - `remove_elements`: deletes the elements and every mention of them in `children` and
-      `meaningful_parents`.
-    - `remove_attributes`: deletes attributes of an element.
-    - `elements.X` of a new element: the whole definition. Of an existing one: its keys replace the
-      base's, except `attributes` (merged attribute by attribute, key by key), `add_children`,
-      `remove_children`, and `unset` (keys to delete, on an element or an attribute).
-    - `undocumented_attributes` is carried into the result for the checks.
-    """
-    merged = copy.deepcopy(vocabulary)
-    merged["dialect"] = profile["profile"]
-    merged["profile_of"] = profile["base"]
-    merged["reference"] = profile["reference"]
-    merged["types"].update(copy.deepcopy(profile.get("types", {})))
-    removed: dict[str, str] = {}
-    for entry in profile.get("remove_elements", ()):
-        for name in entry["names"]:
-            removed[name] = entry["why"]
-    for name in removed:
-        merged["elements"].pop(name, None)
-    for element in merged["elements"].values():
-        element["children"] = [child for child in element["children"] if child not in removed]
-        if "meaningful_parents" in element:
-            element["meaningful_parents"] = [p for p in element["meaningful_parents"] if p not in removed]
-    for entry in profile.get("remove_attributes", ()):
-        attributes = merged["elements"][entry["element"]].get("attributes", {})
-        for name in entry["attributes"]:
-            del attributes[name]
-    for name, override in profile.get("elements", {}).items():
-        override = copy.deepcopy(override)
-        if name not in merged["elements"]:
-            merged["elements"][name] = override
-            continue
-        target = merged["elements"][name]
-        for key in override.pop("unset", ()):
-            target.pop(key, None)
-        dropped = set(override.pop("remove_children", ()))
-        target["children"] = [c for c in target["children"] if c not in dropped]
-        target["children"] += [c for c in override.pop("add_children", ()) if c not in target["children"]]
-        for attr_name, attr_override in override.pop("attributes", {}).items():
-            attributes = target.setdefault("attributes", {})
-            current = attributes.setdefault(attr_name, {})
-            for key in attr_override.pop("unset", ()):
-                current.pop(key, None)
-            current.update(attr_override)
-        target.update(override)
-    if removed:
-        merged["removed_elements"] = removed
-    if profile.get("undocumented_attributes"):
-        merged["undocumented_attributes"] = copy.deepcopy(profile["undocumented_attributes"])
-    return merged
 
 
 def vocabularies() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -256,6 +256,9 @@ class UrlType(ValueType):
         return raw, ()
 
 
+_PATTERN_SCAN = 256  # characters of a value that fails a pattern searched for the one at fault
+
+
 @dataclass(frozen=True)
 class PatternType(ValueType):
     regex: str
@@ -270,7 +273,12 @@ class PatternType(ValueType):
             return raw, ()
         if not raw:
             return None, (Problem("invalid", f"is empty; expected {self.description}"),)
-        bad = next(i for i, ch in enumerate(raw) if not pattern.fullmatch(ch) and not pattern.fullmatch(raw[: i + 1]))
+        # The first character that fits neither alone nor as the end of a prefix (looked for in a bounded
+        # head, so a long value stays linear); none: the value as a whole does not fit ('#*' for one key).
+        head = raw[:_PATTERN_SCAN]
+        bad = next((i for i, ch in enumerate(head) if not pattern.fullmatch(ch) and not pattern.fullmatch(head[: i + 1])), None)
+        if bad is None:
+            return None, (Problem("invalid", f"is not valid; expected {self.description}"),)
         return None, (Problem("invalid", f"contains '{raw[bad]}'; expected {self.description}", sub=(bad, bad + 1)),)
 
 

@@ -8,6 +8,7 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 from ...hub.nodes import Node
+from ..common.vocabulary import ElementSpec
 from ..common.writer import Writer
 from .grammar import grammar
 
@@ -48,6 +49,22 @@ class TwimlWriter(Writer):
             lines.append(f"{pad}</{spec.tag}>")
             return
         super().write(node, depth, indent, lines)
+
+    def attributes(self, node: Node, spec: ElementSpec) -> str:
+        """The generic writer's attributes, less an empty keyword list the node was not read with: a hub
+        default such as "no status callback events" that TwiML cannot write (its lists take one or more)."""
+        text = super().attributes(node, spec)
+        if '=""' not in text:
+            return text
+        kept = []
+        for name, attribute in spec.attributes.items():
+            if attribute.extra or attribute.field in node.explicit:
+                continue
+            if getattr(node, attribute.field) == () and attribute.default != ():
+                kept.append(f' {name}=""')
+        for dropped in kept:
+            text = text.replace(dropped, "", 1)
+        return text
 
     def inline(self, segment: object) -> str:
         """One piece of mixed content on one line: text escaped, an element written whole."""
