@@ -423,3 +423,27 @@ def test_hub_documents_round_trip_through_twiml(verbs: list) -> None:
     again = read(get_dialect("twiml").write(result.document)).document
     assert again == result.document
     assert simulate(result.document, base_url=BASE).trace == simulate(again, base_url=BASE).trace
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_corpus_sample_formats_to_the_same_document(path: Path) -> None:
+    before = read(path.read_bytes())
+    formatted = get_dialect("twiml").format(path.read_bytes(), str(path)).formatted
+    after = read(formatted)
+    assert after.document == before.document and codes(after) == codes(before)
+
+
+def test_dialect_option_and_setting_choose_twiml(tmp_path: Path) -> None:
+    from voxxml.config import parse
+
+    doc = tmp_path / "menu.xml"
+    doc.write_text('<Response><Say voice="alice">Hi</Say><Gather numDigits="1"><Say>Menu.</Say></Gather></Response>', encoding="utf-8")
+    as_twiml = run("lint", "--isolated", "--dialect", "twiml", "--format", "concise", str(doc))
+    assert as_twiml.exit_code == 0 and "TW003" in as_twiml.output
+    as_v1 = run("lint", "--isolated", "--dialect", "voxxml-v1", "--format", "concise", str(doc))
+    assert "VX010" in as_v1.output and "TW003" not in as_v1.output  # 'alice' is no v1 voice
+    detected = run("lint", "-v", "--isolated", str(doc))
+    assert "as twiml (twiml: found a built-in voice (man, woman, alice) at line 1" in detected.stderr
+    settings = parse({"dialect": {"*.xml": "cxml"}}, tmp_path / "voxxml.toml")
+    assert settings.dialect_for(doc) == "cxml"
