@@ -447,3 +447,14 @@ def test_dialect_option_and_setting_choose_twiml(tmp_path: Path) -> None:
     assert "as twiml (twiml: found a built-in voice (man, woman, alice) at line 1" in detected.stderr
     settings = parse({"dialect": {"*.xml": "cxml"}}, tmp_path / "voxxml.toml")
     assert settings.dialect_for(doc) == "cxml"
+
+
+def test_built_in_voices_have_their_gender_in_simulation_and_in_the_plan() -> None:
+    document = read('<Response><Say>Hi</Say><Say voice="alice">Hello</Say><Say voice="Google.en-US-Standard-C">Hey</Say></Response>').document
+    assert [(e["voice"], e["gender"]) for e in simulate(document).trace if e["event"] == "say"] == [
+        ("man", "male"), ("alice", "female"), ("Google.en-US-Standard-C", "female"),
+    ]
+    compiled = compile_document(document)
+    assert [d.code for d in compiled.diagnostics] == ["EX210"]  # only the Google voice, whose gender is unknown
+    bodies = [s["request"]["body"] for s in compiled.plan["states"] if s.get("request") and "text" in s["request"].get("body", {})]
+    assert [b["voice"] for b in bodies] == ["male", "female", "female"]

@@ -42,6 +42,14 @@ def qualified_voices(node: Any) -> bool:
     return bool(types.get("voice", {}).get("kind") == "qualified_voice")
 
 
+def builtin_gender(node: Any) -> str | None:
+    """The gender of a voice the reading dialect has without a provider (TwiML's man, woman, alice), from
+    its vocabulary's voice type (``genders``); None for any other voice."""
+    types = getattr(vocabulary_of(node), "types", None) or {}
+    genders = types.get("voice", {}).get("genders")
+    return genders.get(node.voice) if genders else None
+
+
 @lru_cache(maxsize=256)
 def spoken_as(voice_name: str, language: str | None, qualified: bool = False) -> tuple[str, str]:
     """The gender of a Polly voice and the language a Say is spoken in (its own, else the voice's)."""
@@ -54,7 +62,10 @@ def say_event(say: Say, environment: Environment | str = "") -> Event:
     """The event of a Say (``environment``: the call's variables; a str: the input variable's value)."""
     if isinstance(environment, str):
         environment = Environment({semantics.INPUT: environment})
-    return semantics.say_event(say, environment, *spoken_as(say.voice, say.language, say.source is not None and qualified_voices(say)))
+    gender, language = spoken_as(say.voice, say.language, say.source is not None and qualified_voices(say))
+    if say.source is not None:
+        gender = builtin_gender(say) or gender
+    return semantics.say_event(say, environment, gender, language)
 
 
 @dataclass
@@ -249,4 +260,4 @@ def simulate(document: Response, script: CallerScript | None = None, loop_cap: i
     return Simulator(script, loop_cap, base_url).run(document)
 
 
-__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "is_absolute", "resolved", "say_event", "simulate", "spoken_as"]
+__all__ = ["DEFAULT_LOOP_CAP", "Simulation", "Simulator", "builtin_gender", "is_absolute", "resolved", "say_event", "simulate", "spoken_as"]

@@ -31,7 +31,7 @@ from ...hub.nodes import (
     Answer, Conference, Dial, Gather, Hangup, If, Loop, Node, Number, Pause, Play, Redirect, Reject, Response, Say, Set, SetMute,
     Unset, Verb,
 )
-from ...runtime.simulator import DEFAULT_LOOP_CAP, catalogue_voice, is_absolute, qualified_voices, resolved, spoken_as
+from ...runtime.simulator import DEFAULT_LOOP_CAP, builtin_gender, catalogue_voice, is_absolute, qualified_voices, resolved, spoken_as
 from .. import Compilation
 from .plan import INPUT_VARIABLE, Plan
 
@@ -149,7 +149,8 @@ class Compiler:
         """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
         template when it reads the input (the runner fills it in when it sends the play)."""
         qualified = say.source is not None and qualified_voices(say)
-        if say.voice not in voices() and catalogue_voice(say.voice, qualified) is None:
+        builtin = builtin_gender(say) if say.source is not None else None  # TwiML's man, woman, alice
+        if builtin is None and say.voice not in voices() and catalogue_voice(say.voice, qualified) is None:
             bare = say.voice.rpartition(".")[2]
             hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(say.voice, tuple(voices()))
             self.approximate(
@@ -160,7 +161,7 @@ class Compiler:
                 hint,
             )
         gender, language = spoken_as(say.voice, say.language, qualified)
-        body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": gender}
+        body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": builtin or gender}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
         return body, template_of(say.text)
