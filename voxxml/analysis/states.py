@@ -267,7 +267,7 @@ class _Walk:
         runs = holds is True and state.loop < 0
         frame = [False]
         self.frames.append(frame)
-        body_end = self.sequence(verb.body, entry if holds is not False else entry, verb, after, state.reach)
+        body_end = self.sequence(verb.body, entry, verb, after, state.reach)
         self.frames.pop()
         if frame[0] and self.frames:
             self.frames[-1][0] = True
@@ -282,18 +282,20 @@ class _Walk:
 
     def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
         segment = self.variables.open()
-        base, body_end = self.condition(verb, state, after)
+        base, entry = self.condition(verb, state)
+        body_end = self.sequence(verb.body, entry, verb, after, state.reach)  # no helper frame: deep nesting recurses here
         self.variables.close(segment, body_end is not None)
         joined = join(base, body_end)
         assert joined is not None
         return State(joined.reach, joined.ran, joined.gathered, joined.inputs, joined.excluded, joined.redirect, self.variables.clock, state.loop)
 
-    def condition(self, verb: If, state: State, after: Verb | None) -> tuple[State, State | None]:
-        """Walk an If's body; return the state the call takes when the body does not run, and the body's end."""
+    def condition(self, verb: If, state: State) -> tuple[State, State | None]:
+        """What v1's input tests learn: the state the call takes when the body does not run, and the state
+        its body starts from (None: it cannot run)."""
         test = tested(verb.condition)
         values = test[1] if test is not None else ()
         if test is None or test[0] != INPUT or not values or state.gathered == NOT_GATHERED:
-            return state, self.sequence(verb.body, state, verb, after, state.reach)
+            return state, state
         inputs = state.inputs
         impossible = {}
         if inputs is not None and not inputs.speech:  # speech can produce anything
@@ -311,8 +313,8 @@ class _Walk:
         learnt = state.excluded.union(values)
         narrowed = state if len(learnt) > EXCLUDED_LIMIT else State(state.reach, state.ran, state.gathered, inputs, learnt, state.redirect, state.clock, state.loop)
         if equal:
-            return narrowed, self.sequence(verb.body, None if never else state, verb, after, state.reach)
-        return state, self.sequence(verb.body, narrowed, verb, after, state.reach)  # NOTEQUAL: the body runs for other values
+            return narrowed, None if never else state
+        return state, narrowed  # NOTEQUAL: the body runs for other values
 
 
 _DIAL_STATUS = Value(False, frozenset(semantics.dial_status(outcome) for outcome in ("answered", "busy", "no-answer", "failed")))

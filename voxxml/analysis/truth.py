@@ -43,6 +43,11 @@ def describe(var: Var, value: Value) -> str:
         return f"{shown(var)} is never set before this point, so it reads ''"
     strings = value.strings()
     where = _where(value)
+    source = value.source
+    if strings == {""} and getattr(source, "TAG", None) == "Gather" and getattr(source, "line", None):
+        kind = "speech" if var.name.endswith(".speech") else "DTMF"
+        modes = " ".join(source.input)  # type: ignore[union-attr]
+        return f"{shown(var)} is always '' here: the Gather on line {source.line} takes no {kind} (input='{modes}')"  # type: ignore[union-attr]
     if strings is not None:
         if len(strings) == 1:
             return f"{shown(var)} is always '{next(iter(strings))}' here{where}"

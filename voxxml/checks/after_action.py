@@ -23,11 +23,14 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         verb = region.redirect
         if verb is None or isinstance(verb, Redirect):
             continue  # VX103
-        action_name, = written(verb, ("action",))
+        try:
+            action_name = written(verb, ("action",))[0]
+        except (KeyError, AttributeError):  # a node no vocabulary spec describes (built in Python)
+            action_name = "action"
         action = getattr(verb, "action", None) or ""
         where = f" on line {verb.line}" if verb.line else ""
         always = ""
-        if isinstance(verb, Gather):
+        if isinstance(verb, Gather) and verb.action_on_empty_result:
             always = f" (with {written(verb, ('action_on_empty_result',))[0]}='true' it fetches even when the caller enters nothing)"
         yield make(
             CODE,
