@@ -25,6 +25,8 @@ def _loop_element(context: CheckContext) -> str:
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    if context.fixed_input:
+        return  # VoxXML v1: one fixed variable, VX104's
     loop_name = None
     for read in context.variable_reads:
         if context.reported_unset(read) != CODE:

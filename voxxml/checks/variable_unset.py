@@ -27,6 +27,8 @@ def _writer(context: CheckContext, name: str) -> str:
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    if context.fixed_input:
+        return  # VoxXML v1: one fixed variable, VX104's
     for read in context.variable_reads:
         if context.reported_unset(read) != CODE:
             continue
