@@ -35,16 +35,12 @@ needs_corpus = pytest.mark.skipif(not SAMPLES, reason=f"the TwiML corpus is not 
 BASE = "https://example.com/ivr/main.twiml"
 
 # The warnings Twilio's own samples get, each defended in README.md ("TwiML corpus warnings").
-# VX106 on number-3/number-4 is a known false positive of a check that reads VoxXML v1's data for every
-# dialect (left to its owner: /tmp/coord/twiml-notes.md); README says so.
 CORPUS_WARNINGS = {
     "autopilot.twiml": ["TW004"],
     "conference-2.twiml": ["VX110"],
     "dial-3.twiml": ["VX113"],
     "gather-1.twiml": ["TW003"],
     "gather-2.twiml": ["TW003", "VX108"],
-    "number-3.twiml": ["VX106"] * 3,
-    "number-4.twiml": ["VX106"] * 6,
     "record-1.twiml": ["TW003"],
     "record-2.twiml": ["TW003"],
     "record-3.twiml": ["VX113"],
@@ -458,3 +454,15 @@ def test_built_in_voices_have_their_gender_in_simulation_and_in_the_plan() -> No
     assert [d.code for d in compiled.diagnostics] == ["EX210"]  # only the Google voice, whose gender is unknown
     bodies = [s["request"]["body"] for s in compiled.plan["states"] if s.get("request") and "text" in s["request"].get("body", {})]
     assert [b["voice"] for b in bodies] == ["male", "female", "female"]
+
+
+def test_a_number_in_a_dial_keeps_its_own_callbacks_in_twiml() -> None:
+    """VX106's situations are the reading dialect's data: v1's 'a Number inside a Dial uses the Dial's
+    callback settings' is not TwiML's rule (Twilio calls back per leg), so TwiML gets no VX106 there."""
+    text = (
+        "<Response><Dial><Number statusCallbackEvent='initiated ringing' statusCallback='https://e.com/cb'"
+        " statusCallbackMethod='POST'>+14155550100</Number></Dial></Response>"
+    )
+    assert "VX106" not in codes(read(text))
+    v1 = "<Response><Dial><Number statusCallback='https://e.com/cb'>14155550100</Number></Dial></Response>"
+    assert "VX106" in codes(read(v1, dialect="voxxml-v1"))

@@ -24,18 +24,18 @@ CODE = "VX106"
 _DIGIT = re.compile(r"[0-9]")
 
 
-def _holds(entry: IgnoredAttributes, node: Node, parent: Node | None) -> bool:
+def _holds(entry: IgnoredAttributes, node: Node, spec: Any) -> bool:
     """Whether the entry's situation holds (the parent was chosen by the caller)."""
-    for field, wanted in _conditions(entry):
+    for field, wanted in _conditions(entry, spec):
         if getattr(node, field) != wanted:
             return False
     return True
 
 
+# Per entry (an entry belongs to one vocabulary, and ``spec`` is its element there).
 @cache
-def _conditions(entry: IgnoredAttributes) -> tuple[tuple[str, Any], ...]:
+def _conditions(entry: IgnoredAttributes, spec: Any) -> tuple[tuple[str, Any], ...]:
     """The entry's ``when`` on the element's own attributes, as (python field, typed value)."""
-    spec = grammar().elements[entry.element]
     return tuple(
         (spec.attributes[key].field, _typed(wanted)) for key, wanted in entry.when.items() if key != "parent"
     )
@@ -46,15 +46,14 @@ def _typed(value: Any) -> Any:
 
 
 @cache
-def _fields(entry: IgnoredAttributes) -> tuple[tuple[str, str], ...]:
+def _fields(entry: IgnoredAttributes, spec: Any) -> tuple[tuple[str, str], ...]:
     """The entry's attributes with their hub fields (``explicit`` holds those)."""
-    spec = grammar().elements[entry.element]
     return tuple((name, spec.attributes[name].field) for name in entry.attributes)
 
 
 @cache
-def _field_set(entry: IgnoredAttributes) -> frozenset[str]:
-    return frozenset(hub_field for _, hub_field in _fields(entry))
+def _field_set(entry: IgnoredAttributes, spec: Any) -> frozenset[str]:
+    return frozenset(hub_field for _, hub_field in _fields(entry, spec))
 
 
 def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
@@ -78,12 +77,16 @@ def _nothing_follows(context: CheckContext, node: Node) -> bool:
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for entry in grammar().ignored_attributes:
+    # The situations are the reading dialect's data: v1's "a Number in a Dial uses the Dial's callbacks"
+    # is not TwiML's rule (Twilio calls back per leg).
+    vocabulary = vocabulary_of(context.document)
+    for entry in getattr(vocabulary, "ignored_attributes", ()):
+        spec = vocabulary.elements[entry.element]
         parent_tag = entry.when.get("parent")
         placed = context.children_of(parent_tag, entry.element) if parent_tag else ((n, None) for n in context.of(entry.element))
         for node, parent in placed:
-            pairs = _fields(entry)
-            if not node.explicit.isdisjoint(_field_set(entry)) and _holds(entry, node, parent):
+            pairs = _fields(entry, spec)
+            if not node.explicit.isdisjoint(_field_set(entry, spec)) and _holds(entry, node, spec):
                 yield from (_diagnostic(node, a, entry.why) for a, hub_field in pairs if hub_field in node.explicit)
     for node in context.of(*_with("repeatDelay")):
         explicit = node.explicit
