@@ -21,7 +21,11 @@ Lookup = Callable[[str], "Value | None"]  # None: not to be trusted here (treate
 class Verdict(NamedTuple):
     holds: bool | None
     leaf: Expr | None = None  # the part of the condition that decides it
-    reason: str = ""
+    explain: Callable[[], str] | None = None  # why, in words: made only when a diagnostic needs it (lines are positions)
+
+    @property
+    def reason(self) -> str:
+        return self.explain() if self.explain is not None else ""
 
 
 UNKNOWN = Verdict(None)
@@ -72,25 +76,53 @@ def _operand(expr: Expr, lookup: Lookup) -> tuple[frozenset[str] | None, Value |
     return (frozenset(("true" if verdict.holds else "false",)) if verdict.holds is not None else None), None
 
 
-def _equal(left: Expr, right: Expr, lookup: Lookup) -> tuple[bool | None, str]:
+def _equal(left: Expr, right: Expr, lookup: Lookup) -> tuple[bool | None, Callable[[], str] | None]:
     """Whether left == right certainly (True), never (False), or not known (None); and why."""
     strings_l, value_l = _operand(left, lookup)
     strings_r, value_r = _operand(right, lookup)
     if strings_l is not None and strings_r is not None:
         if len(strings_l) == 1 and strings_l == strings_r:
-            return True, _why(left, value_l, right, value_r)
+            return True, lambda: _why(left, value_l, right, value_r)
         if strings_l.isdisjoint(strings_r):
-            return False, _why(left, value_l, right, value_r)
-        return None, ""
+            return False, lambda: _why(left, value_l, right, value_r)
+        return None, None
     for strings, var, value in ((strings_l, right, value_r), (strings_r, left, value_l)):
         if strings is not None and value is not None and isinstance(var, Var) and len(strings) <= FINITE_LIMIT:
             reasons = [value.can_be(s) for s in strings]
             if all(reason is not None for reason in reasons):
                 if isinstance(value.values, InputSummary) and len(strings) == 1:
                     text = next(iter(strings))
-                    return False, f"{shown(var)} can never be '{text}': {reasons[0]}{_gather(value.values)}"
-                return False, describe(var, value)
-    return None, ""
+                    summary, why = value.values, reasons[0]
+                    return False, lambda: f"{shown(var)} can never be '{text}': {why}{_gather(summary)}"
+                return False, lambda: describe(var, value)  # type: ignore[arg-type]
+    return None, None
+
+
+def _quick_equal(expr: Compare, lookup: Lookup) -> Verdict | None:
+    """The common ``${var} == "text"`` against a variable that can be anything or a Gather's digits, without
+    building sets (the lint of every If pays for this); None: take the general path."""
+    left, right = expr.left, expr.right
+    if right.__class__ is Literal and left.__class__ is Var:
+        var, text = left, right.value  # type: ignore[union-attr]
+    elif left.__class__ is Literal and right.__class__ is Var:
+        var, text = right, left.value  # type: ignore[union-attr]
+    else:
+        return None
+    value = lookup(var.name)  # type: ignore[union-attr]
+    if value is None or value.values is None:
+        return UNKNOWN  # anything: it can be equal and it can differ
+    summary = value.values
+    if isinstance(summary, frozenset):
+        return None
+    why = value.can_be(text)
+    if why is None:
+        return UNKNOWN  # a Gather's digits can be it, and can be "" (no input)
+    name = var
+
+    def explain() -> str:
+        return f"{shown(name)} can never be '{text}': {why}{_gather(summary)}"  # type: ignore[arg-type]
+
+    return Verdict(expr.op != "==", expr, explain)
 
 
 def _gather(summary: InputSummary) -> str:
@@ -109,6 +141,9 @@ def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
         return UNKNOWN
     if isinstance(expr, Compare):
         if expr.op in ("==", "!="):
+            quick = _quick_equal(expr, lookup)
+            if quick is not None:
+                return quick
             equal, why = _equal(expr.left, expr.right, lookup)
             if equal is None:
                 return UNKNOWN
@@ -120,8 +155,8 @@ def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
             return UNKNOWN
         inside = [s in expr.values for s in strings]
         if all(inside) or not any(inside):
-            why = describe(expr.operand, value) if isinstance(expr.operand, Var) and value is not None else "it tests a constant"
-            return Verdict(all(inside) != expr.negated, expr, why)
+            operand = expr.operand
+            return Verdict(all(inside) != expr.negated, expr, lambda: describe(operand, value) if isinstance(operand, Var) and value is not None else "it tests a constant")
         return UNKNOWN
     if isinstance(expr, (And, Or)):
         decisive = isinstance(expr, Or)  # the value that decides an Or (True) or an And (False)
@@ -132,14 +167,14 @@ def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
                 return verdict
             verdicts.append(verdict)
         if all(v.holds is (not decisive) for v in verdicts):
-            return Verdict(not decisive, expr, "; ".join(dict.fromkeys(v.reason for v in verdicts if v.reason)))
+            return Verdict(not decisive, expr, lambda: "; ".join(dict.fromkeys(v.reason for v in verdicts if v.explain is not None)))
         return UNKNOWN
     strings, value = _operand(expr, lookup)  # a bare operand holds when it is not empty
     if strings is None:
         return UNKNOWN
     if "" not in strings or strings == {""}:
-        why = describe(expr, value) if isinstance(expr, Var) and value is not None else "it is a constant"
-        return Verdict("" not in strings, expr, why)
+        bare = expr
+        return Verdict("" not in strings, expr, lambda: describe(bare, value) if isinstance(bare, Var) and value is not None else "it is a constant")
     return UNKNOWN
 
 
@@ -162,8 +197,8 @@ def _match(expr: Compare, lookup: Lookup) -> Verdict:
         return UNKNOWN  # a pattern the simulator cannot evaluate is VM002's or VX007's, not a verdict
     found = [matches(p, s) for p in patterns for s in subjects]
     if all(found) or not any(found):
-        why = describe(expr.left, value) if isinstance(expr.left, Var) and value is not None else "it matches a constant"
-        return Verdict(all(found) == (expr.op == "=~"), expr, why)
+        subject = expr.left
+        return Verdict(all(found) == (expr.op == "=~"), expr, lambda: describe(subject, value) if isinstance(subject, Var) and value is not None else "it matches a constant")
     return UNKNOWN
 
 
