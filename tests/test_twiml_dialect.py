@@ -466,3 +466,12 @@ def test_a_number_in_a_dial_keeps_its_own_callbacks_in_twiml() -> None:
     assert "VX106" not in codes(read(text))
     v1 = "<Response><Dial><Number statusCallback='https://e.com/cb'>14155550100</Number></Dial></Response>"
     assert "VX106" in codes(read(v1, dialect="voxxml-v1"))
+
+
+def test_callback_settings_without_a_url_are_reported_with_the_reading_dialects_data() -> None:
+    """VX107 takes the elements with callbacks, and VX106's exemptions, from the reading dialect: a TwiML
+    Number's callback settings without statusCallback have no effect (VX107), where v1 says VX106."""
+    text = "<Response><Dial><Number statusCallbackEvent='answered'>+14155550100</Number></Dial></Response>"
+    assert codes(read(text)) == ["VX107"]
+    v1 = "<Response><Dial><Number statusCallbackEvent='answered'>14155550100</Number></Dial></Response>"
+    assert codes(read(v1, dialect="voxxml-v1")) == ["VX106"]

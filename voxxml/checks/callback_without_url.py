@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..core.diagnostics import Diagnostic, make
 from ..dialects import vocabulary_of
-from ..dialects.voxxml_v1.grammar import grammar
 from .context import CheckContext
 
 CODE = "VX107"
@@ -15,28 +13,35 @@ _SETTINGS = ("statusCallbackEvent", "statusCallbackMethod")
 _FIELDS = ("status_callback_event", "status_callback_method")  # the hub fields of _SETTINGS (explicit holds those)
 
 
-def _exempt(context: CheckContext) -> set[int]:
-    """Nodes whose callback settings VX106 already reports as ignored (a Number's inside a Dial)."""
+def _exempt(context: CheckContext, vocabulary: Any) -> set[int]:
+    """Nodes whose callback settings VX106 already reports as ignored (in v1, a Number's inside a Dial)."""
     return {
         id(node)
-        for entry in grammar().ignored_attributes
+        for entry in getattr(vocabulary, "ignored_attributes", ())
         if entry.when.get("parent") and set(_SETTINGS) <= set(entry.attributes)
         for node, _ in context.children_of(entry.when["parent"], entry.element)
     }
 
 
-@cache
-def _tags() -> tuple[str, ...]:
-    return tuple(name for name, spec in grammar().elements.items() if "statusCallback" in spec.attributes)
+_TAGS: dict[int, tuple[str, ...]] = {}  # by id(vocabulary): a loaded vocabulary lives as long as the process
+
+
+def _tags(vocabulary: Any) -> tuple[str, ...]:
+    """The elements that take a statusCallback in the reading dialect (TwiML has more than v1)."""
+    found = _TAGS.get(id(vocabulary))
+    if found is None:
+        found = _TAGS[id(vocabulary)] = tuple(name for name, spec in vocabulary.elements.items() if "statusCallback" in spec.attributes)
+    return found
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    vocabulary = vocabulary_of(context.document)
     exempt: set[int] | None = None
-    for node in context.of(*_tags()):
+    for node in context.of(*_tags(vocabulary)):
         if node.explicit.isdisjoint(_FIELDS) or "status_callback" in node.explicit:
             continue
         written = [name for name, hub_field in zip(_SETTINGS, _FIELDS) if hub_field in node.explicit]
-        exempt = _exempt(context) if exempt is None else exempt
+        exempt = _exempt(context, vocabulary) if exempt is None else exempt
         if id(node) in exempt:
             continue
         for name in written:
