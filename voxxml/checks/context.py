@@ -65,9 +65,8 @@ class CheckContext:
                 if not semantics.may_read(node):
                     continue
                 at = loops.get(id(node), state) if node.__class__ is Loop else state
-                empty = _compared_with_empty(node)
-                for read in semantics.reads(node):
-                    found.append(VariableRead(node, read, at, analysis.value(read.name, at), read.at in empty if read.at else False))
+                for read, empty in _reads_marked(node):
+                    found.append(VariableRead(node, read, at, analysis.value(read.name, at), empty))
         return found
 
     @cached_property
@@ -111,6 +110,31 @@ class VariableRead(NamedTuple):
     state: State
     value: Value  # what it can hold there
     compared_with_empty: bool  # the read is one side of a comparison with "" (== or !=)
+
+
+# A node's reads, each marked whether it is compared with "", by (class, id(condition)) for the nodes with a
+# condition (If, Loop: they read their condition only). Readers share one condition object between the nodes that
+# write it alike (readings are memoized by raw text), so each is walked once; the entry keeps the object alive,
+# which keeps its id unique. Bounded: cleared when full.
+_MARKED: dict[tuple[type, int], tuple[object, tuple[tuple[Read, bool], ...]]] = {}
+_MARKED_LIMIT = 20_000
+
+
+def _reads_marked(node: Node) -> tuple[tuple[Read, bool], ...]:
+    """``semantics.reads(node)``, each with whether it is one side of a comparison with "" (== or !=)."""
+    condition = getattr(node, "condition", None)
+    if condition is None:
+        return tuple((read, False) for read in semantics.reads(node))
+    key = (node.__class__, id(condition))
+    hit = _MARKED.get(key)
+    if hit is not None and hit[0] is condition:
+        return hit[1]
+    empty = _compared_with_empty(node)
+    marked = tuple((read, read.at in empty if read.at else False) for read in semantics.reads(node))
+    if len(_MARKED) >= _MARKED_LIMIT:
+        _MARKED.clear()
+    _MARKED[key] = (condition, marked)
+    return marked
 
 
 def _compared_with_empty(node: Node) -> set[tuple[int, int]]:

@@ -107,7 +107,7 @@ class Template(str):
     """
 
     __slots__ = ()
-    MARK: ClassVar[str | None] = None  # a character every reference contains: a cheap test before parsing
+    MARK: ClassVar[str | None] = None  # text every reference contains ("$", "${"): a cheap test before parsing
 
     @classmethod
     def parse(cls, text: str) -> tuple[str | VarRef, ...]:

@@ -51,6 +51,7 @@ class VoxmlTemplate(Template):
     """Text in which ``${name}`` and ``${name.field}`` read a variable; any other ``$`` is literal."""
 
     __slots__ = ()
+    MARK = "${"  # every reference starts with it: text without it reads nothing, found without lexing
 
     @classmethod
     def parse(cls, text: str) -> tuple[str | VarRef, ...]:
