@@ -29,7 +29,7 @@ enter it differently). The Loop's counter (``do.n``) holds the pass numbers in i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain, islice
 from typing import NamedTuple
 
@@ -253,15 +253,12 @@ class _Walk:
         segment = variables.open()
         counter = verb.counter
         self.analysis.counters.add(counter)
-        first_pass = Value(False, frozenset(("0",)))
-
         def on_entry(name: str) -> Value:
-            return first_pass if name == counter else variables.current(name)
+            return _FIRST_PASS if name == counter else variables.current(name)
 
         holds = evaluate(verb.condition, on_entry).holds
         variables.tick()
-        passes = frozenset(str(n) for n in range(verb.max_loops)) if verb.max_loops <= FINITE_LIMIT else None
-        variables.assign(counter, Value(False, passes, verb))
+        variables.assign(counter, Value(False, _passes(verb.max_loops), verb))
         outer = state.loop if state.loop >= 0 else segment.clock
         entry = State(state.reach, state.ran, state.gathered, state.inputs, state.excluded, state.redirect, variables.clock, outer)
         runs = holds is True and state.loop < 0
@@ -315,6 +312,15 @@ class _Walk:
         if equal:
             return narrowed, None if never else state
         return state, narrowed  # NOTEQUAL: the body runs for other values
+
+
+_FIRST_PASS = Value(False, frozenset(("0",)))  # a Loop counter on entry
+
+
+@lru_cache(maxsize=FINITE_LIMIT + 1)
+def _passes(max_loops: int) -> frozenset[str] | None:
+    """The values a Loop counter takes in the body ("0" .. max_loops - 1), or None when they are too many to list."""
+    return frozenset(str(n) for n in range(max_loops)) if max_loops <= FINITE_LIMIT else None
 
 
 _DIAL_STATUS = Value(False, frozenset(semantics.dial_status(outcome) for outcome in ("answered", "busy", "no-answer", "failed")))

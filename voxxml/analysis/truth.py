@@ -139,7 +139,10 @@ def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
     """The verdict on a condition (a condition that could not be read: not known)."""
     if expr is None:
         return UNKNOWN
-    if isinstance(expr, Compare):
+    kind = expr.__class__
+    if kind is Or or kind is And:  # the hub's expression classes are final: the common shapes skip isinstance
+        return _junction(expr, lookup, kind is Or)  # type: ignore[arg-type]
+    if kind is Compare or isinstance(expr, Compare):
         if expr.op in ("==", "!="):
             quick = _quick_equal(expr, lookup)
             if quick is not None:
@@ -159,22 +162,26 @@ def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
             return Verdict(all(inside) != expr.negated, expr, lambda: describe(operand, value) if isinstance(operand, Var) and value is not None else "it tests a constant")
         return UNKNOWN
     if isinstance(expr, (And, Or)):
-        decisive = isinstance(expr, Or)  # the value that decides an Or (True) or an And (False)
-        verdicts = []
-        for operand in expr.operands:
-            verdict = evaluate(operand, lookup)
-            if verdict.holds is decisive:
-                return verdict
-            verdicts.append(verdict)
-        if all(v.holds is (not decisive) for v in verdicts):
-            return Verdict(not decisive, expr, lambda: "; ".join(dict.fromkeys(v.reason for v in verdicts if v.explain is not None)))
-        return UNKNOWN
+        return _junction(expr, lookup, isinstance(expr, Or))
     strings, value = _operand(expr, lookup)  # a bare operand holds when it is not empty
     if strings is None:
         return UNKNOWN
     if "" not in strings or strings == {""}:
         bare = expr
         return Verdict("" not in strings, expr, lambda: describe(bare, value) if isinstance(bare, Var) and value is not None else "it is a constant")
+    return UNKNOWN
+
+
+def _junction(expr: And | Or, lookup: Lookup, decisive: bool) -> Verdict:
+    """An And or an Or: ``decisive`` is the value that decides it (an Or: True; an And: False)."""
+    verdicts = []
+    for operand in expr.operands:
+        verdict = evaluate(operand, lookup)
+        if verdict.holds is decisive:
+            return verdict
+        verdicts.append(verdict)
+    if all(v.holds is (not decisive) for v in verdicts):
+        return Verdict(not decisive, expr, lambda: "; ".join(dict.fromkeys(v.reason for v in verdicts if v.explain is not None)))
     return UNKNOWN
 
 

@@ -28,19 +28,22 @@ CODE = "VX116"
 def verdict(context: CheckContext, node: Node, state: State, counter_first_pass: str | None = None) -> Verdict:
     """The verdict on a node's condition at a point, from the values the rules trust there."""
     analysis = context.analysis
-    unset = {
-        (read.read.name, read.read.at) for read in _reads_of(context, node) if context.reported_unset(read) is not None
-    }
-    untrusted = {name for name, _ in unset}
+    reported_unset = context.reported_unset
+    untrusted = {read.read.name for read in _reads_of(context, node) if reported_unset(read) is not None}
+    fixed_input = context.fixed_input
+    looked_up: dict[str, Value | None] = {}  # an Or of comparisons reads one variable many times
 
     def lookup(name: str) -> Value | None:
+        if name in looked_up:
+            return looked_up[name]
         if name == counter_first_pass:
-            return Value(False, frozenset(("0",)))
-        if name in untrusted or not analysis.trusted(name, state):
-            return None
-        if context.fixed_input and name == INPUT:
-            return None
-        return analysis.value(name, state)
+            found: Value | None = Value(False, frozenset(("0",)))
+        elif name in untrusted or not analysis.trusted(name, state) or (fixed_input and name == INPUT):
+            found = None
+        else:
+            found = analysis.value(name, state)
+        looked_up[name] = found
+        return found
 
     return evaluate(node.condition, lookup)  # type: ignore[attr-defined]
 
