@@ -9,6 +9,7 @@ from voxxml.ast import Response
 from voxxml.analysis import END, analyse, build
 from voxxml.analysis.states import GATHERED, NOT_GATHERED, NOTHING_RAN, REACHED, SOMETHING_RAN
 
+from support import ALL_EXAMPLES
 from test_grammar import GROWTH_LIMIT, growth_ratio
 
 
@@ -179,3 +180,21 @@ IF_SHAPES = {
 @pytest.mark.parametrize("shape", sorted(IF_SHAPES))
 def test_checks_on_many_ifs_grow_linearly(shape: str) -> None:
     assert growth_ratio(lambda n: f"<Response>{IF_SHAPES[shape](n)}</Response>", 500) < GROWTH_LIMIT
+
+
+def _facts(analysis: object) -> list[object]:
+    """What VoxXML v1's rules read from an analysis: each kept verb's fixed-input state, the regions, the conditions."""
+    states = [(id(verb), s.reach, s.ran, s.gathered, s.inputs, s.excluded, id(s.redirect)) for verb, s in analysis.visits]  # type: ignore[attr-defined]
+    regions = [(id(r.first), id(r.last), id(r.redirect)) for r in analysis.unreachable + analysis.after_redirect]  # type: ignore[attr-defined]
+    conditions = [(id(c.verb), c.impossible, c.excluded, c.never_holds) for c in analysis.conditions]  # type: ignore[attr-defined]
+    return [states, regions, conditions, sorted(analysis.ends_after)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", ALL_EXAMPLES, ids=lambda p: p.name)
+def test_v1_documents_analyse_alike_without_variable_histories(path) -> None:
+    """v1 documents skip the variables' histories (no rule of theirs reads them: CheckContext.analysis);
+    everything v1's rules read must be the same as with them."""
+    document = voxxml.lint_file(path).document
+    if document is None:
+        pytest.skip("no document: the file does not parse")
+    assert _facts(analyse(document, variables=False)) == _facts(analyse(document))

@@ -281,10 +281,10 @@ def flow_analysis_timed(times: list[float]) -> Iterator[None]:
     """Time the flow analysis where lint_file runs it (CheckContext.analysis), once per lint."""
     original = check_context.analyse
 
-    def timed_analyse(document: Response) -> Analysis:
+    def timed_analyse(document: Response, **options: bool) -> Analysis:
         start = time.perf_counter()
         try:
-            return original(document)
+            return original(document, **options)
         finally:
             times.append(time.perf_counter() - start)
 

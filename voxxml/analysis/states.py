@@ -157,15 +157,19 @@ _HANGS_UP = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends == HANGUP)
 _READING = frozenset(cls for cls in _PASSES if BEHAVIOURS[cls].reads is not None)  # kept in visits when they read
 
 
-def analyse(document: Response) -> Analysis:
+def analyse(document: Response, variables: bool = True) -> Analysis:
+    """The facts at each verb. ``variables``: keep every variable's history (the named-variable rules
+    read it); without it the clock stays 0 and only the fixed input's state (``gathered``, ``inputs``,
+    ``excluded``) is followed, as VoxXML v1's rules need."""
     analysis = Analysis()
-    _Walk(analysis).sequence(document.verbs, START, None, None)
+    _Walk(analysis, variables).sequence(document.verbs, START, None, None)
     return analysis
 
 
 class _Walk:
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, tracking: bool = True) -> None:
         self.analysis = analysis
+        self.tracking = tracking
         self.visits = analysis.visits
         self.variables = analysis.variables
         self.frames: list[list[bool]] = []  # one per Loop being walked: whether its body may leave
@@ -213,7 +217,8 @@ class _Walk:
             return self.loop(verb, state, after)  # type: ignore[arg-type]
         written = semantics.writes(verb)
         if written:
-            state = self.write(verb, state, written)
+            if self.tracking:
+                state = self.write(verb, state, written)
             if verb.__class__ is Gather and INPUT in written:
                 state = State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect, state.clock, state.loop)  # type: ignore[arg-type]
         ending = semantics.ends(verb)
@@ -278,6 +283,9 @@ class _Walk:
         return State(result.reach, result.ran, result.gathered, result.inputs, result.excluded, result.redirect, variables.clock, state.loop)
 
     def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
+        if not self.tracking:
+            base, entry = self.condition(verb, state)
+            return join(base, self.sequence(verb.body, entry, verb, after, state.reach))
         segment = self.variables.open()
         base, entry = self.condition(verb, state)
         body_end = self.sequence(verb.body, entry, verb, after, state.reach)  # no helper frame: deep nesting recurses here

@@ -29,7 +29,9 @@ class CheckContext:
 
     @cached_property
     def analysis(self) -> Analysis:
-        return analyse(self.document)
+        # v1's one fixed variable has its own state (gathered, inputs): no rule reads the variables'
+        # histories there (VX114-VX118 skip fixed-input documents), so the walk does not keep them.
+        return analyse(self.document, variables=not self.fixed_input)
 
     @cached_property
     def by_tag(self) -> dict[str, list[Node]]:
