@@ -20,6 +20,7 @@ from .transforms import CODES, Conversion, Rules, convert
 TARGETS: dict[str, str] = {
     "voxml": "voxxml.convert.voxml:RULES",
     "voxxml-v1": "voxxml.convert.v1:RULES",
+    **{name: "voxxml.convert.twiml:RULES" for name in ("twiml", "texml", "cxml")},  # profiles: one table
 }
 
 

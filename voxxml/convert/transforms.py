@@ -21,7 +21,7 @@ from ..hub.nodes import Node, Response, Verb, settings
 
 # Codes every conversion may report (rules/CV1xx.md). Errors by default: a conversion that reports one
 # is refused unless --allow-approximate (or a suppression, or the configuration) accepts it.
-CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108")
+CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108", "CV109", "CV110")
 
 # A transform: one node (its children already converted) and the context -> what replaces it (a list:
 # a node may become several, or none).

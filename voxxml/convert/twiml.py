@@ -1,0 +1,168 @@
+"""VoxXML v1 or VoXML → TwiML (and its TeXML and cXML profiles): straight-line documents
+(docs/convert.md, MAPPING.md §2-§4).
+
+- Voices: a bare Polly name (v1's ``Joanna``) is ``Polly.Joanna`` (a bare name is not a TwiML voice); a
+  Say without ``language`` gets its voice's (TwiML's default is en-US, v1's the voice's).
+- Say/Play ``loop`` maps as it is (TwiML's ``loop='0'`` repeats until hang-up too, twiml.md §2 Play);
+  ``repeatDelay`` is unrolled into the element and a Pause per repetition, up to ``UNROLL_LIMIT``
+  (CV104 beyond); a delay with ``loop='0'`` cannot be unrolled (CV103).
+- A top-level Number is a Dial holding it (as for VoXML: ``convert.voxml``); a top-level Conference is CV101
+  (TwiML's is a Dial noun; the hub's Dial holds Numbers).
+- Gather: numDigits, timeout and speechTimeout are written by the writer where they differ from TwiML's
+  defaults (unlimited, 5, the timeout). On input TwiML requests ``action`` (without one: this document
+  again) and the reply replaces the rest, where v1 goes on with the next verb: no single document does
+  that, so every Gather without an ``action`` is CV110. A multi-key finishOnKey is CV102 (its first key
+  is written). ``loop`` N is N Gathers in a row (each falls through on no input) with the repeatDelay
+  as a Pause before each retry; ``loop='0'`` is CV103 (written once).
+- In-document branching (an If, a Do) has no TwiML form: CV109, on the element, never dropped silently.
+  The If's body is left out; a Do's body is written once.
+- A variable read in Say text (``$GATHER``, ``${x}``): TwiML has no variables (CV106, left out).
+
+Everything else is the generic pass's (CV101/CV102) or the read-back's (CV100).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dialects.voxxml_v1.voices import voices
+from ..hub.expressions import Template, VarRef
+from ..hub.nodes import Conference, Dial, Gather, If, Loop, Node, Number, Pause, Play, Say
+from .transforms import Context, Rules, reset, source_attribute
+from .voxml import UNROLL_LIMIT
+
+SERVE_HINT = "split the call into documents linked by action URLs by hand (voxxml serve --target twiml, which would serve them, is not built yet)"
+
+
+def _enter(node: Node, context: Context) -> None:
+    if isinstance(node, Dial):
+        context.state.setdefault("dialled", set()).update(id(number) for number in node.numbers)
+
+
+def _voice(node: Say) -> tuple[str, str | None]:
+    language = node.language
+    if language is None:
+        known = voices().get(node.voice)
+        language = known.language if known is not None else None
+    return (node.voice if "." in node.voice else f"Polly.{node.voice}"), language
+
+
+def _text(node: Say, context: Context) -> Template:
+    """The words without variable references (TwiML has no variables): each reference is CV106."""
+    parts: list[str] = []
+    for segment in node.text.segments:
+        if isinstance(segment, VarRef):
+            context.report(
+                "CV106", node,
+                f"the text reads the variable '{segment.name}'; TwiML has no variables (the input goes to the action URL), so it is left out",
+                "speak the input from the page the action URL returns", None, (segment.offset, segment.offset + segment.length),
+            )
+        else:
+            parts.append(segment)
+    return Template("".join(parts))
+
+
+def _repeated(node: Say | Play, context: Context, kind: str) -> list[Node]:
+    if not node.repeat_delay:
+        return [node]
+    if node.loop == 0:
+        context.report(
+            "CV103", node,
+            f"{kind} loop='0' with repeatDelay='{node.repeat_delay}' repeats with a pause until the caller hangs up; TwiML has no "
+            "repeatDelay, and an endless repetition cannot be written out (written as loop='0' without the delay)",
+            "give a number of repetitions", source_attribute(node, "repeat_delay"),
+        )
+        return [reset(node, repeat_delay=0)]
+    if node.loop > UNROLL_LIMIT:
+        context.report(
+            "CV104", node,
+            f"{kind} repeatDelay='{node.repeat_delay}' with loop='{node.loop}': TwiML has no repeatDelay, and more than "
+            f"{UNROLL_LIMIT} repetitions are not written out; the delay is left out",
+            f"lower loop to {UNROLL_LIMIT} or less to have it written as {kind} and Pause pairs", source_attribute(node, "repeat_delay"),
+        )
+        return [reset(node, repeat_delay=0)]
+    once = reset(node, loop=1, repeat_delay=0)
+    return [item for _ in range(node.loop) for item in (once, Pause(length=node.repeat_delay))]
+
+
+def _say(node: Say, context: Context) -> list[Node]:
+    voice, language = _voice(node)
+    return _repeated(reset(node, voice=voice, language=language, text=_text(node, context)), context, "Say")
+
+
+def _play(node: Play, context: Context) -> list[Node]:
+    return _repeated(node, context, "Play")
+
+
+def _number(node: Number, context: Context) -> list[Node]:
+    if id(node) in context.state.get("dialled", ()):
+        return [node]
+    return [Dial([reset(node, caller_id=None)], caller_id=node.caller_id)]
+
+
+def _conference(node: Conference, context: Context) -> list[Node]:
+    """TwiML's Conference is a Dial noun only; v1's top-level Conference (join the room) has no place."""
+    if id(node) in context.state.get("dialled", ()):
+        return [node]
+    context.report(
+        "CV101", node,
+        f"<Conference> '{node.name}' at the top level has no TwiML form (TwiML's Conference is a noun of Dial); it is left out",
+        "write <Dial><Conference> in the TwiML by hand",
+    )
+    return []
+
+
+def _gather(node: Gather, context: Context) -> list[Node]:
+    changes: dict[str, Any] = {"loop": 1, "repeat_delay": 0}
+    if node.action is None:
+        context.report(
+            "CV110", node,
+            "on input TwiML requests this Gather's action URL (without one: this document again) and the reply replaces the "
+            "rest of the call; in the source the call goes on with the next verb. No single TwiML document does that",
+            SERVE_HINT, None,
+        )
+    if len(node.finish_on_key) > 1:
+        context.report(
+            "CV102", node,
+            f"Gather finishOnKey='{node.finish_on_key}' is a set of keys; TwiML takes one key or none (written as '{node.finish_on_key[0]}')",
+            "choose one finishing key", source_attribute(node, "finish_on_key"),
+        )
+        changes["finish_on_key"] = node.finish_on_key[0]
+    if "speech" not in node.input:
+        changes["speech_timeout"] = None  # means nothing to a DTMF-only Gather: left to TwiML's default
+    gather = reset(node, **changes)
+    attempts = node.loop
+    if attempts == 0:
+        context.report(
+            "CV103", node,
+            "Gather loop='0' prompts until the caller answers or hangs up; TwiML's Gather has no loop (written once)",
+            "give the number of attempts", source_attribute(node, "loop"),
+        )
+        attempts = 1
+    out: list[Node] = [gather]
+    for _ in range(attempts - 1):
+        if node.repeat_delay:
+            out.append(Pause(length=node.repeat_delay))
+        out.append(gather)
+    return out
+
+
+def _branch(node: If | Loop, context: Context) -> list[Node]:
+    what = "If" if isinstance(node, If) else "loop"
+    context.report(
+        "CV109", node,
+        f"in-document branching (this {what}) has no TwiML form: it needs documents linked by action URLs; "
+        + ("the If and its body are left out" if isinstance(node, If) else "its body is written once"),
+        SERVE_HINT, source_attribute(node, "condition"),
+    )
+    return [] if isinstance(node, If) else list(node.body)
+
+
+RULES = Rules(
+    dialect="twiml",
+    transforms={Say: _say, Play: _play, Number: _number, Conference: _conference, Gather: _gather},
+    enter=_enter,
+    before={If: _branch, Loop: _branch},
+)
+
+__all__ = ["RULES", "SERVE_HINT"]
