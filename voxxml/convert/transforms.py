@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from ..core.diagnostics import Diagnostic, make
 from ..core.source import Span
 from ..dialects import Dialect, get_dialect, vocabulary_of
-from ..hub.nodes import Node, Response, Verb, settings
+from ..hub.nodes import Dial, Node, Number, Response, settings
 
 # Codes every conversion may report (rules/CV1xx.md). Errors by default: a conversion that reports one
 # is refused unless --allow-approximate (or a suppression, or the configuration) accepts it.
@@ -107,6 +107,14 @@ def reset(node: Any, **changes: Any) -> Any:
     defaults = dict(settings(type(node)))
     explicit = frozenset(name for name in node.explicit if name not in changes or changes[name] != defaults.get(name, object()))
     return dataclasses.replace(node, **changes, explicit=explicit)
+
+
+def number_as_dial(node: Number, context: "Context") -> list[Node]:
+    """A top-level Number (VoxXML v1 dials it on its own) is a Dial of that one number in the dialects
+    that dial only from a Dial; a Dial's own Numbers (``context.state["dialled"]``) stay."""
+    if id(node) in context.state.get("dialled", ()):
+        return [node]
+    return [Dial([reset(node, caller_id=None)], caller_id=node.caller_id)]
 
 
 def children_fields(node: Node) -> list[str]:

@@ -28,7 +28,7 @@ from typing import Any
 from ..dialects.voxxml_v1.voices import voices
 from ..hub.expressions import Template, VarRef
 from ..hub.nodes import Conference, Dial, Gather, If, Loop, Node, Number, Pause, Play, Say
-from .transforms import Context, Rules, reset, source_attribute
+from .transforms import Context, Rules, number_as_dial, reset, source_attribute
 from .voxml import UNROLL_LIMIT
 
 SERVE_HINT = "split the call into documents linked by action URLs by hand (voxxml serve --target twiml, which would serve them, is not built yet)"
@@ -94,12 +94,6 @@ def _play(node: Play, context: Context) -> list[Node]:
     return _repeated(node, context, "Play")
 
 
-def _number(node: Number, context: Context) -> list[Node]:
-    if id(node) in context.state.get("dialled", ()):
-        return [node]
-    return [Dial([reset(node, caller_id=None)], caller_id=node.caller_id)]
-
-
 def _conference(node: Conference, context: Context) -> list[Node]:
     """TwiML's Conference is a Dial noun only; v1's top-level Conference (join the room) has no place."""
     if id(node) in context.state.get("dialled", ()):
@@ -160,7 +154,7 @@ def _branch(node: If | Loop, context: Context) -> list[Node]:
 
 RULES = Rules(
     dialect="twiml",
-    transforms={Say: _say, Play: _play, Number: _number, Conference: _conference, Gather: _gather},
+    transforms={Say: _say, Play: _play, Number: number_as_dial, Conference: _conference, Gather: _gather},
     enter=_enter,
     before={If: _branch, Loop: _branch},
 )

@@ -27,7 +27,7 @@ from ..hub import semantics
 from ..hub.expressions import Compare, Environment, Expr, In, Literal, Var, VarRef, variables
 from ..hub.nodes import Gather, If, Loop, Node, Pause, Response, Say, node_fields
 from .transforms import Context, Rules, reset, source_attribute, walk
-from .voxml import COUNTER, retry_loop
+from .voxml import retry_loop
 
 INPUT = semantics.INPUT  # the hub variable v1's Gather writes ($GATHER)
 MAX_DIGITS = 30  # VoXML's unlimited numDigits, approximated (v1 has no unlimited)

@@ -29,9 +29,9 @@ from typing import Any
 from ..dialects.voxml.template import VoxmlTemplate
 from ..dialects.voxxml_v1.voices import voices
 from ..hub import semantics
-from ..hub.expressions import And, Compare, Expr, In, Literal, Or, Var, VarRef
+from ..hub.expressions import And, Compare, Expr, Literal, Or, Var, VarRef
 from ..hub.nodes import Dial, Gather, If, Loop, Node, Number, Pause, Play, Response, Say, Verb
-from .transforms import Context, Rules, reset, source_attribute, walk
+from .transforms import Context, Rules, number_as_dial, reset, source_attribute, walk
 
 OUTPUT = "gather"  # the variable every converted Gather writes (another if the document uses it)
 COUNTER = "do.n"
@@ -157,13 +157,6 @@ def _play(node: Play, context: Context) -> list[Node]:
     return _repeated(node, context, "Play")
 
 
-def _number(node: Number, context: Context) -> list[Node]:
-    """A top-level Number is a Dial of that one number (a Dial's own Numbers stay)."""
-    if id(node) in context.state.get("dialled", ()):
-        return [node]
-    return [Dial([reset(node, caller_id=None)], caller_id=node.caller_id)]
-
-
 def _gather(node: Gather, context: Context) -> list[Node]:
     output = context.state["output"]
     loop, delay = node.loop, node.repeat_delay
@@ -204,7 +197,7 @@ def retry_loop(gather: Gather, attempts: int, delay: int, fields: list[str]) -> 
 
 RULES = Rules(
     dialect="voxml",
-    transforms={If: _if, Say: _say, Play: _play, Number: _number, Gather: _gather},
+    transforms={If: _if, Say: _say, Play: _play, Number: number_as_dial, Gather: _gather},
     enter=_enter,
     prepare=_prepare,
 )
