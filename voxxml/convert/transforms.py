@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from ..core.diagnostics import Diagnostic, make
 from ..core.source import Span
 from ..dialects import Dialect, get_dialect, vocabulary_of
-from ..hub.nodes import Dial, Node, Number, Response, settings
+from ..hub.nodes import Dial, Node, Number, Pause, Response, settings
 
 # Codes every conversion may report (rules/CV1xx.md). Errors by default: a conversion that reports one
 # is refused unless --allow-approximate (or a suppression, or the configuration) accepts it.
@@ -115,6 +115,25 @@ def number_as_dial(node: Number, context: "Context") -> list[Node]:
     if id(node) in context.state.get("dialled", ()):
         return [node]
     return [Dial([reset(node, caller_id=None)], caller_id=node.caller_id)]
+
+
+UNROLL_LIMIT = 10  # repetitions of a Say/Play with repeatDelay written out one by one
+
+
+def unrolled(node: Any, context: "Context", kind: str, target: str) -> list[Node]:
+    """A Say or Play with a finite ``loop`` and a repeatDelay, for a dialect without repeatDelay: written
+    as pairs of the element and a Pause; beyond UNROLL_LIMIT the delay is left out (CV104)."""
+    if node.loop > UNROLL_LIMIT:
+        context.report(
+            "CV104", node,
+            f"{kind} repeatDelay='{node.repeat_delay}' with loop='{node.loop}': {target} has no repeatDelay, and more than "
+            f"{UNROLL_LIMIT} repetitions are not written out; the delay is left out",
+            f"lower loop to {UNROLL_LIMIT} or less to have it written as {kind} and Pause pairs", source_attribute(node, "repeat_delay"),
+        )
+        return [reset(node, repeat_delay=0)]
+    once = reset(node, loop=1, repeat_delay=0)
+    pause = Pause(length=node.repeat_delay)
+    return [item for _ in range(node.loop) for item in (once, pause)]
 
 
 def children_fields(node: Node) -> list[str]:

@@ -28,8 +28,7 @@ from typing import Any
 from ..dialects.voxxml_v1.voices import voices
 from ..hub.expressions import Template, VarRef
 from ..hub.nodes import Conference, Dial, Gather, If, Loop, Node, Number, Pause, Play, Say
-from .transforms import Context, Rules, number_as_dial, reset, source_attribute
-from .voxml import UNROLL_LIMIT
+from .transforms import Context, Rules, number_as_dial, reset, source_attribute, unrolled
 
 SERVE_HINT = "split the call into documents linked by action URLs by hand (voxxml serve --target twiml, which would serve them, is not built yet)"
 
@@ -73,16 +72,7 @@ def _repeated(node: Say | Play, context: Context, kind: str) -> list[Node]:
             "give a number of repetitions", source_attribute(node, "repeat_delay"),
         )
         return [reset(node, repeat_delay=0)]
-    if node.loop > UNROLL_LIMIT:
-        context.report(
-            "CV104", node,
-            f"{kind} repeatDelay='{node.repeat_delay}' with loop='{node.loop}': TwiML has no repeatDelay, and more than "
-            f"{UNROLL_LIMIT} repetitions are not written out; the delay is left out",
-            f"lower loop to {UNROLL_LIMIT} or less to have it written as {kind} and Pause pairs", source_attribute(node, "repeat_delay"),
-        )
-        return [reset(node, repeat_delay=0)]
-    once = reset(node, loop=1, repeat_delay=0)
-    return [item for _ in range(node.loop) for item in (once, Pause(length=node.repeat_delay))]
+    return unrolled(node, context, kind, "TwiML")
 
 
 def _say(node: Say, context: Context) -> list[Node]:

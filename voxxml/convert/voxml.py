@@ -31,11 +31,10 @@ from ..dialects.voxxml_v1.voices import voices
 from ..hub import semantics
 from ..hub.expressions import And, Compare, Expr, Literal, Or, Var, VarRef
 from ..hub.nodes import Dial, Gather, If, Loop, Node, Number, Pause, Play, Response, Say, Verb
-from .transforms import Context, Rules, number_as_dial, reset, source_attribute, walk
+from .transforms import Context, Rules, number_as_dial, reset, source_attribute, unrolled, walk
 
 OUTPUT = "gather"  # the variable every converted Gather writes (another if the document uses it)
 COUNTER = "do.n"
-UNROLL_LIMIT = 10  # repetitions of a Say/Play with repeatDelay written out one by one
 ENDLESS_APPROXIMATION = 1000  # loop='0' written as this many repetitions with --allow-approximate
 
 
@@ -125,17 +124,7 @@ def _repeated(node: Say | Play, context: Context, kind: str) -> list[Node]:
         node = reset(node, loop=ENDLESS_APPROXIMATION)
     if not node.repeat_delay:
         return [reset(node, repeat_delay=0)]
-    if node.loop > UNROLL_LIMIT:
-        context.report(
-            "CV104", node,
-            f"{kind} repeatDelay='{node.repeat_delay}' with loop='{node.loop}': VoXML has no repeatDelay, and more than "
-            f"{UNROLL_LIMIT} repetitions are not written out; the delay is left out",
-            f"lower loop to {UNROLL_LIMIT} or less to have it written as {kind} and Pause pairs", source_attribute(node, "repeat_delay"),
-        )
-        return [reset(node, repeat_delay=0)]
-    once = reset(node, loop=1, repeat_delay=0)
-    pause = Pause(length=node.repeat_delay)
-    return [item for _ in range(node.loop) for item in (once, pause)]
+    return unrolled(node, context, kind, "VoXML")
 
 
 def _say(node: Say, context: Context) -> list[Node]:

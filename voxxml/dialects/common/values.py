@@ -318,3 +318,18 @@ __all__ = [
     "EnumType", "GrammarType", "IntegerType", "KeywordsType", "Parsed", "PatternType", "Problem", "UrlType", "ValueType",
     "correction", "did_you_mean", "near", "quote_list",
 ]
+
+
+def shared_type(name: str, table: dict[str, Any], data_folder: str) -> ValueType | None:
+    """The value type of one of the kinds every dialect writes alike (enum, keywords, url, pattern),
+    from its vocabulary table; None for a dialect's own kinds. VoXML and TwiML both read these."""
+    kind = table["kind"]
+    if kind == "enum":
+        return EnumType(tuple(table["values"]), boolean=table.get("python") == "bool")
+    if kind == "keywords":
+        return KeywordsType(tuple(table["values"]), table.get("min_count", 0), table["grammar"], data_folder)
+    if kind == "url":
+        return UrlType(tuple(table["schemes"]), table["example"], table.get("relative", False))
+    if kind == "pattern":
+        return PatternType(table["regex"], table.get("description", f"a value matching {table['regex']}"))
+    return None

@@ -129,16 +129,11 @@ def _for_hub(vocabulary: dict[str, Any]) -> dict[str, Any]:
 
 def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variables: tuple[str, ...] = (), attribute: Any = None) -> common.ValueType:
     kind = table["kind"]
-    if kind == "enum":
-        if table.get("open"):
-            return values.OpenEnumType(tuple(table["values"]))
-        return common.EnumType(tuple(table["values"]), boolean=table.get("python") == "bool")
-    if kind == "keywords":
-        return common.KeywordsType(tuple(table["values"]), table.get("min_count", 0), table["grammar"], DATA_FOLDER)
-    if kind == "url":
-        return common.UrlType(tuple(table["schemes"]), table["example"], table.get("relative", False))
-    if kind == "pattern":
-        return common.PatternType(table["regex"], table.get("description", f"a value matching {table['regex']}"))
+    if kind == "enum" and table.get("open"):
+        return values.OpenEnumType(tuple(table["values"]))
+    shared = common.shared_type(name, table, DATA_FOLDER)
+    if shared is not None:
+        return shared
     if kind == "text":
         if attribute is None and element.get("node") == "Say":  # Say text is a hub Template (no references in TwiML)
             return values.SayTextType(table.get("min_length"), table.get("max_length"))

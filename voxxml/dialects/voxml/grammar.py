@@ -13,14 +13,9 @@ from .template import DATA_FOLDER
 
 def _make_type(name: str, table: dict[str, Any], element: dict[str, Any], variables: tuple[str, ...] = (), attribute: Any = None) -> common.ValueType:
     kind = table["kind"]
-    if kind == "enum":
-        return common.EnumType(tuple(table["values"]), boolean=table.get("python") == "bool")
-    if kind == "keywords":
-        return common.KeywordsType(tuple(table["values"]), table.get("min_count", 0), table["grammar"], DATA_FOLDER)
-    if kind == "url":
-        return common.UrlType(tuple(table["schemes"]), table["example"], table.get("relative", False))
-    if kind == "pattern":
-        return common.PatternType(table["regex"], table.get("description", f"a value matching {table['regex']}"))
+    shared = common.shared_type(name, table, DATA_FOLDER)
+    if shared is not None:
+        return shared
     if kind == "language":
         description = table.get("description", {"e164.lark": "a phone number in E.164 form, e.g. +15551234567", "finish_on_key.lark": "keys from 0-9, # and *, or empty"}.get(table["grammar"], name))
         return common.GrammarType(table["grammar"], description, DATA_FOLDER, table.get("fast"))
