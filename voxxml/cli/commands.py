@@ -69,7 +69,36 @@ def dialect_option(command: Callable) -> Callable:
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose heavier commands' modules are imported when they run (or when help lists them).
+
+    ``voxxml lint`` is started far more often than ``serve`` or ``convert``: it should not pay to import
+    their modules. Each entry names the module that defines the command; importing it registers the
+    command on ``main`` (``@main.command``), or the entry names the command object to add.
+    """
+
+    lazy: dict[str, tuple[str, str | None]] = {
+        "compile": ("voxxml.cli.compile", None),
+        "convert": ("voxxml.cli.convert", None),
+        "serve": ("voxxml.cli.serve", "serve"),
+        "call": ("voxxml.cli.serve", "call"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            from importlib import import_module
+
+            module_name, attribute = self.lazy[cmd_name]
+            module = import_module(module_name)
+            if attribute is not None and cmd_name not in self.commands:
+                self.add_command(getattr(module, attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="voxxml")
 def main() -> None:
     """Parse, validate and lint VoxXML call-control documents."""
@@ -167,6 +196,15 @@ def configuration_options(command: Callable) -> Callable:
 @click.option("-w", "--watch", is_flag=True, help="Lint again whenever a file or configuration changes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else (no summary, no notices).")
 @click.option("-v", "--verbose", is_flag=True, help="List the files checked (with the dialect read and why) and the XML files skipped.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    envvar="VOXXML_JOBS",
+    metavar="N",
+    help="Processes to lint with: 1 lints in this process; N forks N workers; 0: one per core from 100 files on [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
+)
 @dialect_option
 def lint(paths: tuple[str, ...], **options: object) -> None:
     """Lint VoxXML files and directories (none: '.'; '-' reads standard input).
@@ -191,6 +229,9 @@ def lint(paths: tuple[str, ...], **options: object) -> None:
 class LintRun:
     """One ``voxxml lint`` invocation; ``once()`` lints and reports, and returns the exit status."""
 
+    # What ``lint_one`` returns for a file: (result, problem, why, fixes, diff).
+    FileOutcome = tuple["Result | None", "str | None", "str | None", "list[tuple[str, str]] | None", "list[str] | None"]
+
     def __init__(self, paths: tuple[str, ...], options: dict[str, object]) -> None:
         self.paths = paths
         self.o = options
@@ -201,6 +242,7 @@ class LintRun:
         output_format = str(options["output_format"] or default_format())
         limit = options["max_diagnostics"]
         self.output_format = output_format
+        self.jobs = options.get("jobs")  # processes for many files (cli/parallel.py); None: auto
         self.report_options = ReportOptions(
             max_diagnostics=DEFAULT_MAX_DIAGNOSTICS if limit is None else (int(limit) or None),  # type: ignore[call-overload]
             fixable=True,
@@ -225,6 +267,44 @@ class LintRun:
         if not self.o["quiet"]:
             click.echo(message, err=True)
 
+    def lint_one(self, entry: tuple[Path, bool]) -> FileOutcome:
+        """Resolve, read, fix (--fix, --diff) and lint one file found: what ``once`` prints for it.
+
+        ``(result, problem, why, fixes, diff)``, kept small, as it is pickled back from a worker:
+        ``result`` (None when the file is excluded, or unreadable: then ``problem`` says why) holds
+        no AST, and a source map (of the text only) only when the text format prints source lines
+        of its findings; ``why`` the dialect was chosen (with --verbose); ``fixes`` the (code, name)
+        of each fix applied, None for none; ``diff`` --diff's lines, None when nothing changed.
+        Raises ConfigError for an invalid configuration file, which stops the run at this file.
+        """
+        from ..core.source import SourceMap
+
+        path, explicit = entry
+        o = self.o
+        settings = self.settings_for(path)
+        if (o["force_exclude"] or not explicit) and settings.excluded(path):
+            return None, None, None, None, None
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return None, str(error.strerror or error), None, None, None
+        dialect, why = reading_why(path, settings, o["dialect"])  # type: ignore[arg-type]
+        fixes = diff = None
+        if o["fix"] or o["show_diff"]:
+            outcome = _fix(data, str(path), settings, bool(o["unsafe_fixes"]), dialect)
+            if outcome is not None:
+                text, fixes = outcome
+                if o["show_diff"]:
+                    diff = _diff_lines(data, text, str(path))
+                else:
+                    path.write_text(text, encoding="utf-8")
+                    data = text.encode("utf-8")
+        result = lint_bytes(data, str(path), settings, dialect)
+        result.document = None  # reporters need the diagnostics and the source text, not the AST
+        keep = result.diagnostics and result.source is not None and self.output_format == "text" and not o["statistics"]
+        result.source = SourceMap(result.source.text) if keep else None  # type: ignore[union-attr]
+        return result, None, why if o["verbose"] else None, fixes, diff
+
     def once(self) -> int:
         o = self.o
         verbose, quiet, force_exclude = bool(o["verbose"]), bool(o["quiet"]), bool(o["force_exclude"])
@@ -234,6 +314,7 @@ class LintRun:
             resolver = self.resolver()
         except ConfigError as error:
             fail(str(error))
+        self.settings_for = resolver.for_path
         found = discover([p for p in self.paths if p != "-"], bool(o["voxxml_only"]))
         for missing in found.missing:
             click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
@@ -269,34 +350,32 @@ class LintRun:
                             sys.stdout.buffer.write(data)
                             return EXIT_OK
                     results.append(lint_bytes(data, name, settings, dialect))
-            for path, explicit in found.files:
-                settings = resolver.for_path(path)
-                if (force_exclude or not explicit) and settings.excluded(path):
-                    if verbose:
-                        click.echo(f"excluded {path}", err=True)
-                    continue
-                try:
-                    data = path.read_bytes()
-                except OSError as error:
-                    click.echo(f"voxxml: error: {path}: {error.strerror or error}", err=True)
-                    unreadable = True
-                    continue
-                dialect, why = reading_why(path, settings, o["dialect"])  # type: ignore[arg-type]
-                if fixing:
-                    outcome = _fix(data, str(path), settings, unsafe, dialect)
-                    if outcome is not None:
-                        text, fixes = outcome
-                        applied[str(path)] = fixes
-                        if show_diff:
-                            changed |= _show_diff(data, text, str(path))
+            # Each file is resolved, read, fixed and linted by ``lint_one`` (in worker processes for
+            # many files: cli/parallel.py), and what it prints is printed here, in the files' order:
+            # the same bytes, and the same exit status, as one process.
+            from .parallel import ordered_map, workers
+
+            outcomes = ordered_map(self.lint_one, found.files, workers(len(found.files), self.jobs))
+            try:
+                for (path, _), (result, problem, why, fixes, diff) in zip(found.files, outcomes):
+                    if result is None:
+                        if problem is None:
+                            if verbose:
+                                click.echo(f"excluded {path}", err=True)
                         else:
-                            path.write_text(text, encoding="utf-8")
-                            data = text.encode("utf-8")
-                result = lint_bytes(data, str(path), settings, dialect)
-                result.document = None  # reporters need the diagnostics and the source text, not the AST
-                results.append(result)
-                if verbose:
-                    click.echo(f"checked {path} as {result.dialect} ({result.dialect_reason or why})", err=True)
+                            click.echo(f"voxxml: error: {path}: {problem}", err=True)
+                            unreadable = True
+                        continue
+                    if fixes is not None:
+                        applied[str(path)] = fixes
+                    if diff is not None:
+                        sys.stdout.writelines(diff)
+                        changed |= bool(diff)
+                    results.append(result)
+                    if verbose:
+                        click.echo(f"checked {path} as {result.dialect} ({result.dialect_reason or why})", err=True)
+            finally:
+                outcomes.close()  # stops and reaps the workers if the loop ended early
         except ConfigError as error:
             fail(str(error))
         if verbose:
@@ -350,11 +429,16 @@ def _fix(data: bytes, path: str, settings: Settings, unsafe: bool, dialect: Dial
     return fixed.text, [offered.get(fix, ("", fix.title)) for fix in fixed.applied]
 
 
-def _show_diff(data: bytes, text: str, path: str) -> bool:
+def _diff_lines(data: bytes, text: str, path: str) -> list[str]:
     before = data.decode("utf-8", errors="replace").splitlines(keepends=True)
     after = text.splitlines(keepends=True)
-    lines = list(difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"))
-    sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in lines)
+    lines = difflib.unified_diff(before, after, f"a/{path}", f"b/{path}")
+    return [line if line.endswith("\n") else line + "\n" for line in lines]
+
+
+def _show_diff(data: bytes, text: str, path: str) -> bool:
+    lines = _diff_lines(data, text, path)
+    sys.stdout.writelines(lines)
     return bool(lines)
 
 
@@ -688,64 +772,3 @@ def simulate(
             click.echo(f"{number:>{width}}. {describe(event)}")
     sys.exit(EXIT_OK)
 
-
-@main.command(name="compile")
-@click.argument("file")
-@click.option("--target", type=click.Choice(target_registry.targets()), required=True, help="The platform to compile for: " + ", ".join(f"{name} ({summary})" for name, summary in target_registry.summaries().items()) + ".")
-@click.option("-o", "--output", metavar="PATH", help="Write the plan to PATH instead of standard output.")
-@click.option(
-    "--allow-approximate", is_flag=True, help="Report every approximation (EX2nn) as a warning and write the plan anyway."
-)
-@click.option("--strict", is_flag=True, help="Report every approximation (EX2nn) as an error: the plan is written only if it is exact.")
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(["json", "steps"]),
-    default="json",
-    show_default=True,
-    help="json: the plan; steps: a readable table of it.",
-)
-@loop_cap_option
-@base_url_option
-@dialect_option
-def compile_command(
-    file: str,
-    target: str,
-    output: str | None,
-    allow_approximate: bool,
-    strict: bool,
-    output_format: str,
-    loop_cap: int,
-    base_url: str | None,
-    dialect: str | None,
-) -> None:
-    """Compile FILE into a call plan for --target (enablex: EnableX Core Voice).
-
-    Diagnostics go to standard error. A construct EnableX cannot do exactly is
-    reported (EX2nn): as an error, and no plan is written, when the approximation
-    changes what the caller hears or which branch runs; as a warning when it only
-    changes timing or platform defaults. --strict makes every approximation an
-    error, --allow-approximate every one a warning.
-
-    Exit status: 0 plan written, 1 the document has errors or approximations
-    reported as errors, 2 usage error or unreadable file.
-    """
-    if strict and allow_approximate:
-        fail("--strict and --allow-approximate exclude each other")
-    severity = Severity.WARNING if allow_approximate else Severity.ERROR if strict else None
-    result = _parse_for_run(file, target, severity, dialect, loop_cap=loop_cap, base_url=base_url)
-    _report_to_stderr(result)  # warnings only: errors stopped above
-    text = target_registry.get_target(target).render(result.output, output_format)
-    if output is None or output == "-":
-        click.echo(text)
-    else:
-        try:
-            Path(output).write_text(text + "\n", encoding="utf-8")
-        except OSError as error:
-            fail(f"{output}: {error.strerror or error}")
-    sys.exit(EXIT_OK)
-
-from .serve import call as _call, serve as _serve  # voxxml serve / call: their libraries load only when they run
-main.add_command(_serve), main.add_command(_call)
-from . import convert as _convert  # noqa: E402,F401 - registers voxxml convert (cli/convert.py) on main
