@@ -1,0 +1,312 @@
+"""``voxxml compile``: a call plan per document, for a target of the registry (``voxxml.targets``).
+
+One FILE: its plan goes to standard output or to ``-o FILE``, as it always did. Directories or
+several files: one process compiles them all, and each plan is written to ``-o OUTDIR``, mirroring
+the tree. The tree is taken under the deepest folder that holds every input (a directory named on
+the command line counts as its own folder, a file as its parent's), so ``voxxml compile --target
+enablex ivr -o plans`` writes ``ivr/sales/menu.voxxml`` to ``plans/sales/menu.json``. Each plan
+file is named after its source with the source's suffix replaced: ``.json`` for the json format,
+``.txt`` for steps.
+
+Files are found and configured as ``voxxml lint`` finds and configures them (``cli/discover.py``:
+a dialect's suffixes and sniffed ``.xml`` roots; the nearest configuration, its ``exclude`` for the
+files found in directories, its ``dialect``). A file with errors gets no plan and makes the exit
+status 1; the others are still compiled and written. Many files are compiled in forked worker
+processes (``cli/parallel.py``, as lint does; ``-j/--jobs``), and what each file prints comes out in
+the files' order, as one process would print it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import targets as target_registry  # the --target choices; imports no target
+from ..config import ConfigError, Resolver, Settings
+from ..core.catalog import Severity
+from ..dialects import Dialect
+from ..lint import Result
+from ..reporters import REPORTERS, ReportOptions
+from .commands import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    _parse_for_run,
+    _report_to_stderr,
+    base_url_option,
+    dialect_option,
+    fail,
+    loop_cap_option,
+    main,
+    reading,
+)
+from .discover import discover
+
+SUFFIXES = {"json": ".json"}  # a plan file's suffix per output format; any other format: ".txt"
+
+
+@main.command(name="compile")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE | PATH...")
+@click.option("--target", type=click.Choice(target_registry.targets()), required=True, help="The platform to compile for: " + ", ".join(f"{name} ({summary})" for name, summary in target_registry.summaries().items()) + ".")
+@click.option("-o", "--output", metavar="PATH", help="One FILE: write its plan to PATH instead of standard output. Directories or several files: the folder to write their plans to (required).")
+@click.option(
+    "--allow-approximate", is_flag=True, help="Report every approximation (EX2nn) as a warning and write the plan anyway."
+)
+@click.option("--strict", is_flag=True, help="Report every approximation (EX2nn) as an error: the plan is written only if it is exact.")
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "steps"]),
+    default="json",
+    show_default=True,
+    help="json: the plan; steps: a readable table of it.",
+)
+@loop_cap_option
+@base_url_option
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    envvar="VOXXML_JOBS",
+    metavar="N",
+    help="Processes to compile many files with: 1 compiles in this process; N forks N workers; 0: one per core from 100 files on [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
+)
+@dialect_option
+def compile_command(
+    paths: tuple[str, ...],
+    target: str,
+    output: str | None,
+    allow_approximate: bool,
+    strict: bool,
+    output_format: str,
+    loop_cap: int,
+    base_url: str | None,
+    jobs: int | None,
+    dialect: str | None,
+) -> None:
+    """Compile into call plans for --target (enablex: EnableX Core Voice).
+
+    One FILE: its plan goes to standard output, or to -o FILE. Directories or several
+    files: each file's plan is written under -o OUTDIR, mirroring the tree below the
+    deepest folder that holds every input (DIR/sales/menu.voxxml becomes
+    OUTDIR/sales/menu.json; .txt with --format steps). Files are found and configured as
+    'voxxml lint' finds them; a file with errors gets no plan, and the others are still
+    compiled and written.
+
+    Diagnostics go to standard error. A construct EnableX cannot do exactly is
+    reported (EX2nn): as an error, and no plan is written, when the approximation
+    changes what the caller hears or which branch runs; as a warning when it only
+    changes timing or platform defaults. --strict makes every approximation an
+    error, --allow-approximate every one a warning.
+
+    Exit status: 0 every plan written, 1 a document has errors or approximations
+    reported as errors, 2 usage error, or a missing or unreadable input or an
+    unwritable plan (the other files are still compiled).
+    """
+    if strict and allow_approximate:
+        fail("--strict and --allow-approximate exclude each other")
+    severity = Severity.WARNING if allow_approximate else Severity.ERROR if strict else None
+    options = {"loop_cap": loop_cap, "base_url": base_url}
+    if len(paths) == 1 and not Path(paths[0]).is_dir():
+        _compile_one(paths[0], target, output, severity, output_format, dialect, options)
+    if output is None or output == "-":
+        fail("compiling directories or several files writes one plan per file: name the folder with -o OUTDIR")
+    run = ManyRun(target, severity, output_format, dialect, options)
+    sys.exit(run.compile(list(paths), Path(output), jobs))
+
+
+def _compile_one(file: str, target: str, output: str | None, severity: Severity | None, output_format: str, dialect: str | None, options: dict[str, Any]) -> None:
+    """One FILE to standard output or ``-o FILE``; exits."""
+    result = _parse_for_run(file, target, severity, dialect, **options)
+    _report_to_stderr(result)  # warnings only: errors stopped above
+    text = target_registry.get_target(target).render(result.output, output_format)
+    if output is None or output == "-":
+        click.echo(text)
+    else:
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            fail(f"{output}: {error.strerror or error}")
+    sys.exit(EXIT_OK)
+
+
+# What a worker sends back for one file: how it went, its counts, what to print for it.
+WRITTEN, REFUSED, BROKEN = "written", "refused", "broken"  # refused: errors, no plan; broken: unreadable or unwritable
+
+
+@dataclass
+class Outcome:
+    """One file's compilation as the parent reports it (small: it crosses a pipe from a worker)."""
+
+    status: str
+    errors: int = 0
+    warnings: int = 0
+    report: str = ""  # the diagnostics as printed (rendered in the worker when standard error is not a terminal)
+    result: Result | None = None  # else the diagnostics and source text, for the parent to print through rich
+    message: str = ""  # a line for standard error after the diagnostics (a refused or broken file)
+
+
+Job = tuple[Path, Settings, "Dialect | str", Path]  # source, settings, dialect read with, plan file
+
+
+class ManyRun:
+    """``voxxml compile`` over directories or several files, plans written under one folder."""
+
+    def __init__(self, target: str, severity: Severity | None, output_format: str, dialect: str | None, options: dict[str, Any]) -> None:
+        self.target = target_registry.get_target(target)
+        self.target_name = target
+        self.severity = severity
+        self.output_format = output_format
+        self.suffix = SUFFIXES.get(output_format, ".txt")
+        self.dialect = dialect
+        self.options = options
+        self.terminal = _isatty(sys.stderr)  # workers render plain text unless rich draws for a terminal
+        self.made: set[Path] = set()  # folders known to exist (per process)
+
+    def compile(self, paths: list[str], out: Path, jobs: int | None) -> int:
+        """Compile every file found, write the plans, print in order; the exit status."""
+        if out.exists() and not out.is_dir():
+            fail(f"{out}: not a directory (compiling directories or several files needs a folder for -o)")
+        found = discover(paths)
+        for missing in found.missing:
+            click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
+        try:
+            todo, clashes = self.planned(paths, found.files, out)
+        except ConfigError as error:
+            fail(str(error))
+        broken = bool(found.missing or clashes)
+        for message in clashes:
+            click.echo(message, err=True)
+        if not todo:
+            click.echo("voxxml: warning: no VoxXML files found", err=True)
+            return EXIT_USAGE if broken else EXIT_OK
+        from .parallel import ordered_map, workers
+
+        written = refused = errors = warnings = affected = 0
+        outcomes = ordered_map(self.compile_file, todo, workers(len(todo), jobs))
+        try:
+            for outcome in outcomes:
+                self.print(outcome)
+                errors += outcome.errors
+                warnings += outcome.warnings
+                affected += bool(outcome.errors or outcome.warnings)
+                written += outcome.status == WRITTEN
+                refused += outcome.status == REFUSED
+                broken |= outcome.status == BROKEN
+        finally:
+            outcomes.close()  # stops and reaps the workers if the loop ended early
+        click.echo(_summary(len(todo), written, refused, errors, warnings, affected, out), err=True)
+        if broken:
+            return EXIT_USAGE
+        return EXIT_PROBLEMS if refused else EXIT_OK
+
+    def planned(self, paths: list[str], files: list[tuple[Path, bool]], out: Path) -> tuple[list[Job], list[str]]:
+        """The files to compile, each with its settings, dialect and plan file; and the clashes
+        (two sources whose plans would be one file: the second is not compiled)."""
+        root = _root(paths)
+        resolver = Resolver()
+        by_folder: dict[Path, Settings] = {}  # a file's settings are its folder's (Resolver.for_path)
+        todo: list[Job] = []
+        planned: dict[Path, Path] = {}
+        clashes: list[str] = []
+        for path, explicit in files:
+            settings = by_folder.get(path.parent)
+            if settings is None:
+                settings = by_folder[path.parent] = self.with_severity(resolver.for_path(path))
+            if not explicit and settings.excluded(path):
+                continue
+            plan = out / Path(os.path.abspath(path)).relative_to(root).with_suffix(self.suffix)
+            if plan in planned:
+                clashes.append(f"voxxml: error: {path}: not compiled: its plan would overwrite {planned[plan]}'s ({plan})")
+                continue
+            planned[plan] = path
+            todo.append((path, settings, reading(path, settings, self.dialect), plan))
+        return todo, clashes
+
+    def with_severity(self, settings: Settings) -> Settings:
+        """--strict, --allow-approximate: every target code's severity, over the configuration's."""
+        if self.severity is None:
+            return settings
+        return replace(settings, severity={**settings.severity, **dict.fromkeys(self.target.codes, self.severity)})
+
+    def compile_file(self, job: Job) -> Outcome:
+        """Read, check, compile and write one file (in a worker for many files)."""
+        from ..pipeline import run
+
+        path, settings, dialect, plan = job
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return Outcome(BROKEN, message=f"voxxml: error: {path}: {error.strerror or error}")
+        result = run(data, str(path), settings, self.target_name, dialect, **self.options)
+        outcome = Outcome(WRITTEN, errors=result.error_count, warnings=sum(1 for d in result.diagnostics if d.severity.value == "warning"))
+        if result.error_count or result.document is None:
+            outcome.status = REFUSED
+            if not result.error_count:  # only when the configuration hides the syntax errors (select, ignore)
+                outcome.message = f"voxxml: error: {path}: not a well-formed VoxXML document"
+        else:
+            text = self.target.render(result.output, self.output_format)
+            try:
+                self.write(plan, text + "\n")
+            except OSError as error:
+                outcome.status = BROKEN
+                outcome.message = f"voxxml: error: {plan}: {error.strerror or error}"
+        if result.diagnostics:
+            if self.terminal:
+                from ..core.source import SourceMap
+
+                source = SourceMap(result.source.text) if result.source is not None else None
+                outcome.result = Result(result.path, result.diagnostics, source=source)
+            else:
+                buffer = io.StringIO()
+                REPORTERS["text"]([result], buffer, ReportOptions(quiet=True))
+                outcome.report = buffer.getvalue()
+        return outcome
+
+    def write(self, plan: Path, text: str) -> None:
+        folder = plan.parent
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+        plan.write_text(text, encoding="utf-8")
+
+    def print(self, outcome: Outcome) -> None:
+        if outcome.result is not None:
+            REPORTERS["text"]([outcome.result], sys.stderr, ReportOptions(quiet=True))
+        elif outcome.report:
+            sys.stderr.write(outcome.report)
+        if outcome.message:
+            click.echo(outcome.message, err=True)
+
+
+def _root(paths: list[str]) -> Path:
+    """The deepest folder that holds every input: a directory is its own folder, a file its parent."""
+    folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths if os.path.exists(p)]
+    return Path(os.path.commonpath(folders)) if folders else Path(os.path.abspath("."))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
+
+
+def _summary(files: int, written: int, refused: int, errors: int, warnings: int, affected: int, out: Path) -> str:
+    """``Compiled 1,931 of 2,000 files into plans (69 not compiled: errors). Found 69 errors and ... in 1,990 files.``"""
+
+    def count(number: int, noun: str) -> str:
+        return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+    text = f"Compiled {written:,} of {count(files, 'file')} into {out}"
+    text += f" ({refused:,} not compiled: errors)." if refused else "."
+    found = [count(n, noun) for n, noun in ((errors, "error"), (warnings, "warning")) if n]
+    return text + (f" Found {' and '.join(found)} in {count(affected, 'file')}." if found else " No problems.")
