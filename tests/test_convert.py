@@ -172,7 +172,8 @@ def test_voxml_converts_back_where_v1_can_say_it() -> None:
         ('<Response><Gather output="m" numDigits="1"><Say>x</Say></Gather><If expression=\'${m.digits}=~"1"\'><Say>x</Say></If></Response>', "CV105"),
         ('<Response><Gather output="a" numDigits="1"><Say>x</Say></Gather><Gather output="b" numDigits="1"><Say>x</Say></Gather></Response>', "CV106"),
         ('<Response><Say voice="Polly.Matthew-Neural">x</Say></Response>', "CV107"),
-        ('<Response><Dial>+15556667777</Dial></Response>', "CV100"),
+        ("<Response><Gather output='m' numDigits='1' input='dtmf speech'><Say>x</Say></Gather><If expression='${m}==\"a-b\"'><Say>x</Say></If></Response>", "CV100"),
+        ('<Response><Gather output="m" numDigits="1" language="cy-GB"><Say>x</Say></Gather></Response>', "CV121"),
     ],
 )
 def test_what_v1_cannot_say_is_a_diagnostic(source: str, code: str) -> None:

@@ -21,7 +21,14 @@ from ..hub.nodes import Dial, Node, Number, Pause, Response, settings
 
 # Codes every conversion may report (rules/CV1xx.md). Errors by default: a conversion that reports one
 # is refused unless --allow-approximate (or a suppression, or the configuration) accepts it.
-CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108", "CV109", "CV110")
+# CV109-CV110 are the TwiML targets'; CV120-CV121 are found converting from TwiML (and what any source
+# shares with it: a value the target's type cannot hold).
+CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108", "CV109", "CV110", "CV120", "CV121")
+
+# Rules that run before the target's, by source dialect: what a source family says differently from the
+# hub's other readers (TwiML's action URLs, formatted numbers, built-in voices), in terms of the target
+# (a dict: target dialect -> Rules). The target's own rules then see a document in the hub's common terms.
+SOURCES: dict[str, str] = {name: "voxxml.convert.from_twiml:RULES" for name in ("twiml", "texml", "cxml")}
 
 # A transform: one node (its children already converted) and the context -> what replaces it (a list:
 # a node may become several, or none).
@@ -102,6 +109,39 @@ def source_attribute(node: Node, hub_field: str) -> str | None:
     return None
 
 
+def written(node: Node, hub_field: str) -> bool:
+    """Whether the source wrote the attribute that holds a hub field (a node built in Python: whether the
+    field is explicit). A reader's ``explicit`` also names fields whose dialect default differs from the
+    hub's (TwiML's Say language en-US), so only the source text tells what the author wrote."""
+    if node.source is None or node.index is None:
+        return hub_field in node.explicit
+    attribute = source_attribute(node, hub_field)
+    return attribute is not None and node.source.attribute_tokens(node.index, attribute) is not None
+
+
+def source_default(node: Node, hub_field: str) -> Any:
+    """The source dialect's default for a hub field (the hub's when its vocabulary has no attribute for it):
+    a setting at that value was not chosen by the author, so leaving it out loses nothing they wrote."""
+    try:
+        spec = vocabulary_of(node).spec_of(node)
+    except KeyError:
+        spec = None
+    if spec is not None:
+        for attribute in spec.attributes.values():
+            if attribute.field == hub_field and not attribute.extra:
+                return attribute.default
+    return dict(settings(type(node))).get(hub_field)
+
+
+def target_spec(vocabulary: Any, node: Node) -> Any:
+    """The target's element for a node: KeyError when it has none, or when its element of that name reads
+    into another hub class (TwiML's Connect is Opaque; VoXML's Connect hands the call to a Flow)."""
+    spec = vocabulary.spec_of(node)
+    if spec.node_class is not type(node):
+        raise KeyError(spec.name)
+    return spec
+
+
 def reset(node: Any, **changes: Any) -> Any:
     """The node with fields changed; a field set back to its hub default is no longer explicit."""
     defaults = dict(settings(type(node)))
@@ -176,7 +216,7 @@ def unexpressible(nodes: list[Node], context: Context) -> list[Node]:
     out: list[Node] = []
     for node in nodes:
         try:
-            spec = vocabulary.spec_of(node)
+            spec = target_spec(vocabulary, node)
         except KeyError:
             what = _element_name(node)
             context.report(
@@ -190,7 +230,7 @@ def unexpressible(nodes: list[Node], context: Context) -> list[Node]:
             fields.add("condition")
         dropped: dict[str, Any] = {}
         for name, default in settings(type(node)):
-            if name in fields or getattr(node, name) == default:
+            if name in fields or getattr(node, name) == default or getattr(node, name) == source_default(node, name):
                 continue
             attribute = source_attribute(node, name)
             shown = attribute or name
@@ -214,11 +254,67 @@ def unexpressible(nodes: list[Node], context: Context) -> list[Node]:
                     f"{context.target.name}'s <{spec.name}> has no {name} attribute",
                     name,
                 )
+        if not _content_fits(node, spec, context):
+            continue
+        dropped.update(_values_that_do_not_fit(node, spec, context))
         changes: dict[str, Any] = {name: unexpressible(getattr(node, name), context) for name in children_fields(node)}
         if dropped or changes or extras != dict(node.extras):
             node = dataclasses.replace(reset(node, **dropped) if dropped else node, **changes, extras=extras)
         out.append(node)
     return out
+
+
+def _invalid(value_type: Any, value: Any) -> str | None:
+    """Why the target's type cannot hold a value (None: it can): the value written as the target writes it,
+    read back as the target reads it."""
+    _, problems = value_type.parse(value_type.serialize(value))
+    found = [problem.message for problem in problems if problem.kind == "invalid"]
+    return found[0] if found else None
+
+
+def _content_fits(node: Node, spec: Any, context: Context) -> bool:
+    """A node whose content (a number, a URL, a room name) the target's type cannot hold is left out
+    whole (CV121): the element means nothing without it."""
+    if spec.content_field is None or spec.content_type is None or spec.content_node is not None:
+        return True
+    value = getattr(node, spec.content_field, None)
+    if not isinstance(value, str):  # text with variables is the templates' business (CV106, CV108)
+        return True
+    if not value and not spec.content_required:  # no content where the target allows none (a VoXML Play of digits)
+        return True
+    why = _invalid(spec.content_type, value)
+    if why is None:
+        return True
+    context.report(
+        "CV121", node,
+        f"<{_element_name(node)}> content {value!r} has no {context.target.summary} form: it {why}; the element is left out",
+        f"write a value {context.target.name} takes in the source, or accept the loss with --allow-approximate",
+    )
+    return False
+
+
+def _values_that_do_not_fit(node: Node, spec: Any, context: Context) -> dict[str, Any]:
+    """Settings the target has but whose value its type cannot hold (a TwiML language v1 lacks, a callerId
+    that is a client name): reported (CV121) and written at the target's default."""
+    dropped: dict[str, Any] = {}
+    for name, attribute in spec.attributes.items():
+        if attribute.extra or name in spec.condition:
+            continue
+        value = getattr(node, attribute.field)
+        if value is None or value == () or (attribute.field not in node.explicit and value == attribute.default):
+            continue  # None and an empty list are the hub's "none": the writer's to handle
+        why = _invalid(attribute.type, value)
+        if why is None:
+            continue
+        shown = source_attribute(node, attribute.field) or name
+        context.report(
+            "CV121", node,
+            f"{_element_name(node)} {shown}={_shown(value)!r} has no {context.target.summary} form: it {why}; it is left out",
+            f"write a value {context.target.name}'s {name} takes in the source, or accept the loss with --allow-approximate",
+            source_attribute(node, attribute.field),
+        )
+        dropped[attribute.field] = attribute.default
+    return dropped
 
 
 def _element_name(node: Node) -> str:
@@ -252,12 +348,22 @@ def convert(document: Response, target: str, source: str | Dialect) -> Conversio
 
     rules: Rules = load(TARGETS[target])
     context = Context(get_dialect(source), get_dialect(target))
+    verbs = list(document.verbs)
+    first = load(SOURCES[context.source.name]).get(target) if context.source.name in SOURCES else None
+    if first is not None:  # the source family's own rules, in the target's terms
+        if first.prepare is not None:
+            first.prepare(document, context)
+        verbs = _rewrite(verbs, first, context)
+        document = Response(verbs)  # type: ignore[arg-type]
     if rules.prepare is not None:
         rules.prepare(document, context)
-    verbs = _rewrite(list(document.verbs), rules, context)
+    verbs = _rewrite(verbs, rules, context)
     verbs = unexpressible(verbs, context)
     converted = Response(verbs)  # type: ignore[arg-type]
     return Conversion(converted, context.target.write(converted), context.diagnostics, context.target.name)
 
 
-__all__ = ["CODES", "Context", "Conversion", "Rules", "Transform", "children_fields", "convert", "reset", "source_attribute", "unexpressible", "walk"]
+__all__ = [
+    "CODES", "SOURCES", "Context", "Conversion", "Rules", "Transform", "children_fields", "convert", "reset", "source_attribute", "source_default",
+    "target_spec", "unexpressible", "walk", "written",
+]

@@ -25,7 +25,7 @@ from ..dialects.voxxml_v1.values import Template as V1Template
 from ..dialects.voxxml_v1.voices import standard_voices, standard_voices_for
 from ..hub import semantics
 from ..hub.expressions import Compare, Environment, Expr, In, Literal, Var, VarRef, variables
-from ..hub.nodes import Gather, If, Loop, Node, Pause, Response, Say, node_fields
+from ..hub.nodes import Dial, Gather, If, Loop, Node, Number, Pause, Response, Say, node_fields
 from .transforms import Context, Rules, reset, source_attribute, walk
 from .voxml import retry_loop
 
@@ -94,7 +94,7 @@ def _gather(node: Gather, context: Context) -> list[Node]:
     if node.num_digits is None:
         context.report(
             "CV102", node,
-            f"this Gather takes any number of digits (VoXML's default); v1's numDigits must be a number (written as {MAX_DIGITS})",
+            f"this Gather takes any number of digits ({context.source.name}'s default); v1's numDigits must be a number (written as {MAX_DIGITS})",
             "write numDigits", None,
         )
         changes["num_digits"] = MAX_DIGITS
@@ -280,9 +280,24 @@ def _say(node: Say, context: Context) -> list[Node]:
     return [reset(node, voice=_voice(node, context), text=_template(node, context))]
 
 
+def _unplussed(number: str | None) -> str | None:
+    """v1 writes E.164 without the '+' (VoXML and TwiML may write it): the same number."""
+    return number[1:] if number is not None and number.startswith("+") and number[1:].isdigit() else number
+
+
+def _number(node: Number, context: Context) -> list[Node]:
+    changes = {name: _unplussed(getattr(node, name)) for name in ("number", "caller_id") if _unplussed(getattr(node, name)) != getattr(node, name)}
+    return [reset(node, **changes)] if changes else [node]
+
+
+def _dial(node: Dial, context: Context) -> list[Node]:
+    caller = _unplussed(node.caller_id)
+    return [reset(node, caller_id=caller)] if caller != node.caller_id else [node]
+
+
 RULES = Rules(
     dialect="voxxml-v1",
-    transforms={Gather: _gather, If: _if, Say: _say},
+    transforms={Gather: _gather, If: _if, Say: _say, Number: _number, Dial: _dial},
     prepare=_prepare,
     enter=_enter,
     before={Loop: _loop},

@@ -164,7 +164,8 @@ def _gather(node: Gather, context: Context) -> list[Node]:
         )
     # speechTimeout means nothing to a DTMF-only Gather: left to VoXML's default rather than written out.
     speech = node.speech_timeout if "speech" in node.input else None
-    gather = reset(node, output=output, loop=1, repeat_delay=0, speech_timeout=speech)
+    # A Gather that writes no variable (TwiML's: its input goes to the action URL) is written without one.
+    gather = reset(node, output=None if node.output is None else output, loop=1, repeat_delay=0, speech_timeout=speech)
     if loop == 1:
         return [gather]
     fields = [f"{output}.digits"] if "dtmf" in node.input else []

@@ -1,0 +1,329 @@
+"""TwiML (and its TeXML and cXML profiles) → VoxXML v1 or VoXML: what a TwiML document says differently
+from the hub's other readers, rewritten before the target's own rules run (docs/convert.md, "From TwiML";
+MAPPING.md §2-§4). One table per target; each transform is small and either rewrites or reports.
+
+- **Action URLs.** A TwiML Gather with input, and a Dial, Record or Pay when it ends, post their result to
+  ``action`` and the page returned replaces the rest of the document; without ``action`` a Gather and a
+  Record request the same document again. VoXML has the same actions (kept as they are), but an absent
+  one means "go on with the next verb" there: the default action (the same document) is CV120. v1 has no
+  action at all: a Gather or Dial ``action`` becomes a Redirect after it, which fetches the page without
+  the input or the outcome, and for a Gather also when there was no input, where TwiML goes on (CV120,
+  unless ``actionOnEmptyResult``... the input is still not posted: always CV120).
+- **Numbers.** Twilio dials unformatted US numbers (``415-123-4567``): written as E.164 (``14151234567``;
+  ``+14151234567`` for VoXML). v1 writes E.164 without ``+`` (``convert.v1`` strips it for every source).
+- **Voices.** TwiML's built-in ``man``, ``woman``, ``alice`` (``man`` is TwiML's default) are not Polly
+  voices: written as the standard Polly voice of the same gender for the Say's language (CV107). A Polly
+  voice speaks its own language (TwiML's ``language`` only chooses the built-in voices' locale): a Say
+  without a written ``language`` is given no language in v1 (the voice's) and the voice's in VoXML.
+- **Gather defaults.** TwiML's unlimited ``numDigits`` is the hub's ``None`` (what VoXML reads), so each
+  target's rules write its own form (v1: CV102, 30 digits; VoXML: its default). TwiML's timeout (5) and
+  the other values map as they are; the target's writer writes them where its defaults differ.
+- **Status callbacks** (v1): a Number's events ``initiated ringing answered completed`` are v1's
+  ``queued ringing answered complete noConnect`` (TwiML's ``completed`` also covers the calls v1 calls
+  ``noConnect``; ``initiated`` is v1's ``queued`` only approximately, CV121). With no ``statusCallback``
+  the events mean nothing and are left out. A Conference's ``mute`` event carries the muted flag, so it is
+  v1's ``mute unmute``; ``hold``, ``modify``, ``speaker``, ``announcement`` have no v1 form (CV121).
+- **Dial > Conference** (v1): v1's Conference is a verb of its own (join, then go on), which is what a TwiML
+  Dial holding one Conference does without an action.
+- **Pause** longer than 60 s (v1's maximum): several Pauses.
+- **SSML** markup in a Say and ``<Parameter>`` children of Hangup and Reject have no form in either target:
+  CV102, the words are kept.
+
+Everything else is the generic pass's: elements the target lacks (Record, Client, Sip, Connect, Start...)
+are CV101, settings it lacks CV102, values its types cannot hold (a relative URL for v1, a room name with
+spaces) CV121.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dialects.voxxml_v1.voices import standard_voices, voices
+from ..hub.semantics import is_absolute
+from ..hub.nodes import Conference, Dial, Gather, Hangup, Node, Number, Pause, Play, Record, Redirect, Reject, Say, settings
+from .transforms import Context, Rules, reset, source_attribute, source_default, written
+
+BUILTIN_GENDERS = {"man": "Male", "woman": "Female", "alice": "Female"}  # twiml.md §2 Say; the vocabulary's ``genders``
+PREFERRED_VOICES = ("Joanna", "Matthew")  # the usual en-US pair: chosen first where they fit
+V1_MAX_PAUSE = 60
+_FORMATTING = str.maketrans("", "", "-. ()")
+
+# TwiML Number statusCallbackEvent -> v1's (MAPPING.md §2 Number): None marks an approximation.
+V1_CALL_EVENTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "initiated": (("queued",), "TwiML's initiated (the call is being placed) is written as v1's queued (the call is queued)"),
+    "ringing": (("ringing",), None),
+    "answered": (("answered",), None),
+    "completed": (("complete", "noConnect"), None),  # TwiML's completed covers the calls v1 calls noConnect
+}
+# TwiML Conference statusCallbackEvent -> v1's: None for an event v1 has no form of.
+V1_CONFERENCE_EVENTS: dict[str, tuple[str, ...] | None] = {
+    "start": ("start",), "end": ("end",), "join": ("join",), "leave": ("leave",), "mute": ("mute", "unmute"),
+    "hold": None, "modify": None, "speaker": None, "announcement": None,
+}
+
+
+# ------------------------------------------------------------------------------ numbers
+
+
+def e164(number: str, plus: bool) -> str | None:
+    """A number Twilio dials, as E.164 (with ``+`` when ``plus``); None when it is not a phone number.
+    Formatting characters mean an unformatted US number when ten digits remain (twiml.md: "unformatted US
+    numbers accepted"); plain digits are kept as they are."""
+    text = number.strip()
+    has_plus = text.startswith("+")
+    digits = text[1:] if has_plus else text
+    bare = digits.translate(_FORMATTING)
+    if not bare.isascii() or not bare.isdigit() or not 1 <= len(bare) <= 15:
+        return None
+    if not has_plus and bare != digits and len(bare) == 10:
+        bare = "1" + bare
+    return ("+" if plus and (has_plus or bare != digits) else "") + bare
+
+
+def _number(node: Number, context: Context) -> list[Node]:
+    plus = context.target.name != "voxxml-v1"
+    changes: dict[str, Any] = {}
+    written_number = e164(node.number, plus)
+    if written_number is not None and written_number != node.number:
+        changes["number"] = written_number
+    if node.caller_id is not None and (caller := e164(node.caller_id, plus)) is not None and caller != node.caller_id:
+        changes["caller_id"] = caller
+    if context.target.name == "voxxml-v1":
+        changes["status_callback_event"] = _call_events(node, context)
+    return [reset(node, **changes)] if changes else [node]
+
+
+def _call_events(node: Number, context: Context) -> tuple[str, ...]:
+    if node.status_callback is None:
+        return ()  # no callback: the events are sent nowhere in either dialect
+    events: list[str] = []
+    for event in node.status_callback_event:
+        mapped, approximation = V1_CALL_EVENTS.get(event, ((), f"TwiML's {event} has no v1 form"))
+        if approximation is not None:
+            context.report(
+                "CV121", node, f"Number statusCallbackEvent '{event}': {approximation}",
+                "v1's events are queued, ringing, answered, complete, noConnect", source_attribute(node, "status_callback_event"),
+            )
+        events.extend(e for e in mapped if e not in events)
+    return tuple(events)
+
+
+# A Dial's recording settings: they mean nothing while it does not record (TwiML's default trim is
+# trim-silence, the hub's and VoXML's do-not-trim; neither is heard unless the call is recorded).
+RECORDING = ("trim", "recording_track", "recording_status_callback", "recording_status_callback_method", "recording_status_callback_event")
+
+
+def _dial(node: Dial, context: Context) -> list[Node]:
+    plus = context.target.name != "voxxml-v1"
+    changes: dict[str, Any] = {}
+    if node.record == "do-not-record":
+        hub = dict(settings(Dial))
+        changes.update({name: hub[name] for name in RECORDING if getattr(node, name) != hub[name]})
+    if node.caller_id is not None and (caller := e164(node.caller_id, plus)) is not None and caller != node.caller_id:
+        changes["caller_id"] = caller
+    dial = reset(node, **changes) if changes else node
+    if context.target.name != "voxxml-v1":
+        return [dial]
+    if len(dial.numbers) == 1 and isinstance(dial.numbers[0], Conference):
+        for name, _ in _written_settings(dial):
+            context.report(
+                "CV102", dial, f"Dial {source_attribute(dial, name) or name} has no v1 form: v1's Conference is a verb of its own, not a Dial noun; it is left out",
+                "v1 joins the conference and goes on with the next verb, as a TwiML Dial without settings does", source_attribute(dial, name),
+            )
+        return [_conference(dial.numbers[0], context)]
+    if dial.action is None:
+        return [dial]
+    redirect = _redirect_to(dial, dial.action, context, "when the dialled call ends, TwiML posts its outcome (DialCallStatus) to")
+    return [_without_action(dial, context)] + ([redirect] if redirect is not None else [])
+
+
+def _written_settings(node: Node) -> list[tuple[str, Any]]:
+    return [(name, default) for name, default in settings(type(node)) if written(node, name) and getattr(node, name) != source_default(node, name)]
+
+
+def _conference(node: Conference, context: Context) -> Conference:
+    """A Dial's Conference as v1's Conference verb: its events in v1's terms."""
+    if node.status_callback is None:
+        return reset(node, status_callback_event=())
+    events: list[str] = []
+    for event in node.status_callback_event or ():
+        mapped = V1_CONFERENCE_EVENTS.get(event)
+        if mapped is None:
+            context.report(
+                "CV121", node, f"Conference statusCallbackEvent '{event}' has no v1 form; it is left out",
+                "v1's conference events are start, end, join, leave, dtmf, mute, unmute, muteAll, unmuteAll",
+                source_attribute(node, "status_callback_event"),
+            )
+            continue
+        events.extend(e for e in mapped if e not in events)
+    return reset(node, status_callback_event=tuple(events))
+
+
+# ------------------------------------------------------------------------------- actions
+
+
+def _without_action(node: Any, context: Context) -> Any:
+    return reset(node, action=None, method="POST", **({"action_on_empty_result": False} if isinstance(node, Gather) else {}))
+
+
+def _redirect_to(node: Node, url: str, context: Context, what: str) -> Node | None:
+    """v1's nearest to an action: a Redirect after the node (None: the URL is relative, and v1 takes
+    absolute URLs only). Reported by the caller's wording plus why it is not the same."""
+    method = getattr(node, "method", "POST")
+    attribute = source_attribute(node, "action")
+    if not url:
+        context.report(
+            "CV120", node,
+            f"{_tag(node)} has no action, so TwiML requests this same document again (the call starts over); v1 has no actions "
+            "and the document's own URL is not known here: the call goes on with the next verb",
+            "write the action URL in the source to have it written as a Redirect", attribute,
+        )
+        return None
+    if not is_absolute(url):
+        context.report(
+            "CV120", node,
+            f"{_tag(node)} action={url!r}: {what} it; v1 has no actions and takes absolute URLs only, so it is left out and the call "
+            "goes on with the next verb",
+            "write the absolute URL in the source to have it written as a Redirect", attribute,
+        )
+        return None
+    tail = ""
+    if isinstance(node, Gather) and not node.action_on_empty_result:
+        tail = "; TwiML goes on with the next verb when there is no input, the Redirect fetches it either way"
+    context.report(
+        "CV120", node,
+        f"{_tag(node)} action={url!r}: {what} it; v1 has no actions, so it is written as a Redirect after the "
+        f"{_tag(node)}, which fetches it without the result{tail}",
+        "have the page at the action URL read what it needs another way, or accept the approximation with --allow-approximate", attribute,
+    )
+    redirect = Redirect(url=url, method=method)
+    redirect.source, redirect.index = node.source, node.index
+    return redirect
+
+
+def _tag(node: Node) -> str:
+    return node.TAG
+
+
+def _gather(node: Gather, context: Context) -> list[Node]:
+    changes: dict[str, Any] = {}
+    if node.num_digits >= 4096:  # TwiML's "unlimited" (dialects.twiml.grammar.UNLIMITED_DIGITS): the hub's None
+        changes["num_digits"] = None
+    gather = reset(node, **changes) if changes else node
+    if context.target.name == "voxxml-v1":
+        if gather.action is None:
+            return [gather]
+        redirect = _redirect_to(gather, gather.action, context, "on input TwiML posts the digits or speech to")
+        return [_without_action(gather, context)] + ([redirect] if redirect is not None else [])
+    return [_default_action(gather, context)]
+
+
+def _default_action(node: Any, context: Context) -> Any:
+    """VoXML: the actions are the same, but without one VoXML goes on where TwiML requests the same document."""
+    if node.action != "":
+        return node
+    context.report(
+        "CV120", node,
+        f"{_tag(node)} has no action, so TwiML requests this same document again (the call starts over); VoXML's {_tag(node)} "
+        "without an action goes on with the next verb, and the document's own URL is not known here",
+        "write the action URL in the source", None,
+    )
+    return reset(node, action=None)
+
+
+def _record(node: Record, context: Context) -> list[Node]:
+    return [_default_action(node, context)] if context.target.name == "voxml" else [node]
+
+
+# -------------------------------------------------------------------------------- speech
+
+
+def builtin_voice(name: str, language: str | None) -> tuple[str, str]:
+    """The standard Polly voice nearest a TwiML built-in voice (same gender and language where one exists)
+    and how it differs."""
+    gender = BUILTIN_GENDERS[name]
+    language = language or "en-US"
+    speaking = [v for v in standard_voices().values() if language in v.languages]
+    same = [v.id for v in speaking if v.gender == gender]
+    pool = same or [v.id for v in speaking] or ["Joanna"]
+    chosen = min(pool, key=lambda voice: (voice not in PREFERRED_VOICES, voice))
+    how = f"{gender.lower()}, {language}" if same else f"no {gender.lower()} standard voice speaks {language}" if speaking else f"no standard voice speaks {language}"
+    return chosen, how
+
+
+def _say(node: Say, context: Context) -> list[Node]:
+    changes: dict[str, Any] = {}
+    voice, language = node.voice, node.language
+    if voice in BUILTIN_GENDERS:
+        chosen, how = builtin_voice(voice, language)
+        where = "TwiML's default voice" if not written(node, "voice") else "a TwiML built-in voice"
+        target = chosen if context.target.name == "voxxml-v1" else f"Polly.{chosen}"
+        context.report(
+            "CV107", node,
+            f"voice '{voice}' ({where}) is not a {context.target.summary} voice; written as '{target}' ({how})",
+            "choose a Polly voice in the source", source_attribute(node, "voice") if written(node, "voice") else None,
+        )
+        changes["voice"] = f"Polly.{chosen}"
+        known = voices().get(chosen)
+        changes["language"] = None if context.target.name == "voxxml-v1" or known is None else known.language
+    elif not written(node, "language") and voice.startswith("Polly."):
+        # A Polly voice speaks its own language; TwiML's language (default en-US) is not what the caller hears.
+        known = voices().get(voice[6:].split("-", 1)[0])
+        changes["language"] = None if context.target.name == "voxxml-v1" or known is None else known.language
+    extras = dict(node.extras)
+    if "ssml" in extras:
+        kinds = sorted({part.kind for part in extras.pop("ssml") if isinstance(part, Node)})
+        context.report(
+            "CV102", node,
+            f"the SSML markup in this Say ({', '.join(f'<{kind}>' for kind in kinds)}) has no {context.target.summary} form; the words are spoken without it",
+            "write the words as they should be spoken", None,
+        )
+    said = reset(node, **changes) if changes else node
+    if extras != dict(node.extras):
+        said = reset(said, extras=extras)
+    return [said]
+
+
+def _parameters(node: Hangup | Reject, context: Context) -> list[Node]:
+    """Hangup's and Reject's <Parameter> children (passed to the status callback) ride in extras."""
+    extras = dict(node.extras)
+    children = extras.pop("children", None)
+    if not children:
+        return [node]
+    names = ", ".join(repr(getattr(child, "name", "")) for child in children)
+    context.report(
+        "CV102", node,
+        f"the <Parameter> children of this {node.TAG} ({names}) have no {context.target.summary} form; they are left out",
+        "pass the values to the status callback another way", None,
+    )
+    return [reset(node, extras=extras)]
+
+
+def _play(node: Play, context: Context) -> list[Node]:
+    """A Play that only sends DTMF (no URL) has nothing to play in v1, which has no digits."""
+    if context.target.name == "voxxml-v1" and node.digits is not None and not node.url:
+        context.report(
+            "CV101", node,
+            f"this Play only sends the DTMF digits '{node.digits}'; v1's Play has no digits and needs an audio URL: it is left out",
+            "send the digits another way", source_attribute(node, "digits"),
+        )
+        return []
+    return [node]
+
+
+def _pause(node: Pause, context: Context) -> list[Node]:
+    """v1's Pause is at most 60 s: a longer one is several."""
+    if node.length <= V1_MAX_PAUSE:
+        return [node]
+    whole, rest = divmod(node.length, V1_MAX_PAUSE)
+    return [reset(node, length=V1_MAX_PAUSE) for _ in range(whole)] + ([reset(node, length=rest)] if rest else [])
+
+
+_COMMON = {Number: _number, Say: _say, Hangup: _parameters, Reject: _parameters, Gather: _gather}
+
+RULES: dict[str, Rules] = {
+    "voxxml-v1": Rules(dialect="voxxml-v1", transforms={**_COMMON, Dial: _dial, Play: _play, Pause: _pause}),
+    "voxml": Rules(dialect="voxml", transforms={**_COMMON, Dial: _dial, Record: _record}),
+}
+
+__all__ = ["BUILTIN_GENDERS", "RULES", "V1_CALL_EVENTS", "V1_CONFERENCE_EVENTS", "builtin_voice", "e164"]
