@@ -87,8 +87,10 @@ from corpus import DEFAULT_SEED, CorpusFile, write_corpus, write_long_ivr  # noq
 MAX_LINT_OVER_PARSE = 6.0  # the foundation lint (parse, AST, validation) at most 6x lxml parse-only (issue 2)
 MAX_FULL_LINT_OVER_PARSE = 8.0  # with the flow rules too: our own budget (no issue sets one for them)
 MAX_COMPILE_OVER_LINT = 2.0  # compiling the corpus (parse + compile) at most 2x linting it (the EnableX issue)
+MAX_COMPILE_CLI_OVER_LINT_CLI = 2.0  # `voxxml compile --target enablex DIR -o OUTDIR` at most 2x `voxxml lint DIR` (issue 14)
 MAX_SCALING_SLACK = 1.2  # 10x the verbs may take at most 12x the time
 MAX_PEAK_MB = 300.0  # peak RSS linting the largest file, in MB (10^6 bytes)
+MAX_LINT_CLI_OVER_PARSE_CLI = 3.5  # `voxxml lint --format json DIR` at most 3.5x a `python -c` parsing the files, whole processes (issue 14)
 
 DEFAULT_OUT = Path("/tmp/voxxml-bench")
 DEFAULT_FILES, DEFAULT_LONG, DEFAULT_REPEATS = 2000, (10_000, 100_000), 3
@@ -444,6 +446,160 @@ def count_cli_diagnostics(command: list[str]) -> int | None:
     return len(output) if isinstance(output, list) else None
 
 
+# ------------------------------------------------------------- the CLI: compile DIR
+
+
+@dataclass
+class CompileCliRun:
+    """``voxxml compile --target enablex DIR -o OUTDIR`` against ``voxxml lint DIR``, whole processes
+    run alternately (lint, compile, lint, ...), so that both see the same load; the best of each counts."""
+
+    lint_command: list[str]
+    compile_command: list[str]
+    note: str = ""  # why there is no timing
+    lint: Timing | None = None
+    compile: Timing | None = None
+    exit_codes: list[int] = field(default_factory=list)  # lint's and compile's, of the last round
+    plans: int | None = None  # plan files in OUTDIR after the last compile
+
+    @property
+    def ratio(self) -> float | None:
+        return self.compile.best / self.lint.best if self.lint and self.compile else None
+
+
+def run_compile_cli(corpus_dir: Path, out_dir: Path, repeats: int) -> CompileCliRun:
+    """Time the two commands as a user runs them (output to /dev/null, so not a terminal); OUTDIR is
+    emptied before each compile (outside the timing): every run writes every plan anew."""
+    import shutil
+
+    run = CompileCliRun(
+        cli_command() + ["lint", str(corpus_dir)],
+        cli_command() + ["compile", "--target", "enablex", str(corpus_dir), "-o", str(out_dir)],
+    )
+    seconds: dict[str, list[float]] = {"lint": [], "compile": []}
+    for _ in range(repeats):
+        run.exit_codes = []
+        for name, command in (("lint", run.lint_command), ("compile", run.compile_command)):
+            if name == "compile":
+                shutil.rmtree(out_dir, ignore_errors=True)
+            start = time.perf_counter()
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            seconds[name].append(time.perf_counter() - start)
+            run.exit_codes.append(done.returncode)
+            if done.returncode not in (0, 1):  # 1: the planted mistakes
+                run.note = f"{name} failed (exit {done.returncode}): {' '.join(command)}"
+                return run
+    run.lint, run.compile = Timing(seconds["lint"]), Timing(seconds["compile"])
+    run.plans = sum(1 for _ in out_dir.rglob("*.json"))
+    return run
+
+
+def compile_cli_table(report: Report) -> str:
+    run = report.compile_cli
+    if run is None:
+        return "  skipped (--no-cli)"
+    commands = f"  $ {' '.join(run.lint_command)}\n  $ {' '.join(run.compile_command)}"
+    if run.lint is None or run.compile is None:
+        return f"{commands}\n  {run.note}"
+    files, verbs = report.corpus.files, report.corpus.verbs
+    rows = [
+        timing_row(f"voxxml lint DIR (exit {run.exit_codes[0]})", run.lint.best, files, verbs),
+        timing_row(f"voxxml compile DIR -o OUTDIR (exit {run.exit_codes[1]}, {run.plans:,} plans)", run.compile.best, files, verbs),
+        ["ratio compile / lint", f"{run.ratio:.2f}x", "", ""],
+    ]
+    return commands + "\n" + table(rows, header=TIMING_HEADER)
+
+
+# ------------------------------------------- the CLI: lint DIR against parse-only, whole processes
+
+# What a user's `python -c` does to parse every file of the corpus with the hardened lxml options (HARDENED
+# inlined, so that it imports lxml only): the floor a whole `voxxml lint` process is judged against.
+PARSE_ONLY_SCRIPT = """\
+import os, sys
+from lxml import etree
+parser = etree.XMLParser(**%r)
+for folder, subfolders, names in os.walk(sys.argv[1]):
+    subfolders.sort()
+    for name in sorted(names):
+        if name.endswith(".voxxml"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                data = handle.read()
+            try:
+                etree.fromstring(data, parser)
+            except etree.XMLSyntaxError:
+                pass
+"""
+
+
+@dataclass
+class LintParseCliRun:
+    """``voxxml lint --format json DIR`` against ``python -c`` parsing the same files, whole processes run
+    alternately (parse, lint, parse, ...), so that both see the same load; the best of each counts."""
+
+    lint_command: list[str]
+    parse_command: list[str]
+    note: str = ""  # why there is no timing
+    lint: Timing | None = None
+    parse: Timing | None = None
+    exit_code: int | None = None  # lint's, of the last round
+    load_average: str = ""  # at the start of the measurement
+
+    @property
+    def ratio(self) -> float | None:
+        return self.lint.best / self.parse.best if self.lint and self.parse else None
+
+
+def run_lint_parse_cli(corpus_dir: Path, repeats: int) -> LintParseCliRun:
+    """Time both as a user runs them, output to /dev/null (not a terminal); the lint with its default --jobs."""
+    run = LintParseCliRun(
+        cli_lint_command(corpus_dir),
+        [sys.executable, "-c", PARSE_ONLY_SCRIPT % (xmlparse.HARDENED,), str(corpus_dir)],
+        load_average=" ".join(f"{load:.2f}" for load in os.getloadavg()),
+    )
+    seconds: dict[str, list[float]] = {"parse": [], "lint": []}
+    for _ in range(repeats):
+        for name, command in (("parse", run.parse_command), ("lint", run.lint_command)):
+            start = time.perf_counter()
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+            seconds[name].append(time.perf_counter() - start)
+            if name == "lint":
+                run.exit_code = done.returncode
+            if done.returncode not in ((0, 1) if name == "lint" else (0,)):  # lint 1: the planted mistakes
+                run.note = f"{name} failed (exit {done.returncode}): {last_line(done.stderr)}"
+                return run
+    run.lint, run.parse = Timing(seconds["lint"]), Timing(seconds["parse"])
+    return run
+
+
+def lint_parse_cli_table(run: LintParseCliRun | None, files: int, verbs: int) -> str:
+    if run is None:
+        return "  skipped (--no-cli)"
+    commands = f"  $ {' '.join(run.lint_command)}\n  $ python -c <parse every .voxxml file with lxml, hardened options> {run.parse_command[-1]}"
+    if run.lint is None or run.parse is None:
+        return f"{commands}\n  {run.note}"
+    rows = [
+        timing_row("python -c parse-only (whole process)", run.parse.best, files, verbs),
+        timing_row(f"voxxml lint --format json (exit {run.exit_code})", run.lint.best, files, verbs),
+        ["ratio lint / parse-only", f"{run.ratio:.2f}x", "", ""],
+    ]
+    return f"{commands}\n  load average at start: {run.load_average}\n" + table(rows, header=TIMING_HEADER)
+
+
+def lint_parse_cli_bar(run: LintParseCliRun) -> Bar:
+    return Bar("voxxml lint --format json / python -c parse-only, whole processes", run.ratio, MAX_LINT_CLI_OVER_PARSE_CLI, "x")
+
+
+def lint_cli_only(args: argparse.Namespace) -> int:
+    """--lint-cli-only: the corpus, then the whole-process lint / parse-only measurement and its bar."""
+    files = write_corpus(args.out / "corpus", args.files, args.seed)
+    run = run_lint_parse_cli(args.out / "corpus", args.repeats)
+    heading = f"CLI: lint DIR against python -c parse-only (alternately, {best_of_text(args.repeats, 'run', 'runs')} each)"
+    table_text = lint_parse_cli_table(run, len(files), sum(entry.verbs for entry in files))
+    bar = lint_parse_cli_bar(run)
+    print(f"{heading}\n{table_text}\n  {bar}")
+    return 0 if bar.passed else 1
+
+
 # ---------------------------------------------------------------------- the run
 
 
@@ -509,6 +665,8 @@ class Report:
     long_files: list[OneFile]
     bars: list[Bar] = field(default_factory=list)
     profile: str | None = None
+    lint_parse_cli: LintParseCliRun | None = None  # None: --no-cli
+    compile_cli: CompileCliRun | None = None  # None: --no-cli
 
     @property
     def lint_over_parse(self) -> float:
@@ -536,6 +694,10 @@ class Report:
         data["compile"]["best"], data["compile_over_lint"] = self.compile.best, self.compile_over_lint
         data["validation"]["best"], data["validation_over_parse"] = self.validation.best, self.validation_over_parse
         data["long_ratio"], data["long_ratio_gc_off"] = self.long_ratio(), self.long_ratio("gc_off_seconds")
+        if self.compile_cli is not None:
+            data["compile_cli"]["ratio"] = self.compile_cli.ratio
+        if self.lint_parse_cli is not None:
+            data["lint_parse_cli"]["ratio"] = self.lint_parse_cli.ratio
         for bar, raw in zip(self.bars, data["bars"], strict=True):
             raw["passed"] = bar.passed
         return data
@@ -582,6 +744,17 @@ def evaluate(report: Report) -> list[Bar]:
             "x",
         ),
     ]
+    if report.compile_cli is not None:
+        bars.append(
+            Bar(
+                "voxxml compile --target enablex DIR -o OUTDIR / voxxml lint DIR, corpus (whole processes)",
+                report.compile_cli.ratio,
+                MAX_COMPILE_CLI_OVER_LINT_CLI,
+                "x",
+            )
+        )
+    if report.lint_parse_cli is not None:
+        bars.append(lint_parse_cli_bar(report.lint_parse_cli))
     if len(report.long_files) >= 2:
         small, large = report.long_files[-2:]
         limit = MAX_SCALING_SLACK * large.verbs / small.verbs
@@ -633,6 +806,12 @@ def run(args: argparse.Namespace) -> Report:
         else CliRun(cli_lint_command(corpus_dir), note="skipped (--no-cli)")
     )
     progress(f"CLI: best {cli.timing.best:.3f} s" if cli.timing else f"CLI: {cli.note}")
+    lint_parse_cli = None if args.no_cli else run_lint_parse_cli(corpus_dir, args.repeats)
+    if lint_parse_cli is not None:
+        progress(f"CLI lint / parse-only: {lint_parse_cli.ratio:.2f}x" if lint_parse_cli.ratio else f"CLI lint / parse-only: {lint_parse_cli.note}")
+    compile_cli = None if args.no_cli else run_compile_cli(corpus_dir, args.out / "plans", args.repeats)
+    if compile_cli is not None:
+        progress(f"CLI compile DIR / lint DIR: {compile_cli.ratio:.2f}x" if compile_cli.ratio else f"CLI compile: {compile_cli.note}")
     measured = []
     for entry in long_files:
         one = measure_in_subprocesses(entry, args.repeats)
@@ -654,7 +833,9 @@ def run(args: argparse.Namespace) -> Report:
         first_file,
         cli,
         measured,
+        compile_cli=compile_cli,
     )
+    report.lint_parse_cli = lint_parse_cli
     report.bars = evaluate(report)
     if args.profile:
         progress("profiling one lint pass over the corpus")
@@ -700,6 +881,10 @@ def render(report: Report, repeats: int) -> str:
         compile_section(report.compile_check),
         "\nCLI end to end" + (f" ({best_of_text(repeats, 'run', 'runs')})" if report.cli.timing else ""),
         cli_table(report),
+        "\nCLI: lint DIR against python -c parse-only" + (f" (alternately, {best_of_text(repeats, 'run', 'runs')} each)" if report.lint_parse_cli else ""),
+        lint_parse_cli_table(report.lint_parse_cli, report.corpus.files, report.corpus.verbs),
+        "\nCLI: compile DIR -o OUTDIR against lint DIR" + (f" (alternately, {best_of_text(repeats, 'run', 'runs')} each)" if report.compile_cli else ""),
+        compile_cli_table(report),
         "\nLong files (each linted once per fresh process; "
         f"{best_of_text(repeats, 'process', 'processes')}, highest peak)",
         long_table(report),
@@ -855,7 +1040,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help=f"smoke run: {QUICK_FILES} files, long files of {QUICK_LONG[0]:,} and {QUICK_LONG[1]:,} verbs, 1 repeat",
     )
-    parser.add_argument("--no-cli", action="store_true", help="skip the CLI measurement")
+    parser.add_argument("--no-cli", action="store_true", help="skip the CLI measurements")
+    parser.add_argument(
+        "--compile-cli-only",
+        action="store_true",
+        help="write the corpus, then measure only `voxxml compile DIR -o OUTDIR` against `voxxml lint DIR`",
+    )
+    parser.add_argument(
+        "--lint-cli-only",
+        action="store_true",
+        help="write the corpus, then measure only `voxxml lint --format json DIR` against a `python -c` parsing its files",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers to FILE as JSON")
     parser.add_argument("--profile", action="store_true", help="profile one lint pass over the corpus (cProfile)")
     parser.add_argument(
@@ -872,11 +1067,28 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def compile_cli_only(args: argparse.Namespace) -> int:
+    """--compile-cli-only: the corpus, then the whole-process compile / lint measurement and its bar."""
+    load = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    files = write_corpus(args.out / "corpus", args.files, args.seed)
+    compile_cli = run_compile_cli(args.out / "corpus", args.out / "plans", args.repeats)
+    summary = corpus_summary(files, 0.0, args.out / "corpus", args.seed)
+    stub = argparse.Namespace(compile_cli=compile_cli, corpus=summary)
+    bar = Bar("voxxml compile --target enablex DIR -o OUTDIR / voxxml lint DIR, corpus (whole processes)", compile_cli.ratio, MAX_COMPILE_CLI_OVER_LINT_CLI, "x")
+    heading = f"CLI: compile DIR -o OUTDIR against lint DIR (alternately, {best_of_text(args.repeats, 'run', 'runs')} each)"
+    print(f"load average at start: {load}\n{heading}\n{compile_cli_table(stub)}\n  {bar}")  # type: ignore[arg-type]
+    return 0 if bar.passed else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.measure_one is not None:
         print(json.dumps(measure_one(args.measure_one, collect=not args.no_gc)))
         return 0
+    if args.compile_cli_only:
+        return compile_cli_only(args)
+    if args.lint_cli_only:
+        return lint_cli_only(args)
     report = run(args)
     print(render(report, args.repeats))
     if args.json:
