@@ -7,8 +7,9 @@ MAPPING.md §2-§4). One table per target; each transform is small and either re
   Record request the same document again. VoXML has the same actions (kept as they are), but an absent
   one means "go on with the next verb" there: the default action (the same document) is CV120. v1 has no
   action at all: a Gather or Dial ``action`` becomes a Redirect after it, which fetches the page without
-  the input or the outcome, and for a Gather also when there was no input, where TwiML goes on (CV120,
-  unless ``actionOnEmptyResult``... the input is still not posted: always CV120).
+  the input or the outcome, and for a Gather also when there was no input, where TwiML goes on: always
+  CV120 (even with ``actionOnEmptyResult`` the page does not get the input). A Gather without ``action``
+  (the same document again) is CV120 and written without a Redirect: the document's URL is not known.
 - **Numbers.** Twilio dials unformatted US numbers (``415-123-4567``): written as E.164 (``14151234567``;
   ``+14151234567`` for VoXML). v1 writes E.164 without ``+`` (``convert.v1`` strips it for every source).
 - **Voices.** TwiML's built-in ``man``, ``woman``, ``alice`` (``man`` is TwiML's default) are not Polly
@@ -24,14 +25,16 @@ MAPPING.md §2-§4). One table per target; each transform is small and either re
   the events mean nothing and are left out. A Conference's ``mute`` event carries the muted flag, so it is
   v1's ``mute unmute``; ``hold``, ``modify``, ``speaker``, ``announcement`` have no v1 form (CV121).
 - **Dial > Conference** (v1): v1's Conference is a verb of its own (join, then go on), which is what a TwiML
-  Dial holding one Conference does without an action.
+  Dial holding one Conference does without an action (the Dial's own settings are CV102).
+- **Recording settings** of a Dial that does not record (TwiML's default trim is trim-silence) mean
+  nothing: set back to the hub's defaults, not reported.
 - **Pause** longer than 60 s (v1's maximum): several Pauses.
 - **SSML** markup in a Say and ``<Parameter>`` children of Hangup and Reject have no form in either target:
   CV102, the words are kept.
 
 Everything else is the generic pass's: elements the target lacks (Record, Client, Sip, Connect, Start...)
 are CV101, settings it lacks CV102, values its types cannot hold (a relative URL for v1, a room name with
-spaces) CV121.
+spaces, an attribute the target requires and TwiML does not) CV121.
 """
 
 from __future__ import annotations
@@ -39,7 +42,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..dialects.voxxml_v1.voices import standard_voices, voices
-from ..hub.semantics import is_absolute
 from ..hub.nodes import Conference, Dial, Gather, Hangup, Node, Number, Pause, Play, Record, Redirect, Reject, Say, settings
 from .transforms import Context, Rules, reset, source_attribute, source_default, written
 
@@ -167,8 +169,9 @@ def _without_action(node: Any, context: Context) -> Any:
 
 
 def _redirect_to(node: Node, url: str, context: Context, what: str) -> Node | None:
-    """v1's nearest to an action: a Redirect after the node (None: the URL is relative, and v1 takes
-    absolute URLs only). Reported by the caller's wording plus why it is not the same."""
+    """v1's nearest to an action: a Redirect after the node (a relative URL resolves against the document's
+    URL in both dialects). None when there is no action: TwiML's default, the same document, whose URL is
+    not known here. Reported with the caller's wording plus why it is not the same."""
     method = getattr(node, "method", "POST")
     attribute = source_attribute(node, "action")
     if not url:
@@ -177,14 +180,6 @@ def _redirect_to(node: Node, url: str, context: Context, what: str) -> Node | No
             f"{_tag(node)} has no action, so TwiML requests this same document again (the call starts over); v1 has no actions "
             "and the document's own URL is not known here: the call goes on with the next verb",
             "write the action URL in the source to have it written as a Redirect", attribute,
-        )
-        return None
-    if not is_absolute(url):
-        context.report(
-            "CV120", node,
-            f"{_tag(node)} action={url!r}: {what} it; v1 has no actions and takes absolute URLs only, so it is left out and the call "
-            "goes on with the next verb",
-            "write the absolute URL in the source to have it written as a Redirect", attribute,
         )
         return None
     tail = ""

@@ -245,7 +245,16 @@ def unexpressible(nodes: list[Node], context: Context) -> list[Node]:
         for name, value in node.extras.items():
             target_attribute = spec.attributes.get(name)
             if target_attribute is not None and target_attribute.extra:
-                extras[name] = value
+                why = None if value is None else _invalid(target_attribute.type, value)
+                if why is None:
+                    extras[name] = value
+                    continue
+                context.report(
+                    "CV121", node,
+                    f"{_element_name(node)} {name}={_shown(value)!r} has no {context.target.summary} form: it {why}; it is left out",
+                    f"write a value {context.target.name}'s {name} takes in the source, or accept the loss with --allow-approximate",
+                    name,
+                )
                 continue
             if value != _source_default(node, name):
                 context.report(
@@ -254,9 +263,12 @@ def unexpressible(nodes: list[Node], context: Context) -> list[Node]:
                     f"{context.target.name}'s <{spec.name}> has no {name} attribute",
                     name,
                 )
-        if not _content_fits(node, spec, context):
+        if not _content_fits(node, spec, context) or not _has_required(node, spec, context):
             continue
-        dropped.update(_values_that_do_not_fit(node, spec, context))
+        unfit = _values_that_do_not_fit(node, spec, context)
+        if unfit is None:
+            continue
+        dropped.update(unfit)
         changes: dict[str, Any] = {name: unexpressible(getattr(node, name), context) for name in children_fields(node)}
         if dropped or changes or extras != dict(node.extras):
             node = dataclasses.replace(reset(node, **dropped) if dropped else node, **changes, extras=extras)
@@ -293,9 +305,28 @@ def _content_fits(node: Node, spec: Any, context: Context) -> bool:
     return False
 
 
-def _values_that_do_not_fit(node: Node, spec: Any, context: Context) -> dict[str, Any]:
+def _has_required(node: Node, spec: Any, context: Context) -> bool:
+    """A node without a setting the target requires (TwiML's Prompt may leave out ``for``, VoXML's may not)
+    is left out (CV121): no value can be made up for it."""
+    for name in spec.required:
+        attribute = spec.attributes.get(name)
+        if attribute is None or attribute.extra or name in spec.condition:
+            continue
+        value = getattr(node, attribute.field)
+        if value is None or value == "" or value == ():
+            context.report(
+                "CV121", node,
+                f"{_element_name(node)} has no {source_attribute(node, attribute.field) or name}, which {context.target.summary}'s <{spec.name}> requires; the element is left out",
+                f"write {name} in the source, or accept the loss with --allow-approximate",
+            )
+            return False
+    return True
+
+
+def _values_that_do_not_fit(node: Node, spec: Any, context: Context) -> dict[str, Any] | None:
     """Settings the target has but whose value its type cannot hold (a TwiML language v1 lacks, a callerId
-    that is a client name): reported (CV121) and written at the target's default."""
+    that is a client name): reported (CV121) and written at the target's default; None when such a setting
+    is one the target requires (the element is left out)."""
     dropped: dict[str, Any] = {}
     for name, attribute in spec.attributes.items():
         if attribute.extra or name in spec.condition:
@@ -307,12 +338,16 @@ def _values_that_do_not_fit(node: Node, spec: Any, context: Context) -> dict[str
         if why is None:
             continue
         shown = source_attribute(node, attribute.field) or name
+        required = name in spec.required
         context.report(
             "CV121", node,
-            f"{_element_name(node)} {shown}={_shown(value)!r} has no {context.target.summary} form: it {why}; it is left out",
+            f"{_element_name(node)} {shown}={_shown(value)!r} has no {context.target.summary} form: it {why}; "
+            + ("the element, which needs it, is left out" if required else "it is left out"),
             f"write a value {context.target.name}'s {name} takes in the source, or accept the loss with --allow-approximate",
             source_attribute(node, attribute.field),
         )
+        if required:
+            return None
         dropped[attribute.field] = attribute.default
     return dropped
 
