@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import BinaryIO, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,10 +32,7 @@ R = TypeVar("R")
 # the workers and collecting their results costs more than the second core saves.
 THRESHOLD = 100
 ENV = "VOXXML_JOBS"  # how many processes, as --jobs: 0 or unset: auto; 1: no pool
-_CHUNK_MAX = 16  # items per task: small enough to keep every core busy to the end
-
-# What the forked workers run: set before the fork, so they inherit it instead of unpickling it.
-_WORK: tuple[Callable, Sequence] | None = None
+_CHUNK_MAX = 16  # items per chunk: small enough to keep every core busy to the end
 
 
 def fork_available() -> bool:
@@ -70,16 +67,99 @@ def workers(count: int, jobs: int | None = None) -> int:
 
 
 def chunk_size(count: int, processes: int) -> int:
-    """Items per task: about 16 tasks per process, at most ``_CHUNK_MAX`` items each."""
+    """Items per chunk: about 16 chunks per process, at most ``_CHUNK_MAX`` items each."""
     return max(1, min(_CHUNK_MAX, count // (processes * 16)))
 
 
-def _run_chunk(bounds: tuple[int, int]) -> list[tuple[bool, object]]:
-    """In a worker: (True, result) per item; (False, exception) for the first that raises, then stop."""
-    assert _WORK is not None
-    function, items = _WORK
+def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int = 1) -> Iterator[R]:
+    """``function(item)`` for each item, yielded in the items' order; over ``processes`` processes
+    when more than 1 (see ``workers``): this one and ``processes - 1`` forked workers.
+
+    The items are cut into chunks, dealt out in turn (chunk ``c`` to process ``c % processes``; this
+    process takes chunk 0, and computes its chunks only when the iteration reaches them). Each worker
+    pickles its chunks' results, in order, into its own pipe; this process reads them when their turn
+    comes. No task queue, no threads, no import of multiprocessing: a worker costs one fork.
+    Leaves no process behind, however the iteration ends.
+    """
+    if processes <= 1 or len(items) < 2:
+        for item in items:
+            yield function(item)
+        return
+    size = chunk_size(len(items), processes)
+    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    processes = min(processes, len(bounds))
+    import pickle  # here, not at the top: a one-file lint imports this module but never forks
+    sys.stdout.flush()  # a worker must not inherit (and print again) what is buffered here
+    sys.stderr.flush()
+    children: list[tuple[int, BinaryIO]] = []  # (pid, the read end of its pipe), for workers 1, 2, ...
+    finished = False
+    try:
+        for worker in range(1, processes):
+            inherited = [results.fileno() for _, results in children]  # earlier workers' pipes: not its own
+            children.append(_fork(function, items, bounds[worker::processes], inherited))
+        for chunk, (start, stop) in enumerate(bounds):
+            turn = chunk % processes
+            if turn == 0:
+                for index in range(start, stop):
+                    yield function(items[index])
+                continue
+            try:
+                done = pickle.load(children[turn - 1][1])
+            except EOFError:
+                raise RuntimeError(f"a worker process ended before its results (items {start} to {stop - 1})") from None
+            for ok, value in done:
+                if not ok:
+                    raise value  # type: ignore[misc]
+                yield value  # type: ignore[misc]
+        finished = True
+    finally:
+        import signal
+
+        for pid, results in children:
+            results.close()  # a worker still writing gets EPIPE, and ends
+            if not finished:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            os.waitpid(pid, 0)  # reaps it: no zombies
+
+
+def _fork(function: Callable, items: Sequence, chunks: list[tuple[int, int]], inherited: list[int]) -> tuple[int, BinaryIO]:
+    """Start a worker that computes ``chunks`` in order, writing one pickled list per chunk.
+    ``inherited``: file descriptors the worker closes (the other workers' pipes)."""
+    import fcntl
+    import pickle
+
+    read, write = os.pipe()
+    try:
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 1 << 20)  # room to run ahead (the default is 64 KiB)
+    except (AttributeError, OSError):
+        pass
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        status = 1
+        try:
+            for fd in (read, *inherited):
+                os.close(fd)
+            with os.fdopen(write, "wb") as out:
+                for start, stop in chunks:
+                    done = _chunk(function, items, start, stop)
+                    pickle.dump(done, out, pickle.HIGHEST_PROTOCOL)
+                    out.flush()
+                    if done and not done[-1][0]:
+                        break
+            status = 0
+        finally:
+            os._exit(status)  # no atexit handlers, no flushing of the parent's buffers, no teardown
+    os.close(write)
+    return pid, os.fdopen(read, "rb")
+
+
+def _chunk(function: Callable, items: Sequence, start: int, stop: int) -> list[tuple[bool, object]]:
+    """(True, result) per item; (False, exception) for the first that raises, and no more."""
     done: list[tuple[bool, object]] = []
-    for index in range(*bounds):
+    for index in range(start, stop):
         try:
             done.append((True, function(items[index])))
         except Exception as error:  # raised again in the parent, at this item's place
@@ -96,34 +176,3 @@ def _picklable(error: Exception) -> Exception:
         return error
     except Exception:
         return RuntimeError(f"{type(error).__name__}: {error}")
-
-
-def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int = 1) -> Iterator[R]:
-    """``function(item)`` for each item, yielded in the items' order; in ``processes`` forked workers
-    when more than 1 (see ``workers``). Leaves no process behind, however the iteration ends."""
-    if processes <= 1 or len(items) < 2:
-        for item in items:
-            yield function(item)
-        return
-    global _WORK
-    size = chunk_size(len(items), processes)
-    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    _WORK = (function, items)  # kept while the pool lives: a worker that replaces a dead one inherits it too
-    finished = False
-    import multiprocessing  # only when a pool pays: not on the path of a one-file lint
-
-    pool = multiprocessing.get_context("fork").Pool(processes)
-    try:
-        for chunk in pool.imap(_run_chunk, bounds):
-            for ok, value in chunk:
-                if not ok:
-                    raise value  # type: ignore[misc]
-                yield value  # type: ignore[misc]
-        finished = True
-    finally:
-        if finished:
-            pool.close()  # the workers exit once the (empty) queue is drained
-        else:
-            pool.terminate()  # an exception, or the caller stopped iterating
-        pool.join()  # reaps every worker: no zombies
-        _WORK = None
