@@ -33,9 +33,8 @@ A mistyped key, value or code gets a did-you-mean.
 from __future__ import annotations
 
 import re
-import tomllib
-from difflib import get_close_matches
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from .core.records import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Iterable
@@ -76,6 +75,8 @@ class Selection:
 
 @dataclass(frozen=True)
 class Settings:
+    """What applies to one file: rule selection, severities, per-file ignores, context, exclusions, dialect, format."""
+
     select: tuple[str, ...] = ()  # empty: every code
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
@@ -149,6 +150,8 @@ def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """``; did you mean 'X'?`` for a near miss (case-insensitive first), else nothing."""
     if not isinstance(value, str):
         return ""
+    from difflib import get_close_matches  # only for a mistake
+
     choices = list(choices)
     folded = {choice.casefold(): choice for choice in choices}
     match = folded.get(value.casefold()) or next(iter(get_close_matches(value, choices, n=1, cutoff=0.6)), None)
@@ -159,6 +162,8 @@ def check_codes(value: Any, where: str) -> tuple[str, ...]:
     """A list of known codes or code prefixes (``VX1``, ``VX102``); ``where`` names the setting."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where} must be a list of codes, e.g. [\"VX010\"]")
+    if not value:
+        return ()
     known = rules()
     for item in value:
         if not _PREFIX.fullmatch(item) or not any(code.startswith(item) for code in known):
@@ -255,6 +260,8 @@ def inline_table(pairs: Iterable[str]) -> dict[str, Any]:
     """The ``--config 'KEY = VALUE'`` pairs as one validated table (TOML syntax, as ruff takes them)."""
     table: dict[str, Any] = {}
     for pair in pairs:
+        import tomllib  # only when there are pairs: most runs have none
+
         try:
             table = merged(table, tomllib.loads(pair))
         except tomllib.TOMLDecodeError as error:
@@ -267,6 +274,8 @@ def load(path: Path, required: bool = False, inline: dict[str, Any] | None = Non
     """Settings from one file, or None for a pyproject.toml without [tool.voxxml]
     (an empty configuration when ``required``: a file named with --config).
     ``inline``: --config KEY=VALUE settings, which win over the file's."""
+    import tomllib  # imported when a configuration file is found, not on every run
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -303,7 +312,8 @@ class Resolver:
     ) -> None:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.inline = inline or {}
-        self._by_folder: dict[Path, Settings] = {}
+        self._by_folder: dict[Path, Settings] = {}  # resolved folder -> its settings
+        self._by_name: dict[Path, Settings] = {}  # a folder as the caller named it -> its settings
         self._fixed: Settings | None = None
         if isolated:
             self._fixed = replace(self._default(), **self.overrides)
@@ -315,8 +325,21 @@ class Resolver:
     def for_path(self, path: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        folder = (path if path.is_dir() else path.parent).resolve()
-        return self._for_folder(folder)
+        return self._for_named(path if path.is_dir() else path.parent)
+
+    def for_file(self, path: Path) -> Settings:
+        """``for_path`` for a path the caller knows is a file (discovery's): no stat of it."""
+        if self._fixed is not None:
+            return self._fixed
+        return self._for_named(path.parent)
+
+    def _for_named(self, folder: Path) -> Settings:
+        # Resolved once per folder as named: resolving every file's path (a stat per part) cost
+        # more than the lint of a small file.
+        settings = self._by_name.get(folder)
+        if settings is None:
+            settings = self._by_name[folder] = self._for_folder(folder.resolve())
+        return settings
 
     def _for_folder(self, folder: Path) -> Settings:
         if folder in self._by_folder:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from .core.records import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 

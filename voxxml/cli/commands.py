@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import gc
 import os
 import sys
@@ -432,6 +431,8 @@ def _fix(data: bytes, path: str, settings: Settings, unsafe: bool, dialect: Dial
 def _diff_lines(data: bytes, text: str, path: str) -> list[str]:
     before = data.decode("utf-8", errors="replace").splitlines(keepends=True)
     after = text.splitlines(keepends=True)
+    import difflib
+
     lines = difflib.unified_diff(before, after, f"a/{path}", f"b/{path}")
     return [line if line.endswith("\n") else line + "\n" for line in lines]
 

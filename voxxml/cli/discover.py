@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from ..core.records import dataclass, field
 from pathlib import Path
 
 from ..dialects import Dialect, dialects, get_dialect
@@ -26,6 +26,8 @@ SNIFF_BYTES = 64 * 1024
 
 @dataclass
 class Discovery:
+    """The files to lint (and whether each was named on the command line), those skipped and why, and missing paths."""
+
     files: list[tuple[Path, bool]] = field(default_factory=list)  # (path, named explicitly)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)

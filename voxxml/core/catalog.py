@@ -8,11 +8,11 @@ marked ``triggers`` and ``passes`` are executed by the tests.
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
+from .records import dataclass
 from enum import Enum
 from functools import cache
 
+from .datacache import parse_toml
 from .resources import rules_dir
 
 
@@ -27,6 +27,8 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Rule:
+    """A diagnostic code's page (``rules/<CODE>.md``): its name, default severity, category and summary."""
+
     code: str
     name: str
     severity: Severity
@@ -39,6 +41,7 @@ class Rule:
     convert_to: str | None = None  # a conversion code's (CV1xx): the dialect its examples are converted to
 
 
+_PAGE_NAME = re.compile(r"[A-Z]{2}[0-9]{3}")  # a code, the name of its page
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
 _EXAMPLE = re.compile(r"```xml[ \t]+(triggers|passes)[^\n]*\n(.*?)```", re.S)
 
@@ -47,7 +50,7 @@ def parse_page(text: str) -> Rule:
     match = _FRONT_MATTER.match(text)
     if match is None:
         raise ValueError("rule page lacks +++ front matter")
-    meta = tomllib.loads(match.group(1))
+    meta = parse_toml(match.group(1).encode("utf-8"), "rule")
     body = text[match.end() :]
     examples: dict[str, list[str]] = {"triggers": [], "passes": []}
     for kind, snippet in _EXAMPLE.findall(body):
@@ -74,5 +77,17 @@ def rules() -> dict[str, Rule]:
     return {rule.code: rule for rule in sorted(loaded, key=lambda rule: rule.code)}
 
 
+@cache
 def rule(code: str) -> Rule:
+    """One rule: its own page (``rules/<CODE>.md``) is read, not all of them, when nothing else needed them.
+
+    A lint that reports two codes reads two pages; reading the whole catalogue cost more than the lint
+    of a small file."""
+    if rules.cache_info().currsize:
+        return rules()[code]
+    page = rules_dir() / f"{code}.md"
+    if _PAGE_NAME.fullmatch(code) and page.is_file():
+        found = parse_page(page.read_text(encoding="utf-8"))
+        if found.code == code:
+            return found
     return rules()[code]

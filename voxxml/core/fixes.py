@@ -10,10 +10,9 @@ break the document or add an error is refused.
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from .records import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .source import SourceMap
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
+    """One replacement in the source text: characters ``start:end`` become ``text``."""
+
     start: int  # offsets into the source text; the end is exclusive
     end: int
     text: str
@@ -31,6 +32,8 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """A diagnostic's fix: its edits, applied together or not at all; ``safe`` fixes keep the document's meaning."""
+
     title: str
     edits: tuple[Edit, ...]
     safe: bool
@@ -130,6 +133,8 @@ def _overlap_within(edits: tuple[Edit, ...]) -> bool:
 
 @dataclass
 class Fixed:
+    """The text after applying fixes, the fixes applied, and those refused (their edits overlapped an applied one)."""
+
     text: str
     applied: list[Fix]
     refused: list[Fix]
@@ -252,6 +257,8 @@ def _nearest_to_new_errors(
 
 
 def _digest(text: str) -> bytes:
+    import hashlib  # only when fixes are applied
+
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 

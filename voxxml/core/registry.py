@@ -7,7 +7,7 @@ registered either as an object or as the ``"package.module:attribute"`` path of 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from .records import dataclass
 from functools import cache
 from typing import Any, Callable, Generic, TypeVar
 
@@ -23,6 +23,8 @@ def load(path: str) -> Any:
 
 @dataclass
 class _Entry(Generic[T]):
+    """A registered name: its one-line summary, where to import it from, and what was imported."""
+
     summary: str
     path: str | None  # "package.module:attribute", imported on first use
     loaded: T | None = None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from functools import cache
+from .records import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -45,6 +46,8 @@ class Span(NamedTuple):
 
 @dataclass(slots=True)
 class AttributeTokens:
+    """Where one attribute's name and value (inside the quotes) are in the source, as offsets."""
+
     name_start: int
     name_end: int
     value_start: int  # inside the quotes
@@ -102,13 +105,18 @@ def comment_closed(token: str) -> bool:
 # elements) is one match: half the matches, and the tokenizer's work is per match.
 # The quantifiers are possessive (*+): what follows each is optional, so giving
 # characters back could never change a match, and not keeping the option is faster.
-_TOKEN = re.compile(
-    f"{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
-    r"|</\s*+(?P<end>[^\s>]*+)\s*+>?"
-    r"""|<(?P<start>[^\s/>!?<]++)[^>"'</]*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>))[^>"'</]*+)*+"""
-    r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>))?)?",
-    re.S,
-)
+# Compiled on first use (it takes milliseconds): a clean lint never needs positions.
+@cache
+def _token() -> re.Pattern[str]:
+    return re.compile(
+        f"{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
+        r"|</\s*+(?P<end>[^\s>]*+)\s*+>?"
+        r"""|<(?P<start>[^\s/>!?<]++)[^>"'</]*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>))[^>"'</]*+)*+"""
+        r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>))?)?",
+        re.S,
+    )
+
+
 # An attribute name starts only where a name cannot continue from the left: without
 # that look-behind, a run of n name characters with no '=' was tried from each of its
 # n positions, each try scanning to the run's end (12 s for a 16 KB start tag).
@@ -326,7 +334,7 @@ def _tokenize(text: str) -> Tags:
     stack: list[int] = []  # the open elements
     open_names: dict[str, int] = {}  # how many open elements have each name: an end tag
     # that matches none is passed over at once, not after a scan of the whole stack
-    for match in _TOKEN.finditer(text):
+    for match in _token().finditer(text):
         end_name, name, close, leaf = match.group(1, 2, 3, 5)
         if name is not None:  # a start tag
             start, tag_end = match.span()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from .records import dataclass, field
 from typing import Callable
 
 from .catalog import rules
@@ -82,6 +82,8 @@ def code_at(text: str, start: int, cursor: int) -> tuple[int, int] | None:
 
 @dataclass
 class Suppression:
+    """One suppression comment: which codes it silences, why, and where it is."""
+
     kind: str  # "ignore" or "file-ignore"
     codes: tuple[str, ...]  # upper case (codes are read case-insensitively)
     reason: str

@@ -10,7 +10,8 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from .records import dataclass
 
 from lxml import etree
 
@@ -174,6 +175,8 @@ def refused_declaration(text: str) -> SyntaxProblem | None:
 
 @dataclass
 class Parsed:
+    """lxml's tree (None when nothing could be recovered), the syntax problems, and whether the text was well formed."""
+
     root: etree._Element | None
     problems: list[SyntaxProblem]
     well_formed: bool

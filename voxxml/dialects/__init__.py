@@ -12,7 +12,7 @@ a folder ``voxxml/dialects/<name>/`` whose ``__init__`` defines a ``Dialect``, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.records import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

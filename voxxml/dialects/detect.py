@@ -16,7 +16,7 @@ constructs as unknown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.records import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 

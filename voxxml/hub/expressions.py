@@ -14,7 +14,7 @@ equality, so a re-read document equals the original.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from ..core.records import dataclass, field
 from typing import ClassVar, Iterator, Literal as TypingLiteral, Union
 
 Position = tuple[int, int] | None  # (start, end) in the value the node was read from
@@ -61,12 +61,16 @@ class In:
 
 @dataclass(frozen=True, slots=True)
 class And:
+    """True when every operand is."""
+
     operands: tuple["Expr", ...]
     at: Position = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
+    """True when any operand is."""
+
     operands: tuple["Expr", ...]
     at: Position = field(default=None, compare=False)
 

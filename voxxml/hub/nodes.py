@@ -15,7 +15,8 @@ lazily and never take part in equality, so ``parse(to_xml(node)) == node``.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, fields
+from ..core.records import cached_exec, dataclass, field
 from functools import cache
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping
 
@@ -61,6 +62,8 @@ NO_EXTRAS: Mapping[str, Any] = Extras()
 
 @dataclass(eq=True, slots=True)
 class Node:
+    """Any construct: what it says (``explicit``), dialect-only details (``extras``) and where it came from."""
+
     TAG: ClassVar[str] = ""  # the construct's name in the hub (and in plans: "element")
     CONTENT: ClassVar[tuple[str, ...]] = ()  # the fields holding content or children, not settings
     explicit: frozenset[str] = field(default=frozenset(), kw_only=True)
@@ -175,7 +178,7 @@ def _template(text: Any) -> Template:
 
 @dataclass(eq=True, slots=True)
 class Verb(Node):
-    pass
+    """A construct that can stand in a document's sequence of instructions."""
 
 
 @dataclass(eq=True, slots=True)
@@ -200,6 +203,8 @@ class Say(Verb):
 
 @dataclass(eq=True, slots=True)
 class Play(Verb):
+    """Audio played to the caller from ``url`` (or DTMF ``digits`` sent), ``loop`` times."""
+
     TAG: ClassVar[str] = "Play"
     CONTENT: ClassVar[tuple[str, ...]] = ("url",)
     url: str = ""
@@ -210,6 +215,8 @@ class Play(Verb):
 
 @dataclass(eq=True, slots=True)
 class Number(Verb):
+    """A phone number to call; inside a Dial, one of the numbers it rings."""
+
     TAG: ClassVar[str] = "Number"
     CONTENT: ClassVar[tuple[str, ...]] = ("number",)
     number: str = ""
@@ -285,6 +292,8 @@ class Dial(Verb):
 
 @dataclass(eq=True, slots=True)
 class Conference(Verb):
+    """The caller joins the conference room ``name``."""
+
     TAG: ClassVar[str] = "Conference"
     CONTENT: ClassVar[tuple[str, ...]] = ("name",)
     name: str = ""
@@ -305,6 +314,8 @@ class Conference(Verb):
 
 @dataclass(eq=True, slots=True)
 class Hangup(Verb):
+    """Ends the call."""
+
     TAG: ClassVar[str] = "Hangup"
 
 
@@ -325,12 +336,16 @@ class If(Verb):
 
 @dataclass(eq=True, slots=True)
 class Pause(Verb):
+    """Silence for ``length`` seconds."""
+
     TAG: ClassVar[str] = "Pause"
     length: int = 1
 
 
 @dataclass(eq=True, slots=True)
 class Redirect(Verb):
+    """Fetches the document at ``url``, which replaces this one."""
+
     TAG: ClassVar[str] = "Redirect"
     CONTENT: ClassVar[tuple[str, ...]] = ("url",)
     url: str = ""
@@ -339,12 +354,16 @@ class Redirect(Verb):
 
 @dataclass(eq=True, slots=True)
 class Reject(Verb):
+    """Refuses an incoming call without answering it."""
+
     TAG: ClassVar[str] = "Reject"
     reason: str = "rejected"  # or "busy": what the caller's network is told
 
 
 @dataclass(eq=True, slots=True)
 class SetMute(Verb):
+    """Mutes or unmutes the caller in a conference."""
+
     TAG: ClassVar[str] = "SetMute"
     muted: bool = False
 
@@ -428,6 +447,8 @@ class Flow(Node):
 
 @dataclass(eq=True, slots=True)
 class Connect(Verb):
+    """Hands the call to the platform's flows (VoXML ``<Connect><Flow>``)."""
+
     TAG: ClassVar[str] = "Connect"
     CONTENT: ClassVar[tuple[str, ...]] = ("flows",)
     flows: list[Flow] = field(default_factory=list)
@@ -569,6 +590,8 @@ class Opaque(Verb):
 
 @dataclass(eq=True, slots=True)
 class Response(Node):
+    """A whole document: its verbs in order."""
+
     TAG: ClassVar[str] = "Response"
     CONTENT: ClassVar[tuple[str, ...]] = ("verbs",)
     verbs: list[Verb] = field(default_factory=list)
@@ -602,7 +625,7 @@ def loader(cls: type[Node]) -> Callable[[dict[str, Any]], Node]:
     )
     code = f"def load(values):\n    node = new(cls)\n{assignments}    return node\n"
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
-    exec(code, namespace)  # noqa: S102 - the names are our own dataclass fields
+    cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)
     built: Callable[[dict[str, Any]], Node] = namespace["load"]
     built.__qualname__ = f"{cls.__name__}.load"
     return built

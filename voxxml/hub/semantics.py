@@ -31,7 +31,7 @@ themselves; docs/semantics.md is the prose of the same contract.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.records import dataclass
 from typing import Any, Callable, Iterator, NamedTuple
 from urllib.parse import urljoin, urlsplit
 

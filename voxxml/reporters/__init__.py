@@ -8,7 +8,8 @@ always complete.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.records import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Callable
 
 from ..core.diagnostics import Diagnostic
@@ -19,6 +20,8 @@ DEFAULT_MAX_DIAGNOSTICS = 100  # per file, in text, concise and github output
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How reporters print: the per-file limit, fix markers, and whether to print the summary."""
+
     max_diagnostics: int | None = DEFAULT_MAX_DIAGNOSTICS  # per file; None: no limit
     fixable: bool = False  # mark fixable findings [*] and count them (voxxml lint: its --fix)
     unsafe_fixes: bool = False  # unsafe fixes count as applicable ([*]) too
@@ -47,17 +50,23 @@ def omitted_note(result: Result, omitted: int) -> str:
 Reporter = Callable[..., None]  # (results, out, options=ReportOptions()) -> None
 
 
-def _registry() -> dict[str, Reporter]:
-    from . import concise, github, json_format, sarif, text
+class _Registry(Mapping[str, Reporter]):
+    """Format name -> reporter, each module imported when its format is asked for (the text format's
+    rich only when it prints to a terminal, the others never on a run that does not use them)."""
 
-    return {
-        "text": text.report,
-        "concise": concise.report,
-        "json": json_format.report,
-        "sarif": sarif.report,
-        "github": github.report,
-    }
+    _modules = {"text": "text", "concise": "concise", "json": "json_format", "sarif": "sarif", "github": "github"}
+
+    def __getitem__(self, name: str) -> Reporter:
+        from importlib import import_module
+
+        return import_module(f"{__name__}.{self._modules[name]}").report  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
 
 
-REPORTERS: dict[str, Reporter] = _registry()
+REPORTERS: Mapping[str, Reporter] = _Registry()
 MACHINE_FORMATS = frozenset({"json", "sarif"})

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from ..lint import Result
 from . import ReportOptions, omitted_note, shown
-from .text import marker, shorten, summary
+from .text import marker, plain, shorten, summary
 
 
 def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
@@ -18,4 +18,4 @@ def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOp
         if omitted:
             out.write(omitted_note(result, omitted) + "\n")
     if not options.quiet:
-        out.write(summary(results, options).plain + "\n")
+        out.write(plain(summary(results, options)) + "\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TextIO
 
@@ -24,6 +23,8 @@ def statistics(results: list[Result], out: TextIO, options: ReportOptions, as_js
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if as_json:
         records = [{"code": code, "name": names[code], "count": count, "fixable": code in fixable} for code, count in rows]
+        import json  # only for --statistics with a machine format
+
         json.dump(records, out, indent=2)
         out.write("\n")
         return

@@ -6,21 +6,23 @@ characters is cut to a window around the span (``...`` marks the cuts, as ruff
 does), long messages are shortened, and at most ``max_diagnostics`` findings are
 printed per file (the rest are counted). Fixable findings carry ``[*]``.
 
-Colours only on a terminal; NO_COLOR (and FORCE_COLOR) are honoured by rich.
+Colours only on a terminal; NO_COLOR (and FORCE_COLOR) are honoured. rich draws the terminal output
+and is imported only then: written to a file or a pipe, the same lines are plain text (what rich writes
+there, control codes stripped as rich strips them), and a lint in CI does not pay for importing rich.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from ..core.diagnostics import Diagnostic
 from ..lint import Result
 from ..core.source import SourceMap
 from . import ReportOptions, applicable, omitted_note, shown
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {"error": "bold red", "warning": "bold yellow"}
 MAX_LINE = 160  # a source line up to this long is shown whole
@@ -29,12 +31,60 @@ WINDOW = 140  # characters of a cut line shown (the terminal width ruff assumes)
 MAX_MESSAGE = 500  # characters of a message or help shown
 CUT = "..."
 
+Segment = tuple[str, str | None]  # text and its rich style (None: unstyled)
+Line = list[Segment]
+# The control codes rich removes from text it prints (bell, backspace, vertical tab, form feed, CR).
+_CONTROL = dict.fromkeys((7, 8, 11, 12, 13))
+
+
+def styled(out: TextIO) -> bool:
+    """Whether output to ``out`` gets styles: a terminal (or FORCE_COLOR), and NO_COLOR unset."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(out, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
 
 def console(out: TextIO) -> Console:
-    """A console that writes plain text when NO_COLOR is set or ``out`` is not a terminal."""
+    """A rich console that writes plain text when NO_COLOR is set or ``out`` is not a terminal."""
+    from rich.console import Console
+
     # NO_COLOR means no styling at all (rich alone would keep bold and underline).
     plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
     return Console(file=out, highlight=False, soft_wrap=True, emoji=False, **plain)
+
+
+def plain(line: Line) -> str:
+    """A line's text without styles, as rich would print it to a file."""
+    return "".join(text for text, _ in line).translate(_CONTROL)
+
+
+class Printer:
+    """Prints lines of styled segments: through rich on a terminal, as plain text anywhere else.
+
+    A line with a tab goes through rich everywhere: rich expands tabs by display cells, which plain
+    ``str.expandtabs`` does not match for wide characters.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.rich: Console | None = console(out) if styled(out) else None
+
+    def print(self, line: Line = ()) -> None:  # type: ignore[assignment]
+        text = plain(line)
+        if self.rich is None and "\t" not in text:
+            self.out.write(text + "\n")
+            return
+        from rich.text import Text
+
+        if self.rich is None:
+            self.rich = console(self.out)
+        self.rich.print(Text.assemble(*((part, style or "") for part, style in line)))
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -71,7 +121,7 @@ def window(source: SourceMap, line: int, column: int, end_column: int | None) ->
     return prefix + shown_text + suffix, caret, width
 
 
-def snippet(diagnostic: Diagnostic, source: SourceMap | None) -> list[Text]:
+def snippet(diagnostic: Diagnostic, source: SourceMap | None) -> list[Line]:
     if source is None:
         return []
     span = diagnostic.span
@@ -83,9 +133,9 @@ def snippet(diagnostic: Diagnostic, source: SourceMap | None) -> list[Text]:
     gutter = " " * len(number)
     style = _STYLE.get(diagnostic.severity.value, "bold")
     return [
-        Text(f"{gutter} |", style="blue"),
-        Text.assemble((f"{number} | ", "blue"), line),
-        Text.assemble((f"{gutter} | ", "blue"), " " * caret, ("^" * width, style)),
+        [(f"{gutter} |", "blue")],
+        [(f"{number} | ", "blue"), (line, None)],
+        [(f"{gutter} | ", "blue"), (" " * caret, None), ("^" * width, style)],
     ]
 
 
@@ -93,19 +143,19 @@ def marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
     return "[*] " if applicable(diagnostic, options) else ""
 
 
-def render(diagnostic: Diagnostic, source: SourceMap | None, options: ReportOptions = ReportOptions()) -> list[Text]:
+def render(diagnostic: Diagnostic, source: SourceMap | None, options: ReportOptions = ReportOptions()) -> list[Line]:
     span = diagnostic.span
-    head = Text.assemble(
+    head: Line = [
         (f"{diagnostic.path}:{span.line}:{span.column}:", "bold"),
-        " ",
+        (" ", None),
         (diagnostic.code, _STYLE.get(diagnostic.severity.value, "bold")),
-        " ",
+        (" ", None),
         (marker(diagnostic, options), "cyan"),
-        shorten(diagnostic.message),
-    )
+        (shorten(diagnostic.message), None),
+    ]
     lines = [head, *snippet(diagnostic, source)]
     if diagnostic.help:
-        lines.append(Text.assemble(("  = help: ", "cyan"), shorten(diagnostic.help)))
+        lines.append([("  = help: ", "cyan"), (shorten(diagnostic.help), None)])
     return lines
 
 
@@ -128,28 +178,29 @@ def fixable_note(results: list[Result], options: ReportOptions) -> str | None:
     return f"[*] {safe} fixable with `--fix`{more}." if safe else f"No fixes available{more}."
 
 
-def summary(results: list[Result], options: ReportOptions = ReportOptions()) -> Text:
+def summary(results: list[Result], options: ReportOptions = ReportOptions()) -> Line:
+    """The last line: how many problems in how many files (and what --fix would fix), styled."""
     errors = sum(1 for r in results for d in r.diagnostics if d.severity.value == "error")
     warnings = sum(1 for r in results for d in r.diagnostics if d.severity.value == "warning")
     files = len(results)
     noun = "file" if files == 1 else "files"
     if not errors and not warnings:
-        return Text(f"All checks passed: {files} {noun}, no problems.", style="green")
+        return [(f"All checks passed: {files} {noun}, no problems.", "green")]
     affected = sum(1 for r in results if r.diagnostics)
     parts = []
     if errors:
         parts.append(_plural(errors, "error"))
     if warnings:
         parts.append(_plural(warnings, "warning"))
-    text = Text(f"Found {' and '.join(parts)} in {affected} of {files} {noun}.", style="bold")
+    text: Line = [(f"Found {' and '.join(parts)} in {affected} of {files} {noun}.", "bold")]
     note = fixable_note(results, options)
     if note:
-        text.append("\n" + note)
+        text.append(("\n" + note, None))
     return text
 
 
 def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
-    output = console(out)
+    output = Printer(out)
     for result in results:
         diagnostics, omitted = shown(result, options)
         for diagnostic in diagnostics:
@@ -157,7 +208,7 @@ def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOp
                 output.print(line)
             output.print()
         if omitted:
-            output.print(Text(omitted_note(result, omitted), style="bold"))
+            output.print([(omitted_note(result, omitted), "bold")])
             output.print()
     if not options.quiet:
         output.print(summary(results, options))

@@ -12,7 +12,7 @@ text) imports no compiler: ``voxxml lint`` never loads one. Adding a target: a f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..core.records import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from ..core.registry import Registry

@@ -9,9 +9,8 @@ that dialect's ``values`` module.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
+from ...core.records import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -47,6 +46,8 @@ def near(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
     folded = {choice.casefold(): choice for choice in choices}
     if word.casefold() in folded:
         return folded[word.casefold()]
+    import difflib  # only for a value that is wrong
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if not matches:
         lowered = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
@@ -110,6 +111,8 @@ _INTEGER = re.compile(r"-?[0-9]+")
 
 @dataclass(frozen=True)
 class IntegerType(ValueType):
+    """A whole number in ``min..max``; above ``clamp_max`` the platform uses ``clamp_max`` (a warning, not an error)."""
+
     min: int | None = None
     max: int | None = None
     clamp_max: int | None = None
@@ -151,6 +154,8 @@ class IntegerType(ValueType):
 
 @dataclass(frozen=True)
 class EnumType(ValueType):
+    """One of fixed ``values`` (``boolean``: true/false, read as a bool)."""
+
     values: tuple[str, ...]
     boolean: bool = False
 
@@ -173,6 +178,8 @@ class EnumType(ValueType):
 
 @dataclass(frozen=True)
 class KeywordsType(ValueType):
+    """A space-separated list of keywords from ``values``, at least ``min_count`` of them."""
+
     values: tuple[str, ...]
     min_count: int = 0
     grammar: str = "keyword_list.lark"
@@ -261,6 +268,8 @@ _PATTERN_SCAN = 256  # characters of a value that fails a pattern searched for t
 
 @dataclass(frozen=True)
 class PatternType(ValueType):
+    """A value matching ``regex`` in full; ``description`` says what it is in messages."""
+
     regex: str
     description: str
 

@@ -9,11 +9,11 @@ A dialect brings its own type kinds (``make_type``); integers, the element table
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
+from ...core.records import dataclass, field
 from typing import Any, Callable
 
 from . import values
+from ...core.datacache import load_toml
 from ...core.resources import grammar_file
 from ...hub.nodes import NODE_CLASSES, Node, loader, node_fields, settings
 from .values import Problem, ValueType
@@ -29,6 +29,8 @@ SUBJECT_LIMIT = 80  # characters of a value a message repeats
 
 @dataclass(eq=False)
 class AttributeSpec:
+    """One attribute of one element: its type, default, whether it is required, and the hub field it fills."""
+
     element: str
     name: str
     type_name: str
@@ -65,6 +67,8 @@ class AttributeSpec:
 
 @dataclass(eq=False)
 class ElementSpec:
+    """One element of a dialect: its attributes, content, children, contexts and the hub node it reads into."""
+
     name: str
     section: str
     summary: str
@@ -162,6 +166,8 @@ class IgnoredAttributes:
 
 @dataclass
 class Grammar:
+    """A dialect's whole vocabulary: elements by name, value types, variables, contexts and ignored attributes."""
+
     version: int
     variables: tuple[str, ...]
     contexts: tuple[str, ...]
@@ -219,7 +225,7 @@ def _typed_default(value_type: ValueType, raw: Any) -> Any:
 def load_vocabulary(folder: str, make_type: TypeMaker, content_trim: Callable[[str], bool]) -> Grammar:
     """Read ``grammar/<folder>/vocabulary.toml`` with a dialect's type maker (its type kinds) and its rule for
     which content types are trimmed. Each dialect's loader caches the result per folder."""
-    data = tomllib.loads(grammar_file(folder, "vocabulary.toml").read_text(encoding="utf-8"))
+    data = load_toml(grammar_file(folder, "vocabulary.toml"))
     return build_vocabulary(data, make_type, content_trim)
 
 

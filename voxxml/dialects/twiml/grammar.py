@@ -10,11 +10,11 @@ Each vocabulary is loaded once per name and cached (never in a module global ano
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import MISSING, fields
 from functools import cache
 from typing import Any
 
+from ...core.datacache import load_toml
 from ...core.resources import grammar_file
 from ...hub.nodes import NODE_CLASSES
 from ..common import values as common
@@ -40,11 +40,11 @@ HUB_DEFAULTS: dict[tuple[str, str], Any] = {
 
 
 def base_data() -> dict[str, Any]:
-    return tomllib.loads(grammar_file(DATA_FOLDER, "vocabulary.toml").read_text(encoding="utf-8"))
+    return load_toml(grammar_file(DATA_FOLDER, "vocabulary.toml"))
 
 
 def profile_data(name: str) -> dict[str, Any]:
-    return tomllib.loads(grammar_file(DATA_FOLDER, f"profiles/{name}.toml").read_text(encoding="utf-8"))
+    return load_toml(grammar_file(DATA_FOLDER, f"profiles/{name}.toml"))
 
 
 def merge_profile(vocabulary: dict[str, Any], profile: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ length bounds; Say's text is a hub Template without references (TwiML has no var
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ...core.records import dataclass, field
 from typing import Any
 
 from ...hub.expressions import Template
@@ -63,6 +63,8 @@ class OpenEnumType(EnumType):
 
 @dataclass(frozen=True)
 class TextType(ValueType):
+    """Free text, optionally bounded in length."""
+
     min_length: int | None = None
     max_length: int | None = None
     description: str | None = None

@@ -6,7 +6,7 @@ offsets inside it, so the reader can point at the exact characters."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from ...core.records import dataclass, field
 from typing import Any
 
 from ...hub.expressions import Template
@@ -130,6 +130,8 @@ class SayLanguageType(ValueType):
 
 @dataclass(frozen=True)
 class VariableNameType(ValueType):
+    """A VoXML variable name: ``regex``, at most ``max_length`` characters, not one of the ``reserved`` names."""
+
     regex: str
     max_length: int
     reserved: tuple[str, ...] = ()
@@ -199,6 +201,8 @@ class TemplateType(ValueType):
 
 @dataclass(frozen=True)
 class IntegerOrKeywordType(ValueType):
+    """A whole number in a range, or one of a few keywords."""
+
     integer: IntegerType
     keywords: tuple[str, ...]
 
@@ -221,6 +225,8 @@ class IntegerOrKeywordType(ValueType):
 
 @dataclass(frozen=True)
 class TextType(ValueType):
+    """Any text: nothing to check."""
+
     def describe(self) -> str:
         return "text"
 

@@ -3,11 +3,14 @@ machinery is ``dialects.common.languages``; this module names v1's folder)."""
 
 from __future__ import annotations
 
-from lark import Lark, Token
+from typing import TYPE_CHECKING
 
 from ..common import languages as _common
 from ..common.languages import LanguageError
 from . import DATA_FOLDER
+
+if TYPE_CHECKING:
+    from lark import Lark, Token
 
 
 def parser(filename: str) -> Lark:

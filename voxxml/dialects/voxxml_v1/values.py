@@ -10,7 +10,7 @@ message prefix and chooses the code (an invalid attribute is VX007, invalid cont
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ...core.records import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -238,6 +238,8 @@ class VoiceType(ValueType):
 
 @dataclass(frozen=True)
 class SayLanguageType(ValueType):
+    """A Say's language: a code that some Polly Standard voice speaks."""
+
     def describe(self) -> str:
         return "a language code spoken by a Polly Standard voice"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from dataclasses import dataclass
+from ...core.records import dataclass
 from functools import cache
 
 from ...core.resources import grammar_file
@@ -13,6 +12,8 @@ from . import DATA_FOLDER
 
 @dataclass(frozen=True)
 class Voice:
+    """One Amazon Polly voice: the languages it speaks, and whether it has Standard and Neural engines."""
+
     id: str
     name: str
     language: str
@@ -28,6 +29,8 @@ class Voice:
 
 @cache
 def voices() -> dict[str, Voice]:
+    import json  # the voice table is read when a voice is checked
+
     data = json.loads(grammar_file(DATA_FOLDER, "polly-voices.json").read_text(encoding="utf-8"))
     return {
         entry["id"]: Voice(

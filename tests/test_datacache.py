@@ -1,0 +1,77 @@
+"""The parsed-data cache (core/datacache.py): the same tables as parsing, never a stale or broken entry."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from voxxml.core import datacache
+from voxxml.core.resources import data_dir
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("VOXXML_CACHE_DIR", str(folder))
+    return folder
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("vocabulary", sorted(data_dir("grammar").glob("**/*.toml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_vocabulary_reads_the_same_from_the_cache_as_parsed(vocabulary: Path, cache: Path) -> None:
+    parsed = tomllib.loads(vocabulary.read_text(encoding="utf-8"))
+    assert datacache.load_toml(vocabulary) == parsed  # the first read parses and stores
+    assert len(list(cache.iterdir())) == 1
+    assert datacache.load_toml(vocabulary) == parsed  # the second reads the entry
+
+
+def test_an_edited_file_is_parsed_again_not_read_from_the_old_entry(tmp_path: Path, cache: Path) -> None:
+    data = _write(tmp_path / "vocabulary.toml", 'version = "1"\n')
+    assert datacache.load_toml(data) == {"version": "1"}
+    _write(data, 'version = "2"\n')
+    assert datacache.load_toml(data) == {"version": "2"}
+    assert len(list(cache.iterdir())) == 2
+
+
+def test_a_damaged_entry_falls_back_to_parsing(tmp_path: Path, cache: Path) -> None:
+    data = _write(tmp_path / "vocabulary.toml", "a = 1\n")
+    datacache.load_toml(data)
+    (entry,) = cache.iterdir()
+    for damage in (b"", b"\x00garbage", entry.read_bytes()[:3]):
+        entry.write_bytes(damage)
+        assert datacache.load_toml(data) == {"a": 1}
+
+
+def test_the_cache_is_off_with_an_empty_folder_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOXXML_CACHE_DIR", "")
+    monkeypatch.chdir(tmp_path)
+    data = _write(tmp_path / "vocabulary.toml", "a = 1\n")
+    assert datacache.load_toml(data) == {"a": 1}
+    assert datacache.cache_dir() is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vocabulary.toml"]
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = _write(tmp_path / "a-file", "")  # a file where the folder should be: mkdir fails
+    monkeypatch.setenv("VOXXML_CACHE_DIR", str(blocker / "cache"))
+    data = _write(tmp_path / "vocabulary.toml", "a = 1\n")
+    assert datacache.load_toml(data) == {"a": 1}
+    assert datacache.load_toml(data) == {"a": 1}
+
+
+def test_values_marshal_cannot_keep_are_parsed_every_time(tmp_path: Path, cache: Path) -> None:
+    data = _write(tmp_path / "vocabulary.toml", "when = 1979-05-27\n")
+    assert str(datacache.load_toml(data)["when"]) == "1979-05-27"
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("VOXXML_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert datacache.cache_dir() == tmp_path / "voxxml"

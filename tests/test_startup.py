@@ -1,0 +1,75 @@
+"""What ``voxxml lint`` imports: only what linting needs (issue 14: start in a blink).
+
+Each module left out here cost milliseconds at every start; these tests keep them out. They run the
+real command line in a fresh interpreter and look at ``sys.modules`` when it is done.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_PROBE = r"""
+import contextlib, io, json, runpy, sys
+sys.argv = ["voxxml", *json.loads(sys.argv[1])]
+out = io.StringIO()
+try:
+    with contextlib.redirect_stdout(out):
+        runpy.run_module("voxxml", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+# Never on the lint path: other commands' libraries, the grammars' parser (the readers' regexes accept
+# common values), the terminal renderer, TOML (no configuration file here), fix hashing.
+NEVER = (
+    "rich", "lark", "regex", "tomllib", "hashlib", "starlette", "uvicorn", "httpx", "psycopg", "pygls",
+    "voxxml.convert", "voxxml.serve", "voxxml.targets.enablex", "voxxml.runtime", "voxxml.export", "voxxml.lsp",
+    "voxxml.reporters.sarif", "voxxml.cli.convert", "voxxml.cli.serve",
+)
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(list(args))], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def loaded(modules: set[str], name: str) -> bool:
+    return name in modules or any(module.startswith(name + ".") for module in modules)
+
+
+@pytest.mark.parametrize("output_format", ["json", "concise", "text"])
+def test_lint_imports_nothing_it_does_not_need(tmp_path: Path, output_format: str) -> None:
+    document = tmp_path / "menu.voxxml"
+    document.write_text('<Response><Say voice="Joanna">Hello</Say><Gather numDigits="1"/><Hangup/></Response>\n', encoding="utf-8")
+    modules = imported(tmp_path, "lint", "--output-format", output_format, str(document))
+    assert "voxxml.pipeline" in modules  # the probe did lint
+    assert [name for name in NEVER if loaded(modules, name)] == []
+
+
+def test_a_finding_printed_to_a_pipe_does_not_import_rich(tmp_path: Path) -> None:
+    document = tmp_path / "menu.voxxml"
+    document.write_text('<Response><Say loop="-1">Hello</Say></Response>\n', encoding="utf-8")
+    modules = imported(tmp_path, "lint", str(document))
+    assert "voxxml.reporters.text" in modules and not loaded(modules, "rich")
+
+
+def test_a_value_the_regexes_reject_loads_the_grammar(tmp_path: Path) -> None:
+    """lark is imported when it has work to do: the diagnostic for a bad value still comes from the grammar."""
+    document = tmp_path / "menu.voxxml"
+    document.write_text('<Response><Gather finishOnKey="x"/></Response>\n', encoding="utf-8")
+    modules = imported(tmp_path, "lint", "--output-format", "json", str(document))
+    assert loaded(modules, "lark")
+
+
+def test_help_lists_the_commands_that_load_lazily(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "voxxml", "--help"], capture_output=True, text=True, cwd=tmp_path, check=True)
+    for command in ("compile", "convert", "serve", "call", "lint"):
+        assert f"  {command} " in done.stdout
