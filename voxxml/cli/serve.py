@@ -33,6 +33,8 @@ def _need_extra() -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, metavar="DOC_OR_PLAN...")
+@click.option("--target", type=click.Choice(["enablex", "twiml", "texml", "cxml"]), default="enablex", show_default=True, help="enablex: run plans on EnableX (webhooks, REST). twiml (texml, cxml): serve the documents as TwiML states, answering the platform's requests (docs/serve.md).")
+@click.option("--allow-approximate", is_flag=True, help="--target twiml: serve even when the conversion is not exact (CV1xx as warnings).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--store", "store_url", default=DEFAULT_STORE, show_default=True, metavar="URL", help="sqlite:///PATH (one runner) or postgresql://... (any number of runners).")
@@ -50,7 +52,7 @@ def _need_extra() -> None:
 @click.option("--timer-poll", type=click.FloatRange(min=0.005), default=0.25, hidden=True, help="Seconds between looks at the store for due timers.")
 @click.option("--retry-backoff", type=click.FloatRange(min=0.0), default=0.25, hidden=True, help="The first REST retry's delay in seconds (doubled each time).")
 @click.option("--rest-timeout", type=click.FloatRange(min=0.1), default=10.0, hidden=True, help="Seconds to wait for one EnableX answer (benchmarks against a slow mock).")
-def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_url: str, public_url: str | None, routes: tuple[str, ...], insecure_no_webhook_auth: bool, loop_cap: int, base_url: str | None, max_redirects: int, allow_private_fetch: bool, fetch_timeout: float, log_level: str, time_scale: float, timer_poll: float, retry_backoff: float, rest_timeout: float) -> None:
+def serve(files: tuple[str, ...], target: str, allow_approximate: bool, host: str, port: int, store_url: str, enablex_url: str, public_url: str | None, routes: tuple[str, ...], insecure_no_webhook_auth: bool, loop_cap: int, base_url: str | None, max_redirects: int, allow_private_fetch: bool, fetch_timeout: float, log_level: str, time_scale: float, timer_poll: float, retry_backoff: float, rest_timeout: float) -> None:
     """Run DOC_OR_PLAN... live on EnableX: answer its webhooks and drive each call through its plan.
 
     Each document is compiled at start (errors refuse to start, with the diagnostics);
@@ -65,9 +67,20 @@ def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_
 
     Endpoints: POST /enablex/events, POST /calls, GET /calls/ID, GET /healthz, GET /metrics.
 
+    --target twiml (texml, cxml): each document (VoxXML or VoXML) is split into TwiML states
+    as `voxxml convert -o DIR` writes them, and served at /twiml/NAME/start (NAME: the file's
+    stem; point the number's voice URL there); the handler takes the branches from the
+    call's input. With TWILIO_AUTH_TOKEN set every request must carry a valid
+    X-Twilio-Signature (over --public-url); without it requests are not authenticated.
+    --base-url is the documents' own URL (their relative URLs are resolved against it).
+    The store, EnableX and redirect options do not apply.
+
     Exit status: 1 a document has errors, 2 usage or configuration error.
     """
     _need_extra()
+    if target != "enablex":
+        _serve_twiml(files, target, allow_approximate, host, port, public_url, base_url, log_level)
+        return
     import uvicorn
 
     from ..serve import logs
@@ -95,6 +108,59 @@ def serve(files: tuple[str, ...], host: str, port: int, store_url: str, enablex_
         logs.log("webhooks are accepted without authentication (--insecure-no-webhook-auth)", 30)
     logs.log("serving", host=host, port=port, store=redact(store_url), enablex_url=enablex_url, plans=sorted(p.key for p in config.plans.values()))
     uvicorn.run(create_app(config, store), host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+
+
+def _serve_twiml(files: tuple[str, ...], target: str, allow_approximate: bool, host: str, port: int, public_url: str | None, base_url: str | None, log_level: str) -> None:
+    """--target twiml: load and split every document (errors refuse to start, with the diagnostics), then serve."""
+    import io
+    from dataclasses import replace
+    from pathlib import Path
+
+    import uvicorn
+
+    from ..config import ConfigError, Resolver
+    from ..convert import CODES
+    from ..core.catalog import Severity
+    from ..reporters import REPORTERS
+    from ..serve import logs
+    from ..serve.twiml import Served, TwimlConfig, auth_token, create_app, load, relative_urls
+    from .commands import reading
+
+    logs.configure(log_level)
+    if not files:
+        _fail("--target twiml needs at least one document to serve")
+    documents: dict[str, Served] = {}
+    relative: list[str] = []
+    for name in files:
+        path = Path(name)
+        try:
+            settings = Resolver().for_path(path)
+            data = path.read_bytes()
+        except ConfigError as error:
+            _fail(str(error))
+        except OSError as error:
+            _fail(f"{name}: {error.strerror or error}")
+        if allow_approximate:
+            settings = replace(settings, severity={**settings.severity, **dict.fromkeys(CODES, Severity.WARNING)})
+        result, machine = load(data, str(path), target, settings, reading(path, settings, None), base_url)
+        if result.diagnostics:
+            text = io.StringIO()
+            REPORTERS["text"]([result], text)
+            click.echo(text.getvalue(), err=True, nl=False)
+        if machine is None:
+            _fail(f"{name} was not converted (errors above; --allow-approximate serves an approximate conversion)", EXIT_PROBLEMS)
+        if path.stem in documents:
+            _fail(f"two documents named {path.stem!r}: each is served at /twiml/NAME/start")
+        documents[path.stem] = Served(path.stem, str(path), machine)
+        relative += relative_urls(machine)
+    token = auth_token()
+    config = TwimlConfig(documents, public_url or f"http://{host}:{port}", token, relative)
+    if token is None:
+        logs.log("requests are accepted without authentication (no TWILIO_AUTH_TOKEN: X-Twilio-Signature is not checked)", 30)
+    if relative and base_url is None:
+        logs.log("relative URLs resolve against the handler's URL, not the documents' (give --base-url)", 30, urls=sorted(set(relative))[:10])
+    logs.log("serving", target=target, host=host, port=port, documents={n: f"{config.public_url.rstrip('/')}/twiml/{n}/start" for n in sorted(documents)})
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False, lifespan="off")
 
 
 @click.command()

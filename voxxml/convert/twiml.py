@@ -30,7 +30,10 @@ from ..hub.expressions import Template, VarRef
 from ..hub.nodes import Conference, Dial, Gather, If, Loop, Node, Number, Pause, Play, Say
 from .transforms import Context, Rules, number_as_dial, reset, source_attribute, unrolled
 
-SERVE_HINT = "split the call into documents linked by action URLs by hand (voxxml serve --target twiml, which would serve them, is not built yet)"
+SERVE_HINT = (
+    "write it as a set of TwiML documents linked by action URLs (voxxml convert FILE --to twiml -o DIR) and serve them "
+    "with voxxml serve --target twiml FILE, whose handler takes the branches"
+)
 
 
 def _enter(node: Node, context: Context) -> None:
@@ -149,4 +152,45 @@ RULES = Rules(
     before={If: _branch, Loop: _branch},
 )
 
-__all__ = ["RULES", "SERVE_HINT"]
+
+# ------------------------------------------------- served: a set of documents (convert/split.py)
+
+
+def _say_served(node: Say, context: Context) -> list[Node]:
+    """As ``_say``, but the text keeps its variable references: the handler fills them in when it serves the state."""
+    voice, language = _voice(node)
+    return _repeated(reset(node, voice=voice, language=language), context, "Say")
+
+
+def _gather_served(node: Gather, context: Context) -> list[Node]:
+    """As ``_gather``, but one node: its attempts, their action (the next state) and the no-input path are
+    written by ``split`` when a state is served (no CV110: the next state is the rest of the call)."""
+    changes: dict[str, Any] = {}
+    if len(node.finish_on_key) > 1:
+        context.report(
+            "CV102", node,
+            f"Gather finishOnKey='{node.finish_on_key}' is a set of keys; TwiML takes one key or none (written as '{node.finish_on_key[0]}')",
+            "choose one finishing key", source_attribute(node, "finish_on_key"),
+        )
+        changes["finish_on_key"] = node.finish_on_key[0]
+    if "speech" not in node.input:
+        changes["speech_timeout"] = None
+    if node.loop == 0:
+        context.report(
+            "CV103", node,
+            "Gather loop='0' prompts until the caller answers or hangs up; TwiML's Gather has no loop (written once)",
+            "give the number of attempts", source_attribute(node, "loop"),
+        )
+        changes["loop"] = 1
+    return [reset(node, **changes)]
+
+
+# The table for a set of documents: Ifs, Do loops, Set and Unset stay (split.py makes them the handler's
+# decisions), a Gather stays one node, Say text keeps its references.
+SERVED_RULES = Rules(
+    dialect="twiml",
+    transforms={Say: _say_served, Play: _play, Number: number_as_dial, Conference: _conference, Gather: _gather_served},
+    enter=_enter,
+)
+
+__all__ = ["RULES", "SERVED_RULES", "SERVE_HINT"]
