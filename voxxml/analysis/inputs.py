@@ -38,7 +38,8 @@ class InputSummary(NamedTuple):
     @classmethod
     def digits_of(cls, gather: Gather) -> "InputSummary":
         """What a Gather's ``output.digits`` can hold: its DTMF input only (speech goes to ``output.speech``)."""
-        return cls.of(gather)._replace(speech=False)
+        digits = gather.num_digits if gather.num_digits is not None else UNLIMITED
+        return cls("dtmf" in gather.input, False, digits, _keys(gather.finish_on_key), gather)
 
     def join(self, other: "InputSummary | None") -> "InputSummary":
         if other is None or other is self or other[:4] == self[:4]:

@@ -37,7 +37,7 @@ from ..hub import semantics
 from ..hub.nodes import Dial, Gather, If, Loop, Redirect, Response, Set, Unset, Verb
 from ..hub.semantics import BEHAVIOURS, FOREVER, HANDOFF, HANGUP, INPUT, REDIRECT, REJECT, tested
 from .inputs import InputSummary
-from .truth import evaluate
+from .truth import decide
 from .variables import ANYTHING, FINITE_LIMIT, Value, Variables
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
@@ -261,7 +261,7 @@ class _Walk:
         def on_entry(name: str) -> Value:
             return _FIRST_PASS if name == counter else variables.current(name)
 
-        holds = evaluate(verb.condition, on_entry).holds
+        holds = decide(verb.condition, on_entry)
         variables.tick()
         variables.assign(counter, Value(False, _passes(verb.max_loops), verb))
         outer = state.loop if state.loop >= 0 else segment.clock
@@ -277,10 +277,7 @@ class _Walk:
         self.analysis.loops.append(LoopFact(verb, entry, holds, variables.clock, body_end is not None, frame[0]))
         if state.loop < 0:
             self.analysis.loop_ends[segment.clock] = variables.clock
-        result = body_end if runs else join(state, body_end)
-        if result is None:
-            return None
-        return State(result.reach, result.ran, result.gathered, result.inputs, result.excluded, result.redirect, variables.clock, state.loop)
+        return _at_clock(body_end if runs else join(state, body_end), variables.clock, state.loop)
 
     def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
         if not self.tracking:
@@ -290,9 +287,7 @@ class _Walk:
         base, entry = self.condition(verb, state)
         body_end = self.sequence(verb.body, entry, verb, after, state.reach)  # no helper frame: deep nesting recurses here
         self.variables.close(segment, body_end is not None)
-        joined = join(base, body_end)
-        assert joined is not None
-        return State(joined.reach, joined.ran, joined.gathered, joined.inputs, joined.excluded, joined.redirect, self.variables.clock, state.loop)
+        return _at_clock(join(base, body_end), self.variables.clock, state.loop)
 
     def condition(self, verb: If, state: State) -> tuple[State, State | None]:
         """What v1's input tests learn: the state the call takes when the body does not run, and the state
@@ -320,6 +315,15 @@ class _Walk:
         if equal:
             return narrowed, None if never else state
         return state, narrowed  # NOTEQUAL: the body runs for other values
+
+
+def _at_clock(state: State | None, clock: int, loop: int) -> State | None:
+    """A state after an If or a Loop: the variables' clock now, the enclosing Loop's (a join took the
+    latest clock of its two sides, and the first side's loop); itself when it already says so (most Ifs
+    change no variable)."""
+    if state is None or (state.clock == clock and state.loop == loop):
+        return state
+    return State(state.reach, state.ran, state.gathered, state.inputs, state.excluded, state.redirect, clock, loop)
 
 
 _FIRST_PASS = Value(False, frozenset(("0",)))  # a Loop counter on entry

@@ -4,6 +4,12 @@ can hold (``variables.Value``). Three-valued: ``holds`` is True, False or None (
 Used by the walk (a Loop whose condition holds on entry certainly runs its body once) and by VX116
 (an If that is always true or always false). The verdict names the comparison that decides it and
 says why, in words that name the value and what the variable can hold.
+
+Most conditions are not constant, and a document repeats its conditions (readers share one condition
+object between the elements that write it alike, across documents): ``decide`` answers the question
+"does it hold?" once per condition and per what its variables can hold (the strings, the Gather
+settings, whether unset; never where they were set, which only the messages name), and the verdict
+with its reason is made only when the answer is yes or no.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Callable, NamedTuple
 
-from ..hub.expressions import PATTERN_LIMIT, And, Compare, Expr, In, Literal, Or, Var, matches
+from ..hub.expressions import PATTERN_LIMIT, And, Compare, Expr, In, Literal, Or, Var, matches, variables
 from .inputs import InputSummary
 from .variables import ANYTHING, FINITE_LIMIT, Value
 
@@ -209,4 +215,56 @@ def _match(expr: Compare, lookup: Lookup) -> Verdict:
     return UNKNOWN
 
 
-__all__ = ["UNKNOWN", "Verdict", "describe", "evaluate", "shown"]
+# ------------------------------------------------------------------ one decision per condition and values
+# (id(condition), what each of its variables can hold) -> holds, and id(condition) -> (the condition, its
+# variables' names). The condition is kept alive beside its id, so the id stays its own. Bounded: cleared when full.
+_DECIDED: dict[tuple[int, tuple[object, ...]], bool | None] = {}
+_NAMES: dict[int, tuple[Expr, tuple[str, ...]]] = {}
+_DECIDED_LIMIT = 50_000
+
+
+def names_of(expr: Expr) -> tuple[str, ...]:
+    """The distinct variables a condition reads, left to right (computed once per condition object)."""
+    hit = _NAMES.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    names = tuple(dict.fromkeys(var.name for var in variables(expr)))
+    if len(_NAMES) >= _DECIDED_LIMIT:
+        _NAMES.clear()
+        _DECIDED.clear()  # its keys hold ids that _NAMES no longer keeps alive
+    _NAMES[id(expr)] = (expr, names)
+    return names
+
+
+def _signature(value: Value | None) -> object:
+    """What of a looked-up value a verdict's truth depends on: not its source (messages only)."""
+    if value is None:
+        return None
+    values = value.values
+    return (value.unset, values[:4] if isinstance(values, InputSummary) else values)
+
+
+def decide(expr: Expr | None, lookup: Lookup) -> bool | None:
+    """``evaluate(expr, lookup).holds``, decided once per condition and per what its variables can hold.
+
+    Every variable of the condition is looked up (``evaluate`` may stop before some): lookups have no
+    effect, and the answer depends on nothing else."""
+    if expr is None:
+        return None
+    names = names_of(expr)
+    found = [lookup(name) for name in names]
+    key = (id(expr), tuple(_signature(value) for value in found))
+    try:
+        return _DECIDED[key]
+    except KeyError:
+        pass
+    looked = dict(zip(names, found))
+    holds = evaluate(expr, looked.__getitem__).holds
+    if len(_DECIDED) >= _DECIDED_LIMIT:
+        _DECIDED.clear()
+    if _NAMES.get(id(expr), (None,))[0] is expr:  # still kept alive: the id is the condition's
+        _DECIDED[key] = holds
+    return holds
+
+
+__all__ = ["UNKNOWN", "Verdict", "decide", "describe", "evaluate", "names_of", "shown"]

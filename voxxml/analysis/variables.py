@@ -188,6 +188,8 @@ class Variables:
         ``restore`` names variables that take their entry value whatever happened (a Loop's counter)."""
         popped = self.segments.pop()
         assert popped is segment
+        if not segment.changed:
+            return  # the body changed nothing (most If bodies): nothing to join, and no new point in time
         self.tick()
         enclosing = self.segments[-1]
         for name in segment.changed:

@@ -14,42 +14,44 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..analysis.states import State
-from ..analysis.truth import Verdict, evaluate, shown
+from ..analysis.truth import UNKNOWN, Verdict, decide, evaluate, shown
 from ..hub.expressions import Var, variables
 from ..analysis.variables import Value
 from ..core.diagnostics import Diagnostic, make
 from ..hub.nodes import If, Node
 from ..hub.semantics import INPUT
-from .context import CheckContext, condition_attribute, did_you_mean, element_name
+from .context import CheckContext, condition_attribute, condition_reads, did_you_mean, element_name
 
 CODE = "VX116"
 
 
+_FIRST_PASS = Value(False, frozenset(("0",)))
+
+
 def verdict(context: CheckContext, node: Node, state: State, counter_first_pass: str | None = None) -> Verdict:
-    """The verdict on a node's condition at a point, from the values the rules trust there."""
+    """The verdict on a node's condition at a point, from the values the rules trust there.
+
+    Not trusted (looked up as None: anything): a variable VX114 or VX118 reports at this node, one the
+    outermost enclosing Loop's body writes, and v1's $GATHER. Whether the condition holds is decided once
+    per condition and values (``truth.decide``); the reason is worked out only for a constant one."""
     analysis = context.analysis
-    reported_unset = context.reported_unset
-    untrusted = {read.read.name for read in _reads_of(context, node) if reported_unset(read) is not None}
+    unset_rule = context.unset_rule
     fixed_input = context.fixed_input
-    looked_up: dict[str, Value | None] = {}  # an Or of comparisons reads one variable many times
-
-    def lookup(name: str) -> Value | None:
-        if name in looked_up:
-            return looked_up[name]
+    looked_up: dict[str, Value | None] = {}
+    for name, plain in condition_reads(node):
         if name == counter_first_pass:
-            found: Value | None = Value(False, frozenset(("0",)))
-        elif name in untrusted or not analysis.trusted(name, state) or (fixed_input and name == INPUT):
-            found = None
+            found: Value | None = _FIRST_PASS
         else:
-            found = analysis.value(name, state)
+            value = analysis.value(name, state)
+            if unset_rule(name, value, not plain) is not None or not analysis.trusted(name, state) or (fixed_input and name == INPUT):
+                found = None
+            else:
+                found = value
         looked_up[name] = found
-        return found
-
-    return evaluate(node.condition, lookup)  # type: ignore[attr-defined]
-
-
-def _reads_of(context: CheckContext, node: Node) -> list:  # type: ignore[type-arg]
-    return context.reads_by_node.get(id(node), [])
+    condition = node.condition  # type: ignore[attr-defined]
+    if decide(condition, looked_up.__getitem__) is None:
+        return UNKNOWN
+    return evaluate(condition, looked_up.__getitem__)
 
 
 def _span(node: Node, found: Verdict):  # type: ignore[no-untyped-def]

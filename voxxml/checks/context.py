@@ -56,20 +56,34 @@ class CheckContext:
 
     @cached_property
     def variable_reads(self) -> list["VariableRead"]:
-        """Every variable read on a reached path, in execution order, with what it can hold there
-        (the named-variable rules share it: VX114, VX116, VX118)."""
+        """Every variable read on a reached path, in execution order, with what it can hold there."""
+        return list(self._reads(only_unset=False))
+
+    @cached_property
+    def unset_reads(self) -> list["VariableRead"]:
+        """``variable_reads`` where the variable may be unset: the only reads VX114 and VX118 report (the
+        rest cost a lookup each, not a record)."""
+        return list(self._reads(only_unset=True))
+
+    def _reads(self, only_unset: bool) -> Iterator["VariableRead"]:
         analysis = self.analysis
         loops = {id(fact.verb): fact.state for fact in analysis.loops}  # a Loop's condition is read with its counter set
-        found: list[VariableRead] = []
+        value_at = analysis.value
+        may_read = semantics.may_read
         for verb, state in analysis.visits:
             nodes = [verb, *verb.children] if verb.__class__ is Gather else (verb,)  # a Gather's prompts run with it
             for node in nodes:
-                if not semantics.may_read(node):
+                if not may_read(node):
                     continue
                 at = loops.get(id(node), state) if node.__class__ is Loop else state
+                values: dict[str, Value] = {}  # a condition often reads one variable several times
                 for read, empty in _reads_marked(node):
-                    found.append(VariableRead(node, read, at, analysis.value(read.name, at), empty))
-        return found
+                    name = read.name
+                    value = values.get(name)
+                    if value is None:
+                        value = values[name] = value_at(name, at)
+                    if value.unset or not only_unset:
+                        yield VariableRead(node, read, at, value, empty)
 
     @cached_property
     def counters(self) -> frozenset[str]:
@@ -86,15 +100,17 @@ class CheckContext:
 
     def reported_unset(self, read: "VariableRead") -> str | None:
         """Which rule reports this read as unset: VX118 (a loop counter outside its loops), VX114, or None."""
-        name = read.read.name
+        return self.unset_rule(read.read.name, read.value, read.compared_with_empty)
+
+    def unset_rule(self, name: str, value: Value, compared_with_empty: bool) -> str | None:
+        """``reported_unset`` for a read of ``name`` holding ``value`` there."""
         if self.fixed_input and name == INPUT:
             return None  # VX104's
-        value = read.value
         if not value.unset:
             return None
         if value.never_set and (name in self.analysis.counters or name in self.counters):
             return "VX118"
-        if read.compared_with_empty:
+        if compared_with_empty:
             return None  # '${x}==""' tests whether x is set yet (the demo's loops do it); a misspelt x is VX116's or VX117's
         return "VX114"
 
@@ -137,6 +153,27 @@ def _reads_marked(node: Node) -> tuple[tuple[Read, bool], ...]:
         _MARKED.clear()
     _MARKED[key] = (condition, marked)
     return marked
+
+
+_PLAIN: dict[tuple[type, int], tuple[object, tuple[tuple[str, bool], ...]]] = {}
+
+
+def condition_reads(node: Node) -> tuple[tuple[str, bool], ...]:
+    """The distinct variables a node's condition reads, each with whether some read of it is not compared
+    with "" (then an unset value there is VX114's, not a deliberate test). Once per condition object."""
+    condition = getattr(node, "condition", None)
+    key = (node.__class__, id(condition))
+    hit = _PLAIN.get(key)
+    if hit is not None and hit[0] is condition:
+        return hit[1]
+    plain: dict[str, bool] = {}
+    for read, empty in _reads_marked(node):
+        plain[read.name] = plain.get(read.name, False) or not empty
+    found = tuple(plain.items())
+    if len(_PLAIN) >= _MARKED_LIMIT:
+        _PLAIN.clear()
+    _PLAIN[key] = (condition, found)
+    return found
 
 
 def _compared_with_empty(node: Node) -> set[tuple[int, int]]:

@@ -28,7 +28,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     if context.fixed_input:
         return  # VoxXML v1: one fixed variable, VX104's
     loop_name = None
-    for read in context.variable_reads:
+    for read in context.unset_reads:
         if context.reported_unset(read) != CODE:
             continue
         if loop_name is None:

@@ -29,7 +29,7 @@ def _writer(context: CheckContext, name: str) -> str:
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     if context.fixed_input:
         return  # VoxXML v1: one fixed variable, VX104's
-    for read in context.variable_reads:
+    for read in context.unset_reads:
         if context.reported_unset(read) != CODE:
             continue
         name = read.read.name
