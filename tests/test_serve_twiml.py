@@ -54,8 +54,8 @@ LOOP_CAP = eq.LOOP_CAP
 SIMPLE_IVR = ROOT / "examples" / "simple-ivr.voxxml"
 
 
-def machine_of(text: str, dialect: str = "voxxml-v1", to: str = "twiml") -> Any:
-    result, machine = load(text.encode(), f"<test>.{'voxml' if dialect == 'voxml' else 'voxxml'}", to, Settings(), dialect, BASE)
+def machine_of(text: str, dialect: str = "voxxml-v1", to: str = "twiml", states_url: str | None = None) -> Any:
+    result, machine = load(text.encode(), f"<test>.{'voxml' if dialect == 'voxml' else 'voxxml'}", to, Settings(), dialect, BASE, states_url)
     assert machine is not None, result.diagnostics
     return machine
 
@@ -165,6 +165,35 @@ def test_a_long_walk_goes_on_in_another_document(monkeypatch: pytest.MonkeyPatch
     machine = split(counting, "twiml", "voxml")
     served = served_trace(machine, script())
     assert served == comparable(simulate(counting, script(), 100).trace) and served[0]["text"] == "." * 40
+
+
+DIAL_STATUS = """<Response>
+  <Dial output="call">15556667777</Dial>
+  <If expression='${call.status}=="busy"'><Say voice="Polly.Joanna">They are busy.</Say></If>
+  <Gather output="menu" action="https://example.com/menu" numDigits="1"><Say voice="Polly.Joanna">Press a key.</Say></Gather>
+  <Say voice="Polly.Joanna">No key: ${call.status}.</Say>
+</Response>"""
+
+
+@pytest.mark.parametrize(("inputs", "dials", "fails"), [((), ("busy",), False), (("1",), ("answered:4",), False), (("1",), ("no-answer",), True), ((), (), False)])
+def test_a_dial_status_the_source_reads_comes_back_from_the_platform_and_a_gathers_own_action_leaves(inputs: tuple[str, ...], dials: tuple[str, ...], fails: bool) -> None:
+    machine = machine_of(DIAL_STATUS, "voxml")
+    assert [step.kind for step in machine.steps][:2] == ["dial", "if"]
+    start = machine.write(render(machine, 0, Environment()))
+    assert '<Dial action="s1?d=0"' in start  # DialCallStatus is posted to the If's state
+    document = pipeline.check(DIAL_STATUS.encode(), "<t>.voxml", dialect="voxml").document
+    caller = script(*inputs, dials=list(dials), redirect_fails=fails)
+    assert served_trace(machine, caller) == expected(document, caller)
+
+
+def test_the_profiles_are_served_alike_and_cxml_links_are_absolute() -> None:
+    for to in ("texml", "cxml"):
+        machine = machine_of(SIMPLE_IVR.read_text(), to=to, states_url="http://testserver/twiml/doc/" if to == "cxml" else None)
+        start = machine.write(render(machine, 0, Environment()))
+        assert ('action="http://testserver/twiml/doc/s2?g=1"' if to == "cxml" else 'action="s2?g=1"') in start
+        document = pipeline.check(SIMPLE_IVR.read_bytes(), str(SIMPLE_IVR)).document
+        caller = script("2", dials=["answered:5"])
+        assert machine.target == to and served_trace(machine, caller) == expected(document, caller)
 
 
 def test_variables_travel_packed_in_the_url_and_a_tampered_value_is_refused() -> None:
@@ -396,6 +425,15 @@ def test_convert_into_a_directory_writes_the_states_and_their_manifest(tmp_path:
     assert [e.get("file") for e in manifest["states"]] == ["start.twiml", None, "s3.twiml", "s8.twiml"]
     for name in ("start.twiml", "s3.twiml", "s8.twiml"):
         assert run("lint", str(out / name), "--dialect", "twiml").exit_code == 0
+
+
+def test_cxml_states_need_the_url_they_are_served_at(tmp_path: Path) -> None:
+    out = tmp_path / "ivr"
+    refused = run("convert", str(SIMPLE_IVR), "--to", "cxml", "-o", f"{out}/")
+    assert refused.exit_code == 2 and "--states-url" in refused.stderr and not out.exists()
+    written = run("convert", str(SIMPLE_IVR), "--to", "cxml", "-o", f"{out}/", "--states-url", "https://ivr.example.com/twiml/simple-ivr/")
+    assert written.exit_code == 0, written.stderr
+    assert '<Redirect>https://ivr.example.com/twiml/simple-ivr/s2?g=1</Redirect>' in (out / "start.twiml").read_text()
 
 
 def test_convert_static_refuses_branching_and_a_lossy_set_writes_nothing(tmp_path: Path) -> None:

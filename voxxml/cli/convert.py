@@ -19,6 +19,7 @@ import click
 from ..config import ConfigError, Resolver
 from ..convert import CODES, targets
 from ..core.catalog import Severity
+from .options import absolute_url
 from .commands import EXIT_OK, EXIT_PROBLEMS, _report_to_stderr, dialect_option, fail, main, reading
 
 
@@ -26,11 +27,12 @@ from .commands import EXIT_OK, EXIT_PROBLEMS, _report_to_stderr, dialect_option,
 @click.argument("file")
 @click.option("--to", "to", type=click.Choice(targets()), required=True, help="The dialect to write.")
 @click.option("-o", "--output", metavar="PATH", help="Write the converted document to PATH instead of standard output. --to twiml|texml|cxml and a directory (existing, or ending in '/'): write the document as a set of TwiML states (one file each) and manifest.json, for voxxml serve --target twiml.")
+@click.option("--states-url", metavar="URL", callback=absolute_url, help="With -o DIR: the URL the states are served at (voxxml serve --target twiml: PUBLIC_URL/twiml/NAME/); links become absolute under it, as cXML requires. Default: relative links.")
 @click.option("--static", is_flag=True, help="--to twiml|texml|cxml: one self-contained document only, even into a directory; a document that branches is refused (CV109, CV110).")
 @click.option("--allow-approximate", is_flag=True, help="Report what cannot be converted exactly (CV1xx) as warnings and write the approximation.")
 @click.option("--stdin-filename", default=None, help="Path of the input read from '-' (for its dialect, configuration and messages).")
 @dialect_option
-def convert_command(file: str, to: str, output: str | None, static: bool, allow_approximate: bool, stdin_filename: str | None, dialect: str | None) -> None:
+def convert_command(file: str, to: str, output: str | None, states_url: str | None, static: bool, allow_approximate: bool, stdin_filename: str | None, dialect: str | None) -> None:
     """Convert FILE ('-': standard input) to the dialect --to (voxml, voxxml-v1, twiml, texml, cxml).
 
     What the target cannot say exactly is reported (CV1xx) with its place in FILE. By default
@@ -61,7 +63,7 @@ def convert_command(file: str, to: str, output: str | None, static: bool, allow_
         settings = replace(settings, severity={**settings.severity, **dict.fromkeys(CODES, Severity.WARNING)})
     into_directory = output not in (None, "-") and (Path(output).is_dir() or output.endswith(("/", os.sep)))  # type: ignore[union-attr]
     if into_directory and not static and to in TWIML_TARGETS:
-        _write_states(data, shown, to, settings, reading(path, settings, dialect), Path(output))  # type: ignore[arg-type]
+        _write_states(data, shown, to, settings, reading(path, settings, dialect), Path(output), states_url)  # type: ignore[arg-type]
     if into_directory:
         name = (path.stem if path is not None else "stdin") + {"voxml": ".voxml", "voxxml-v1": ".voxxml"}.get(to, f".{to}")
         output = str(Path(output) / name)  # type: ignore[arg-type]
@@ -85,13 +87,16 @@ def convert_command(file: str, to: str, output: str | None, static: bool, allow_
 TWIML_TARGETS = ("twiml", "texml", "cxml")
 
 
-def _write_states(data: bytes, shown: str, to: str, settings: Any, dialect: Any, directory: Path) -> None:
+def _write_states(data: bytes, shown: str, to: str, settings: Any, dialect: Any, directory: Path, states_url: str | None) -> None:
     """The document as TwiML states in ``directory`` (convert/split.py): every file or none."""
     import json
 
     from ..serve.twiml import load  # the split and read-back; imports no server library
+    from ..serve.twiml import ABSOLUTE_ONLY
 
-    result, machine = load(data, shown, to, settings, dialect)
+    if to in ABSOLUTE_ONLY and not states_url:
+        fail(f"{to} takes only absolute URLs: give --states-url, the URL the states will be served at")
+    result, machine = load(data, shown, to, settings, dialect, None, states_url)
     _report_to_stderr(result)
     if machine is None:
         if result.document is None and not result.error_count:

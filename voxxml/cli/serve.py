@@ -123,7 +123,7 @@ def _serve_twiml(files: tuple[str, ...], target: str, allow_approximate: bool, h
     from ..core.catalog import Severity
     from ..reporters import REPORTERS
     from ..serve import logs
-    from ..serve.twiml import Served, TwimlConfig, auth_token, create_app, load, relative_urls
+    from ..serve.twiml import ABSOLUTE_ONLY, Served, TwimlConfig, auth_token, create_app, load, relative_urls
     from .commands import reading
 
     logs.configure(log_level)
@@ -142,7 +142,8 @@ def _serve_twiml(files: tuple[str, ...], target: str, allow_approximate: bool, h
             _fail(f"{name}: {error.strerror or error}")
         if allow_approximate:
             settings = replace(settings, severity={**settings.severity, **dict.fromkeys(CODES, Severity.WARNING)})
-        result, machine = load(data, str(path), target, settings, reading(path, settings, None), base_url)
+        served_at = f"{(public_url or f'http://{host}:{port}').rstrip('/')}/twiml/{path.stem}/" if target in ABSOLUTE_ONLY else None
+        result, machine = load(data, str(path), target, settings, reading(path, settings, None), base_url, served_at)
         if result.diagnostics:
             text = io.StringIO()
             REPORTERS["text"]([result], text)

@@ -78,6 +78,13 @@ class Machine:
     steps: list[Step]
     target: str  # the TwiML dialect (twiml, texml, cxml)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Where the states are served (".../twiml/NAME/"): links are absolute under it (cXML takes no relative
+    # URL); None: relative, resolved against the document's own URL by the platform.
+    states_url: str | None = None
+
+    def link(self, index: int, environment: Environment | None, **result: int) -> str:
+        relative = link(index, environment, **result)
+        return relative if self.states_url is None else self.states_url.rstrip("/") + "/" + relative
 
     def decides(self, index: int) -> bool:
         step = self.steps[index]
@@ -143,11 +150,11 @@ def link(index: int, environment: Environment | None, **result: int) -> str:
 # ------------------------------------------------------------------------------------ the split
 
 
-def split(document: Response, target: str, source: Any, base_url: str | None = None) -> Machine:
+def split(document: Response, target: str, source: Any, base_url: str | None = None, states_url: str | None = None) -> Machine:
     """The document (read with ``source``) as a Machine for the TwiML dialect ``target``; what TwiML
     cannot express even so is a CV diagnostic on the machine, with its span in the source. ``base_url``:
     the source document's URL, which its relative URLs are resolved against (the states are served
-    from another URL)."""
+    from another URL); ``states_url``: where the states are served (absolute links)."""
     from . import TARGETS  # noqa: F401  (the target must be one of convert's)
     from .twiml import SERVED_RULES
 
@@ -155,7 +162,7 @@ def split(document: Response, target: str, source: Any, base_url: str | None = N
     verbs = _rewrite(list(document.verbs), SERVED_RULES, context)
     steps: list[Step] = []
     _flatten(verbs, steps, context, base_url)
-    return Machine(steps, target, context.diagnostics)
+    return Machine(steps, target, context.diagnostics, states_url)
 
 
 def _line(node: Node) -> int | None:
@@ -227,12 +234,13 @@ def _filled(node: Node, environment: Environment) -> Node:
     return node
 
 
-def render(machine: Machine, index: int, environment: Environment | None, links: Callable[..., str] = link) -> list[Node]:
+def render(machine: Machine, index: int, environment: Environment | None, links: Callable[..., str] | None = None) -> list[Node]:
     """The TwiML verbs of the state ``index``. With the call's variables (the handler): its decisions
     taken, up to the next input or the end. ``environment`` None (a file of the set): up to the first
     decision, which becomes a Redirect to the state that takes it. The environment is updated as the
     walk goes (Set, Unset, loop counters) and is what the links carry."""
     steps = machine.steps
+    links = links or machine.link
     out: list[Node] = []
     static = environment is None
     env = environment if environment is not None else Environment()
@@ -371,7 +379,7 @@ def states(machine: Machine) -> dict[int, list[int]]:
 
             def record(target: int, environment: Environment | None, **result: int) -> str:
                 targets.append(target)
-                return link(target, environment, **result)
+                return machine.link(target, environment, **result)
 
             render(machine, index, None, record)
         found[index] = list(dict.fromkeys(targets))

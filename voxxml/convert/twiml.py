@@ -14,8 +14,12 @@
   that, so every Gather without an ``action`` is CV110. A multi-key finishOnKey is CV102 (its first key
   is written). ``loop`` N is N Gathers in a row (each falls through on no input) with the repeatDelay
   as a Pause before each retry; ``loop='0'`` is CV103 (written once).
-- In-document branching (an If, a Do) has no TwiML form: CV109, on the element, never dropped silently.
-  The If's body is left out; a Do's body is written once.
+- In-document branching (an If, a Do) has no TwiML form in one document: CV109, on the element, never
+  dropped silently. The If's body is left out; a Do's body is written once.
+- ``SERVED_RULES``: the same table for a set of documents (``convert/split.py``, ``voxxml convert -o
+  DIR``, ``voxxml serve --target twiml``): Ifs, Dos, Set and Unset stay for the handler, a Gather stays
+  one node (its attempts and links are the split's), Say text keeps its references (the handler fills
+  them in). So CV106, CV109 and CV110 are never reported there.
 - A variable read in Say text (``$GATHER``, ``${x}``): TwiML has no variables (CV106, left out).
 
 Everything else is the generic pass's (CV101/CV102) or the read-back's (CV100).

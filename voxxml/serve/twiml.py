@@ -40,6 +40,7 @@ from ..hub.expressions import Environment
 ENV_AUTH_TOKEN = "TWILIO_AUTH_TOKEN"
 MAX_BODY = 64 * 1024
 TWIML_TARGETS = ("twiml", "texml", "cxml")
+ABSOLUTE_ONLY = ("cxml",)  # profiles whose URLs must be absolute (SignalWire's cXML): their links name the states' URL
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,12 @@ class TwimlConfig:
     relative: list[str] = field(default_factory=list)  # relative URLs left as written (no --base-url)
 
 
-def load(data: bytes, path: str, to: str, settings: Any, dialect: Any, base_url: str | None = None) -> tuple[Any, Machine | None]:
+def load(data: bytes, path: str, to: str, settings: Any, dialect: Any, base_url: str | None = None, states_url: str | None = None) -> tuple[Any, Machine | None]:
     """One document read and checked as lint does, then split into states for the TwiML dialect ``to``;
     every state's file is read back with ``to`` (an error there is CV100, as for one document). The
     CV codes are finalized with the checks' (suppressions, ignore, severities, --allow-approximate).
+    ``base_url``: the document's own URL; ``states_url``: where the states are served (absolute links,
+    which cXML requires; None: relative links).
     (result, machine); machine None when the document has errors."""
     from ..convert import CODES
     from ..convert.split import files
@@ -74,7 +77,7 @@ def load(data: bytes, path: str, to: str, settings: Any, dialect: Any, base_url:
         result.fail_on = settings.fail_on
         if result.document is None or result.error_count:
             return result, None
-        machine = split(result.document, to, result.dialect, base_url)
+        machine = split(result.document, to, result.dialect, base_url, states_url)
         converted = list(machine.diagnostics)
         texts, manifest = files(machine, Path(path).name)
         for name, text in texts.items():
