@@ -28,8 +28,13 @@ from hypothesis import strategies as st
 
 pytest.importorskip("starlette", reason="the serve extra is not installed: pip install -e '.[test,serve]'")
 
+import warnings
+
 import httpx
-from starlette.testclient import TestClient
+
+with warnings.catch_warnings():  # Starlette's test client asks for httpx2; httpx is what the serve extra installs
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 from voxxml import pipeline
 from voxxml.config import Settings
@@ -202,6 +207,16 @@ def test_variables_travel_packed_in_the_url_and_a_tampered_value_is_refused() ->
     for bad in ("!!!", pack(Environment()) + "x" * 5000, "WzFd"):  # not base64url JSON, too long, a list
         with pytest.raises(StateError):
             unpack(bad)
+
+
+def test_crafted_or_runaway_variables_are_refused_not_trusted() -> None:
+    machine = machine_of(VOXML_MENU, "voxml")
+    client = client_for({"doc": machine})
+    crafted = pack(Environment({"#l1": "9" * 50}))  # a loop's pass count that is no count
+    assert client.post(f"/twiml/doc/s2?v={crafted}").status_code == 400
+    doubling = Response([Set(value=vx.T("x"), output="a"), Loop([Set(value=vx.T("${a}${a}"), output="a")], condition=vx.E('${do.n}!="x"'), max_loops=60), Say(vx.T("${a}"))])
+    with pytest.raises(StateError, match="grew beyond"):
+        render(split(doubling, "twiml", "voxml"), 0, Environment())
 
 
 def test_states_are_every_reachable_state_and_nothing_else() -> None:

@@ -270,6 +270,8 @@ def render(machine: Machine, index: int, environment: Environment | None, links:
             env.values.pop(FIRST, None)
         if kind == "set":
             semantics.set_variable(env, step.source)
+            if len(env.get(step.source.output)) > MAX_STATE:  # a value doubled in a loop: refused before it floods
+                raise StateError(f"the variable {step.source.output!r} grew beyond {MAX_STATE} characters")
         elif kind == "unset":
             semantics.unset_variable(env, step.source)
         elif kind == "verb":
@@ -315,14 +317,14 @@ def _loop_step(step: Step, index: int, env: Environment) -> int:
         env.set(passes_key, "0")
         return index + 1
     if step.kind == "loop":
-        passes = int(env.get(passes_key) or "0")
+        passes = _count(env, passes_key)
         if passes < loop.max_loops:
             env.set(loop.counter, str(passes))
             if semantics.holds(loop.condition, env):
                 return index + 1
         return step.target
     if step.kind == "next":
-        env.set(passes_key, str(int(env.get(passes_key) or "0") + 1))
+        env.set(passes_key, str(_count(env, passes_key) + 1))
         return step.target
     before = env.values.pop(before_key, None)  # exit
     env.values.pop(passes_key, None)
@@ -331,6 +333,14 @@ def _loop_step(step: Step, index: int, env: Environment) -> int:
     else:
         env.set(loop.counter, before)
     return index + 1
+
+
+def _count(env: Environment, key: str) -> int:
+    """A loop's pass count from the variables (a request's: checked, never trusted)."""
+    text = env.get(key) or "0"
+    if not text.isdigit() or len(text) > 9:
+        raise StateError(f"the loop's pass count {text[:20]!r} is not a number")
+    return int(text)
 
 
 def apply_result(machine: Machine, index: int, environment: Environment, form: dict[str, str], gather: int | None, dial: int | None) -> None:
