@@ -82,17 +82,23 @@ def e164(number: str, plus: bool) -> str | None:
     return ("+" if plus and (has_plus or bare != digits) else "") + bare
 
 
-def _number(node: Number, context: Context) -> list[Node]:
-    plus = context.target.name != "voxxml-v1"
-    changes: dict[str, Any] = {}
-    written_number = e164(node.number, plus)
-    if written_number is not None and written_number != node.number:
-        changes["number"] = written_number
-    if node.caller_id is not None and (caller := e164(node.caller_id, plus)) is not None and caller != node.caller_id:
-        changes["caller_id"] = caller
-    if context.target.name == "voxxml-v1":
-        changes["status_callback_event"] = _call_events(node, context)
-    return [reset(node, **changes)] if changes else [node]
+def _numbers(node: Any, plus: bool, fields: tuple[str, ...]) -> Any:
+    changes = {}
+    for name in fields:
+        value = getattr(node, name)
+        written_number = e164(value, plus) if value is not None else None
+        if written_number is not None and written_number != value:
+            changes[name] = written_number
+    return reset(node, **changes) if changes else node
+
+
+def _number_v1(node: Number, context: Context) -> list[Node]:
+    number = _numbers(node, False, ("number", "caller_id"))
+    return [reset(number, status_callback_event=_call_events(node, context))]
+
+
+def _number_voxml(node: Number, context: Context) -> list[Node]:
+    return [_numbers(node, True, ("number", "caller_id"))]
 
 
 def _call_events(node: Number, context: Context) -> tuple[str, ...]:
@@ -115,21 +121,23 @@ def _call_events(node: Number, context: Context) -> tuple[str, ...]:
 RECORDING = ("trim", "recording_track", "recording_status_callback", "recording_status_callback_method", "recording_status_callback_event")
 
 
-def _dial(node: Dial, context: Context) -> list[Node]:
-    plus = context.target.name != "voxxml-v1"
-    changes: dict[str, Any] = {}
-    if node.record == "do-not-record":
-        hub = dict(settings(Dial))
-        changes.update({name: hub[name] for name in RECORDING if getattr(node, name) != hub[name]})
-    if node.caller_id is not None and (caller := e164(node.caller_id, plus)) is not None and caller != node.caller_id:
-        changes["caller_id"] = caller
-    dial = reset(node, **changes) if changes else node
-    if context.target.name != "voxxml-v1":
-        return [dial]
+def _not_recording(node: Dial) -> Dial:
+    if node.record != "do-not-record":
+        return node
+    hub = dict(settings(Dial))
+    return reset(node, **{name: hub[name] for name in RECORDING if getattr(node, name) != hub[name]})
+
+
+def _dial_voxml(node: Dial, context: Context) -> list[Node]:
+    return [_numbers(_not_recording(node), True, ("caller_id",))]
+
+
+def _dial_v1(node: Dial, context: Context) -> list[Node]:
+    dial = _numbers(_not_recording(node), False, ("caller_id",))
     if len(dial.numbers) == 1 and isinstance(dial.numbers[0], Conference):
         for name, _ in _written_settings(dial):
             context.report(
-                "CV102", dial, f"Dial {source_attribute(dial, name) or name} has no v1 form: v1's Conference is a verb of its own, not a Dial noun; it is left out",
+                "CV102", dial, f"Dial {source_attribute(dial, name) or name}={getattr(dial, name)!r} has no v1 form: v1's Conference is a verb of its own, not a Dial noun; it is left out",
                 "v1 joins the conference and goes on with the next verb, as a TwiML Dial without settings does", source_attribute(dial, name),
             )
         return [_conference(dial.numbers[0], context)]
@@ -200,17 +208,21 @@ def _tag(node: Node) -> str:
     return node.TAG
 
 
-def _gather(node: Gather, context: Context) -> list[Node]:
-    changes: dict[str, Any] = {}
-    if node.num_digits >= 4096:  # TwiML's "unlimited" (dialects.twiml.grammar.UNLIMITED_DIGITS): the hub's None
-        changes["num_digits"] = None
-    gather = reset(node, **changes) if changes else node
-    if context.target.name == "voxxml-v1":
-        if gather.action is None:
-            return [gather]
-        redirect = _redirect_to(gather, gather.action, context, "on input TwiML posts the digits or speech to")
-        return [_without_action(gather, context)] + ([redirect] if redirect is not None else [])
-    return [_default_action(gather, context)]
+def _unlimited(node: Gather) -> Gather:
+    """TwiML's "unlimited" numDigits (``dialects.twiml.grammar.UNLIMITED_DIGITS``) is the hub's None."""
+    return reset(node, num_digits=None) if node.num_digits is not None and node.num_digits >= 4096 else node
+
+
+def _gather_v1(node: Gather, context: Context) -> list[Node]:
+    gather = _unlimited(node)
+    if gather.action is None:
+        return [gather]
+    redirect = _redirect_to(gather, gather.action, context, "on input TwiML posts the digits or speech to")
+    return [_without_action(gather, context)] + ([redirect] if redirect is not None else [])
+
+
+def _gather_voxml(node: Gather, context: Context) -> list[Node]:
+    return [_default_action(_unlimited(node), context)]
 
 
 def _default_action(node: Any, context: Context) -> Any:
@@ -226,8 +238,8 @@ def _default_action(node: Any, context: Context) -> Any:
     return reset(node, action=None)
 
 
-def _record(node: Record, context: Context) -> list[Node]:
-    return [_default_action(node, context)] if context.target.name == "voxml" else [node]
+def _record_voxml(node: Record, context: Context) -> list[Node]:
+    return [_default_action(node, context)]
 
 
 # -------------------------------------------------------------------------------- speech
@@ -246,13 +258,23 @@ def builtin_voice(name: str, language: str | None) -> tuple[str, str]:
     return chosen, how
 
 
-def _say(node: Say, context: Context) -> list[Node]:
+def _say_v1(node: Say, context: Context) -> list[Node]:
+    return _say(node, context, qualified=False)
+
+
+def _say_voxml(node: Say, context: Context) -> list[Node]:
+    return _say(node, context, qualified=True)
+
+
+def _say(node: Say, context: Context, qualified: bool) -> list[Node]:
+    """``qualified``: the target names voices with their provider and gives a Say its language (VoXML);
+    v1 names the voice alone, and a Say without a language speaks the voice's."""
     changes: dict[str, Any] = {}
     voice, language = node.voice, node.language
     if voice in BUILTIN_GENDERS:
         chosen, how = builtin_voice(voice, language)
         where = "TwiML's default voice" if not written(node, "voice") else "a TwiML built-in voice"
-        target = chosen if context.target.name == "voxxml-v1" else f"Polly.{chosen}"
+        target = f"Polly.{chosen}" if qualified else chosen
         context.report(
             "CV107", node,
             f"voice '{voice}' ({where}) is not a {context.target.summary} voice; written as '{target}' ({how})",
@@ -260,11 +282,11 @@ def _say(node: Say, context: Context) -> list[Node]:
         )
         changes["voice"] = f"Polly.{chosen}"
         known = voices().get(chosen)
-        changes["language"] = None if context.target.name == "voxxml-v1" or known is None else known.language
+        changes["language"] = known.language if qualified and known is not None else None
     elif not written(node, "language") and voice.startswith("Polly."):
         # A Polly voice speaks its own language; TwiML's language (default en-US) is not what the caller hears.
         known = voices().get(voice[6:].split("-", 1)[0])
-        changes["language"] = None if context.target.name == "voxxml-v1" or known is None else known.language
+        changes["language"] = known.language if qualified and known is not None else None
     extras = dict(node.extras)
     if "ssml" in extras:
         kinds = sorted({part.kind for part in extras.pop("ssml") if isinstance(part, Node)})
@@ -294,9 +316,9 @@ def _parameters(node: Hangup | Reject, context: Context) -> list[Node]:
     return [reset(node, extras=extras)]
 
 
-def _play(node: Play, context: Context) -> list[Node]:
+def _play_v1(node: Play, context: Context) -> list[Node]:
     """A Play that only sends DTMF (no URL) has nothing to play in v1, which has no digits."""
-    if context.target.name == "voxxml-v1" and node.digits is not None and not node.url:
+    if node.digits is not None and not node.url:
         context.report(
             "CV101", node,
             f"this Play only sends the DTMF digits '{node.digits}'; v1's Play has no digits and needs an audio URL: it is left out",
@@ -306,7 +328,7 @@ def _play(node: Play, context: Context) -> list[Node]:
     return [node]
 
 
-def _pause(node: Pause, context: Context) -> list[Node]:
+def _pause_v1(node: Pause, context: Context) -> list[Node]:
     """v1's Pause is at most 60 s: a longer one is several."""
     if node.length <= V1_MAX_PAUSE:
         return [node]
@@ -314,11 +336,17 @@ def _pause(node: Pause, context: Context) -> list[Node]:
     return [reset(node, length=V1_MAX_PAUSE) for _ in range(whole)] + ([reset(node, length=rest)] if rest else [])
 
 
-_COMMON = {Number: _number, Say: _say, Hangup: _parameters, Reject: _parameters, Gather: _gather}
+_BOTH = {Hangup: _parameters, Reject: _parameters}
 
 RULES: dict[str, Rules] = {
-    "voxxml-v1": Rules(dialect="voxxml-v1", transforms={**_COMMON, Dial: _dial, Play: _play, Pause: _pause}),
-    "voxml": Rules(dialect="voxml", transforms={**_COMMON, Dial: _dial, Record: _record}),
+    "voxxml-v1": Rules(
+        dialect="voxxml-v1",
+        transforms={**_BOTH, Number: _number_v1, Dial: _dial_v1, Gather: _gather_v1, Say: _say_v1, Play: _play_v1, Pause: _pause_v1},
+    ),
+    "voxml": Rules(
+        dialect="voxml",
+        transforms={**_BOTH, Number: _number_voxml, Dial: _dial_voxml, Gather: _gather_voxml, Say: _say_voxml, Record: _record_voxml},
+    ),
 }
 
 __all__ = ["BUILTIN_GENDERS", "RULES", "V1_CALL_EVENTS", "V1_CONFERENCE_EVENTS", "builtin_voice", "e164"]
