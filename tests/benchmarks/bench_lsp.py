@@ -17,13 +17,15 @@ the ``textDocument/publishDiagnostics`` for that version arrives. The edits are
 what typing does: incremental changes that alternately break an attribute name
 (``numDigits`` -> ``numDigitsX``: a VX005 appears) and repair it. Runs:
 
+* the server's defaults (no initialization options), as an editor gets it: a document
+  that lints quickly is linted at once on every change, so the time is the lint itself
+  plus the round trip. The bar (issue 14): the median within 20 ms.
 * debounce 0 (initializationOptions ``{"debounceMs": 0}``): every change is linted
-  at once, so the time is the lint itself plus the round trip. The bar: p95 within
-  50 ms.
+  at once, whatever it costs. The bar: p95 within 50 ms.
 * debounce 0 with full-document sync (the whole text in every change), for clients
   that do not send incremental changes.
-* the default debounce (200 ms): the time is the debounce plus the lint; shown with
-  the debounce subtracted too.
+* a fixed debounce of 200 ms (``{"debounceMs": 200}``, the default before issue 14): the
+  time is the debounce plus the lint; shown with the debounce subtracted too.
 * for information: the in-process lint of the same text (``voxxml.lsp.analysis.lint_text``),
   and hover and completion requests near the end of the document.
 """
@@ -49,8 +51,9 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from corpus import generate_ivr  # noqa: E402
 
-BAR_MS = 50.0
-DEFAULT_DEBOUNCE_MS = 200
+BAR_MS = 50.0  # p95, debounce 0
+MEDIAN_BAR_MS = 20.0  # median, the server's defaults (issue 14)
+DEFAULT_DEBOUNCE_MS = 200  # the fixed debounce measured for information
 
 
 def document(lines: int, seed: int = 20240611) -> str:
@@ -72,7 +75,7 @@ class Client:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=env,
+            env=env if env is not None else {k: v for k, v in os.environ.items() if k != "VOXXML_LSP_DEBOUNCE_MS"},
         )
         self.messages: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
         self.next_id = 0
@@ -283,16 +286,17 @@ def main() -> int:
 
     results["lint_in_process"] = stats(in_process(text, args.iterations))
     runs = [
+        ("defaults_incremental", None, False),
         ("debounce_0_incremental", 0, False),
         ("debounce_0_full_sync", 0, True),
-        (f"debounce_{DEFAULT_DEBOUNCE_MS}_incremental", None, False),
+        (f"debounce_{DEFAULT_DEBOUNCE_MS}_incremental", DEFAULT_DEBOUNCE_MS, False),
     ]
     for name, debounce, full in runs:
-        iterations = args.iterations if debounce == 0 else max(20, args.iterations // 4)
+        iterations = args.iterations if debounce != DEFAULT_DEBOUNCE_MS else max(20, args.iterations // 4)
         timings, found, cpu = run(text, iterations, debounce, full)
         results[name] = stats(timings)
         results[name]["server_cpu_ms_per_change"] = cpu
-        if debounce is None:
+        if debounce == DEFAULT_DEBOUNCE_MS:
             results[name + "_minus_debounce"] = stats([t - DEFAULT_DEBOUNCE_MS for t in timings])
         if found != 1:
             print(f"FAIL: {name}: the broken attribute gave {found} diagnostics, expected 1")
@@ -319,12 +323,19 @@ def main() -> int:
     line("hover near the end (request -> response)", results["requests"]["hover"])
     line("completion near the end", results["requests"]["completion"])
 
+    median = results["defaults_incremental"]["median_ms"]
+    median_verdict = "PASS" if median <= MEDIAN_BAR_MS else "FAIL"
+    print(
+        f"{median_verdict}: diagnostics within {MEDIAN_BAR_MS:.0f} ms (median) of a change on a {results['lines']:,}-line document, "
+        f"didChange to publishDiagnostics, the server's defaults (median {median:.1f} ms)"
+    )
     bar = results["debounce_0_incremental"]["p95_ms"]
     verdict = "PASS" if bar <= BAR_MS else "FAIL"
     print(f"{verdict}: diagnostics within {BAR_MS:.0f} ms of a change (debounce 0, incremental, p95 {bar:.1f} ms)")
+    results["bars"] = {"median_defaults_ms": [median, MEDIAN_BAR_MS, median_verdict], "p95_debounce_0_ms": [bar, BAR_MS, verdict]}
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0 if verdict == "PASS" else 1
+    return 0 if verdict == median_verdict == "PASS" else 1
 
 
 if __name__ == "__main__":
