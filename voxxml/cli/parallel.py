@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO, Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,6 +33,7 @@ R = TypeVar("R")
 THRESHOLD = 100
 ENV = "VOXXML_JOBS"  # how many processes, as --jobs: 0 or unset: auto; 1: no pool
 _CHUNK_MAX = 16  # items per chunk: small enough to keep every core busy to the end
+_MAX_CHUNKS = 16_000  # 4 bytes each: all fit in a pipe before the fork
 
 
 def fork_available() -> bool:
@@ -67,19 +68,22 @@ def workers(count: int, jobs: int | None = None) -> int:
 
 
 def chunk_size(count: int, processes: int) -> int:
-    """Items per chunk: about 16 chunks per process, at most ``_CHUNK_MAX`` items each."""
-    return max(1, min(_CHUNK_MAX, count // (processes * 16)))
+    """Items per chunk: about 16 chunks per process, at most ``_CHUNK_MAX`` items each (and few
+    enough chunks that their numbers fit in a pipe's default 64 KiB)."""
+    return max(1, min(_CHUNK_MAX, count // (processes * 16)), -(-count // _MAX_CHUNKS))
 
 
 def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int = 1) -> Iterator[R]:
     """``function(item)`` for each item, yielded in the items' order; over ``processes`` processes
     when more than 1 (see ``workers``): this one and ``processes - 1`` forked workers.
 
-    The items are cut into chunks, dealt out in turn (chunk ``c`` to process ``c % processes``; this
-    process takes chunk 0, and computes its chunks only when the iteration reaches them). Each worker
-    pickles its chunks' results, in order, into its own pipe; this process reads them when their turn
-    comes. No task queue, no threads, no import of multiprocessing: a worker costs one fork.
-    Leaves no process behind, however the iteration ends.
+    The items are cut into chunks. Every process takes the next chunk not yet taken from a shared
+    pipe of chunk numbers (written before the fork), so a slower process (a big file, or a core
+    shared with other programs) takes fewer, and all finish together. A worker pickles each
+    chunk's results into its own pipe; this process takes chunks too, keeps whatever arrives
+    early, and yields each result when its turn comes. No task queue process, no threads, no
+    import of multiprocessing: a worker costs one fork. Leaves no process behind, however the
+    iteration ends.
     """
     if processes <= 1 or len(items) < 2:
         for item in items:
@@ -88,26 +92,39 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
     size = chunk_size(len(items), processes)
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     processes = min(processes, len(bounds))
-    import pickle  # here, not at the top: a one-file lint imports this module but never forks
     sys.stdout.flush()  # a worker must not inherit (and print again) what is buffered here
     sys.stderr.flush()
-    children: list[tuple[int, BinaryIO]] = []  # (pid, the read end of its pipe), for workers 1, 2, ...
+    tasks, write = os.pipe()
+    try:
+        _write_all(write, b"".join(chunk.to_bytes(4, "little") for chunk in range(1, len(bounds))))
+    finally:
+        os.close(write)  # all written: once the pipe is empty, a read says so (b"") instead of waiting
+    children: dict[int, int] = {}  # the read end of each worker's pipe -> its pid
     finished = False
     try:
-        for worker in range(1, processes):
-            inherited = [results.fileno() for _, results in children]  # earlier workers' pipes: not its own
-            children.append(_fork(function, items, bounds[worker::processes], inherited))
+        for _ in range(1, processes):
+            fd, pid = _fork(function, items, bounds, tasks, list(children))
+            children[fd] = pid
+        waiting = set(children)  # the workers' pipes not yet at their end
+        arrived: dict[int, list[tuple[bool, object]]] = {}  # chunk -> its results, taken out of turn
         for chunk, (start, stop) in enumerate(bounds):
-            turn = chunk % processes
-            if turn == 0:
+            while chunk and chunk not in arrived:
+                arrived.update(_ready(waiting, block=False))
+                if chunk in arrived:
+                    break
+                taken = os.read(tasks, 4)
+                if len(taken) == 4:  # work on while waiting: the next chunk nobody has taken
+                    other = int.from_bytes(taken, "little")
+                    arrived[other] = _chunk(function, items, *bounds[other])
+                elif waiting:
+                    arrived.update(_ready(waiting, block=True))
+                else:
+                    raise RuntimeError(f"a worker process ended before its results (items {start} to {stop - 1})")
+            if chunk == 0:  # this process's first chunk, yielded as it is computed
                 for index in range(start, stop):
                     yield function(items[index])
                 continue
-            try:
-                done = pickle.load(children[turn - 1][1])
-            except EOFError:
-                raise RuntimeError(f"a worker process ended before its results (items {start} to {stop - 1})") from None
-            for ok, value in done:
+            for ok, value in arrived.pop(chunk):
                 if not ok:
                     raise value  # type: ignore[misc]
                 yield value  # type: ignore[misc]
@@ -115,8 +132,9 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
     finally:
         import signal
 
-        for pid, results in children:
-            results.close()  # a worker still writing gets EPIPE, and ends
+        os.close(tasks)
+        for fd, pid in children.items():
+            os.close(fd)  # a worker still writing gets EPIPE, and ends
             if not finished:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -125,9 +143,50 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
             os.waitpid(pid, 0)  # reaps it: no zombies
 
 
-def _fork(function: Callable, items: Sequence, chunks: list[tuple[int, int]], inherited: list[int]) -> tuple[int, BinaryIO]:
-    """Start a worker that computes ``chunks`` in order, writing one pickled list per chunk.
-    ``inherited``: file descriptors the worker closes (the other workers' pipes)."""
+def _ready(waiting: set[int], block: bool) -> dict[int, list[tuple[bool, object]]]:
+    """The chunks the workers have sent, read from each pipe with something to read (waiting for
+    one when ``block``); a pipe at its end (its worker is done) leaves ``waiting``."""
+    import pickle
+    import select
+
+    got: dict[int, list[tuple[bool, object]]] = {}
+    readable, _, _ = select.select(list(waiting), [], [], None if block else 0)
+    for fd in readable:
+        head = _read_exactly(fd, 12)
+        if head is None:
+            waiting.discard(fd)
+            continue
+        chunk, length = int.from_bytes(head[:4], "little"), int.from_bytes(head[4:], "little")
+        body = _read_exactly(fd, length)
+        if body is None:
+            waiting.discard(fd)
+            continue
+        got[chunk] = pickle.loads(body)
+    return got
+
+
+def _read_exactly(fd: int, length: int) -> bytes | None:
+    """``length`` bytes from a pipe (waiting for the rest of a message being written); None at its end."""
+    parts, missing = [], length
+    while missing:
+        part = os.read(fd, missing)
+        if not part:
+            return None
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _fork(function: Callable, items: Sequence, bounds: list[tuple[int, int]], tasks: int, inherited: list[int]) -> tuple[int, int]:
+    """Start a worker: it takes chunk numbers from ``tasks`` until there are none, and writes each
+    chunk's results to its pipe (chunk number, length, pickle). ``inherited``: file descriptors it
+    closes (the other workers' pipes). Returns the read end of its pipe and its pid."""
     import fcntl
     import pickle
 
@@ -142,18 +201,18 @@ def _fork(function: Callable, items: Sequence, chunks: list[tuple[int, int]], in
         try:
             for fd in (read, *inherited):
                 os.close(fd)
-            with os.fdopen(write, "wb") as out:
-                for start, stop in chunks:
-                    done = _chunk(function, items, start, stop)
-                    pickle.dump(done, out, pickle.HIGHEST_PROTOCOL)
-                    out.flush()
-                    if done and not done[-1][0]:
-                        break
+            while len(taken := os.read(tasks, 4)) == 4:
+                chunk = int.from_bytes(taken, "little")
+                done = _chunk(function, items, *bounds[chunk])
+                body = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
+                _write_all(write, chunk.to_bytes(4, "little") + len(body).to_bytes(8, "little") + body)
+                if done and not done[-1][0]:
+                    break  # an exception: the run stops there
             status = 0
         finally:
             os._exit(status)  # no atexit handlers, no flushing of the parent's buffers, no teardown
     os.close(write)
-    return pid, os.fdopen(read, "rb")
+    return read, pid
 
 
 def _chunk(function: Callable, items: Sequence, start: int, stop: int) -> list[tuple[bool, object]]:
