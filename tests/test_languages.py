@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from voxxml.dialects.voxxml_v1 import languages
 from voxxml.dialects.voxxml_v1.grammar import grammar
-from voxxml.dialects.voxxml_v1.values import KeywordsType, LanguageType
+from voxxml.dialects.voxxml_v1.values import KeywordsType, LanguageType, has_reference, say_variables, template_segments
 
 from support import examples
 
@@ -78,3 +78,22 @@ def test_say_template_reads_braced_names_as_variables() -> None:
     """'${GATHER}' is a variable token (reported as VX011, read out literally); a '${' without a name is text."""
     tokens = languages.tokens("say_template.lark", "a ${GATHER} b ${ c ${1} $}")
     assert [(t.type, str(t)) for t in tokens] == [("LITERAL", "a "), ("VARIABLE", "${GATHER}"), ("LITERAL", " b ${ c ${1} $}")]
+
+
+_SAY_ALPHABET = st.sampled_from(["$", "{", "}", "G", "A", "_", "x", "1", " ", "é", "\n", "GATHER", "$GATHER", "${GATHER}"])
+
+
+@given(st.lists(_SAY_ALPHABET, max_size=12).map("".join))
+def test_say_variables_are_the_grammars_variable_tokens(text: str) -> None:
+    """Say text is read with a regex (values.say_variables), not lark: the same VARIABLE tokens, at the same places."""
+    tokens = languages.tokens("say_template.lark", text)
+    expected = [(str(t), t.start_pos, t.end_pos) for t in tokens if t.type == "VARIABLE"]
+    assert say_variables(text) == expected
+    assert has_reference(text) == bool(expected)
+
+
+@given(st.lists(_SAY_ALPHABET, max_size=12).map("".join))
+def test_say_template_segments_join_back_to_the_text(text: str) -> None:
+    segments = template_segments(text)
+    assert "".join(s if isinstance(s, str) else text[s.offset : s.offset + s.length] for s in segments) == text
+    assert all(not isinstance(a, str) or not isinstance(b, str) for a, b in zip(segments, segments[1:]))  # literals joined

@@ -122,6 +122,8 @@ class Settings:
         return self.dialect
 
     def excluded(self, path: Path) -> bool:
+        if not self.exclude:  # most configurations: no path to resolve for every file
+            return False
         relative = self.relative(path)
         return any(fnmatch(relative, pattern) or fnmatch(path.name, pattern) for pattern in self.exclude)
 

@@ -80,8 +80,10 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
     found = Discovery()
     seen: set[Path] = set()
 
-    def add(path: Path, explicit: bool) -> None:
-        key = path.resolve()
+    def add(path: Path, explicit: bool, folder: str | None = None) -> None:
+        # The same file named twice (or through a link) is linted once. A walked file that is not a
+        # link is its resolved folder plus its name: one resolve per folder, not per file.
+        key = Path(folder, path.name) if folder is not None and not path.is_symlink() else path.resolve()
         if key not in seen:
             seen.add(key)
             found.files.append((path, explicit))
@@ -91,11 +93,12 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
         if path.is_dir():
             for directory, subdirs, files in os.walk(path):
                 subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS)
+                folder = os.path.realpath(directory)
                 for name in sorted(files):
                     candidate = Path(directory) / name
                     wanted, why = _wanted(candidate)
                     if wanted:
-                        add(candidate, False)
+                        add(candidate, False, folder)
                     elif candidate.suffix.lower() == ".xml":
                         found.skipped.append((candidate, why))
         elif path.is_file():

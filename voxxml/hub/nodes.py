@@ -610,23 +610,31 @@ NODE_CLASSES: dict[str, type[Node]] = {
 }
 
 
-def loader(cls: type[Node]) -> Callable[[dict[str, Any]], Node]:
+def loader(cls: type[Node], content: str | None = None) -> Callable[..., Node]:
     """A constructor from a dict holding every field, typed, with ``explicit`` worked out.
 
     ``extras`` may be left out (no dialect-only details). A reader builds each node this way: it skips ``__post_init__`` (the reader
     already knows what was written) and the keyword-argument call. Generated like
     dataclasses' own ``__init__``; a loop of ``setattr`` calls costs the reader's
     hot path three times as much. Each dialect's vocabulary keeps its own loaders.
+
+    With ``content`` (a field name) the constructor is ``load(values, source, index, content)``: the
+    content or children field, the source and the index come as arguments, so the reader can pass the
+    same shared ``values`` (an element's memoized attribute reading) for every element, uncopied.
     """
     names = [f.name for f in fields(cls)]
+    given = {content, "source", "index"} if content is not None else set()
     assignments = "".join(
-        f"    node.{name} = values.get('extras', NO_EXTRAS)\n" if name == "extras" else f"    node.{name} = values[{name!r}]\n"
+        f"    node.{name} = {name}\n" if name in given
+        else f"    node.{name} = values.get('extras', NO_EXTRAS)\n" if name == "extras"
+        else f"    node.{name} = values[{name!r}]\n"
         for name in names
     )
-    code = f"def load(values):\n    node = new(cls)\n{assignments}    return node\n"
+    parameters = f"values, source, index, {content}" if content is not None else "values"
+    code = f"def load({parameters}):\n    node = new(cls)\n{assignments}    return node\n"
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
     cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)
-    built: Callable[[dict[str, Any]], Node] = namespace["load"]
+    built: Callable[..., Node] = namespace["load"]
     built.__qualname__ = f"{cls.__name__}.load"
     return built
 

@@ -76,7 +76,7 @@ _ALL_ATTRIBUTES = etree.XPath("@*")
 
 def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
     """The element's attributes as (name, value), as ``el.items()`` gives them, in linear time."""
-    if len(el.keys()) <= _MANY_ATTRIBUTES:
+    if len(el.attrib) <= _MANY_ATTRIBUTES:  # counts them without making their names (``keys()`` does)
         return tuple(el.items())
     return tuple((value.attrname, str(value)) for value in _ALL_ATTRIBUTES(el))  # type: ignore[union-attr]
 
@@ -249,34 +249,36 @@ class Reader:
                     reading = readings.get(key)
                     if reading is None:
                         reading = _remember(readings, key, read_attributes(spec, key[1:], hooks))
-                    fields = reading.fields.copy()
                     if reading.findings:
                         for finding in reading.findings:
                             self.emit(index, finding)
                     field_name = spec.content_field
-                    if spec.content_node is not None:  # text or children (VoXML's Dial): one shape in the hub
-                        field_name = None
-                        if len(el) or el.text is None or el.text.isspace():
-                            fields[spec.children_field] = self.read_children(el, index, spec)  # type: ignore[index]
+                    # The common shapes (a leaf's text, a container's children) pass the shared reading
+                    # uncopied (``load_with``); the rare ones build their own field dict.
+                    if field_name is not None and spec.content_node is None and not len(el):
+                        raw = el.text
+                        hit = spec.content_cache.get(raw) if raw and not raw.isspace() else None  # empty: checked below
+                        if hit is not None and not hit[1]:
+                            value = hit[0]  # a clean value seen before
                         else:
-                            fields[spec.children_field] = [self.content_child(el, index, spec)]  # type: ignore[index]
-                    elif field_name is not None:
-                        if len(el):
-                            self.mixed_content(el, index, spec, fields)
-                        else:
-                            raw = el.text
-                            hit = spec.content_cache.get(raw) if raw and not raw.isspace() else None  # empty: checked below
-                            if hit is not None and not hit[1]:
-                                fields[field_name] = hit[0]  # a clean value seen before
+                            value = self.content(el, index, spec, raw or "")
+                        node = spec.load_with(reading.fields, source, index, value)  # type: ignore[misc]
+                    elif field_name is None and spec.children_field is not None and spec.content_node is None:
+                        node = spec.load_with(reading.fields, source, index, self.read_children(el, index, spec))  # type: ignore[misc]
+                    else:
+                        fields = reading.fields.copy()
+                        if spec.content_node is not None:  # text or children (VoXML's Dial): one shape in the hub
+                            if len(el) or el.text is None or el.text.isspace():
+                                fields[spec.children_field] = self.read_children(el, index, spec)  # type: ignore[index]
                             else:
-                                fields[field_name] = self.content(el, index, spec, raw or "")
-                    elif spec.children_field is not None:
-                        fields[spec.children_field] = self.read_children(el, index, spec)
-                    elif el.text is not None or len(el):
-                        self.unplaced_children(el, index, spec, fields)
-                    fields["source"] = source
-                    fields["index"] = index
-                    node = spec.load(fields)
+                                fields[spec.children_field] = [self.content_child(el, index, spec)]  # type: ignore[index]
+                        elif field_name is not None:
+                            self.mixed_content(el, index, spec, fields)
+                        elif el.text is not None or len(el):
+                            self.unplaced_children(el, index, spec, fields)
+                        fields["source"] = source
+                        fields["index"] = index
+                        node = spec.load(fields)
                     by_tag[tag].append(node)
                     if allowed is None or tag in allowed:
                         kids.append(node)

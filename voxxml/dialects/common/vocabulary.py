@@ -106,6 +106,8 @@ class ElementSpec:
         self.child_set = frozenset(self.children)  # for the reader's membership tests
         self.node_class: type[Node] = NODE_CLASSES[self.node]
         self.load = loader(self.node_class)  # this vocabulary's own: builds a node from a complete field dict
+        # The reader's common case: the memoized attribute reading, plus the content or children, source and index.
+        self.load_with = loader(self.node_class, self.content_field or self.children_field) if self.content_field or self.children_field else None
         # Attributes with no hub field on the node's class (VoXML's history) ride along in ``extras``.
         hub_fields = set(node_fields(self.node_class))
         for attribute in self.attributes.values():

@@ -54,9 +54,23 @@ class Template(expressions.Template):
         return template_segments(text)
 
 
+# The VARIABLE token of grammar/voxxml-v1/say_template.lark. That grammar is a lexer only: every text is
+# valid, a '$' starts a VARIABLE exactly where LITERAL may not take it, and the rest is LITERAL. So the
+# VARIABLE matches of this regex, left to right, are the grammar's VARIABLE tokens, and the text between
+# them its LITERAL tokens (tests/test_languages.py holds the two equal): Say text is read without lark.
+_SAY_VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
+def say_variables(text: str) -> list[tuple[str, int, int]]:
+    """The '$name' and '${name}' references in Say text, known or not: (text, start, end)."""
+    if "$" not in text:
+        return []
+    return [(match.group(), match.start(), match.end()) for match in _SAY_VARIABLE.finditer(text)]
+
+
 def has_reference(text: str) -> bool:
     """Whether text writes a '$name' reference, known or not (an unknown one is VX011 and read literally)."""
-    return "$" in text and any(token.type == "VARIABLE" for token in languages.tokens("say_template.lark", text))
+    return "$" in text and _SAY_VARIABLE.search(text) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -65,14 +79,17 @@ def template_segments(text: str) -> tuple[str | VarRef, ...]:
     if "$" not in text:
         return (text,) if text else ()
     segments: list[str | VarRef] = []
-    for token in languages.tokens("say_template.lark", text):
-        name = VARIABLES.get(str(token)) if token.type == "VARIABLE" else None
-        if name is not None:
-            segments.append(VarRef(name, token.start_pos, len(token)))
-        elif segments and isinstance(segments[-1], str):
-            segments[-1] += str(token)
-        else:
-            segments.append(str(token))
+    literal_start = 0
+    for name, start, end in say_variables(text):
+        variable = VARIABLES.get(name)
+        if variable is None:
+            continue  # an unknown reference is read out literally: part of the literal around it
+        if start > literal_start:
+            segments.append(text[literal_start:start])
+        segments.append(VarRef(variable, start, end - start))
+        literal_start = end
+    if literal_start < len(text):
+        segments.append(text[literal_start:])
     return tuple(segments)
 
 
@@ -114,8 +131,9 @@ class LanguageType(ValueType):
         return self.description
 
     def parse(self, raw: str) -> Parsed:
-        if self.grammar == "say_template.lark" and "$" not in raw:
-            return Template(raw), ()
+        if self.grammar == "say_template.lark":  # every text is a template: no grammar to run (see say_variables)
+            unknown = [(name, (start, end)) for name, start, end in say_variables(raw) if name not in self.variables]
+            return Template(raw), tuple(unknown_variable(name, sub, self.variables) for name, sub in unknown)
         fast = self._fast  # type: ignore[attr-defined]
         if fast is not None and fast.fullmatch(raw):
             return self._build(raw, raw.split("|") if self.grammar == "if_value.lark" else [raw]), ()
@@ -136,23 +154,12 @@ class LanguageType(ValueType):
             if not raw:
                 return None, (Problem("invalid", f"is empty; expected {self.description}"),)
             return None, (Problem("invalid", f"has {where}; expected {self.description}", hint, span),)
-        if self.grammar == "say_template.lark":
-            return Template(raw), tuple(self._unknown_variables(found))
         return self._build(raw, [str(token) for token in found]), ()
-
-    def _unknown_variables(self, found: list[Any]) -> list[Problem]:
-        return [
-            unknown_variable(str(token), (token.start_pos, token.end_pos), self.variables)
-            for token in found
-            if token.type == "VARIABLE" and str(token) not in self.variables
-        ]
 
     def empty(self) -> Any:
         return {"say_template.lark": Template(""), "if_value.lark": ()}.get(self.grammar, "")
 
     def _build(self, raw: str, parts: list[str]) -> Any:
-        if self.grammar == "say_template.lark":
-            return Template(raw)
         if self.grammar == "if_value.lark":
             return tuple(parts)
         return raw
