@@ -84,9 +84,9 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         spec = vocabulary.elements[entry.element]
         parent_tag = entry.when.get("parent")
         placed = context.children_of(parent_tag, entry.element) if parent_tag else ((n, None) for n in context.of(entry.element))
+        pairs, field_set = _fields(entry, spec), _field_set(entry, spec)  # per entry, not per node
         for node, parent in placed:
-            pairs = _fields(entry, spec)
-            if not node.explicit.isdisjoint(_field_set(entry, spec)) and _holds(entry, node, spec):
+            if not node.explicit.isdisjoint(field_set) and _holds(entry, node, spec):
                 yield from (_diagnostic(node, a, entry.why) for a, hub_field in pairs if hub_field in node.explicit)
     for node in context.of(*_with("repeatDelay")):
         explicit = node.explicit
