@@ -244,9 +244,16 @@ def test_an_unpicklable_exception_arrives_as_its_message() -> None:
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    import select
+
+    signal_read, signal_write = os.pipe()
+
     def function(item: int) -> int:
         if os.getpid() != parent:
-            os._exit(3)  # as if killed, at its first item
+            os.write(signal_write, b"!")  # it has taken a chunk...
+            os._exit(3)  # ... and dies in it, as if killed
+        if item == 0:
+            assert select.select([signal_read], [], [], 30)[0], "the worker took no chunk"
         return item
 
     parent = os.getpid()
@@ -256,3 +263,5 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
     assert got == list(range(len(got)))  # everything before the chunk the worker took, and no more
     assert size <= len(got) < 200 and len(got) % size == 0
     assert_reaped(forks)
+    os.close(signal_read)
+    os.close(signal_write)
