@@ -247,7 +247,7 @@ class ManyRun:
         except OSError as error:
             return Outcome(BROKEN, message=f"voxxml: error: {path}: {error.strerror or error}")
         result = run(data, str(path), settings, self.target_name, dialect, **self.options)
-        outcome = Outcome(WRITTEN, errors=result.error_count, warnings=sum(1 for d in result.diagnostics if d.severity.value == "warning"))
+        outcome = Outcome(WRITTEN, errors=result.error_count, warnings=sum(1 for d in result.diagnostics if d.severity is Severity.WARNING))
         if result.error_count or result.document is None:
             outcome.status = REFUSED
             if not result.error_count:  # only when the configuration hides the syntax errors (select, ignore)
