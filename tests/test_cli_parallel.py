@@ -149,9 +149,14 @@ def test_below_the_threshold_no_process_is_forked(tmp_path: Path, monkeypatch: p
     assert_reaped(forks)
 
 
-def test_how_many_processes() -> None:
+def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 64)
     assert parallel.workers(parallel.THRESHOLD - 1, 0) == 1
-    assert parallel.workers(parallel.THRESHOLD, 0) == min(parallel.cores(), parallel.THRESHOLD)
+    assert parallel.workers(parallel.THRESHOLD, 0) == 2
+    assert parallel.workers(1000, 0) == 1000 // parallel.PER_PROCESS  # no more workers than the files pay for
+    assert parallel.workers(100_000, 0) == 64  # one per core
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert parallel.workers(100_000, 0) == 1
     assert parallel.workers(5, 4) == 4  # forced, however few
     assert parallel.workers(1, 4) == 1
     assert parallel.workers(10_000, 1) == 1

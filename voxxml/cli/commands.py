@@ -202,7 +202,7 @@ def configuration_options(command: Callable) -> Callable:
     default=None,
     envvar="VOXXML_JOBS",
     metavar="N",
-    help="Processes to lint with: 1 lints in this process; N forks N workers; 0: one per core from 100 files on [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
+    help="Processes to lint with: 1 lints in this process; N uses N (this one and N-1 forked workers); 0: one per core, at most one per 50 files (so none below 100) [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
 )
 @dialect_option
 def lint(paths: tuple[str, ...], **options: object) -> None:

@@ -28,9 +28,11 @@ from typing import Callable, Iterator, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Measured (tests/benchmarks/bench_lint.py, 2 cores): below about this many files, forking
-# the workers and collecting their results costs more than the second core saves.
-THRESHOLD = 100
+# Each process gets at least this many items, so the pool starts from 2 x this many (THRESHOLD)
+# and never forks more workers than the items pay for (each pays its own first-use caches, about
+# as much as linting 50 to 100 files).
+PER_PROCESS = 50
+THRESHOLD = 2 * PER_PROCESS
 ENV = "VOXXML_JOBS"  # how many processes, as --jobs: 0 or unset: auto; 1: no pool
 _CHUNK_MAX = 16  # items per chunk: small enough to keep every core busy to the end
 _MAX_CHUNKS = 16_000  # 4 bytes each: all fit in a pipe before the fork
@@ -52,8 +54,8 @@ def workers(count: int, jobs: int | None = None) -> int:
     """How many processes to map ``count`` items with (1: in this process, no pool).
 
     ``jobs``: 1 forces one process; N > 1 forces N (even for few items); 0 or None means auto:
-    one per core when there are at least ``THRESHOLD`` items. ``jobs`` None reads $VOXXML_JOBS.
-    Without fork it is always 1.
+    one per core, but one per ``PER_PROCESS`` items at most (so none below ``THRESHOLD`` items).
+    ``jobs`` None reads $VOXXML_JOBS. Without fork it is always 1.
     """
     if jobs is None:
         try:
@@ -64,7 +66,7 @@ def workers(count: int, jobs: int | None = None) -> int:
         return 1
     if jobs > 0:
         return min(jobs, count)
-    return min(cores(), count) if count >= THRESHOLD else 1
+    return max(1, min(cores(), count // PER_PROCESS))
 
 
 def chunk_size(count: int, processes: int) -> int:
