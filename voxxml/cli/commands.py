@@ -313,7 +313,7 @@ class LintRun:
             resolver = self.resolver()
         except ConfigError as error:
             fail(str(error))
-        self.settings_for = resolver.for_path
+        self.settings_for = resolver.for_file  # discovery found files: no stat to ask
         found = discover([p for p in self.paths if p != "-"], bool(o["voxxml_only"]))
         for missing in found.missing:
             click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
