@@ -51,7 +51,7 @@ from voxxml.serve.twiml import Served, TwimlConfig, create_app, load, signature
 import test_equivalence as eq
 import test_voxml_semantics as vx
 from enablex_server import free_port
-from support import ROOT, gather_in, run
+from support import ROOT, examples, run
 from twiml_platform import PlatformError, TwimlPlatform
 
 BASE = "https://example.com/ivr/start"  # the source documents' URL (their relative URLs resolve against it)
@@ -329,13 +329,13 @@ def _check(document: Response, caller: CallerScript, dialect: str) -> None:
     assert served_trace(machine, caller) == wanted
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(150, suppress=[HealthCheck.too_slow])
 @given(eq.calls(eq.ivr_documents().map(_exact_v1)))
 def test_generated_v1_ivrs_served_as_twiml_run_as_simulated(call: tuple[Response, CallerScript]) -> None:
     _check(*call, "voxxml-v1")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(100, suppress=[HealthCheck.too_slow])
 @given(vx.documents().map(_voxml_exact), vx.callers())
 def test_generated_voxml_documents_served_as_twiml_run_as_simulated(document: Response, caller: CallerScript) -> None:
     _check(document, caller, "voxml")
