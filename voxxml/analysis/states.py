@@ -127,9 +127,16 @@ class Analysis:
     loop_ends: dict[int, int] = field(default_factory=dict)  # entry clock of a top-level Loop -> clock at its end
     counters: set[str] = field(default_factory=set)  # the Loops' counter variables (do.n)
 
+    known: dict[tuple[str, int], Value] = field(default_factory=dict)  # (name, clock) -> value: the rules ask again and again
+
     def value(self, name: str, state: State) -> Value:
-        """What a variable can hold at a point (its state)."""
-        return self.variables.at(name, state.clock)
+        """What a variable can hold at a point (its state). Memoized: the Ifs of a menu stand at one clock
+        and read the same variables, and VX114, VX116 and VX117 each ask."""
+        key = (name, state.clock)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self.variables.at(name, state.clock)
+        return found
 
     def trusted(self, name: str, state: State) -> bool:
         """Whether a variable's value at a point holds on every pass of the Loops around it: no verb in the
@@ -137,6 +144,20 @@ class Analysis:
         if state.loop < 0:
             return True
         return not self.variables.written_within(name, state.loop, self.loop_ends.get(state.loop, self.variables.clock))
+
+    @cached_property
+    def visited(self) -> dict[type, list[tuple[Verb, State]]]:
+        """``visits`` by the verb's class, each in execution order: a rule about one kind of verb reads
+        its own list instead of scanning every visit (built on first use, in one pass)."""
+        found: dict[type, list[tuple[Verb, State]]] = {}
+        for visit in self.visits:
+            kind = visit[0].__class__
+            listed = found.get(kind)
+            if listed is None:
+                found[kind] = [visit]
+            else:
+                listed.append(visit)
+        return found
 
     @cached_property
     def states(self) -> dict[int, State]:
@@ -155,6 +176,8 @@ _PASSES = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends is None and b
 _LOOPING = frozenset(cls for cls, b in BEHAVIOURS.items() if b.loops)
 _HANGS_UP = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends == HANGUP)
 _READING = frozenset(cls for cls in _PASSES if BEHAVIOURS[cls].reads is not None)  # kept in visits when they read
+_LOOPS = frozenset(cls for cls, b in BEHAVIOURS.items() if b.branches and cls is not If)  # branch back: a Loop
+_WRITING = frozenset(cls for cls, b in BEHAVIOURS.items() if b.writes is not None)  # the rest write nothing
 
 
 def analyse(document: Response, variables: bool = True) -> Analysis:
@@ -211,11 +234,12 @@ class _Walk:
         return state
 
     def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
-        if verb.__class__ is If:
+        kind = verb.__class__
+        if kind is If:
             return self.branch(verb, state, after)  # type: ignore[arg-type]
-        if semantics.behaviour(verb).branches:  # a Loop
+        if kind in _LOOPS:
             return self.loop(verb, state, after)  # type: ignore[arg-type]
-        written = semantics.writes(verb)
+        written = semantics.writes(verb) if kind in _WRITING else ()
         if written:
             if self.tracking:
                 state = self.write(verb, state, written)

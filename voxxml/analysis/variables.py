@@ -166,8 +166,12 @@ class Variables:
             self.listed[name] = segment.number
             segment.changed.append(name)
         if writer is not None:
-            self.writes.setdefault(name, []).append(self.clock)
-            self.writers.setdefault(name, writer)
+            clocks = self.writes.get(name)
+            if clocks is None:  # its first writer
+                self.writes[name] = [self.clock]
+                self.writers[name] = writer
+            else:
+                clocks.append(self.clock)
 
     def unset(self, name: str, writer: object) -> None:
         """An Unset: the variable and its fields."""

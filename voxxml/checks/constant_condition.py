@@ -63,8 +63,8 @@ def _span(node: Node, found: Verdict):  # type: ignore[no-untyped-def]
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     if context.fixed_input:
         return  # v1's conditions test $GATHER only: VX105 and VX109
-    for verb, state in context.analysis.visits:
-        if verb.__class__ is not If or verb.condition is None:  # type: ignore[attr-defined]
+    for verb, state in context.analysis.visited.get(If, ()):
+        if verb.condition is None:  # type: ignore[attr-defined]
             continue
         found = verdict(context, verb, state)
         if found.holds is None:

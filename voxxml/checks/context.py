@@ -73,7 +73,7 @@ class CheckContext:
         for verb, state in analysis.visits:
             nodes = [verb, *verb.children] if verb.__class__ is Gather else (verb,)  # a Gather's prompts run with it
             for node in nodes:
-                if not may_read(node):
+                if node.__class__ not in _READERS or not may_read(node):
                     continue
                 at = loops.get(id(node), state) if node.__class__ is Loop else state
                 values: dict[str, Value] = {}  # a condition often reads one variable several times
@@ -120,6 +120,9 @@ class CheckContext:
             for child in parent.children:
                 if child.TAG == child_tag:
                     yield child, parent
+
+
+_READERS = frozenset(kind for kind, meaning in semantics.BEHAVIOURS.items() if meaning.reads is not None)  # the rest never read
 
 
 class VariableRead(NamedTuple):

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..analysis.truth import shown
+from ..analysis.truth import names_of, shown
 from ..core.diagnostics import Diagnostic, make
-from ..hub.expressions import Var, variables
+from ..hub.expressions import Var
 from .constant_condition import verdict
 from .context import CheckContext, condition_attribute, did_you_mean, element_name
 
@@ -28,7 +28,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         verb = fact.verb
         if fact.holds is not True or verb.max_loops <= 1 or not fact.falls_through or fact.leaves or verb.condition is None:
             continue
-        names = list(dict.fromkeys(var.name for var in variables(verb.condition)))
+        names = names_of(verb.condition)
         if verb.counter in names:
             continue  # the counter changes every pass
         if any(not analysis.trusted(name, fact.state) for name in names):

@@ -13,8 +13,8 @@ CODE = "VX101"
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for verb, state in context.analysis.visits:  # a reached Reject's state is kept
-        if verb.__class__ is not Reject or not state.ran & SOMETHING_RAN:
+    for verb, state in context.analysis.visited.get(Reject, ()):  # a reached Reject's state is kept
+        if not state.ran & SOMETHING_RAN:
             continue
         how = "on some paths other verbs have" if state.ran & NOTHING_RAN else "other verbs have"
         yield make(
