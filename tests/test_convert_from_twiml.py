@@ -10,7 +10,6 @@ converts exactly simulates as its source does, for several callers.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

@@ -137,7 +137,9 @@ def _dial_v1(node: Dial, context: Context) -> list[Node]:
     if len(dial.numbers) == 1 and isinstance(dial.numbers[0], Conference):
         for name, _ in _written_settings(dial):
             context.report(
-                "CV102", dial, f"Dial {source_attribute(dial, name) or name}={getattr(dial, name)!r} has no v1 form: v1's Conference is a verb of its own, not a Dial noun; it is left out",
+                "CV102", dial,
+                f"Dial {source_attribute(dial, name) or name}={getattr(dial, name)!r} has no v1 form: v1's Conference is a verb of "
+                "its own, not a Dial noun; it is left out",
                 "v1 joins the conference and goes on with the next verb, as a TwiML Dial without settings does", source_attribute(dial, name),
             )
         return [_conference(dial.numbers[0], context)]
@@ -254,7 +256,10 @@ def builtin_voice(name: str, language: str | None) -> tuple[str, str]:
     same = [v.id for v in speaking if v.gender == gender]
     pool = same or [v.id for v in speaking] or ["Joanna"]
     chosen = min(pool, key=lambda voice: (voice not in PREFERRED_VOICES, voice))
-    how = f"{gender.lower()}, {language}" if same else f"no {gender.lower()} standard voice speaks {language}" if speaking else f"no standard voice speaks {language}"
+    if same:
+        how = f"{gender.lower()}, {language}"
+    else:
+        how = f"no {gender.lower()} standard voice speaks {language}" if speaking else f"no standard voice speaks {language}"
     return chosen, how
 
 
@@ -292,7 +297,8 @@ def _say(node: Say, context: Context, qualified: bool) -> list[Node]:
         kinds = sorted({part.kind for part in extras.pop("ssml") if isinstance(part, Node)})
         context.report(
             "CV102", node,
-            f"the SSML markup in this Say ({', '.join(f'<{kind}>' for kind in kinds)}) has no {context.target.summary} form; the words are spoken without it",
+            f"the SSML markup in this Say ({', '.join(f'<{kind}>' for kind in kinds)}) has no {context.target.summary} form; "
+            "the words are spoken without it",
             "write the words as they should be spoken", None,
         )
     said = reset(node, **changes) if changes else node

@@ -316,7 +316,8 @@ def _has_required(node: Node, spec: Any, context: Context) -> bool:
         if value is None or value == "" or value == ():
             context.report(
                 "CV121", node,
-                f"{_element_name(node)} has no {source_attribute(node, attribute.field) or name}, which {context.target.summary}'s <{spec.name}> requires; the element is left out",
+                f"{_element_name(node)} has no {source_attribute(node, attribute.field) or name}, which {context.target.summary}'s "
+                f"<{spec.name}> requires; the element is left out",
                 f"write {name} in the source, or accept the loss with --allow-approximate",
             )
             return False

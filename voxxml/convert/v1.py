@@ -286,7 +286,8 @@ def _unplussed(number: str | None) -> str | None:
 
 
 def _number(node: Number, context: Context) -> list[Node]:
-    changes = {name: _unplussed(getattr(node, name)) for name in ("number", "caller_id") if _unplussed(getattr(node, name)) != getattr(node, name)}
+    changes = {name: _unplussed(getattr(node, name)) for name in ("number", "caller_id")}
+    changes = {name: value for name, value in changes.items() if value != getattr(node, name)}
     return [reset(node, **changes)] if changes else [node]
 
 
