@@ -42,7 +42,7 @@ from voxxml.convert import CODES, split as split_module
 from voxxml.convert.split import StateError, files, pack, render, split, states, unpack
 from voxxml.dialects import get_dialect
 from voxxml.hub.expressions import Environment
-from voxxml.hub.nodes import Conference, Dial, Gather, Hangup, If, Loop, Number, Pause, Play, Reject, Response, Say, Set, SetMute, Unset
+from voxxml.hub.nodes import Conference, Dial, Gather, Hangup, If, Loop, Number, Pause, Play, Redirect, Reject, Response, Say, Set, SetMute, Unset
 from voxxml.runtime.caller import CallerScript
 from voxxml.runtime.simulator import simulate
 from voxxml.runtime.trace import comparable
@@ -305,6 +305,17 @@ def _voxml_exact(document: Response) -> Response:
     return Response(verbs(list(document.verbs)))
 
 
+def _voxml_with_actions() -> st.SearchStrategy[Response]:
+    """VoXML documents with what leaves the states too: a Dial whose status an If reads, a Gather with
+    its own action, a Redirect elsewhere, a Reject, besides tests/test_voxml_semantics.py's verbs."""
+    dial = st.builds(lambda n: Dial([Number(n)], output="call"), st.sampled_from(("15556667777", "15550001111")))
+    status = st.sampled_from(("completed", "busy", "no-answer", "failed")).map(lambda v: If([Say(vx.T("Status ${call.status}."))], condition=vx.E('${call.status}=="' + v + '"')))
+    own = st.builds(lambda url: Gather([Say(vx.T("Press a key."))], output="menu", action=url, num_digits=1), st.sampled_from(("https://example.com/menu", "menu.xml")))
+    redirect = st.sampled_from(("https://example.com/next.xml", "next.xml")).map(lambda url: Redirect(url))
+    extra = st.one_of(dial, status, own, redirect, st.just(Reject()))
+    return st.lists(st.one_of(vx.verbs(2), extra), min_size=1, max_size=6).map(lambda items: _voxml_exact(Response(list(items))))
+
+
 def _converted(document: Response, dialect: str) -> Any:
     """The document converted through the command's path (its text read, checked, split, read back)."""
     text = document.to_xml() if dialect == "voxxml-v1" else get_dialect("voxml").write(document)
@@ -326,7 +337,13 @@ def _check(document: Response, caller: CallerScript, dialect: str) -> None:
         return
     event("branches" if machine.branches else "straight")
     note(f"caller: {caller.to_json()}")
-    assert served_trace(machine, caller) == wanted
+    served = served_trace(machine, caller)
+    if caller.redirect_fails:  # after a Gather's own action fails to fetch, TwiML has not the input (docs/convert.md)
+        cut = next((i for i, e in enumerate(wanted) if e["event"] == "fetch" and e["element"] == "Gather"), None)
+        if cut is not None:
+            event("a Gather's own action failed to fetch: compared up to it")
+            served, wanted = served[: cut + 1], wanted[: cut + 1]
+    assert served == wanted
 
 
 @examples(150, suppress=[HealthCheck.too_slow])
@@ -338,6 +355,12 @@ def test_generated_v1_ivrs_served_as_twiml_run_as_simulated(call: tuple[Response
 @examples(100, suppress=[HealthCheck.too_slow])
 @given(vx.documents().map(_voxml_exact), vx.callers())
 def test_generated_voxml_documents_served_as_twiml_run_as_simulated(document: Response, caller: CallerScript) -> None:
+    _check(document, caller, "voxml")
+
+
+@examples(100, suppress=[HealthCheck.too_slow])
+@given(_voxml_with_actions(), eq.caller_scripts(("1", "2")))
+def test_generated_voxml_documents_with_actions_served_as_twiml_run_as_simulated(document: Response, caller: CallerScript) -> None:
     _check(document, caller, "voxml")
 
 
