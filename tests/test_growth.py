@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 
-from bench_growth import OPERATIONS, SHAPES, Shape, best_of, measure  # noqa: E402
+from bench_growth import OPERATIONS, SHAPES, Shape, best_of, measure, operation_for  # noqa: E402
 from support import LONG  # noqa: E402
 
 FACTOR = 8
@@ -34,7 +34,7 @@ def _ratio(shape: Shape, operation: str, size: int) -> float:
 def test_growth_is_near_linear(shape: Shape) -> None:
     size = shape.size if LONG else max(1, shape.size // 64)
     # times under a millisecond are mostly noise: grow the size until they are not
-    while not LONG and size * 2 <= shape.size // 8 and best_of(OPERATIONS["lint"], shape.make(size)) < 0.001:
+    while not LONG and size * 2 <= shape.size // 8 and best_of(operation_for(shape, "lint"), shape.make(size)) < 0.001:
         size *= 2
     ratios = {}
     for operation in OPERATIONS:

@@ -25,6 +25,7 @@ from typing import Callable
 
 import voxxml
 from voxxml.core.fixes import fix_text
+from voxxml.dialects import get_dialect
 from voxxml.dialects.voxxml_v1.formatter import FormatError, format_source
 from voxxml.lint import parse_bytes
 
@@ -37,6 +38,7 @@ class Shape:
     make: Callable[[int], str]
     size: int  # the benchmark's base size; the default test run uses size // 8
     why: str
+    dialect: str = "voxxml-v1"  # what the operations read it as
 
 
 def _attribute_run(n: int) -> str:
@@ -102,6 +104,26 @@ def _colliding_fixes(n: int) -> str:
     return "<Response>" + "<Gather INPUT='dtmf' Input='dtmf'><say>x</say></Gather>" * n + "</Response>"
 
 
+def _voxml_variables(n: int) -> str:
+    """VoXML: n variables, Ifs over three of them at once (&&, ||, comparisons with "") that set and
+    unset others, Dos around Gathers whose outputs the Ifs read, Dos nested in Dos, and Says that read
+    them all: every If and Do judged for VX114-VX118 over many variables, every body joined."""
+    parts = ["<Response>"]
+    parts += [f'<Set output="v{i}">{i % 5}</Set>' for i in range(n)]
+    for i in range(n):
+        a, b, c = f"v{i}", f"v{(i * 7) % n}", f"g{i // 4}.digits"
+        test = f'${{{a}}}==&quot;1&quot; &amp;&amp; ${{{b}}}!=&quot;&quot; || ${{{c}}}==&quot;{i % 10}&quot;'
+        body = f'<Set output="w{i}">${{{a}}}</Set><Unset output="v{(i * 3) % n}"/>'
+        if i % 4 == 0:
+            gather = f'<Gather input="dtmf" numDigits="1" output="g{i // 4}"><Say>Press</Say></Gather>'
+            inner = f'<Do expression="${{w{i}}}==&quot;&quot;" maxLoops="2">{gather}</Do>' if i % 8 == 0 else gather
+            parts.append(f'<Do expression="${{g{i // 4}.digits}}==&quot;&quot;" maxLoops="3">{inner}</Do>')
+        parts.append(f'<If expression=\'{test}\'>{body}</If>')
+    parts += [f"<Say>${{w{i}}} ${{v{i}}} ${{g{i // 4}.speech}}</Say>" for i in range(0, n, 3)]
+    parts.append("</Response>")
+    return "\n".join(parts)
+
+
 SHAPES = (
     Shape("attribute-name-run", _attribute_run, 16_000, "a long run of bare attribute-name characters"),
     Shape("attribute-name-run-first", _attribute_run_first, 16_000, "the run before a real attribute"),
@@ -116,6 +138,7 @@ SHAPES = (
     Shape("duplicate-attributes", _duplicate_attributes, 2_000, "syntax errors: duplicate attributes"),
     Shape("syntax-errors", _syntax_errors, 2_000, "a syntax error (and a finding) in every element"),
     Shape("colliding-fixes", _colliding_fixes, 800, "fixes that are good alone and break the document together"),
+    Shape("voxml-variables", _voxml_variables, 2_000, "VoXML Ifs and Dos over many variables", dialect="voxml"),
 )
 
 
@@ -138,6 +161,24 @@ OPERATIONS: dict[str, Callable[[str], object]] = {
 }
 
 
+def _voxml_lint(text: str) -> list:
+    return voxxml.lint_bytes(text.encode("utf-8"), "<growth>", dialect="voxml").diagnostics
+
+
+# The same operations for a VoXML shape: its lint, its formatter.
+VOXML_OPERATIONS: dict[str, Callable[[str], object]] = {
+    "lint": _voxml_lint,
+    "lint-no-flow": lambda text: parse_bytes(text.encode("utf-8"), flow=False, dialect="voxml"),
+    "format": lambda text: get_dialect("voxml").format(text),
+    "fix": lambda text: fix_text(text, _voxml_lint, unsafe=True),
+}
+
+
+def operation_for(shape: Shape, operation: str) -> Callable[[str], object]:
+    """An operation as the shape's dialect runs it."""
+    return (VOXML_OPERATIONS if shape.dialect == "voxml" else OPERATIONS)[operation]
+
+
 def best_of(operation: Callable[[str], object], text: str, repeat: int = 3) -> float:
     """The least CPU time of ``repeat`` runs: CPU time, not wall time, so that other
     processes on a shared machine do not count."""
@@ -151,7 +192,7 @@ def best_of(operation: Callable[[str], object], text: str, repeat: int = 3) -> f
 
 def measure(shape: Shape, operation: str, size: int, factor: int, repeat: int = 3) -> tuple[float, float]:
     """The best-of-``repeat`` times of ``operation`` at ``size`` and ``factor`` times it."""
-    run = OPERATIONS[operation]
+    run = operation_for(shape, operation)
     small, large = shape.make(size), shape.make(size * factor)
     run(small)  # warm-up: first-use caches
     return best_of(run, small, repeat), best_of(run, large, repeat)

@@ -236,14 +236,6 @@ def names_of(expr: Expr) -> tuple[str, ...]:
     return names
 
 
-def _signature(value: Value | None) -> object:
-    """What of a looked-up value a verdict's truth depends on: not its source (messages only)."""
-    if value is None:
-        return None
-    values = value.values
-    return (value.unset, values[:4] if isinstance(values, InputSummary) else values)
-
-
 def decide(expr: Expr | None, lookup: Lookup) -> bool | None:
     """``evaluate(expr, lookup).holds``, decided once per condition and per what its variables can hold.
 
@@ -252,8 +244,16 @@ def decide(expr: Expr | None, lookup: Lookup) -> bool | None:
     if expr is None:
         return None
     names = names_of(expr)
-    found = [lookup(name) for name in names]
-    key = (id(expr), tuple(_signature(value) for value in found))
+    return decided(expr, names, [lookup(name) for name in names])
+
+
+def decided(expr: Expr, names: tuple[str, ...], found: list[Value | None]) -> bool | None:
+    """``decide`` with the values already looked up: ``found[i]`` is what ``names[i]`` (``names_of(expr)``) holds."""
+    # What of a value the truth depends on: not its source (messages only); a Gather's summary without its Gather.
+    key = (id(expr), tuple(
+        None if value is None else (value.unset, value.values[:4] if value.values.__class__ is InputSummary else value.values)
+        for value in found
+    ))
     try:
         return _DECIDED[key]
     except KeyError:
@@ -267,4 +267,4 @@ def decide(expr: Expr | None, lookup: Lookup) -> bool | None:
     return holds
 
 
-__all__ = ["UNKNOWN", "Verdict", "decide", "describe", "evaluate", "names_of", "shown"]
+__all__ = ["UNKNOWN", "Verdict", "decide", "decided", "describe", "evaluate", "names_of", "shown"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..analysis.states import State
-from ..analysis.truth import UNKNOWN, Verdict, decide, evaluate, shown
+from ..analysis.truth import UNKNOWN, Verdict, decided, evaluate, names_of, shown
 from ..hub.expressions import Var, variables
 from ..analysis.variables import Value
 from ..core.diagnostics import Diagnostic, make
@@ -49,7 +49,8 @@ def verdict(context: CheckContext, node: Node, state: State, counter_first_pass:
                 found = value
         looked_up[name] = found
     condition = node.condition  # type: ignore[attr-defined]
-    if decide(condition, looked_up.__getitem__) is None:
+    names = names_of(condition)
+    if decided(condition, names, [looked_up[name] for name in names]) is None:
         return UNKNOWN
     return evaluate(condition, looked_up.__getitem__)
 

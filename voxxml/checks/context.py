@@ -13,7 +13,7 @@ from ..analysis.variables import Value
 from ..dialects import vocabulary_of
 from ..hub import semantics
 from ..hub.expressions import Compare, In, Literal, Var
-from ..hub.nodes import Gather, Loop, Node, Response
+from ..hub.nodes import Gather, If, Loop, Node, Response
 from ..hub.semantics import INPUT, Read
 
 # How VoxXML v1 writes the one input variable: a dialect whose vocabulary lists it has that fixed variable,
@@ -71,11 +71,21 @@ class CheckContext:
         value_at = analysis.value
         may_read = semantics.may_read
         for verb, state in analysis.visits:
-            nodes = [verb, *verb.children] if verb.__class__ is Gather else (verb,)  # a Gather's prompts run with it
+            kind = verb.__class__
+            if kind is Gather:
+                nodes = verb.children  # a Gather's prompts run with it (the Gather reads nothing itself)
+            elif kind in _READERS:
+                nodes = (verb,)
+            else:
+                continue
             for node in nodes:
-                if node.__class__ not in _READERS or not may_read(node):
+                kind = node.__class__
+                if kind is Loop:
+                    at = loops.get(id(node), state)
+                elif kind is If or (kind in _READERS and may_read(node)):  # an If without a condition has no reads
+                    at = state
+                else:
                     continue
-                at = loops.get(id(node), state) if node.__class__ is Loop else state
                 values: dict[str, Value] = {}  # a condition often reads one variable several times
                 for read, empty in _reads_marked(node):
                     name = read.name

@@ -4,6 +4,8 @@ Variables outlive the document: a Redirect or an action hands the call, with its
 next document, and the platform posts them (``Vars``) to webhooks. So only a document that hands
 nothing on (no Redirect, no verb with an action or a status callback) is judged, and only Set (a
 Gather's or Dial's output also records what happened). One diagnostic per variable, at its first Set.
+The "did you mean" hint compares with every name read that nothing sets, for the first 100 findings of a
+document (``context.SUGGESTIONS``): more would make the check quadratic.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from ..core.diagnostics import Diagnostic, make
 from ..hub import semantics
 from ..hub.expressions import Var
 from ..hub.nodes import Redirect, Set
-from .context import CheckContext, document_order, element_name
+from .context import SUGGESTIONS, CheckContext, document_order, element_name
 
 CODE = "VX115"
 _HANDS_ON = ("action", "status_callback", "recording_status_callback")
@@ -35,12 +37,15 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         if semantics.may_read(node):
             read.update(r.name for r in semantics.reads(node))
     reported: set[str] = set()
+    unset_reads: list[str] | None = None  # the names read that nothing sets: made once, on the first finding
     for node in document_order(sets):  # type: ignore[arg-type]
         name = node.output  # type: ignore[attr-defined]
         if name in read or name in reported:
             continue
         reported.add(name)
-        guess = get_close_matches(name, sorted(n for n in read if n not in context.analysis.variables.writes), n=1, cutoff=0.6)
+        if unset_reads is None:
+            unset_reads = sorted(n for n in read if n not in context.analysis.variables.writes)
+        guess = get_close_matches(name, unset_reads, n=1, cutoff=0.6) if len(reported) <= SUGGESTIONS else []
         hint = f"; did you mean to read it where {shown(Var(guess[0]))} is read?" if guess else ""
         yield make(
             CODE,
