@@ -214,8 +214,8 @@ def test_the_configuration_is_resolved_once_per_folder(tmp_path: Path, monkeypat
     for name in ("a.voxxml", "b.voxxml", "c.voxxml", "sub/d.voxxml", "sub/e.voxxml"):
         write(tmp_path / "src", name, EXACT)
     calls: list[Path] = []
-    original = Resolver.for_path
-    monkeypatch.setattr(Resolver, "for_path", lambda self, path: calls.append(path) or original(self, path))
+    original = Resolver.for_file
+    monkeypatch.setattr(Resolver, "for_file", lambda self, path: calls.append(path) or original(self, path))
     assert run(*COMPILE, "-j", "1", str(tmp_path / "src"), "-o", str(tmp_path / "out")).exit_code == 0
     assert [path.parent.name for path in calls] == ["src", "sub"]
 

@@ -6,7 +6,11 @@ the tree. The tree is taken under the deepest folder that holds every input (a d
 the command line counts as its own folder, a file as its parent's), so ``voxxml compile --target
 enablex ivr -o plans`` writes ``ivr/sales/menu.voxxml`` to ``plans/sales/menu.json``. Each plan
 file is named after its source with the source's suffix replaced: ``.json`` for the json format,
-``.txt`` for steps.
+``.txt`` for steps. So a plan keeps its document's stem, which is its name in ``voxxml serve``
+(``POST /calls {"plan": "menu"}`` whether serve is given menu.voxxml or menu.json); two sources in
+one folder with one stem (menu.voxxml and menu.twiml) would be one plan file, which serve would
+refuse too: the second is reported and not compiled (exit 2).
+
 
 Files are found and configured as ``voxxml lint`` finds and configures them (``cli/discover.py``:
 a dialect's suffixes and sniffed ``.xml`` roots; the nearest configuration, its ``exclude`` for the
@@ -211,24 +215,33 @@ class ManyRun:
     def planned(self, paths: list[str], files: list[tuple[Path, bool]], out: Path) -> tuple[list[Job], list[str]]:
         """The files to compile, each with its settings, dialect and plan file; and the clashes
         (two sources whose plans would be one file: the second is not compiled)."""
-        root = _root(paths)
+        root = str(_root(paths))
         resolver = Resolver()
-        by_folder: dict[Path, Settings] = {}  # a file's settings are its folder's (Resolver.for_path)
+        by_folder: dict[str, Settings] = {}  # a file's settings are its folder's (Resolver.for_file), with the severities
+        by_suffix: dict[tuple[int, str], Dialect | str] = {}  # (settings, suffix) -> dialect, where only the suffix decides
         todo: list[Job] = []
-        planned: dict[Path, Path] = {}
+        planned: dict[str, Path] = {}
         clashes: list[str] = []
         for path, explicit in files:
-            settings = by_folder.get(path.parent)
+            text = os.fspath(path)
+            folder = os.path.dirname(text)
+            settings = by_folder.get(folder)
             if settings is None:
-                settings = by_folder[path.parent] = self.with_severity(resolver.for_path(path))
+                settings = by_folder[folder] = self.with_severity(resolver.for_file(path))
             if not explicit and settings.excluded(path):
                 continue
-            plan = out / Path(os.path.abspath(path)).relative_to(root).with_suffix(self.suffix)
-            if plan in planned:
-                clashes.append(f"voxxml: error: {path}: not compiled: its plan would overwrite {planned[plan]}'s ({plan})")
+            stem, suffix = os.path.splitext(os.path.abspath(text)[len(root) :].lstrip(os.sep))  # found below root
+            name = stem + self.suffix
+            if name in planned:
+                clashes.append(f"voxxml: error: {path}: not compiled: its plan would overwrite {planned[name]}'s ({out / name})")
                 continue
-            planned[plan] = path
-            todo.append((path, settings, reading(path, settings, self.dialect), plan))
+            planned[name] = path
+            if self.dialect is None and settings.dialect is None:  # no --dialect, no configured one: by suffix
+                key = (id(settings), suffix.lower())
+                dialect = by_suffix.get(key) or by_suffix.setdefault(key, reading(path, settings))
+            else:
+                dialect = reading(path, settings, self.dialect)
+            todo.append((path, settings, dialect, out / name))
         return todo, clashes
 
     def with_severity(self, settings: Settings) -> Settings:
