@@ -42,7 +42,7 @@ from voxxml.convert import CODES, split as split_module
 from voxxml.convert.split import StateError, files, pack, render, split, states, unpack
 from voxxml.dialects import get_dialect
 from voxxml.hub.expressions import Environment
-from voxxml.hub.nodes import Conference, Dial, Gather, Hangup, If, Loop, Number, Pause, Play, Redirect, Reject, Response, Say, Set, SetMute, Unset
+from voxxml.hub.nodes import Conference, Dial, Gather, If, Loop, Number, Play, Redirect, Reject, Response, Say, Set, SetMute
 from voxxml.runtime.caller import CallerScript
 from voxxml.runtime.simulator import simulate
 from voxxml.runtime.trace import comparable

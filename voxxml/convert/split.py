@@ -37,7 +37,7 @@ from ..core.diagnostics import Diagnostic
 from ..dialects import get_dialect
 from ..hub import semantics
 from ..hub.expressions import Environment, Template
-from ..hub.nodes import Dial, Gather, If, Loop, Node, Pause, Play, Redirect, Reject, Response, Say, Set, Unset
+from ..hub.nodes import Dial, Gather, If, Loop, Node, Pause, Redirect, Reject, Response, Say, Set, Unset
 from .transforms import Context, _rewrite, reset, unexpressible
 
 START = "start"  # the state a call begins in (step 0)
@@ -155,7 +155,6 @@ def split(document: Response, target: str, source: Any, base_url: str | None = N
     cannot express even so is a CV diagnostic on the machine, with its span in the source. ``base_url``:
     the source document's URL, which its relative URLs are resolved against (the states are served
     from another URL); ``states_url``: where the states are served (absolute links)."""
-    from . import TARGETS  # noqa: F401  (the target must be one of convert's)
     from .twiml import SERVED_RULES
 
     context = Context(get_dialect(source), get_dialect(target))
@@ -234,7 +233,9 @@ def _filled(node: Node, environment: Environment) -> Node:
     return node
 
 
-def render(machine: Machine, index: int, environment: Environment | None, links: Callable[..., str] | None = None) -> list[Node]:
+def render(
+    machine: Machine, index: int, environment: Environment | None, links: Callable[..., str] | None = None
+) -> list[Node]:
     """The TwiML verbs of the state ``index``. With the call's variables (the handler): its decisions
     taken, up to the next input or the end. ``environment`` None (a file of the set): up to the first
     decision, which becomes a Redirect to the state that takes it. The environment is updated as the
