@@ -46,7 +46,7 @@ from voxxml.hub.nodes import Conference, Dial, Gather, If, Loop, Number, Play, R
 from voxxml.runtime.caller import CallerScript
 from voxxml.runtime.simulator import simulate
 from voxxml.runtime.trace import comparable
-from voxxml.serve.twiml import Served, TwimlConfig, create_app, load, signature
+from voxxml.serve.twiml import Served, TwimlConfig, create_app, load, relative_urls, signature
 
 import test_equivalence as eq
 import test_voxml_semantics as vx
@@ -217,6 +217,27 @@ def test_crafted_or_runaway_variables_are_refused_not_trusted() -> None:
     doubling = Response([Set(value=vx.T("x"), output="a"), Loop([Set(value=vx.T("${a}${a}"), output="a")], condition=vx.E('${do.n}!="x"'), max_loops=60), Say(vx.T("${a}"))])
     with pytest.raises(StateError, match="grew beyond"):
         render(split(doubling, "twiml", "voxml"), 0, Environment())
+
+
+def test_relative_urls_of_the_source_resolve_against_its_url_or_are_named() -> None:
+    source = "<Response><Play>hold.mp3</Play><Gather><Say>Press</Say></Gather><Redirect>next.xml</Redirect></Response>"
+    resolved = machine_of(source)  # with BASE
+    assert relative_urls(resolved) == []
+    assert "<Play>https://example.com/ivr/hold.mp3</Play>" in resolved.write(render(resolved, 0, Environment()))
+    result, as_written = load(source.encode(), "<t>.voxxml", "twiml", Settings(), "voxxml-v1")
+    assert as_written is not None and relative_urls(as_written) == ["hold.mp3", "next.xml"]  # the runner warns with these
+
+
+def test_splitting_and_reading_back_grow_linearly() -> None:
+    def seconds(n: int) -> float:
+        body = "".join(f"<Gather><Say>Press {i}</Say></Gather><If variable='$GATHER' test='EQUAL' value='1'><Say>one {i}</Say></If>" for i in range(n))
+        started = time.perf_counter()
+        result, machine = load(f"<Response>{body}</Response>".encode(), "<t>.voxxml", "twiml", Settings(), "voxxml-v1")
+        assert machine is not None and len(states(machine)) == 1 + 3 * n  # start, then per menu: the If, its body, and what follows the If
+        return time.perf_counter() - started
+
+    small, large = min(seconds(60) for _ in range(2)), seconds(480)
+    assert large < 20 * max(small, 0.01), (small, large)  # 8 times the input within 20 times the time
 
 
 def test_states_are_every_reachable_state_and_nothing_else() -> None:
