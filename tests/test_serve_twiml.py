@@ -493,6 +493,8 @@ def test_cxml_states_need_the_url_they_are_served_at(tmp_path: Path) -> None:
     written = run("convert", str(SIMPLE_IVR), "--to", "cxml", "-o", f"{out}/", "--states-url", "https://ivr.example.com/twiml/simple-ivr/")
     assert written.exit_code == 0, written.stderr
     assert '<Redirect>https://ivr.example.com/twiml/simple-ivr/s2?g=1</Redirect>' in (out / "start.twiml").read_text()
+    alone = run("convert", str(SIMPLE_IVR), "--to", "twiml", "--states-url", "https://ivr.example.com/twiml/simple-ivr/")
+    assert alone.exit_code == 2 and "-o DIR/" in alone.stderr
 
 
 def test_convert_static_refuses_branching_and_a_lossy_set_writes_nothing(tmp_path: Path) -> None:

@@ -62,6 +62,8 @@ def convert_command(file: str, to: str, output: str | None, states_url: str | No
     if allow_approximate:
         settings = replace(settings, severity={**settings.severity, **dict.fromkeys(CODES, Severity.WARNING)})
     into_directory = output not in (None, "-") and (Path(output).is_dir() or output.endswith(("/", os.sep)))  # type: ignore[union-attr]
+    if states_url and not (into_directory and not static and to in TWIML_TARGETS):
+        fail("--states-url applies to a set of TwiML states: --to twiml|texml|cxml with -o DIR/ (without --static)")
     if into_directory and not static and to in TWIML_TARGETS:
         _write_states(data, shown, to, settings, reading(path, settings, dialect), Path(output), states_url)  # type: ignore[arg-type]
     if into_directory:
