@@ -531,3 +531,18 @@ def test_serve_target_twiml_refuses_nothing_to_serve_and_documents_with_errors(t
     lossy.write_text("<Response><Conference>room</Conference></Response>")
     refused = run("serve", "--target", "twiml", str(lossy))
     assert refused.exit_code == 1 and "CV101" in refused.stderr and "--allow-approximate" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments, named",
+    [
+        (("--target", "twiml", "--store", "sqlite:///calls.db"), "--store"),
+        (("--target", "cxml", "--max-redirects", "3", "--route", "*=x.voxxml"), "--route, --max-redirects"),
+        (("--allow-approximate",), "--allow-approximate"),
+    ],
+)
+def test_serve_refuses_options_its_target_does_not_read(arguments: tuple[str, ...], named: str) -> None:
+    """An option that would be ignored is an error that names it, not a silent no-op."""
+    refused = run("serve", *arguments, str(SIMPLE_IVR))
+    assert refused.exit_code == 2 and ("applies only" in refused.stderr or "apply only" in refused.stderr)
+    assert all(option in refused.stderr for option in named.split(", "))

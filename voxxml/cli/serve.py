@@ -77,6 +77,7 @@ def serve(files: tuple[str, ...], target: str, allow_approximate: bool, host: st
 
     Exit status: 1 a document has errors, 2 usage or configuration error.
     """
+    _not_for_target(target)
     _need_extra()
     if target != "enablex":
         _serve_twiml(files, target, allow_approximate, host, port, public_url, base_url, log_level)
@@ -108,6 +109,27 @@ def serve(files: tuple[str, ...], target: str, allow_approximate: bool, host: st
         logs.log("webhooks are accepted without authentication (--insecure-no-webhook-auth)", 30)
     logs.log("serving", host=host, port=port, store=redact(store_url), enablex_url=enablex_url, plans=sorted(p.key for p in config.plans.values()))
     uvicorn.run(create_app(config, store), host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+
+
+# The options each kind of target reads; given on the command line for the other, they would be ignored.
+_TWIML_ONLY = frozenset({"allow_approximate"})
+_SHARED = frozenset({"files", "target", "host", "port", "public_url", "base_url", "log_level"})
+
+
+def _not_for_target(target: str) -> None:
+    """Refuse an option the target does not read (a user who writes --store for TwiML expects it to matter)."""
+    context = click.get_current_context()
+    enablex = target == "enablex"
+    ignored = [
+        parameter.opts[0]
+        for parameter in context.command.params
+        if parameter.name not in _SHARED
+        and (parameter.name in _TWIML_ONLY) == enablex
+        and context.get_parameter_source(parameter.name) not in (None, click.core.ParameterSource.DEFAULT)  # type: ignore[arg-type]
+    ]
+    if ignored:
+        which = "--target enablex" if not enablex else "--target twiml, texml or cxml"
+        _fail(f"{', '.join(ignored)} {'applies' if len(ignored) == 1 else 'apply'} only with {which}", EXIT_USAGE)
 
 
 def _serve_twiml(files: tuple[str, ...], target: str, allow_approximate: bool, host: str, port: int, public_url: str | None, base_url: str | None, log_level: str) -> None:
