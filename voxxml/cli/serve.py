@@ -73,7 +73,7 @@ def serve(files: tuple[str, ...], target: str, allow_approximate: bool, host: st
     call's input. With TWILIO_AUTH_TOKEN set every request must carry a valid
     X-Twilio-Signature (over --public-url); without it requests are not authenticated.
     --base-url is the documents' own URL (their relative URLs are resolved against it).
-    The store, EnableX and redirect options do not apply.
+    The store, EnableX and redirect options do not apply (given, they are refused).
 
     Exit status: 1 a document has errors, 2 usage or configuration error.
     """
