@@ -308,7 +308,8 @@ class _Walk:
             base, entry = self.condition(verb, state)
             return join(base, self.sequence(verb.body, entry, verb, after, state.reach))
         segment = self.variables.open()
-        base, entry = self.condition(verb, state)
+        # Before any Gather of the fixed input (always, in a dialect with named variables) there is nothing to learn.
+        base, entry = (state, state) if state.gathered == NOT_GATHERED else self.condition(verb, state)
         body_end = self.sequence(verb.body, entry, verb, after, state.reach)  # no helper frame: deep nesting recurses here
         self.variables.close(segment, body_end is not None)
         return _at_clock(join(base, body_end), self.variables.clock, state.loop)
