@@ -1,15 +1,15 @@
 """The VoxXML language server (LSP over stdio, built on pygls).
 
-Diagnostics are published when a document is opened or saved, and on every change,
-at once when the document lints quickly (its last lint took at most 50 ms: a 2,000-line
-IVR takes about 10) or has not been linted for as long as its last lint took. Only a
-slow document being typed into waits: for the rest of that time (at most 200 ms), and
-a change during the wait restarts it, so that typing never queues up behind slow
-lints (the server spends at most about half its time linting it). The ``debounceMs`` initialization option or the
+Diagnostics are published when a document is opened or saved, and on every change:
+at once when the document lints quickly (its last lint took at most 100 ms, about the
+time between two keystrokes of fast typing; a 2,000-line IVR takes about 10) or has not
+been linted for as long as its last lint took. Only a slow document being typed into
+waits, for the rest of that time (at most 200 ms; a change during the wait restarts
+it), so that typing never queues up behind slow lints: the server spends at most about
+half its time linting it. The ``debounceMs`` initialization option or the
 ``VOXXML_LSP_DEBOUNCE_MS`` environment variable fixes the wait instead (0 lints on
-every change at once). Each document is linted
-with the configuration nearest to its path (voxxml.toml or [tool.voxxml] in
-pyproject.toml), as ``voxxml lint`` would.
+every change at once). Each document is linted with the configuration nearest to its
+path (voxxml.toml or [tool.voxxml] in pyproject.toml), as ``voxxml lint`` would.
 
 Hover explains elements, attributes and values (from the grammar) and the codes
 in suppression comments (the rule pages). Completion offers the elements allowed
@@ -45,7 +45,9 @@ from .positions import UTF8, UTF16, UTF32, LineIndex
 logger = logging.getLogger("voxxml.lsp")
 
 DEFAULT_DEBOUNCE_MS = 200  # the longest wait a slow document gets
-QUICK_LINT_MS = 50  # a document whose lint took at most this long is linted on every change, at once
+# A document whose lint took at most this long is linted on every change, at once: about the time
+# between two keystrokes of fast typing, so the lints keep up with it.
+QUICK_LINT_MS = 100
 ENVIRONMENT_DEBOUNCE = "VOXXML_LSP_DEBOUNCE_MS"
 CONFIG_TTL = 2.0  # seconds a resolved configuration is trusted before files are looked at again
 TRIGGERS = ["<", " ", '"', "'", "/"]
