@@ -193,6 +193,17 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def checked(data: bytes, path: str, settings: Settings, dialect: str | Dialect = DEFAULT_DIALECT) -> tuple[Result, list[Diagnostic]]:
+    """Read, check and finalize one document: the first stages of every run (lint, compile, convert,
+    serving TwiML states). Returns the result and its findings before finalize, which a later stage
+    finalizes again together with its own (one suppression or setting governs both)."""
+    result = check(data, path, settings.context, dialect=dialect)
+    found = result.diagnostics
+    result.diagnostics = finalize(found, result.source, settings, path)
+    result.fail_on = settings.fail_on
+    return result, found
+
+
 def run(data: bytes, path: str, settings: Settings | None = None, target: str | None = None, dialect: str | Dialect = DEFAULT_DIALECT, **target_options: Any) -> Result:
     """Read, check, compile for ``target`` (when named) and finalize one document.
 
@@ -204,10 +215,7 @@ def run(data: bytes, path: str, settings: Settings | None = None, target: str | 
     """
     settings = settings or Settings()
     with cyclic_gc_paused():
-        result = check(data, path, settings.context, dialect=dialect)
-        found = result.diagnostics
-        result.diagnostics = finalize(found, result.source, settings, path)
-        result.fail_on = settings.fail_on
+        result, found = checked(data, path, settings, dialect)
         if target is None or result.document is None or result.error_count:
             return result
         from .targets import get_target  # the registry; the target's own module is imported on first use
@@ -240,10 +248,7 @@ def convert(data: bytes, path: str, to: str, settings: Settings | None = None, d
 
     settings = settings or Settings()
     with cyclic_gc_paused():
-        result = check(data, path, settings.context, dialect=dialect)
-        found = result.diagnostics
-        result.diagnostics = finalize(found, result.source, settings, path)
-        result.fail_on = settings.fail_on
+        result, found = checked(data, path, settings, dialect)
         if result.document is None or result.error_count:
             return result
         conversion = convert_document(result.document, to, result.dialect)

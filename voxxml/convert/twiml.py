@@ -103,6 +103,22 @@ def _conference(node: Conference, context: Context) -> list[Node]:
     return []
 
 
+def _gather_settings(node: Gather, context: Context) -> dict[str, Any]:
+    """The settings every TwiML Gather writes differently (one document or a set): one finishing key, and
+    no speechTimeout on a DTMF-only Gather (it means nothing there: left to TwiML's default)."""
+    changes: dict[str, Any] = {}
+    if len(node.finish_on_key) > 1:
+        context.report(
+            "CV102", node,
+            f"Gather finishOnKey='{node.finish_on_key}' is a set of keys; TwiML takes one key or none (written as '{node.finish_on_key[0]}')",
+            "choose one finishing key", source_attribute(node, "finish_on_key"),
+        )
+        changes["finish_on_key"] = node.finish_on_key[0]
+    if "speech" not in node.input:
+        changes["speech_timeout"] = None
+    return changes
+
+
 def _gather(node: Gather, context: Context) -> list[Node]:
     changes: dict[str, Any] = {"loop": 1, "repeat_delay": 0}
     if node.action is None:
@@ -112,15 +128,7 @@ def _gather(node: Gather, context: Context) -> list[Node]:
             "rest of the call; in the source the call goes on with the next verb. No single TwiML document does that",
             SERVE_HINT, None,
         )
-    if len(node.finish_on_key) > 1:
-        context.report(
-            "CV102", node,
-            f"Gather finishOnKey='{node.finish_on_key}' is a set of keys; TwiML takes one key or none (written as '{node.finish_on_key[0]}')",
-            "choose one finishing key", source_attribute(node, "finish_on_key"),
-        )
-        changes["finish_on_key"] = node.finish_on_key[0]
-    if "speech" not in node.input:
-        changes["speech_timeout"] = None  # means nothing to a DTMF-only Gather: left to TwiML's default
+    changes.update(_gather_settings(node, context))
     gather = reset(node, **changes)
     attempts = node.loop
     if attempts == 0:
@@ -169,16 +177,7 @@ def _say_served(node: Say, context: Context) -> list[Node]:
 def _gather_served(node: Gather, context: Context) -> list[Node]:
     """As ``_gather``, but one node: its attempts, their action (the next state) and the no-input path are
     written by ``split`` when a state is served (no CV110: the next state is the rest of the call)."""
-    changes: dict[str, Any] = {}
-    if len(node.finish_on_key) > 1:
-        context.report(
-            "CV102", node,
-            f"Gather finishOnKey='{node.finish_on_key}' is a set of keys; TwiML takes one key or none (written as '{node.finish_on_key[0]}')",
-            "choose one finishing key", source_attribute(node, "finish_on_key"),
-        )
-        changes["finish_on_key"] = node.finish_on_key[0]
-    if "speech" not in node.input:
-        changes["speech_timeout"] = None
+    changes = _gather_settings(node, context)
     if node.loop == 0:
         context.report(
             "CV103", node,

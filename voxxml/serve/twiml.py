@@ -68,13 +68,10 @@ def load(data: bytes, path: str, to: str, settings: Any, dialect: Any, base_url:
     from ..convert import CODES
     from ..convert.split import files
     from ..core.catalog import Severity
-    from ..pipeline import check, cyclic_gc_paused, finalize
+    from ..pipeline import check, checked, cyclic_gc_paused, finalize
 
     with cyclic_gc_paused():
-        result = check(data, path, settings.context, dialect=dialect)
-        found = result.diagnostics
-        result.diagnostics = finalize(found, result.source, settings, path)
-        result.fail_on = settings.fail_on
+        result, found = checked(data, path, settings, dialect)
         if result.document is None or result.error_count:
             return result, None
         machine = split(result.document, to, result.dialect, base_url, states_url)
