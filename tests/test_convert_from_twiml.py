@@ -216,12 +216,18 @@ def test_a_dial_conference_is_v1_s_conference_verb() -> None:
     assert cv_codes(spaced) == {"CV121"} and "<Conference" not in spaced.output
 
 
-def test_number_callback_events_in_v1_terms() -> None:
+def test_number_callbacks_in_v1_terms_on_the_dial() -> None:
     source = "<Response><Dial><Number statusCallback='https://example.com/s' statusCallbackEvent='ringing completed'>15556667777</Number></Dial></Response>"
     result = from_twiml(source, "voxxml-v1")
-    assert cv(result) == [] and 'statusCallbackEvent="ringing complete noConnect"' in result.output
+    assert cv(result) == []  # v1's Numbers in a Dial report to the Dial's callback: the settings move there
+    assert '<Dial statusCallbackEvent="ringing complete noConnect" statusCallback="https://example.com/s">' in result.output
+    assert read(result.output, "voxxml-v1").diagnostics == []  # no VX106: nothing written that has no effect
     unwritten = from_twiml(source.replace(" statusCallbackEvent='ringing completed'", ""), "voxxml-v1")
     assert cv(unwritten) == [] and 'statusCallbackEvent="complete noConnect"' in unwritten.output  # TwiML's default, written out
+    two = source.replace("</Dial>", "<Number statusCallback='https://example.com/other'>15556668888</Number></Dial>")
+    [found] = cv(from_twiml(two, "voxxml-v1"))
+    assert found.code == "CV102" and "differ from the first's" in found.message
+    assert two[found.span.column - 1 :].startswith("https://example.com/other'")
     initiated = from_twiml(source.replace("ringing completed", "initiated"), "voxxml-v1")
     assert cv_codes(initiated) == {"CV121"} and 'statusCallbackEvent="queued"' in from_twiml(source.replace("ringing completed", "initiated"), "voxxml-v1", settings=ACCEPTING).output
     no_callback = from_twiml("<Response><Dial><Number statusCallbackEvent='initiated'>15556667777</Number></Dial></Response>", "voxxml-v1")

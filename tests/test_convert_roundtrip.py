@@ -18,13 +18,18 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
+from voxxml.config import Settings
 from voxxml.convert import CODES
+from voxxml.core.catalog import Severity
 from voxxml.hub.nodes import Gather, If, Node, Response
 from voxxml.runtime.caller import CallerScript
 
 import strategies
 import test_equivalence as eq
 from test_convert import converted, read, traced
+
+
+ACCEPTING = Settings(severity=dict.fromkeys(CODES, Severity.WARNING))  # what --allow-approximate does
 
 
 def cv(result: Any) -> set[str]:
@@ -59,8 +64,14 @@ def _round_trip(document: Node, caller: CallerScript) -> None:
     note(f"twiml:\n{there.output}")
     back = converted(there.output, "voxxml-v1", dialect="twiml")
     note(f"back:\n{back.output}\n{[(d.code, d.message) for d in back.diagnostics]}")
-    assert cv(back) == set(), "TwiML -> v1 reported an approximation for what v1 -> TwiML wrote exactly"
-    event("exact both ways")
+    if cv(back):
+        # Only a v1 setting that has no effect (VX106: a Number's callbacks inside a Dial, which TwiML then
+        # obeys) may come back approximately; it is not heard, so the trace must still be the same.
+        assert "VX106" in {d.code for d in read(source, "voxxml-v1").diagnostics}, "TwiML -> v1 reported an approximation for what v1 -> TwiML wrote exactly"
+        event("back not exact: a v1 setting without effect")
+        back = converted(there.output, "voxxml-v1", dialect="twiml", settings=ACCEPTING)
+    else:
+        event("exact both ways")
     assert read(back.output, "voxxml-v1").error_count == 0
     assert traced(back.output, "voxxml-v1", caller) == traced(source, "voxxml-v1", caller)
 

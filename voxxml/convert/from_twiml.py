@@ -24,6 +24,8 @@ MAPPING.md §2-§4). One table per target; each transform is small and either re
   ``noConnect``; ``initiated`` is v1's ``queued`` only approximately, CV121). With no ``statusCallback``
   the events mean nothing and are left out. A Conference's ``mute`` event carries the muted flag, so it is
   v1's ``mute unmute``; ``hold``, ``modify``, ``speaker``, ``announcement`` have no v1 form (CV121).
+- **Callbacks** (v1): a Number in a v1 Dial reports to the Dial's statusCallback (its own have no effect);
+  TwiML's are per Number: the first Number's move to the Dial, and a Number whose own differ is CV102.
 - **Dial > Conference** (v1): v1's Conference is a verb of its own (join, then go on), which is what a TwiML
   Dial holding one Conference does without an action (the Dial's own settings are CV102).
 - **Recording settings** of a Dial that does not record (TwiML's default trim is trim-silence) mean
@@ -143,10 +145,36 @@ def _dial_v1(node: Dial, context: Context) -> list[Node]:
                 "v1 joins the conference and goes on with the next verb, as a TwiML Dial without settings does", source_attribute(dial, name),
             )
         return [_conference(dial.numbers[0], context)]
+    dial = _callbacks_on_the_dial(dial, context)
     if dial.action is None:
         return [dial]
     redirect = _redirect_to(dial, dial.action, context, "when the dialled call ends, TwiML posts its outcome (DialCallStatus) to")
     return [_without_action(dial, context)] + ([redirect] if redirect is not None else [])
+
+
+CALLBACKS = ("status_callback", "status_callback_method", "status_callback_event")
+
+
+def _callbacks_on_the_dial(dial: Dial, context: Context) -> Dial:
+    """v1's Numbers in a Dial use the Dial's callback settings (their own have no effect, VX106); TwiML's are
+    per Number. The first Number's move to the Dial; a Number whose own differ from them (none at all
+    included: it would get the Dial's) is CV102."""
+    numbers = [number for number in dial.numbers if isinstance(number, Number)]
+    first = next((number for number in numbers if number.status_callback is not None), None)
+    if first is None:
+        return dial
+    chosen = tuple(getattr(first, name) for name in CALLBACKS)
+    for number in numbers:
+        if tuple(getattr(number, name) for name in CALLBACKS) != chosen:
+            context.report(
+                "CV102", number,
+                f"this Number's callback settings differ from the first's ({first.status_callback!r}); a v1 Number in a Dial uses the "
+                "Dial's, which are written as the first Number's, so this Number's calls report there",
+                "give every Number of the Dial the same statusCallback settings", source_attribute(number, "status_callback"),
+            )
+    plain = {name: default for name, default in settings(Number) if name in CALLBACKS}
+    moved = [reset(number, **plain) if isinstance(number, Number) else number for number in dial.numbers]
+    return reset(dial, numbers=moved, **dict(zip(CALLBACKS, chosen)))
 
 
 def _written_settings(node: Node) -> list[tuple[str, Any]]:
