@@ -57,6 +57,46 @@ def test_a_top_level_number_is_a_dial() -> None:
     assert traced(result.output, "twiml", script()) == traced(source, "voxxml-v1", script())
 
 
+def _numbers(output: str) -> list[dict[str, str]]:
+    from lxml import etree
+
+    return [dict(number.attrib) for number in etree.fromstring(output.encode()).iter("Number")]
+
+
+def test_a_v1_dials_callbacks_go_onto_every_number_in_twilios_event_names() -> None:
+    """v1's Dial carries its Numbers' callbacks (a Number's own have no effect: VX106); TwiML's are per
+    Number. complete and noConnect together are exactly TwiML's completed."""
+    source = (
+        "<Response><Dial statusCallback='https://example.com/cb' statusCallbackEvent='ringing complete noConnect'>"
+        "<Number statusCallback='https://example.com/ignored' statusCallbackEvent='queued'>15556667777</Number>"
+        "<Number>15556668888</Number></Dial></Response>"
+    )
+    result = converted(source, "twiml")
+    assert cv(result) == set()
+    wanted = {"statusCallback": "https://example.com/cb", "statusCallbackEvent": "ringing completed"}
+    assert _numbers(result.output) == [wanted, wanted]
+    assert "statusCallback" not in result.output.split("<Number")[0]  # the Dial keeps none: TwiML's has none
+    back = converted(result.output, "voxxml-v1", dialect="twiml")
+    assert 'statusCallbackEvent="ringing complete noConnect"' in back.output  # and back onto v1's Dial
+
+
+def test_a_v1_event_twiml_names_only_approximately_is_cv121_on_the_attribute() -> None:
+    source = "<Response><Number statusCallback='https://example.com/top' statusCallbackEvent='queued complete'>15556669999</Number></Response>"
+    result = converted(source, "twiml")
+    assert [d.code for d in result.diagnostics if d.code in CODES] == ["CV121", "CV121"]  # queued, and complete alone
+    assert all(d.span.line == 1 and source[d.span.column - 1 :].startswith("queued complete") for d in result.diagnostics if d.code == "CV121")
+
+
+def test_a_number_callback_without_events_sends_nothing_in_either_dialect() -> None:
+    """v1 sends no callback without events; TwiML would send completed: the URL is left out."""
+    for source in (
+        "<Response><Number statusCallback='https://example.com/cb'>15556667777</Number></Response>",
+        "<Response><Dial><Number statusCallback='https://example.com/cb' statusCallbackEvent='ringing'>15556667777</Number></Dial></Response>",
+    ):  # the second: in a v1 Dial the Number's own callback has no effect, and the Dial has none
+        result = converted(source, "twiml")
+        assert cv(result) == set() and "statusCallback" not in result.output
+
+
 def test_gather_defaults_are_written_out_and_its_input_leaving_the_document_is_cv110() -> None:
     result = converted("<Response><Gather><Say>Press</Say></Gather><Say>Thanks</Say></Response>", "twiml")
     assert cv(result) == {"CV110"}

@@ -157,9 +157,71 @@ def _branch(node: If | Loop, context: Context) -> list[Node]:
     return [] if isinstance(node, If) else list(node.body)
 
 
+# v1's Number statusCallbackEvent -> TwiML's (MAPPING.md §2 Number). TwiML's completed is sent when any
+# call ends, connected or not: it is exactly v1's complete and noConnect together, and either alone only
+# approximately (the reason is the message).
+TWIML_CALL_EVENTS: dict[str, tuple[str, str | None]] = {
+    "queued": ("initiated", "v1's queued (the call is queued) is written as TwiML's initiated (the call is being placed)"),
+    "ringing": ("ringing", None),
+    "answered": ("answered", None),
+    "complete": ("completed", "v1's complete alone is written as TwiML's completed, which is also sent when the call does not connect (v1's noConnect)"),
+    "noConnect": ("completed", "v1's noConnect alone is written as TwiML's completed, which is also sent when a connected call ends (v1's complete)"),
+}
+
+
+def _twiml_events(node: Node, events: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    """A call's callback events in TwiML's names; an approximation is CV121 on the source attribute."""
+    both = {"complete", "noConnect"} <= set(events)
+    out: list[str] = []
+    for event in events:
+        mapped, approximation = TWIML_CALL_EVENTS.get(event, (event, None))  # already TwiML's (a TwiML or VoXML source)
+        if approximation is not None and not (event in ("complete", "noConnect") and both):
+            context.report("CV121", node, f"{node.TAG} statusCallbackEvent '{event}': {approximation}",
+                           "TwiML's events are initiated, ringing, answered, completed", source_attribute(node, "status_callback_event"))
+        if mapped not in out:
+            out.append(mapped)
+    return tuple(out)
+
+
+def _dial_owns_callbacks(context: Context) -> bool:
+    """Whether the source dialect ignores a Dial's Numbers' own callbacks (v1: the Dial's apply to every
+    number), as its vocabulary says (``ignored_attributes``: Number's callbacks when the parent is a Dial)."""
+    entries = getattr(context.source.vocabulary(), "ignored_attributes", ())
+    return any(e.element == "Number" and e.when.get("parent") == "Dial" and "statusCallback" in e.attributes for e in entries)
+
+
+def _callbacks(number: Number, url: str | None, method: str, events: tuple[str, ...]) -> Number:
+    """A Number with these callbacks; no events means no callback in v1, where TwiML would send completed."""
+    if url is None or not events:
+        return reset(number, status_callback=None, status_callback_method="POST", status_callback_event=())
+    return reset(number, status_callback=url, status_callback_method=method, status_callback_event=events)
+
+
+def _number(node: Number, context: Context) -> list[Node]:
+    """A Number: in a Dial of a source whose Dial owns the callbacks, left to ``_dial``; otherwise its own
+    callbacks in TwiML's event names, and a top-level one dialled (``number_as_dial``)."""
+    dialled = id(node) in context.state.get("dialled", ())
+    if dialled and _dial_owns_callbacks(context):
+        return [node]
+    own = _callbacks(node, node.status_callback, node.status_callback_method, _twiml_events(node, node.status_callback_event, context))
+    if dialled:
+        return [own]
+    return number_as_dial(own, context)
+
+
+def _dial(node: Dial, context: Context) -> list[Node]:
+    """v1's Dial carries its Numbers' callbacks (MAPPING.md §2 Dial: TwiML has them per Number): they are
+    copied onto every Number, whose own have no effect in v1, and the Dial keeps none."""
+    if not _dial_owns_callbacks(context):
+        return [node]
+    events = _twiml_events(node, node.status_callback_event, context) if node.status_callback is not None else ()
+    numbers = [_callbacks(n, node.status_callback, node.status_callback_method, events) if isinstance(n, Number) else n for n in node.numbers]
+    return [reset(node, numbers=numbers, status_callback=None, status_callback_method="POST", status_callback_event=())]
+
+
 RULES = Rules(
     dialect="twiml",
-    transforms={Say: _say, Play: _play, Number: number_as_dial, Conference: _conference, Gather: _gather},
+    transforms={Say: _say, Play: _play, Number: _number, Dial: _dial, Conference: _conference, Gather: _gather},
     enter=_enter,
     before={If: _branch, Loop: _branch},
 )
@@ -192,7 +254,7 @@ def _gather_served(node: Gather, context: Context) -> list[Node]:
 # decisions), a Gather stays one node, Say text keeps its references.
 SERVED_RULES = Rules(
     dialect="twiml",
-    transforms={Say: _say_served, Play: _play, Number: number_as_dial, Conference: _conference, Gather: _gather_served},
+    transforms={Say: _say_served, Play: _play, Number: _number, Dial: _dial, Conference: _conference, Gather: _gather_served},
     enter=_enter,
 )
 
