@@ -28,7 +28,7 @@ print(json.dumps(sorted(sys.modules)))
 # Never on the lint path: other commands' libraries, the grammars' parser (the readers' regexes accept
 # common values), the terminal renderer, TOML (no configuration file here), fix hashing.
 NEVER = (
-    "rich", "lark", "regex", "tomllib", "hashlib", "starlette", "uvicorn", "httpx", "psycopg", "pygls",
+    "rich", "lark", "regex", "tomllib", "hashlib", "difflib", "starlette", "uvicorn", "httpx", "psycopg", "pygls",
     "voxxml.convert", "voxxml.serve", "voxxml.targets.enablex", "voxxml.runtime", "voxxml.export", "voxxml.lsp",
     "voxxml.reporters.sarif", "voxxml.cli.convert", "voxxml.cli.serve",
 )

@@ -10,7 +10,6 @@ document (``context.SUGGESTIONS``): more would make the check quadratic.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from typing import Iterator
 
 from ..analysis.truth import shown
@@ -45,7 +44,7 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         reported.add(name)
         if unset_reads is None:
             unset_reads = sorted(n for n in read if n not in context.analysis.variables.writes)
-        guess = get_close_matches(name, unset_reads, n=1, cutoff=0.6) if len(reported) <= SUGGESTIONS else []
+        guess = _close(name, unset_reads) if len(reported) <= SUGGESTIONS else []
         hint = f"; did you mean to read it where {shown(Var(guess[0]))} is read?" if guess else ""
         yield make(
             CODE,
@@ -54,3 +53,10 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
             node.attribute_span("output"),
             "read the variable where it is needed, or remove the Set",
         )
+
+
+def _close(name: str, candidates: list[str]) -> list[str]:
+    """The nearest name read (difflib, imported only when a Set is unread: not on a clean lint's path)."""
+    from difflib import get_close_matches
+
+    return get_close_matches(name, candidates, n=1, cutoff=0.6)
