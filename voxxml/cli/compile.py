@@ -112,8 +112,9 @@ def compile_command(
     error, --allow-approximate every one a warning.
 
     Exit status: 0 every plan written, 1 a document has errors or approximations
-    reported as errors, 2 usage error, or a missing or unreadable input or an
-    unwritable plan (the other files are still compiled).
+    reported as errors, 2 usage error, a missing or unreadable input, an
+    unwritable plan, or two sources in one folder with one name (menu.voxxml and
+    menu.twiml: the second is not compiled); the other files are still compiled.
     """
     if strict and allow_approximate:
         fail("--strict and --allow-approximate exclude each other")
