@@ -306,3 +306,21 @@ def test_orjson_is_looked_for_only_when_a_plan_is_written() -> None:
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.stdout.split()[-2:] == ["False", "False"]
+
+
+@pytest.mark.parametrize("orjson_installed", [True, False])
+def test_a_plan_files_bytes_are_the_rendered_text_and_a_newline(orjson_installed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voxxml.pipeline import run as pipeline_run
+
+    if orjson_installed:
+        pytest.importorskip("orjson")
+    else:
+        monkeypatch.setattr(enablex_target, "_ORJSON", [None])
+    data = (ROOT / "examples" / "complex-ivr.voxxml").read_bytes()
+    plan = pipeline_run(data, "complex-ivr.voxxml", target="enablex").output
+    target = enablex_target.TARGET
+    for output_format in target.formats:
+        assert target.render_bytes(plan, output_format) == (target.render(plan, output_format) + "\n").encode("utf-8")
+    assert target.render(plan, "json") == json.dumps(plan, indent=2, ensure_ascii=False)
+    for value in ({"n": 2**70}, {1: "é"}):  # what orjson refuses
+        assert enablex_target.plan_bytes(value) == (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode()  # type: ignore[arg-type]

@@ -267,9 +267,8 @@ class ManyRun:
             if not result.error_count:  # only when the configuration hides the syntax errors (select, ignore)
                 outcome.message = f"voxxml: error: {path}: not a well-formed VoxXML document"
         else:
-            text = self.target.render(result.output, self.output_format)
             try:
-                self.write(plan, text + "\n")
+                self.write(plan, self.render(result.output))
             except OSError as error:
                 outcome.status = BROKEN
                 outcome.message = f"voxxml: error: {plan}: {error.strerror or error}"
@@ -285,12 +284,21 @@ class ManyRun:
                 outcome.report = buffer.getvalue()
         return outcome
 
-    def write(self, plan: Path, text: str) -> None:
+    def render(self, output: Any) -> bytes:
+        """The plan file's bytes: the text ``voxxml compile FILE`` prints, in UTF-8 (from the target's
+        ``render_bytes`` when it has one: EnableX's JSON comes from orjson as bytes)."""
+        render_bytes = getattr(self.target, "render_bytes", None)
+        if render_bytes is not None:
+            return render_bytes(output, self.output_format)  # type: ignore[no-any-return]
+        return (self.target.render(output, self.output_format) + "\n").encode("utf-8")
+
+    def write(self, plan: Path, data: bytes) -> None:
         folder = plan.parent
         if folder not in self.made:
             folder.mkdir(parents=True, exist_ok=True)
             self.made.add(folder)
-        plan.write_text(text, encoding="utf-8")
+        with open(plan, "wb") as handle:
+            handle.write(data)
 
     def print(self, outcome: Outcome) -> None:
         if outcome.result is not None:
