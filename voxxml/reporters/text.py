@@ -14,6 +14,7 @@ there, control codes stripped as rich strips them), and a lint in CI does not pa
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.diagnostics import Diagnostic
@@ -35,6 +36,7 @@ Segment = tuple[str, str | None]  # text and its rich style (None: unstyled)
 Line = list[Segment]
 # The control codes rich removes from text it prints (bell, backspace, vertical tab, form feed, CR).
 _CONTROL = dict.fromkeys((7, 8, 11, 12, 13))
+_HAS_CONTROL = re.compile("[\a\b\v\f\r]")
 
 
 def styled(out: TextIO) -> bool:
@@ -61,7 +63,8 @@ def console(out: TextIO) -> Console:
 
 def plain(line: Line) -> str:
     """A line's text without styles, as rich would print it to a file."""
-    return "".join(text for text, _ in line).translate(_CONTROL)
+    text = "".join(part for part, _ in line)
+    return text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text  # the search is the cheap common case
 
 
 class Printer:

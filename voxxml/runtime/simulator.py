@@ -42,11 +42,16 @@ def qualified_voices(node: Any) -> bool:
     return bool(types.get("voice", {}).get("kind") == "qualified_voice")
 
 
-def builtin_gender(node: Any) -> str | None:
-    """The gender of a voice the reading dialect has without a provider (TwiML's man, woman, alice), from
-    its vocabulary's voice type (``genders``); None for any other voice."""
+def voice_genders(node: Any) -> dict[str, str] | None:
+    """The voices the reading dialect has without a provider (TwiML's man, woman, alice) and their genders,
+    from its vocabulary's voice type (``genders``); None when it has none."""
     types = getattr(vocabulary_of(node), "types", None) or {}
-    genders = types.get("voice", {}).get("genders")
+    return types.get("voice", {}).get("genders") or None
+
+
+def builtin_gender(node: Any) -> str | None:
+    """The gender of a voice the reading dialect has without a provider; None for any other voice."""
+    genders = voice_genders(node)
     return genders.get(node.voice) if genders else None
 
 

@@ -31,7 +31,7 @@ from ...hub.nodes import (
     Answer, Conference, Dial, Gather, Hangup, If, Loop, Node, Number, Pause, Play, Redirect, Reject, Response, Say, Set, SetMute,
     Unset, Verb,
 )
-from ...runtime.simulator import DEFAULT_LOOP_CAP, builtin_gender, catalogue_voice, is_absolute, qualified_voices, resolved, spoken_as
+from ...runtime.simulator import DEFAULT_LOOP_CAP, catalogue_voice, is_absolute, qualified_voices, resolved, spoken_as, voice_genders
 from .. import Compilation
 from .plan import INPUT_VARIABLE, Plan
 
@@ -99,6 +99,7 @@ class Compiler:
         self._span_tables: dict[int, list[dict[str, int]]] = {}  # id(source) -> its spans: an AST may mix files
         self._reported: set[tuple[str, int]] = set()
         self._loops: list[State] = []  # the loop states being compiled, innermost last (their counters)
+        self._voices_of: dict[int, tuple[bool, Mapping[str, str] | None]] = {}  # id(source) -> how its dialect names voices
 
     # ----------------------------------------------------------------- states
     def span(self, node: Node) -> dict[str, int] | None:
@@ -148,8 +149,8 @@ class Compiler:
     def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
         """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
         template when it reads the input (the runner fills it in when it sends the play)."""
-        qualified = say.source is not None and qualified_voices(say)
-        builtin = builtin_gender(say) if say.source is not None else None  # TwiML's man, woman, alice
+        qualified, genders = self.voice_naming(say)
+        builtin = genders.get(say.voice) if genders else None  # TwiML's man, woman, alice
         if builtin is None and say.voice not in voices() and catalogue_voice(say.voice, qualified) is None:
             bare = say.voice.rpartition(".")[2]
             hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(say.voice, tuple(voices()))
@@ -165,6 +166,17 @@ class Compiler:
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
         return body, template_of(say.text)
+
+    def voice_naming(self, say: Say) -> tuple[bool, Mapping[str, str] | None]:
+        """Whether the reading dialect names voices with their provider, and its built-in voices' genders:
+        found once per source file (every Say of a document shares its dialect), not once per Say."""
+        if say.source is None:
+            return False, None
+        key = id(say.source)
+        naming = self._voices_of.get(key)
+        if naming is None:
+            naming = self._voices_of[key] = (qualified_voices(say), voice_genders(say))
+        return naming
 
     def play_body(self, play: Play) -> dict[str, Any]:
         self.digits(play)
