@@ -286,6 +286,15 @@ def test_long_pauses_are_several_in_v1() -> None:
     assert traced(result.output, "voxxml-v1", CALLERS[0])[:3] == [{"event": "pause", "seconds": s} for s in (60, 60, 30)]
 
 
+@pytest.mark.parametrize("length", [14_401, 10**12])
+def test_a_pause_longer_than_a_call_is_not_a_flood_of_pauses(length: int) -> None:
+    """TwiML's Pause has no maximum: past a call's four hours it is four hours (CV121 on the length), at most 240 v1 Pauses."""
+    source = f"<Response><Pause length='{length}'/></Response>"
+    result = from_twiml(source, "voxxml-v1")
+    assert [d.code for d in cv(result)] == ["CV121"] and source[cv(result)[0].span.column - 1 :].startswith(str(length))
+    assert result.output.count("<Pause") == 240
+
+
 def test_texml_and_cxml_sources_take_the_same_table() -> None:
     source = "<Response><Say voice='Polly.Joanna'>Hi</Say><Dial>415-123-4567</Dial></Response>"
     for dialect in ("texml", "cxml"):

@@ -229,3 +229,23 @@ def test_straight_line_documents_with_gathers_report_or_keep_the_trace(call: tup
 @given(eq.calls(eq.ivr_documents().map(eq.supported).map(straight_without_input)))
 def test_exact_conversions_to_the_profiles_keep_the_trace(call: tuple[Any, CallerScript]) -> None:
     _same_trace(*call, to="texml")
+
+
+@pytest.mark.parametrize("loop", [11, 100_000, 10**12])
+def test_a_gather_loop_is_never_unrolled_past_the_limit(loop: int) -> None:
+    """Hostile input: a loop of any size writes at most ATTEMPTS_LIMIT Gathers (CV111), one document or a set."""
+    from voxxml.convert.twiml import ATTEMPTS_LIMIT
+
+    source = f"<Response><Gather loop='{loop}'><Say>Press 1</Say></Gather></Response>"
+    result = converted(source, "twiml")
+    assert "CV111" in codes(result) and result.error_count  # refused by default (the CLI writes nothing)
+    assert result.output is not None and result.output.count("<Gather") == ATTEMPTS_LIMIT  # what --allow-approximate writes
+    (finding,) = [d for d in result.diagnostics if d.code == "CV111"]
+    assert source[finding.span.column - 1 :].startswith(f"{loop}'")
+    from voxxml.convert.split import split, files
+    from voxxml.hub.nodes import Gather as GatherNode
+
+    document = read(source, "voxxml-v1").document
+    texts, _ = files(split(document, "twiml", "voxxml-v1"), "m.voxxml")
+    assert sum(text.count("<Gather") for text in texts.values()) == ATTEMPTS_LIMIT
+    assert isinstance(document.verbs[0], GatherNode)

@@ -50,6 +50,7 @@ from .transforms import Context, Rules, reset, source_attribute, source_default,
 BUILTIN_GENDERS = {"man": "Male", "woman": "Female", "alice": "Female"}  # twiml.md §2 Say; the vocabulary's ``genders``
 PREFERRED_VOICES = ("Joanna", "Matthew")  # the usual en-US pair: chosen first where they fit
 V1_MAX_PAUSE = 60
+CALL_LIMIT = 14_400  # seconds: four hours, the longest a call lasts (Twilio's and the hub Dial's timeLimit default)
 _FORMATTING = str.maketrans("", "", "-. ()")
 
 # TwiML Number statusCallbackEvent -> v1's (MAPPING.md §2 Number): None marks an approximation.
@@ -363,10 +364,19 @@ def _play_v1(node: Play, context: Context) -> list[Node]:
 
 
 def _pause_v1(node: Pause, context: Context) -> list[Node]:
-    """v1's Pause is at most 60 s: a longer one is several."""
+    """v1's Pause is at most 60 s: a longer one is several, up to a call's longest life (TwiML's Pause has
+    no maximum: a longer one is written as CALL_LIMIT seconds, CV121, never as millions of Pauses)."""
     if node.length <= V1_MAX_PAUSE:
         return [node]
-    whole, rest = divmod(node.length, V1_MAX_PAUSE)
+    length = node.length
+    if length > CALL_LIMIT:
+        context.report(
+            "CV121", node,
+            f"Pause length='{length}' is longer than a call can last ({CALL_LIMIT} s, four hours); it is written as {CALL_LIMIT} s",
+            "end the call with <Hangup/> instead", source_attribute(node, "length"),
+        )
+        length = CALL_LIMIT
+    whole, rest = divmod(length, V1_MAX_PAUSE)
     return [reset(node, length=V1_MAX_PAUSE) for _ in range(whole)] + ([reset(node, length=rest)] if rest else [])
 
 

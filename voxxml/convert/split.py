@@ -297,7 +297,9 @@ def _attempts(step: Step, index: int, env: Environment | None, links: Callable[.
     if source.action is None:
         one = reset(one, action=after, method="POST")
     out: list[Node] = []
-    for attempt in range(max(source.loop, 1)):
+    from .twiml import ATTEMPTS_LIMIT  # beyond it: CV111, reported by the conversion
+
+    for attempt in range(min(max(source.loop, 1), ATTEMPTS_LIMIT)):
         if attempt and source.repeat_delay:
             out.append(Pause(length=source.repeat_delay))
         out.append(one)

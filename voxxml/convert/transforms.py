@@ -23,7 +23,7 @@ from ..hub.nodes import Dial, Node, Number, Pause, Response, settings
 # is refused unless --allow-approximate (or a suppression, or the configuration) accepts it.
 # CV109-CV110 are the TwiML targets'; CV120-CV121 are found converting from TwiML (and what any source
 # shares with it: a value the target's type cannot hold).
-CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108", "CV109", "CV110", "CV120", "CV121")
+CODES = ("CV100", "CV101", "CV102", "CV103", "CV104", "CV105", "CV106", "CV107", "CV108", "CV109", "CV110", "CV111", "CV120", "CV121")
 
 # Rules that run before the target's, by source dialect: what a source family says differently from the
 # hub's other readers (TwiML's action URLs, formatted numbers, built-in voices), in terms of the target

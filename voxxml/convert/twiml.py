@@ -103,6 +103,30 @@ def _conference(node: Conference, context: Context) -> list[Node]:
     return []
 
 
+ATTEMPTS_LIMIT = 10  # a Gather's attempts written out one by one (TwiML's Gather has no loop)
+
+
+def _attempts(node: Gather, context: Context) -> int:
+    """How many Gathers in a row write the source's ``loop``: endless (0) is one (CV103), and more than
+    ATTEMPTS_LIMIT are ATTEMPTS_LIMIT (CV111): a document is never flooded with copies."""
+    if node.loop == 0:
+        context.report(
+            "CV103", node,
+            "Gather loop='0' prompts until the caller answers or hangs up; TwiML's Gather has no loop (written once)",
+            "give the number of attempts", source_attribute(node, "loop"),
+        )
+        return 1
+    if node.loop > ATTEMPTS_LIMIT:
+        context.report(
+            "CV111", node,
+            f"Gather loop='{node.loop}': TwiML's Gather has no loop, and more than {ATTEMPTS_LIMIT} attempts are not written out "
+            f"one by one; {ATTEMPTS_LIMIT} are written",
+            f"lower loop to {ATTEMPTS_LIMIT} or less", source_attribute(node, "loop"),
+        )
+        return ATTEMPTS_LIMIT
+    return node.loop
+
+
 def _gather_settings(node: Gather, context: Context) -> dict[str, Any]:
     """The settings every TwiML Gather writes differently (one document or a set): one finishing key, and
     no speechTimeout on a DTMF-only Gather (it means nothing there: left to TwiML's default)."""
@@ -130,14 +154,7 @@ def _gather(node: Gather, context: Context) -> list[Node]:
         )
     changes.update(_gather_settings(node, context))
     gather = reset(node, **changes)
-    attempts = node.loop
-    if attempts == 0:
-        context.report(
-            "CV103", node,
-            "Gather loop='0' prompts until the caller answers or hangs up; TwiML's Gather has no loop (written once)",
-            "give the number of attempts", source_attribute(node, "loop"),
-        )
-        attempts = 1
+    attempts = _attempts(node, context)
     out: list[Node] = [gather]
     for _ in range(attempts - 1):
         if node.repeat_delay:
@@ -240,13 +257,9 @@ def _gather_served(node: Gather, context: Context) -> list[Node]:
     """As ``_gather``, but one node: its attempts, their action (the next state) and the no-input path are
     written by ``split`` when a state is served (no CV110: the next state is the rest of the call)."""
     changes = _gather_settings(node, context)
-    if node.loop == 0:
-        context.report(
-            "CV103", node,
-            "Gather loop='0' prompts until the caller answers or hangs up; TwiML's Gather has no loop (written once)",
-            "give the number of attempts", source_attribute(node, "loop"),
-        )
-        changes["loop"] = 1
+    attempts = _attempts(node, context)
+    if attempts != node.loop:
+        changes["loop"] = attempts  # split.py writes this many
     return [reset(node, **changes)]
 
 
@@ -258,4 +271,4 @@ SERVED_RULES = Rules(
     enter=_enter,
 )
 
-__all__ = ["RULES", "SERVED_RULES", "SERVE_HINT"]
+__all__ = ["ATTEMPTS_LIMIT", "RULES", "SERVED_RULES", "SERVE_HINT"]
