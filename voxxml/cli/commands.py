@@ -23,7 +23,7 @@ from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
 from ..reporters.statistics import show_fixes, statistics
 from .. import targets as target_registry  # the --target choices; imports no target
-from .options import absolute_url
+from .options import absolute_url, jobs_option
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -195,15 +195,7 @@ def configuration_options(command: Callable) -> Callable:
 @click.option("-w", "--watch", is_flag=True, help="Lint again whenever a file or configuration changes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else (no summary, no notices).")
 @click.option("-v", "--verbose", is_flag=True, help="List the files checked (with the dialect read and why) and the XML files skipped.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=None,
-    envvar="VOXXML_JOBS",
-    metavar="N",
-    help="Processes to lint with: 1 lints in this process; N uses N (this one and N-1 forked workers); 0: one per core, at most one per 50 files (so none below 100) [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
-)
+@jobs_option("lint")
 @dialect_option
 def lint(paths: tuple[str, ...], **options: object) -> None:
     """Lint VoxXML files and directories (none: '.'; '-' reads standard input).

@@ -51,6 +51,7 @@ from .commands import (
     reading,
 )
 from .discover import discover
+from .options import jobs_option
 
 SUFFIXES = {"json": ".json"}  # a plan file's suffix per output format; any other format: ".txt"
 
@@ -74,15 +75,7 @@ SUFFIXES = {"json": ".json"}  # a plan file's suffix per output format; any othe
 )
 @loop_cap_option
 @base_url_option
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=None,
-    envvar="VOXXML_JOBS",
-    metavar="N",
-    help="Processes to compile many files with: 1 compiles in this process; N forks N workers; 0: one per core from 100 files on [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
-)
+@jobs_option("compile")
 @dialect_option
 def compile_command(
     paths: tuple[str, ...],
