@@ -101,7 +101,11 @@ def test_a_path_that_is_not_a_target_is_refused_when_loaded() -> None:
 
 
 def test_compile_offers_the_registered_targets() -> None:
-    option = next(p for p in main.commands["compile"].params if p.name == "target")
+    import click
+
+    command = main.get_command(click.Context(main), "compile")  # loaded on demand (cli/commands.LazyGroup)
+    assert command is not None
+    option = next(p for p in command.params if p.name == "target")
     assert list(option.type.choices) == list(targets())
     result = CliRunner().invoke(main, ["compile", "--help"])
     assert "enablex (EnableX Core Voice)" in " ".join(result.output.split())

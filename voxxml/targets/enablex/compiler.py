@@ -295,6 +295,8 @@ class Compiler:
         Say's SSML markup, a Hangup's Parameters): EX214 when the reading vocabulary says such details
         change the call (``extras_change_the_call``), so nothing is dropped silently. A node already
         reported whole (EX214) is not reported again, nor what it holds."""
+        if document.source is not None and not getattr(vocabulary_of(document), "extras_change_the_call", False):
+            return  # a parsed document's nodes share its dialect, whose details change nothing (v1, VoXML)
         stack: list[Node] = list(document.verbs)
         while stack:
             node = stack.pop()
