@@ -318,8 +318,9 @@ class MockPlatform:
 class Runner:
     """``python -m voxxml serve`` in a subprocess (so that a test can kill -9 it)."""
 
-    def __init__(self, files: list[str], platform: MockPlatform, store: str, *, routes: tuple[str, ...] = (), port: int | None = None, extra: tuple[str, ...] = (), env: dict[str, str] | None = None, log_path: Path | None = None, set_runner: bool = True, max_redirects: int = 0) -> None:
+    def __init__(self, files: list[str], platform: MockPlatform, store: str, *, routes: tuple[str, ...] = (), port: int | None = None, extra: tuple[str, ...] = (), env: dict[str, str] | None = None, log_path: Path | None = None, set_runner: bool = True, max_redirects: int = 0, time_scale: float = TIME_SCALE) -> None:
         self.files = files
+        self.time_scale = time_scale
         self.platform = platform
         self.store = store
         self.routes = routes
@@ -337,7 +338,7 @@ class Runner:
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "voxxml", "serve", *self.files, "--port", str(self.port), "--store", self.store, "--enablex-url", self.platform.url]
-        cmd += ["--public-url", self.url, "--time-scale", str(TIME_SCALE), "--timer-poll", "0.05", "--retry-backoff", "0.02", "--max-redirects", str(self.max_redirects)]
+        cmd += ["--public-url", self.url, "--time-scale", str(self.time_scale), "--timer-poll", "0.05", "--retry-backoff", "0.02", "--max-redirects", str(self.max_redirects)]
         for route in self.routes:
             cmd += ["--route", route]
         return cmd + list(self.extra)
