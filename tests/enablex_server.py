@@ -315,6 +315,21 @@ class MockPlatform:
         raise AssertionError(f"no outbound call to {to}")
 
 
+def wait_healthy(process: subprocess.Popen[bytes], url: str, why: Callable[[], str], seconds: float = 60) -> None:
+    """Wait until a started ``voxxml serve`` answers /healthz; fail at once if it exits (``why``: its log)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the runner exited with {process.returncode}; {why()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("the runner did not start")
+
+
 class Runner:
     """``python -m voxxml serve`` in a subprocess (so that a test can kill -9 it)."""
 
@@ -348,17 +363,8 @@ class Runner:
         env["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT), env.get("PYTHONPATH", "")] if p)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the runner exited with {self.process.returncode}; log: {self.log_path}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("the runner did not start")
+        wait_healthy(self.process, self.url, lambda: f"log: {self.log_path}")
+        return self
 
     def kill9(self) -> None:
         assert self.process is not None
@@ -384,4 +390,4 @@ class Runner:
         return httpx.post(f"{self.url}/calls", json={"to": to, "from": frm, "plan": plan}, auth=(WEBHOOK_USER, WEBHOOK_PASSWORD), timeout=60)
 
 
-__all__ = ["APP_ID", "APP_KEY", "MockPlatform", "Runner", "TIME_SCALE", "WEBHOOK_PASSWORD", "WEBHOOK_USER", "free_port"]
+__all__ = ["APP_ID", "APP_KEY", "MockPlatform", "Runner", "TIME_SCALE", "WEBHOOK_PASSWORD", "WEBHOOK_USER", "free_port", "wait_healthy"]

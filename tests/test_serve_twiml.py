@@ -50,7 +50,7 @@ from voxxml.serve.twiml import Served, TwimlConfig, create_app, load, relative_u
 
 import test_equivalence as eq
 import test_voxml_semantics as vx
-from enablex_server import free_port
+from enablex_server import free_port, wait_healthy
 from support import ROOT, examples, run
 from twiml_platform import PlatformError, TwimlPlatform
 
@@ -402,17 +402,8 @@ class TwimlRunner:
     def __enter__(self) -> "TwimlRunner":
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the runner exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("the runner did not start")
+        wait_healthy(self.process, self.url, lambda: self.log.read_text()[-2000:])
+        return self
 
     def __exit__(self, *exc: Any) -> None:
         assert self.process is not None
