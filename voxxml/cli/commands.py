@@ -3,69 +3,51 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import Callable
 
 import click
 
 from ..core.version import __version__
 from ..core.catalog import Severity
-from ..core import xmlparse
-from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
-from ..core.fixes import fix_text
-from .discover import dialect_for, discover
-from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, dialects, get_dialect
-from ..dialects.voxxml_v1.grammar import grammar
-from ..lint import Result, lint_bytes
-from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
-from ..reporters.statistics import show_fixes, statistics
+from ..config import ConfigError, Resolver, Settings
+from ..dialects import DETECT, Dialect
+from ..lint import Result
+from ..reporters import REPORTERS
 from .. import targets as target_registry  # the --target choices; imports no target
-from .options import absolute_url, jobs_option
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"voxxml: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def reading(path: Path | None, settings: Settings | None = None, option: str | None = None) -> Dialect | str:
-    """The dialect a file is read with: ``--dialect``; else the configuration's ``dialect`` for the path;
-    else a ``.xml`` file's is detected from the document (``DETECT``: the pipeline decides); else the
-    registered one that claims the suffix; else the default (a file named explicitly with another
-    suffix, or standard input without --stdin-filename)."""
-    chosen, _ = reading_why(path, settings, option)
-    return chosen
+from .discover import discover
+from .lint_options import CONFIGURATION, DIALECT, LINT
+from .linting import (  # noqa: F401 - the other commands' modules import these from here
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    LintRun,
+    _config_options,
+    _detected,
+    fail,
+    reading,
+    reading_why,
+)
+from .options import absolute_url, click_option
 
 
-def reading_why(path: Path | None, settings: Settings | None = None, option: str | None = None) -> tuple[Dialect | str, str]:
-    """``reading``, and why (for --verbose)."""
-    if option:
-        return get_dialect(option), "--dialect"
-    configured = settings.dialect_for(path) if settings is not None else None
-    if configured:
-        where = settings.source if settings is not None and settings.source is not None else "the configuration"
-        return get_dialect(configured), f"dialect setting in {where}"
-    if path is not None and path.suffix.lower() == ".xml":
-        return DETECT, "detected"
-    claimed = dialect_for(path) if path is not None else None
-    if claimed is not None:
-        return claimed, f"suffix {path.suffix}" if path is not None else "default"
-    return get_dialect(DEFAULT_DIALECT), "the default"
+def with_options(options: tuple) -> Callable[[Callable], Callable]:
+    """Add options declared as data (``cli/lint_options.py``) to a command, in the order given."""
+
+    def add(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = click_option(option)(command)
+        return command
+
+    return add
 
 
-def dialect_option(command: Callable) -> Callable:
-    """--dialect: the dialect every file is read with, over the configuration and detection."""
-    return click.option(
-        "--dialect",
-        type=click.Choice(dialects()),
-        default=None,
-        help="Read every file in this dialect [default: the configuration's 'dialect', else by suffix; a .xml file's is detected from it].",
-    )(command)
+# --dialect: the dialect every file is read with, over the configuration and detection.
+dialect_option = with_options((DIALECT,))
+# --config, --isolated and --force-exclude: how lint and format find their configuration.
+configuration_options = with_options(CONFIGURATION)
 
 
 class LazyGroup(click.Group):
@@ -106,97 +88,9 @@ def main() -> None:
     gc.disable()
 
 
-def default_format() -> str:
-    """``github`` under GitHub Actions (annotations on the diff), else ``text``."""
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def _config_options(values: tuple[str, ...]) -> tuple[Path | None, dict]:
-    """``--config`` values: at most one file, and TOML ``KEY = VALUE`` settings (as ruff's)."""
-    files = [value for value in values if "=" not in value or Path(value).is_file()]
-    if len(files) > 1:
-        fail(f"--config names {len(files)} files ({', '.join(files)}); give one")
-    try:
-        inline = inline_table(value for value in values if value not in files)
-    except ConfigError as error:
-        fail(str(error))
-    return (Path(files[0]) if files else None), inline
-
-
-def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
-    """Codes from a repeatable, comma-separated option (case-insensitive); None when absent."""
-    if not values:
-        return None
-    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
-    try:
-        return check_codes(codes, option)
-    except ConfigError as error:
-        fail(str(error))
-
-
-def configuration_options(command: Callable) -> Callable:
-    """--config, --isolated and --force-exclude: how lint and format find their configuration."""
-    for option in reversed((
-        click.option(
-            "--config",
-            "config_options",
-            multiple=True,
-            metavar="FILE | KEY=VALUE",
-            help="A configuration file to use for every path, or a TOML 'KEY = VALUE' setting that wins over every file's (repeatable).",
-        ),
-        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
-        click.option("--force-exclude", is_flag=True, help="Apply the configuration's exclude to paths named on the command line too."),
-    )):
-        command = option(command)
-    return command
-
-
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--output-format",
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(REPORTERS)),
-    default=None,
-    help="How to print diagnostics (--format is an alias) [default: text; github under GitHub Actions].",
-)
-@click.option("--select", multiple=True, metavar="CODES", help="Codes or prefixes to enable, comma-separated; replaces the configuration's selection.")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Codes or prefixes to enable in addition.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes to disable, on top of the configuration's.")
-@configuration_options
-@click.option("--stdin-filename", default=None, help="Path to report for input read from '-'.")
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity]),
-    default=None,
-    help="Lowest severity that makes the exit status 1 [default: error, or the configuration's].",
-)
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are problems (2 stays 2).")
-@click.option(
-    "--context",
-    type=click.Choice(grammar().contexts),
-    default=None,
-    help="What the VoxXML is sent to [default: call, or the configuration's].",
-)
-@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too.")
-@click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a diff instead of writing them.")
-@click.option("--show-fixes", is_flag=True, help="With --fix: list the fixes applied, by file and code.")
-@click.option("--statistics", is_flag=True, help="Count the diagnostics by code instead of listing them.")
-@click.option(
-    "--max-diagnostics",
-    type=click.IntRange(min=0),
-    default=None,
-    metavar="N",
-    help=f"Diagnostics printed per file in text, concise and github output; 0: all [default: {DEFAULT_MAX_DIAGNOSTICS}]. JSON and SARIF are always complete.",
-)
-@click.option("--voxxml-only", is_flag=True, help="Skip named .xml files whose root is not <Response> (for pre-commit).")
-@click.option("-w", "--watch", is_flag=True, help="Lint again whenever a file or configuration changes.")
-@click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics and nothing else (no summary, no notices).")
-@click.option("-v", "--verbose", is_flag=True, help="List the files checked (with the dialect read and why) and the XML files skipped.")
-@jobs_option("lint")
-@dialect_option
+@with_options(LINT)
 def lint(paths: tuple[str, ...], **options: object) -> None:
     """Lint VoxXML files and directories (none: '.'; '-' reads standard input).
 
@@ -215,224 +109,6 @@ def lint(paths: tuple[str, ...], **options: object) -> None:
 
         watch(run.paths, run.once)
     sys.exit(run.once())
-
-
-class LintRun:
-    """One ``voxxml lint`` invocation; ``once()`` lints and reports, and returns the exit status."""
-
-    # What ``lint_one`` returns for a file: (result, problem, why, fixes, diff).
-    FileOutcome = tuple["Result | None", "str | None", "str | None", "list[tuple[str, str]] | None", "list[str] | None"]
-
-    def __init__(self, paths: tuple[str, ...], options: dict[str, object]) -> None:
-        self.paths = paths
-        self.o = options
-        self.watch = bool(options["watch"])
-        self.select = _codes_option(options["select"], "--select")  # type: ignore[arg-type]
-        self.extend_select = _codes_option(options["extend_select"], "--extend-select")  # type: ignore[arg-type]
-        self.ignore = _codes_option(options["ignore"], "--ignore")  # type: ignore[arg-type]
-        output_format = str(options["output_format"] or default_format())
-        limit = options["max_diagnostics"]
-        self.output_format = output_format
-        self.jobs = options.get("jobs")  # processes for many files (cli/parallel.py); None: auto
-        self.report_options = ReportOptions(
-            max_diagnostics=DEFAULT_MAX_DIAGNOSTICS if limit is None else (int(limit) or None),  # type: ignore[call-overload]
-            fixable=True,
-            unsafe_fixes=bool(options["unsafe_fixes"]),
-            quiet=bool(options["quiet"]),
-        )
-
-    def resolver(self) -> Resolver:
-        o = self.o
-        command_line = None
-        if self.select is not None or self.extend_select or self.ignore:
-            command_line = Selection(self.select, self.extend_select or (), self.ignore or ())
-        overrides = {
-            "fail_on": Severity(str(o["fail_on"])) if o["fail_on"] else None,
-            "context": o["context"],
-            "command_line": command_line,
-        }
-        config, inline = _config_options(o["config_options"])  # type: ignore[arg-type]
-        return Resolver(overrides, config=config, isolated=bool(o["isolated"]), inline=inline)
-
-    def notice(self, message: str) -> None:
-        if not self.o["quiet"]:
-            click.echo(message, err=True)
-
-    def lint_one(self, entry: tuple[Path, bool]) -> FileOutcome:
-        """Resolve, read, fix (--fix, --diff) and lint one file found: what ``once`` prints for it.
-
-        ``(result, problem, why, fixes, diff)``, kept small, as it is pickled back from a worker:
-        ``result`` (None when the file is excluded, or unreadable: then ``problem`` says why) holds
-        no AST, and a source map (of the text only) only when the text format prints source lines
-        of its findings; ``why`` the dialect was chosen (with --verbose); ``fixes`` the (code, name)
-        of each fix applied, None for none; ``diff`` --diff's lines, None when nothing changed.
-        Raises ConfigError for an invalid configuration file, which stops the run at this file.
-        """
-        from ..core.source import SourceMap
-
-        path, explicit = entry
-        o = self.o
-        settings = self.settings_for(path)
-        if (o["force_exclude"] or not explicit) and settings.excluded(path):
-            return None, None, None, None, None
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            return None, str(error.strerror or error), None, None, None
-        dialect, why = reading_why(path, settings, o["dialect"])  # type: ignore[arg-type]
-        fixes = diff = None
-        if o["fix"] or o["show_diff"]:
-            outcome = _fix(data, str(path), settings, bool(o["unsafe_fixes"]), dialect)
-            if outcome is not None:
-                text, fixes = outcome
-                if o["show_diff"]:
-                    diff = _diff_lines(data, text, str(path))
-                else:
-                    path.write_text(text, encoding="utf-8")
-                    data = text.encode("utf-8")
-        result = lint_bytes(data, str(path), settings, dialect)
-        result.document = None  # reporters need the diagnostics and the source text, not the AST
-        keep = result.diagnostics and result.source is not None and self.output_format == "text" and not o["statistics"]
-        result.source = SourceMap(result.source.text) if keep else None  # type: ignore[union-attr]
-        return result, None, why if o["verbose"] else None, fixes, diff
-
-    def once(self) -> int:
-        o = self.o
-        verbose, quiet, force_exclude = bool(o["verbose"]), bool(o["quiet"]), bool(o["force_exclude"])
-        fix, show_diff, unsafe = bool(o["fix"]), bool(o["show_diff"]), bool(o["unsafe_fixes"])
-        fixing = fix or show_diff
-        try:
-            resolver = self.resolver()
-        except ConfigError as error:
-            fail(str(error))
-        self.settings_for = resolver.for_file  # discovery found files: no stat to ask
-        found = discover([p for p in self.paths if p != "-"], bool(o["voxxml_only"]))
-        for missing in found.missing:
-            click.echo(f"voxxml: error: {missing}: no such file or directory", err=True)
-        results: list[Result] = []
-        applied: dict[str, list[tuple[str, str]]] = {}  # path -> (code, name) of each fix applied
-        unreadable = bool(found.missing)
-        changed = False
-        try:
-            if "-" in self.paths:
-                stdin_filename = o["stdin_filename"]
-                name = str(stdin_filename or "<stdin>")
-                where = Path(str(stdin_filename)) if stdin_filename else Path.cwd()
-                settings = resolver.for_path(where)
-                dialect = reading(Path(str(stdin_filename)) if stdin_filename else None, settings, o["dialect"])  # type: ignore[arg-type]
-                data = sys.stdin.buffer.read()
-                if force_exclude and stdin_filename and settings.excluded(where):
-                    if fix:
-                        sys.stdout.buffer.write(data)  # excluded: passed through unchanged
-                        return EXIT_OK
-                else:
-                    if fixing:
-                        outcome = _fix(data, name, settings, unsafe, dialect)
-                        if outcome is not None:
-                            text, fixes = outcome
-                            applied[name] = fixes
-                            if show_diff:
-                                changed |= _show_diff(data, text, name)
-                            else:
-                                sys.stdout.write(text)  # the fixed document; the report goes nowhere
-                                return EXIT_OK
-                            data = text.encode("utf-8")
-                        elif fix and not show_diff:
-                            sys.stdout.buffer.write(data)
-                            return EXIT_OK
-                    results.append(lint_bytes(data, name, settings, dialect))
-            # Each file is resolved, read, fixed and linted by ``lint_one`` (in worker processes for
-            # many files: cli/parallel.py), and what it prints is printed here, in the files' order:
-            # the same bytes, and the same exit status, as one process.
-            from .parallel import ordered_map, workers
-
-            outcomes = ordered_map(self.lint_one, found.files, workers(len(found.files), self.jobs))
-            try:
-                for (path, _), (result, problem, why, fixes, diff) in zip(found.files, outcomes):
-                    if result is None:
-                        if problem is None:
-                            if verbose:
-                                click.echo(f"excluded {path}", err=True)
-                        else:
-                            click.echo(f"voxxml: error: {path}: {problem}", err=True)
-                            unreadable = True
-                        continue
-                    if fixes is not None:
-                        applied[str(path)] = fixes
-                    if diff is not None:
-                        sys.stdout.writelines(diff)
-                        changed |= bool(diff)
-                    results.append(result)
-                    if verbose:
-                        click.echo(f"checked {path} as {result.dialect} ({result.dialect_reason or why})", err=True)
-            finally:
-                outcomes.close()  # stops and reaps the workers if the loop ended early
-        except ConfigError as error:
-            fail(str(error))
-        if verbose:
-            for path, why in found.skipped:
-                click.echo(f"skipped {path}: {why}", err=True)
-        machine = self.output_format in MACHINE_FORMATS
-        if not results:
-            self.notice("voxxml: warning: no VoxXML files found")
-        if show_diff:
-            if not changed:
-                self.notice("No fixes to show.")
-        elif o["statistics"]:
-            statistics(results, sys.stdout, self.report_options, as_json=machine)
-        elif results or machine:
-            REPORTERS[self.output_format](results, sys.stdout, self.report_options)
-        count = sum(len(fixes) for fixes in applied.values())
-        if fixing and count and not quiet:
-            verb = "Would fix" if show_diff else "Fixed"
-            click.echo(f"{verb} {count} problem{'s' if count != 1 else ''}.", err=bool(show_diff or machine))
-            if o["show_fixes"] and fix and not show_diff:
-                show_fixes(applied, sys.stderr if machine else sys.stdout)
-        if unreadable:
-            return EXIT_USAGE
-        if o["exit_zero"]:
-            return EXIT_OK
-        if show_diff:  # as ruff: the status says whether there are fixes to show
-            return EXIT_PROBLEMS if changed else EXIT_OK
-        return EXIT_PROBLEMS if any(result.failed for result in results) else EXIT_OK
-
-
-def _fix(data: bytes, path: str, settings: Settings, unsafe: bool, dialect: Dialect | str = DEFAULT_DIALECT) -> tuple[str, list[tuple[str, str]]] | None:
-    if dialect == DETECT:  # fixes are applied in the dialect the original was read in, not re-detected each round
-        dialect = _detected(data, path)
-    """The fixed text and the (code, name) of each fix applied; None when nothing changes.
-
-    Only documents read as UTF-8 are rewritten (the fixed text is written as UTF-8).
-    """
-    text, problem = xmlparse.decode(data)
-    if text is None or problem is not None or data.decode("utf-8", errors="replace") != text:
-        return None
-    offered: dict[object, tuple[str, str]] = {}
-
-    def diagnostics(candidate: str) -> list:
-        found = lint_bytes(candidate.encode("utf-8"), path, settings, dialect).diagnostics
-        offered.update((d.fix, (d.code, d.name)) for d in found if d.fix is not None)
-        return found
-
-    fixed = fix_text(text, diagnostics, unsafe)
-    if not fixed.applied or fixed.text == text:
-        return None
-    return fixed.text, [offered.get(fix, ("", fix.title)) for fix in fixed.applied]
-
-
-def _diff_lines(data: bytes, text: str, path: str) -> list[str]:
-    before = data.decode("utf-8", errors="replace").splitlines(keepends=True)
-    after = text.splitlines(keepends=True)
-    import difflib
-
-    lines = difflib.unified_diff(before, after, f"a/{path}", f"b/{path}")
-    return [line if line.endswith("\n") else line + "\n" for line in lines]
-
-
-def _show_diff(data: bytes, text: str, path: str) -> bool:
-    lines = _diff_lines(data, text, path)
-    sys.stdout.writelines(lines)
-    return bool(lines)
 
 
 @main.command(name="format")
@@ -533,13 +209,6 @@ def format_command(
         sys.exit(EXIT_USAGE)
     failed = broken or ((check or show_diff) and reformatted)
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
-
-
-def _detected(data: bytes, path: str) -> Dialect:
-    """The dialect detected from a document (for format and --fix, which need one before reading)."""
-    from ..pipeline import check
-
-    return get_dialect(check(data, path, flow=False, dialect=DETECT).dialect)
 
 
 def _format_summary(reformatted: int, unchanged: int, broken: int, dry_run: bool) -> str:

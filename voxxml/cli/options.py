@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from .lint_options import Option, jobs
+
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -25,13 +27,24 @@ def absolute_url(context: click.Context, parameter: click.Parameter, value: str 
 
 def jobs_option(work: str) -> Callable[[F], F]:
     """-j/--jobs for a command that does ``work`` per file (lint, compile): the process pool's size (cli/parallel.py)."""
-    return click.option(
-        "-j",
-        "--jobs",
-        type=click.IntRange(min=0),
-        default=None,
-        envvar="VOXXML_JOBS",
-        metavar="N",
-        help=f"Processes to {work} with: 1 works in this process; N uses N (this one and N-1 forked workers); 0: one per core, "
-        "at most one per 50 files (so none below 100) [default: 0, or $VOXXML_JOBS]. Output is the same either way.",
-    )
+    return click_option(jobs(work))
+
+
+def click_option(option: Option) -> Callable[[F], F]:
+    """The click option of an option declared as data (``cli/lint_options.py``), which the fast parser reads too."""
+    settings: dict[str, object] = {"help": option.help_text()}
+    if option.kind == "flag":
+        settings["is_flag"] = True
+    elif option.kind == "multiple":
+        settings["multiple"] = True
+    else:
+        settings["default"] = None
+        if option.kind == "count":
+            settings["type"] = click.IntRange(min=0)
+    if option.choices is not None:
+        settings["type"] = click.Choice(option.choices())
+    if option.metavar is not None:
+        settings["metavar"] = option.metavar
+    if option.envvar is not None:
+        settings["envvar"] = option.envvar
+    return click.option(*option.flags, option.name, **settings)  # type: ignore[return-value]
