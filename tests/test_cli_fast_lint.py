@@ -172,3 +172,18 @@ def test_the_entry_point_is_still_the_click_group() -> None:
     assert main.name == group.name and main.commands is group.commands
     result = CliRunner().invoke(main, ["lint", "--output-format", "json", "-"], input="<Response><Hangup/></Response>\n")
     assert result.exit_code == 0 and json.loads(result.output) == []
+
+
+def test_the_console_process_ends_without_teardown_but_with_its_exit_handlers(tmp_path: Path) -> None:
+    """``python -m voxxml lint`` ends with os._exit (cli/fast.py's ``end``): the same output and status,
+    every line flushed to the pipe, and the exit handlers run (one saves the generated-code cache)."""
+    import os
+
+    (tmp_path / "menu.voxxml").write_text('<Response><Say loop="-1">Hi</Say></Response>\n', encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "VOXXML_CACHE_DIR": str(cache)}
+    for args, status in ((["menu.voxxml"], 1), (["--exit-zero", "menu.voxxml"], 0), (["missing.voxxml"], 2), (["--select", "XX9"], 2)):
+        whole = subprocess.run([sys.executable, "-m", "voxxml", "lint", "--output-format", "concise", *args], capture_output=True, text=True, cwd=tmp_path, env=env)
+        slow = _run(tmp_path, _CLICK, "lint", "--output-format", "concise", *args)
+        assert (whole.returncode, whole.stdout, whole.stderr) == (status, slow.stdout, slow.stderr.removesuffix("CLICK\n"))
+    assert any(entry.name.startswith("generated-code.") for entry in cache.iterdir())

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+# The console entry point, given its arguments: run from ``sys.argv`` it would end the process without
+# returning (cli/fast.py's ``end``), before the probe could look.
 _PROBE = r"""
-import contextlib, io, json, runpy, sys
-sys.argv = ["voxxml", *json.loads(sys.argv[1])]
+import contextlib, io, json, sys
+from voxxml.cli import main
 out = io.StringIO()
 try:
     with contextlib.redirect_stdout(out):
-        runpy.run_module("voxxml", run_name="__main__")
+        main(json.loads(sys.argv[1]))
 except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)))

@@ -32,7 +32,7 @@ class _Main:
         if standalone_mode and complete_var is None and not extra and not (args is None and os.name == "nt"):
             from .fast import try_lint
 
-            try_lint(sys.argv[1:] if args is None else list(args))  # exits when it linted
+            try_lint(sys.argv[1:] if args is None else list(args), whole_process=args is None)  # exits when it linted
         return _group().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
 
     def __getattr__(self, name: str) -> Any:
