@@ -13,7 +13,7 @@ For each voxxml diagnostic in the requested range:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lsprotocol import types
 
@@ -66,17 +66,22 @@ def code_actions(
     index: LineIndex,
     uri: str,
     findings: Sequence[Finding],
-    published: Sequence[types.Diagnostic],
+    published: Sequence[types.Diagnostic] | Callable[[Finding], types.Diagnostic],
     start: int,
     end: int,
 ) -> list[types.CodeAction]:
-    """The actions for the findings that touch offsets ``start``..``end``."""
+    """The actions for the findings that touch offsets ``start``..``end``. ``published`` holds each
+    finding's diagnostic as it was published (an action names the diagnostic it resolves), or makes
+    it from the finding: the server builds it only for the findings a request touches."""
     request = _Request(index, uri)
     actions: list[types.CodeAction] = []
     file_codes: dict[str, types.Diagnostic] = {}
-    for finding, diagnostic in zip(findings, published, strict=True):
+    if not callable(published) and len(published) != len(findings):
+        raise ValueError(f"{len(findings)} findings but {len(published)} published diagnostics")
+    for number, finding in enumerate(findings):
         if finding.start > end or finding.end < start:
             continue
+        diagnostic = published(finding) if callable(published) else published[number]
         code = finding.diagnostic.code
         fix, suggestion = finding.diagnostic.fix, finding.diagnostic.suggestion
         if fix is not None and finding.edits:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 
@@ -86,12 +87,26 @@ def dialect_for(path: str) -> Dialect:
     return next((d for d in map(get_dialect, dialects()) if d.claims(file)), None) or get_dialect(DEFAULT)
 
 
-def lint_text(text: str, path: str, settings: Settings, index: LineIndex | None = None) -> list[Finding]:
-    """Lint editor text, read with the dialect for ``path``; every finding is placed by character offsets into ``text``."""
+def lint_text(
+    text: str,
+    path: str,
+    settings: Settings,
+    index: LineIndex | None = None,
+    dialect: Dialect | None = None,
+    keep: list[object] | None = None,
+) -> list[Finding]:
+    """Lint editor text, read with ``dialect`` (by default the one for ``path``); every finding is
+    placed by character offsets into ``text``.
+
+    ``keep``, when given, receives the pipeline's result (the AST, the source map): the server
+    frees them after it has published the diagnostics, not before (freeing a 2,000-line
+    document's tree is a measurable part of a lint)."""
     index = index if index is not None and index.text == text else LineIndex(text)
     prepared = prepare(text)
     data = prepared.text.encode("utf-8", "surrogatepass")
-    result = run(data, path, settings, dialect=dialect_for(path))
+    result = run(data, path, settings, dialect=dialect if dialect is not None else dialect_for(path))
+    if keep is not None:
+        keep.append(result)
     if result.source is not None and prepared.bom == 0 and prepared.value_start < 0:
         starts = index.starts
     elif result.source is not None:
@@ -141,9 +156,37 @@ def _undecodable_offset(data: bytes) -> int | None:
     return None if problem is None else problem.offset
 
 
+def _message(diagnostic: Diagnostic) -> str:
+    return diagnostic.message if not diagnostic.help else f"{diagnostic.message}\nhelp: {diagnostic.help}"
+
+
+def to_json(finding: Finding, index: LineIndex) -> dict[str, Any]:
+    """The finding as the JSON object of an LSP Diagnostic: exactly what pygls's converter makes of
+    ``to_lsp(finding, index)`` (tests/test_lsp_equivalence.py compares them), built directly. Building
+    lsprotocol objects and unstructuring them with cattrs took longer than the lint of a document
+    with hundreds of findings."""
+    diagnostic = finding.diagnostic
+    found: dict[str, Any] = {
+        "range": index.range_json(finding.start, finding.end),
+        "message": _message(diagnostic),
+        "severity": _ERROR if diagnostic.severity is Severity.ERROR else _WARNING,
+        "code": diagnostic.code,
+        "source": SOURCE,
+    }
+    if diagnostic.code in UNNECESSARY:
+        found["tags"] = [_UNNECESSARY_TAG]
+    found["data"] = {"name": diagnostic.name, "help": diagnostic.help}
+    return found
+
+
+_ERROR = types.DiagnosticSeverity.Error.value
+_WARNING = types.DiagnosticSeverity.Warning.value
+_UNNECESSARY_TAG = types.DiagnosticTag.Unnecessary.value
+
+
 def to_lsp(finding: Finding, index: LineIndex) -> types.Diagnostic:
     diagnostic = finding.diagnostic
-    message = diagnostic.message if not diagnostic.help else f"{diagnostic.message}\nhelp: {diagnostic.help}"
+    message = _message(diagnostic)
     return types.Diagnostic(
         range=index.range(finding.start, finding.end),
         message=message,

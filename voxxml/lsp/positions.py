@@ -76,6 +76,19 @@ class LineIndex:
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(self.position(start), self.position(max(start, end)))
 
+    def position_json(self, offset: int) -> dict[str, int]:
+        """``position(offset)`` as the JSON object the protocol sends (no lsprotocol object to build and unstructure)."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        if self._ascii or self.encoding == UTF32:
+            return {"line": line, "character": offset - start}
+        return {"line": line, "character": units(self.text[start:offset], self.encoding)}
+
+    def range_json(self, start: int, end: int) -> dict[str, dict[str, int]]:
+        """``range(start, end)`` as the JSON object the protocol sends."""
+        return {"start": self.position_json(start), "end": self.position_json(max(start, end))}
+
     def offset(self, position: types.Position) -> int:
         """The character offset of an LSP position. A line past the end is the end of
         the text; a column past the end of its line is the end of the line; a column

@@ -22,6 +22,7 @@ takes. Code actions apply the fixes diagnostics carry and add suppression commen
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import time
@@ -38,9 +39,11 @@ from pygls.uris import to_fs_path
 
 from ..core.version import __version__
 from ..config import ConfigError, Resolver, Settings
+from ..dialects import Dialect
 from . import actions, completion, hover
-from .analysis import Finding, lint_text, to_lsp
+from .analysis import Finding, dialect_for, lint_text, to_json, to_lsp
 from .positions import UTF8, UTF16, UTF32, LineIndex
+from .transport import send_json, serve_stdio
 
 logger = logging.getLogger("voxxml.lsp")
 
@@ -61,10 +64,11 @@ class Document:
     path: Path | None
     linted: int | None = -1  # the version the findings are of (-1: never linted)
     findings: list[Finding] = field(default_factory=list)
-    published: list[types.Diagnostic] = field(default_factory=list)
+    published: list[dict[str, Any]] = field(default_factory=list)  # the findings as published (LSP Diagnostic JSON)
     pending: asyncio.TimerHandle | None = None
     lint_seconds: float = 0.0  # how long its last lint took (what the wait after a change follows)
     linted_at: float = 0.0  # when it ended (time.perf_counter)
+    dialect: Dialect | None = None  # the dialect its path selects, found at its first lint (the path never changes)
 
 
 def _debounce_ms(value: Any, fallback: float) -> float:
@@ -147,25 +151,46 @@ class VoxxmlLanguageServer(LanguageServer):
             document.pending = None
 
     def lint(self, document: Document) -> None:
-        """Lint the document now and publish the diagnostics."""
+        """Lint the document now and publish the diagnostics.
+
+        The cyclic garbage collector waits until they are published and the lint's AST and source
+        map are freed (the pipeline pauses it during the lint only: a collection at its first
+        allocation after that scanned the whole AST, still alive, on every change); the freeing
+        itself comes after the publish too."""
         self.cancel(document)
         settings = self.settings_for(document)
         path = str(document.path) if document.path is not None else "<untitled>"
-        started = time.perf_counter()
+        if document.dialect is None:
+            document.dialect = dialect_for(path)
+        kept: list[object] = []
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            findings = lint_text(document.index.text, path, settings, document.index)
-        except Exception:  # the linter is total; a bug in it must not take the server down
-            logger.exception("linting %s failed", document.uri)
-            return
+            started = time.perf_counter()
+            try:
+                findings = lint_text(document.index.text, path, settings, document.index, document.dialect, kept)
+            except Exception:  # the linter is total; a bug in it must not take the server down
+                logger.exception("linting %s failed", document.uri)
+                return
+            finally:
+                document.linted_at = time.perf_counter()
+                document.lint_seconds = document.linted_at - started
+            document.findings = findings
+            index = document.index
+            document.published = [to_json(finding, index) for finding in findings]
+            document.linted = document.version
+            self.publish(document.uri, document.published, document.version)
+            kept.clear()
         finally:
-            document.linted_at = time.perf_counter()
-            document.lint_seconds = document.linted_at - started
-        document.findings = findings
-        document.published = [to_lsp(finding, document.index) for finding in findings]
-        document.linted = document.version
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=document.uri, diagnostics=document.published, version=document.version)
-        )
+            if collecting:
+                gc.enable()
+
+    def publish(self, uri: str, diagnostics: list[dict[str, Any]], version: int | None = None) -> None:
+        """textDocument/publishDiagnostics with diagnostics that are already JSON (``analysis.to_json``)."""
+        params: dict[str, Any] = {"uri": uri, "diagnostics": diagnostics}
+        if version is not None:
+            params["version"] = version
+        send_json(self.protocol, {"method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params})
 
     def wait(self, document: Document) -> float:
         """Seconds to wait after a change before linting: the fixed debounce when one is set; else none
@@ -223,6 +248,7 @@ def initialize(ls: VoxxmlLanguageServer, params: types.InitializeParams) -> None
 
 @server.feature(types.INITIALIZED)
 def initialized(ls: VoxxmlLanguageServer, params: types.InitializedParams) -> None:
+    gc.freeze()  # and what the handshake made (pygls's converters for its messages)
     watched = ls.client_capabilities.workspace.did_change_watched_files if ls.client_capabilities.workspace else None
     if watched is not None and watched.dynamic_registration:
         watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in ("voxxml.toml", "pyproject.toml")]
@@ -276,7 +302,7 @@ def did_close(ls: VoxxmlLanguageServer, params: types.DidCloseTextDocumentParams
     document = ls.documents.pop(params.text_document.uri, None)
     if document is not None:
         ls.cancel(document)
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+    ls.publish(params.text_document.uri, [])
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -327,7 +353,7 @@ def on_code_action(ls: VoxxmlLanguageServer, params: types.CodeActionParams) -> 
     document = ls.fresh(document)
     index = document.index
     start, end = index.offset(params.range.start), index.offset(params.range.end)
-    return actions.code_actions(index, document.uri, document.findings, document.published, start, end) or None
+    return actions.code_actions(index, document.uri, document.findings, lambda finding: to_lsp(finding, index), start, end) or None
 
 
 def _wants_quick_fixes(only: Sequence[Any] | None) -> bool:
@@ -339,31 +365,7 @@ def _wants_quick_fixes(only: Sequence[Any] | None) -> bool:
     return any(kind in ("", quick) or quick.startswith(f"{kind}.") for kind in kinds)
 
 
-MAX_FRAME = 256 * 1024 * 1024  # bytes: far more than any document an editor sends
-MAX_HEADER_LINE = 64 * 1024
-
-
-class BoundedInput:
-    """Standard input for pygls's reader, with limits. A header line is read at most
-    MAX_HEADER_LINE bytes at a time (a longer one is garbage, skipped in pieces), and a
-    frame that announces more than MAX_FRAME bytes ends the session cleanly: pygls would
-    allocate it all at once (a MemoryError traceback)."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def readline(self) -> bytes:
-        return self.stream.readline(MAX_HEADER_LINE)
-
-    def read(self, n: int) -> bytes:
-        if n > MAX_FRAME:
-            logger.error("a frame of %d bytes is more than the %d accepted; ending the session", n, MAX_FRAME)
-            return b""  # pygls's loop ends on an empty body
-        return self.stream.read(n)
-
-
 def main() -> None:
     """Run the language server on stdin and stdout until the client says exit."""
-    import sys
-
-    server.start_io(BoundedInput(sys.stdin.buffer))  # type: ignore[arg-type]
+    gc.freeze()  # what the imports made lives as long as the server: no collection need scan it again
+    serve_stdio(server)
