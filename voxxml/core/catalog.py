@@ -41,19 +41,20 @@ class Rule:
     convert_to: str | None = None  # a conversion code's (CV1xx): the dialect its examples are converted to
 
 
-_PAGE_NAME = re.compile(r"[A-Z]{2}[0-9]{3}")  # a code, the name of its page
-_FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
-_EXAMPLE = re.compile(r"```xml[ \t]+(triggers|passes)[^\n]*\n(.*?)```", re.S)
+# Patterns, compiled (and kept by re's cache) when a page is first read, not at every start.
+_PAGE_NAME = r"[A-Z]{2}[0-9]{3}"  # a code, the name of its page
+_FRONT_MATTER = r"(?s)\A\+\+\+\n(.*?)\n\+\+\+\n"
+_EXAMPLE = r"(?s)```xml[ \t]+(triggers|passes)[^\n]*\n(.*?)```"
 
 
 def parse_page(text: str) -> Rule:
-    match = _FRONT_MATTER.match(text)
+    match = re.match(_FRONT_MATTER, text)
     if match is None:
         raise ValueError("rule page lacks +++ front matter")
     meta = parse_toml(match.group(1).encode("utf-8"), "rule")
     body = text[match.end() :]
     examples: dict[str, list[str]] = {"triggers": [], "passes": []}
-    for kind, snippet in _EXAMPLE.findall(body):
+    for kind, snippet in re.findall(_EXAMPLE, body):
         examples[kind].append(snippet)
     return Rule(
         code=meta["code"],
@@ -86,7 +87,7 @@ def rule(code: str) -> Rule:
     if rules.cache_info().currsize:
         return rules()[code]
     page = rules_dir() / f"{code}.md"
-    if _PAGE_NAME.fullmatch(code) and page.is_file():
+    if re.fullmatch(_PAGE_NAME, code) and page.is_file():
         found = parse_page(page.read_text(encoding="utf-8"))
         if found.code == code:
             return found

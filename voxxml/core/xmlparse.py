@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_right
+from functools import cache
 from dataclasses import replace
 from .records import dataclass
 
@@ -230,37 +231,43 @@ def _problem(entry: etree._LogEntry) -> SyntaxProblem:
     return SyntaxProblem(_rephrase(entry.message), line=entry.line, column=entry.column)
 
 
-# libxml2's wording, rephrased for people who write IVRs; unmatched messages pass through.
-_REPHRASE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Excessive depth in document.*"), "elements are nested too deeply (more than 256 levels)"),
-    (re.compile(r"(Document is empty|Start tag expected.*)"), "no root element; expected a <Response> element"),
-    (re.compile(r"""AttValue: " or ' expected"""), "attribute value must be quoted with \" or '"),
-    (re.compile(r"xmlParseEntityRef: no name"), "a bare '&' must be written as &amp;"),
-    (re.compile(r"Entity '([^']*+)' not defined"), r"undefined entity '&\1;'; VoxXML knows only &amp; &lt; &gt; &quot; &apos; and &#NN;"),
-    (re.compile(r"Opening and ending tag mismatch: (\S++) line (\d++) and (\S++)"), r"end tag </\3> does not match start tag <\1> from line \2"),
-    (re.compile(r"Premature end of data in tag (\S++) line (\d++)"), r"the document ends before </\1> (opened on line \2)"),
-    (re.compile(r"EndTag: '</' not found"), "missing end tag"),
-    (re.compile(r"Extra content at the end of the document"), "content after the root element; a document has one <Response>"),
-    (re.compile(r"Attribute (\S++) redefined"), r"attribute '\1' is written twice on one element; write it once"),
-]
+# libxml2's wording, rephrased for people who write IVRs; unmatched messages pass through. Compiled on
+# the first syntax error, not at every start (a clean document never needs them).
+_REPHRASE: tuple[tuple[str, str], ...] = (
+    (r"Excessive depth in document.*", "elements are nested too deeply (more than 256 levels)"),
+    (r"(Document is empty|Start tag expected.*)", "no root element; expected a <Response> element"),
+    (r"""AttValue: " or ' expected""", "attribute value must be quoted with \" or '"),
+    (r"xmlParseEntityRef: no name", "a bare '&' must be written as &amp;"),
+    (r"Entity '([^']*+)' not defined", r"undefined entity '&\1;'; VoxXML knows only &amp; &lt; &gt; &quot; &apos; and &#NN;"),
+    (r"Opening and ending tag mismatch: (\S++) line (\d++) and (\S++)", r"end tag </\3> does not match start tag <\1> from line \2"),
+    (r"Premature end of data in tag (\S++) line (\d++)", r"the document ends before </\1> (opened on line \2)"),
+    (r"EndTag: '</' not found", "missing end tag"),
+    (r"Extra content at the end of the document", "content after the root element; a document has one <Response>"),
+    (r"Attribute (\S++) redefined", r"attribute '\1' is written twice on one element; write it once"),
+)
 _NOISE = ("attributes construct error",)
+
+
+@cache
+def _rephrasings() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern), replacement) for pattern, replacement in _REPHRASE]
 
 
 def _rephrase(message: str) -> str:
     message = message.strip()
-    for pattern, replacement in _REPHRASE:
+    for pattern, replacement in _rephrasings():
         match = pattern.fullmatch(message)
         if match:
             return match.expand(replacement)
     return "XML syntax: " + message
 
 
-_DUPLICATE = re.compile(r"attribute '([^'\s]++)' is written twice")
+_DUPLICATE = r"attribute '([^'\s]++)' is written twice"  # compiled (and kept by re's cache) on the first syntax error
 
 
 def _located(problem: SyntaxProblem, source: SourceMap) -> SyntaxProblem:
     """A duplicate attribute's span: libxml2 points after the start tag, not at the name."""
-    duplicate = _DUPLICATE.match(problem.message)
+    duplicate = re.match(_DUPLICATE, problem.message)
     if duplicate is None or problem.line is None:
         return problem
     at = source.offset(max(problem.line, 1), max(problem.column or 1, 1))
