@@ -99,27 +99,35 @@ class Compiler:
         self._span_tables: dict[int, list[dict[str, int]]] = {}  # id(source) -> its spans: an AST may mix files
         self._reported: set[tuple[str, int]] = set()
         self._loops: list[State] = []  # the loop states being compiled, innermost last (their counters)
-        self._voices_of: dict[int, tuple[bool, Mapping[str, str] | None]] = {}  # id(source) -> how its dialect names voices
+        self._voices_of: dict[int, VoiceNaming] = {}  # id(source) -> how its dialect names voices
 
     # ----------------------------------------------------------------- states
     def span(self, node: Node) -> dict[str, int] | None:
         """Where a node came from (None: built in Python). States of one node share the dict."""
-        source = node.source
-        if source is not self._spans_of:  # the first node, or one from another file
-            self._spans_of = source
-            table = self._span_tables.get(id(source))
-            if table is None:
-                table = self._span_tables[id(source)] = source.element_span_dicts() if source is not None else []
-            self._spans = table
+        spans = self._spans if node.source is self._spans_of else self.span_table(node.source)
         index = node.index
-        return self._spans[index] if index is not None and index < len(self._spans) else None
+        return spans[index] if index is not None and index < len(spans) else None
+
+    def span_table(self, source: SourceMap | None) -> list[dict[str, int]]:
+        """Every element's span in ``source``, made once per file (the first node, or one from another
+        file, switches to it): the states' ``span``s are entries of it."""
+        self._spans_of = source
+        table = self._span_tables.get(id(source))
+        if table is None:
+            table = self._span_tables[id(source)] = source.element_span_dicts() if source is not None else []
+        self._spans = table
+        return table
 
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
         states = self.states
         if node is None:
             state: State = {"id": f"s{len(states)}", "kind": kind, "element": None, "span": None, **fields}
         else:
-            state = {"id": f"s{len(states)}", "kind": kind, "element": node.TAG, "span": self.span(node), **fields}
+            # self.span(node), inline: a state is made per verb and more, and a call costs as much as the lookup
+            spans = self._spans if node.source is self._spans_of else self.span_table(node.source)
+            index = node.index
+            span = spans[index] if index is not None and index < len(spans) else None
+            state = {"id": f"s{len(states)}", "kind": kind, "element": node.TAG, "span": span, **fields}
         states.append(state)
         return state
 
@@ -140,7 +148,10 @@ class Compiler:
         states = self.states
         state_id = f"s{len(states)}"
         request = {"method": "PUT", "path": PLAY, "body": {"prompt_ref": state_id, **body}}
-        state = {"id": state_id, "kind": "play", "element": node.TAG, "span": self.span(node), "on": {}, "request": request}
+        spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
+        index = node.index
+        span = spans[index] if index is not None and index < len(spans) else None
+        state = {"id": state_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": request}
         if template is not None:
             state["template"] = list(template)
         states.append(state)
@@ -149,33 +160,34 @@ class Compiler:
     def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
         """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
         template when it reads the input (the runner fills it in when it sends the play)."""
-        qualified, genders = self.voice_naming(say)
-        builtin = genders.get(say.voice) if genders else None  # TwiML's man, woman, alice
-        if builtin is None and say.voice not in voices() and catalogue_voice(say.voice, qualified) is None:
-            bare = say.voice.rpartition(".")[2]
-            hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(say.voice, tuple(voices()))
+        naming = self.voice_naming(say)
+        voice = say.voice
+        spoken = naming.spoken.get((voice, say.language))
+        if spoken is None:
+            spoken = naming.spoken[(voice, say.language)] = naming.speak(voice, say.language)
+        language, speaker, unknown = spoken
+        if unknown:
+            bare = voice.rpartition(".")[2]
+            hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(voice, tuple(voices()))
             self.approximate(
                 "EX210",
                 say,
-                f"<Say voice='{say.voice}'>: the voice is not in the Polly voice catalogue, so its gender (EnableX's 'male' or 'female') is unknown; the plan speaks with 'female'",
+                f"<Say voice='{voice}'>: the voice is not in the Polly voice catalogue, so its gender (EnableX's 'male' or 'female') is unknown; the plan speaks with 'female'",
                 say.attribute_span("voice"),
                 hint,
             )
-        gender, language = spoken_as(say.voice, say.language, qualified)
-        body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": builtin or gender}
+        body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": speaker}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
         return body, template_of(say.text)
 
-    def voice_naming(self, say: Say) -> tuple[bool, Mapping[str, str] | None]:
-        """Whether the reading dialect names voices with their provider, and its built-in voices' genders:
-        found once per source file (every Say of a document shares its dialect), not once per Say."""
-        if say.source is None:
-            return False, None
+    def voice_naming(self, say: Say) -> VoiceNaming:
+        """How the reading dialect names voices: found once per source file (every Say of a document
+        shares its dialect), not once per Say."""
         key = id(say.source)
         naming = self._voices_of.get(key)
         if naming is None:
-            naming = self._voices_of[key] = (qualified_voices(say), voice_genders(say))
+            naming = self._voices_of[key] = VoiceNaming(qualified_voices(say), voice_genders(say)) if say.source is not None else VoiceNaming(False, None)
         return naming
 
     def play_body(self, play: Play) -> dict[str, Any]:
@@ -612,6 +624,26 @@ class Compiler:
 
 
 Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
+
+
+class VoiceNaming:
+    """How one source's dialect names voices, and what each (voice, language) of its Says is spoken as:
+    a corpus's Says use a handful of voices, so the catalogue is asked once per pair, not per Say."""
+
+    __slots__ = ("qualified", "genders", "spoken")
+
+    def __init__(self, qualified: bool, genders: Mapping[str, str] | None) -> None:
+        self.qualified = qualified  # voices named with their provider ('Polly.Joanna': VoXML)
+        self.genders = genders  # the dialect's own voices without a provider and their genders (TwiML's man, woman)
+        self.spoken: dict[tuple[str, str | None], tuple[str, str, bool]] = {}  # (voice, language) -> speak(...)
+
+    def speak(self, voice: str, language: str | None) -> tuple[str, str, bool]:
+        """The language a Say is spoken in, the voice EnableX takes (a built-in voice, or the Polly voice's
+        gender) and whether the voice is unknown (EX210: spoken as 'female')."""
+        builtin = self.genders.get(voice) if self.genders else None
+        unknown = builtin is None and voice not in voices() and catalogue_voice(voice, self.qualified) is None
+        gender, spoken_language = spoken_as(voice, language, self.qualified)
+        return spoken_language, builtin or gender, unknown
 
 Lowering = Callable[[Compiler, Any], tuple[str | None, list[Hole]]]
 _PROMPTS: tuple[type[Node], ...] = (Say, Play)  # what a Gather's prompts lower from
