@@ -28,6 +28,12 @@ what typing does: incremental changes that alternately break an attribute name
   time is the debounce plus the lint; shown with the debounce subtracted too.
 * for information: the in-process lint of the same text (``voxxml.lsp.analysis.lint_text``),
   and hover and completion requests near the end of the document.
+
+``--breakdown`` runs the defaults once more with the server stamping ``time.perf_counter`` (the
+same clock in both processes on Linux) where a change's body has been read, where the lint
+starts and ends, and around the write of its diagnostics, and prints where the time goes:
+the pipe and the read, the handling before the lint (pygls, applying the change), the lint,
+building and writing the diagnostics, and the pipe back to the client.
 """
 
 from __future__ import annotations
@@ -66,12 +72,41 @@ def document(lines: int, seed: int = 20240611) -> str:
         verbs = int(verbs * 1.1) + 1
 
 
+# The server with stamps (--breakdown): the functions between a change's arrival and its publish,
+# wrapped; the stamps are written as JSON at exit to the file VOXXML_BENCH_STAMPS names.
+STAMPED_SERVER = r"""
+import atexit, json, os, time
+import voxxml.lsp.server as server
+from voxxml.lsp import transport
+stamps = []
+read = transport.PipeInput.readexactly
+async def readexactly(self, n):
+    body = await read(self, n)
+    stamps.append(("read", time.perf_counter()))
+    return body
+transport.PipeInput.readexactly = readexactly
+lint_text, send_json = server.lint_text, server.send_json
+def stamped_lint(*args, **kwargs):
+    stamps.append(("lint", time.perf_counter()))
+    try:
+        return lint_text(*args, **kwargs)
+    finally:
+        stamps.append(("linted", time.perf_counter()))
+def stamped_send(protocol, message):
+    stamps.append(("send", time.perf_counter()))
+    send_json(protocol, message)
+server.lint_text, server.send_json = stamped_lint, stamped_send
+atexit.register(lambda: open(os.environ["VOXXML_BENCH_STAMPS"], "w").write(json.dumps(stamps)))
+server.main()
+"""
+
+
 class Client:
     """A minimal LSP client over a subprocess's stdio."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, command: list[str] | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "voxxml.lsp"],
+            command or [sys.executable, "-m", "voxxml.lsp"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -179,11 +214,12 @@ def position(text: str, offset: int) -> dict[str, int]:
 
 
 def run(
-    text: str, iterations: int, debounce_ms: int | None, full: bool, warmup: int = 10
+    text: str, iterations: int, debounce_ms: int | None, full: bool, warmup: int = 10, client: Client | None = None
 ) -> tuple[list[float], int, float | None]:
     """Milliseconds from each didChange to its diagnostics; the diagnostics count seen when broken;
     and the server's CPU milliseconds per change (the wall-clock figures include waiting for a CPU)."""
-    client = Client()
+    client = client or Client()
+    client.sent = []  # type: ignore[attr-defined]
     options = {} if debounce_ms is None else {"debounceMs": debounce_ms}
     client.request(
         "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}
@@ -219,12 +255,42 @@ def run(
         arrived, message = client.diagnostics(uri, version)
         if step >= warmup:
             timings.append((arrived - sent) * 1000)
+            client.sent.append((sent, arrived))  # type: ignore[attr-defined]
         if breaking:
             found = len(message["params"]["diagnostics"])
     cpu_after = cpu_seconds(client.process.pid)
     cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) * 1000 / iterations
     client.close()
     return timings, found, cpu
+
+
+def breakdown(text: str, iterations: int) -> dict[str, dict[str, float]]:
+    """Where a change's time goes (the server's defaults, incremental edits), from the stamped server."""
+    stamps_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"voxxml-bench-stamps-{os.getpid()}.json"
+    env = {k: v for k, v in os.environ.items() if k != "VOXXML_LSP_DEBOUNCE_MS"}
+    env["VOXXML_BENCH_STAMPS"] = str(stamps_file)
+    client = Client(env, [sys.executable, "-c", STAMPED_SERVER])
+    run(text, iterations, None, False, client=client)
+    stamps = json.loads(stamps_file.read_text())
+    stamps_file.unlink()
+    phases: dict[str, list[float]] = {
+        "client write -> server has read the body": [],
+        "read -> lint starts (pygls, the change applied)": [],
+        "the lint (lint_text)": [],
+        "lint end -> diagnostics made, write starts": [],
+        "write starts -> client has read them": [],
+    }
+    # each change: the last body read before its lint, that lint, and the publish that follows
+    order = [name for name, _ in stamps]
+    lints = [i for i, name in enumerate(order) if name == "lint"][-iterations:]
+    for (sent, arrived), at in zip(client.sent, lints):  # type: ignore[attr-defined]
+        read = max(i for i in range(at) if order[i] == "read")
+        linted = order.index("linted", at)
+        write = order.index("send", linted)
+        times = [sent, stamps[read][1], stamps[at][1], stamps[linted][1], stamps[write][1], arrived]
+        for (name, values), start, end in zip(phases.items(), times, times[1:]):
+            values.append((end - start) * 1000)
+    return {name: stats(values) for name, values in phases.items()}
 
 
 def requests(text: str, iterations: int) -> dict[str, dict[str, float]]:
@@ -276,6 +342,7 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--breakdown", action="store_true", help="also show where a change's time goes (a stamped server)")
     args = parser.parse_args()
 
     text = document(args.lines)
@@ -302,11 +369,13 @@ def main() -> int:
             print(f"FAIL: {name}: the broken attribute gave {found} diagnostics, expected 1")
             return 1
     results["requests"] = requests(text, max(20, args.iterations // 4))
+    if args.breakdown:
+        results["breakdown"] = breakdown(text, args.iterations)
 
     def line(label: str, figures: dict[str, float]) -> None:
         cpu = figures.get("server_cpu_ms_per_change")
         print(
-            f"  {label:<42} median {figures['median_ms']:7.2f} ms   p95 {figures['p95_ms']:7.2f} ms"
+            f"  {label:<48} median {figures['median_ms']:7.2f} ms   p95 {figures['p95_ms']:7.2f} ms"
             f"   min {figures['min_ms']:7.2f}   max {figures['max_ms']:7.2f}   (n={figures['n']})"
             + (f"   server CPU {cpu:.1f} ms/change" if cpu is not None else "")
         )
@@ -322,6 +391,10 @@ def main() -> int:
     line("lint_text in process (no LSP)", results["lint_in_process"])
     line("hover near the end (request -> response)", results["requests"]["hover"])
     line("completion near the end", results["requests"]["completion"])
+    if args.breakdown:
+        print("where a change's time goes (the defaults, a stamped server; phases add up to the total):")
+        for name, figures in results["breakdown"].items():
+            line(name, figures)
 
     median = results["defaults_incremental"]["median_ms"]
     median_verdict = "PASS" if median <= MEDIAN_BAR_MS else "FAIL"
