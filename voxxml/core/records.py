@@ -1,17 +1,30 @@
-"""Dataclasses whose generated methods are compiled once per interpreter, not on every start.
+"""Dataclasses made from what an earlier run of ``dataclasses`` decided, not worked out on every start.
 
-``dataclasses`` writes each class's ``__init__``, ``__repr__`` and ``__eq__`` as source text and compiles
-it when the class is made. voxxml makes about 80 dataclasses before it lints anything, and compiling
-their methods was a quarter of the time ``voxxml lint`` took on a one-verb file. Python caches the
-bytecode of modules (``.pyc``), not of this generated code; this module does, the same way: the code
-objects, keyed by their exact source text, kept with ``marshal`` in the user's cache folder
-(``core.datacache``) under the interpreter's cache tag.
+``dataclasses`` works each class out anew at every start: it reads the annotations and decides which are
+fields, ClassVars or InitVars, writes each generated method (``__init__``, ``__repr__``, ``__eq__``, ...)
+as source text and compiles it, and builds the doc string and ``__slots__``. voxxml makes about 80
+dataclasses before it lints anything, and this was a third of the time ``voxxml lint`` took on a
+one-verb file (issue 14).
 
-``dataclass`` here is ``dataclasses.dataclass`` with one difference: while it runs, the ``exec`` that
-``dataclasses`` calls (a module global it looks up, the builtin otherwise) compiles through the cache.
-Compiling the same text gives the same code, so a class is what ``dataclasses`` alone would make; a
-Python whose ``dataclasses`` no longer calls ``exec`` just makes the classes the usual way. Generated
-loaders (``hub.nodes.loader``) use ``cached_exec`` directly.
+``dataclass`` here is ``dataclasses.dataclass`` (the same options and result) with a cache, kept with
+``marshal`` in the user's cache folder (``core.datacache``) under the interpreter's cache tag, as
+Python keeps ``.pyc`` files:
+
+* the code it generates, keyed by its exact source text (``cached_exec``; generated loaders,
+  ``hub.nodes.loader``, use it too);
+* for each class, a *recipe*: what ``dataclasses`` decided that does not depend on values (the kind
+  of each annotation, and the code of each method it generated, in order). It is keyed by everything
+  those decisions are made from: the module's source file (size and modification time, as a ``.pyc``),
+  the class's name, options, own names and annotations, each field's ``field()`` settings, whether it
+  has ``__post_init__`` or a doc string, and its dataclass bases' keys.
+
+A class whose recipe is known is made by ``_replay``: the same steps as ``dataclasses._process_class``
+in the same order, with the same helpers (``field``, ``_recursive_repr``, ``_add_slots``,
+``_hash_action``, ``inspect.signature`` for a missing doc string), the fields' values (defaults,
+factories, types) taken from the class as it is now. Any other class (no source file, another Python,
+a base made elsewhere, an option this module does not know) is made by ``dataclasses`` itself, as is
+every class the first time; a run that made one saves its recipe. ``tests/test_records.py`` compares
+every voxxml dataclass made both ways.
 """
 
 from __future__ import annotations
@@ -19,74 +32,310 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import marshal
+import os
+import sys
 import threading
-from types import CodeType
-from typing import Any, Callable, TypeVar
+from types import CodeType, MemberDescriptorType
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .datacache import cache_dir, store
 
 T = TypeVar("T")
-_LIMIT = 4096  # entries; beyond it (many versions' classes) the cache starts over
-_codes: dict[str, CodeType] | None = None
-_added = False
-_lock = threading.Lock()  # dataclasses.exec is module state: one class at a time goes through it
+_LIMIT = 1024  # code entries per module; beyond it (many versions of its classes) its entry starts over
+_lock = threading.RLock()  # dataclasses.exec is module state: one class at a time goes through it
+_recording: list[CodeType] | None = None  # the code compiled or found while dataclasses makes a class
+_made: dict[type, tuple] = {}  # the key of each class made here (a subclass's key names its bases')
+_stamps: dict[str, tuple[int, int] | None] = {}
+_OPTIONS = ("init", "repr", "eq", "order", "unsafe_hash", "frozen", "match_args", "kw_only", "slots", "weakref_slot")
+_DEFAULTS = (True, True, True, False, False, False, True, False, False, False)
+_KINDS = (dataclasses._FIELD, dataclasses._FIELD_CLASSVAR, dataclasses._FIELD_INITVAR)  # type: ignore[attr-defined]
+_REPLAYS = sys.version_info[:2] == (3, 11)  # _replay follows this Python's dataclasses step by step
+_MISSING = dataclasses.MISSING
 
 
-def _entry_name() -> str:
-    import sys
+class _Entry:
+    """One module's part of the cache (its own file, read when the module first makes a class): a
+    lint reads the entries of the modules it imports, not those of every command ever run."""
 
-    return f"generated-code.{sys.implementation.cache_tag}.marshal"
+    __slots__ = ("codes", "recipes", "added")
+
+    def __init__(self, codes: dict[str, CodeType], recipes: dict[tuple, tuple]) -> None:
+        self.codes, self.recipes, self.added = codes, recipes, False
 
 
-def _cache() -> dict[str, CodeType]:
-    global _codes
-    if _codes is None:
-        _codes = {}
+_entries: dict[str, _Entry] = {}
+
+
+def _entry_name(module: str) -> str:
+    return f"generated.{module}.{sys.implementation.cache_tag}.marshal"
+
+
+def _entry(module: str) -> _Entry:
+    entry = _entries.get(module)
+    if entry is None:
+        if not _entries:
+            atexit.register(_save)
+        entry = _entries[module] = _Entry({}, {})
         folder = cache_dir()
         if folder is not None:
             try:
-                loaded = marshal.loads((folder / _entry_name()).read_bytes())
-                if isinstance(loaded, dict) and len(loaded) <= _LIMIT:
-                    _codes = loaded
+                codes, recipes = marshal.loads((folder / _entry_name(module)).read_bytes())
+                if isinstance(codes, dict) and isinstance(recipes, dict) and len(codes) <= _LIMIT:
+                    entry.codes, entry.recipes = codes, recipes
             except (OSError, ValueError, EOFError, TypeError):
                 pass
-        atexit.register(_save)
-    return _codes
+    return entry
 
 
 def cached_exec(source: str, globals: dict[str, Any], locals: dict[str, Any] | None = None) -> None:
-    """``exec(source, globals, locals)``, with ``source`` compiled at most once per interpreter."""
-    global _added
-    codes = _cache()
-    code = codes.get(source)
+    """``exec(source, globals, locals)``, with ``source`` compiled at most once per interpreter (kept in the
+    entry of the module ``globals`` belong to; code run in a namespace of its own, in a shared one)."""
+    entry = _entry(globals.get("__name__") or "shared")
+    code = entry.codes.get(source)
     if code is None:
-        code = codes[source] = compile(source, "<string>", "exec")
-        _added = True
+        code = entry.codes[source] = compile(source, "<string>", "exec", dont_inherit=True)  # as exec(source) in dataclasses
+        entry.added = True
+    if _recording is not None:
+        _recording.append(code)
     exec(code, globals, locals)  # noqa: S102 - code generated by dataclasses or by voxxml itself
 
 
 def _save() -> None:
     folder = cache_dir()
-    if not _added or _codes is None or folder is None:
+    if folder is None:
         return
-    codes = _codes if len(_codes) <= _LIMIT else {}
-    store(folder / _entry_name(), marshal.dumps(codes))
+    for module, entry in _entries.items():
+        if entry.added:
+            codes, recipes = (entry.codes, entry.recipes) if len(entry.codes) <= _LIMIT else ({}, {})
+            store(folder / _entry_name(module), marshal.dumps((codes, recipes)))
+
+
+def _stamp(module_name: str) -> tuple[int, int] | None:
+    """The size and modification time of a module's source file (None: no file, so no recipe)."""
+    if module_name not in _stamps:
+        stamp = None
+        module = sys.modules.get(module_name)
+        origin = getattr(getattr(module, "__spec__", None), "origin", None)
+        if isinstance(origin, str) and origin.endswith(".py"):
+            try:
+                status = os.stat(origin)
+                stamp = (status.st_mtime_ns, status.st_size)
+            except OSError:
+                pass
+        _stamps[module_name] = stamp
+    return _stamps[module_name]
+
+
+def _key(cls: type, settings: tuple) -> tuple | None:
+    """What ``dataclasses`` decides for ``cls`` is made from; None when it cannot be replayed."""
+    stamp = _stamp(cls.__module__)
+    if stamp is None:
+        return None
+    bases = []
+    for base in cls.__mro__[1:-1]:
+        made = _made.get(base)
+        if made is not None:
+            bases.append(made)
+        elif "__dataclass_fields__" in base.__dict__:  # a dataclass made elsewhere
+            return None
+    own = []
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        if type(annotation) is not str:
+            return None
+        value = getattr(cls, name, _MISSING)
+        if isinstance(value, dataclasses.Field):
+            kw_only = "unset" if value.kw_only is _MISSING else value.kw_only  # MISSING's repr names its address
+            shape: tuple = (value.default is _MISSING, value.default_factory is _MISSING, value.init, value.repr, value.hash, value.compare, kw_only)
+        else:
+            shape = (value is _MISSING or isinstance(value, MemberDescriptorType),)
+        own.append((name, annotation, shape))
+    facts = (hasattr(cls, "__post_init__"), not getattr(cls, "__doc__"), cls.__dict__.get("__hash__", 0) is None)
+    return (cls.__qualname__, stamp, settings, tuple(cls.__dict__), tuple(own), facts, tuple(bases))
+
+
+_CONSTANTS = {
+    "MISSING": _MISSING,
+    "_HAS_DEFAULT_FACTORY": dataclasses._HAS_DEFAULT_FACTORY,  # type: ignore[attr-defined]
+    "__dataclass_builtins_object__": object,
+    "_return_type": None,
+    "FrozenInstanceError": dataclasses.FrozenInstanceError,
+}
+
+
+def _value(name: str, fields: dict[str, Any], cls: type) -> Any:
+    """The value ``dataclasses`` passes a generated method's maker for the parameter ``name``."""
+    if name.startswith("_type_"):
+        return fields[name[6:]].type
+    if name.startswith("_dflt_"):
+        made = fields[name[6:]]
+        return made.default if made.default_factory is _MISSING else made.default_factory
+    return cls if name == "cls" else _CONSTANTS[name]
+
+
+_KNOWN = {*_CONSTANTS, "cls"}
+
+
+def _recipe(cls: type, made: type, codes: list[CodeType]) -> tuple | None:
+    """What to keep of a class ``dataclasses`` just made: each own annotation's kind (None: the KW_ONLY
+    marker), and each generated method's maker code, in the order made."""
+    fields = made.__dataclass_fields__  # type: ignore[attr-defined]
+    kinds = []
+    for name in cls.__dict__.get("__annotations__", {}):
+        made_field = fields.get(name)
+        if made_field is None or made_field.type is not cls.__annotations__[name]:
+            kinds.append(None)  # KW_ONLY (or a name dataclasses skipped): replayed as the marker
+        else:
+            kinds.append(_KINDS.index(made_field._field_type))
+    for code in codes:
+        makers = [constant for constant in code.co_consts if isinstance(constant, CodeType)]
+        if len(makers) != 1:
+            return None
+        maker = makers[0]
+        for name in maker.co_varnames[: maker.co_argcount]:
+            if name not in _KNOWN and not (name.startswith(("_type_", "_dflt_")) and name[6:] in fields):
+                return None
+    return tuple(kinds), tuple(codes)
+
+
+def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: bool, unsafe_hash: bool, frozen: bool,
+            match_args: bool, kw_only: bool, slots: bool, weakref_slot: bool) -> type:
+    """``dataclasses._process_class`` (Python 3.11), step by step, with the decisions of ``recipe``."""
+    kinds, codes = recipe
+    made = list(codes)  # the generated methods' makers, in the order dataclasses makes them
+    globals = sys.modules[cls.__module__].__dict__
+    setattr(cls, "__dataclass_params__", dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen))  # type: ignore[attr-defined]
+    fields: dict[str, Any] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        base_fields = getattr(base, "__dataclass_fields__", None)
+        if base_fields is not None:
+            for made_field in base_fields.values():
+                fields[made_field.name] = made_field
+    annotations = cls.__dict__.get("__annotations__", {})
+    own = []
+    for (name, annotation), kind in zip(annotations.items(), kinds):
+        if kind is None:
+            kw_only = True
+            continue
+        default = getattr(cls, name, _MISSING)
+        if isinstance(default, dataclasses.Field):
+            made_field = default
+        else:
+            if isinstance(default, MemberDescriptorType):
+                default = _MISSING
+            made_field = dataclasses.field(default=default)
+        made_field.name = name
+        made_field.type = annotation
+        made_field._field_type = _KINDS[kind]  # type: ignore[attr-defined]
+        if kind != 1 and made_field.kw_only is _MISSING:
+            made_field.kw_only = kw_only
+        own.append(made_field)
+    for made_field in own:
+        fields[made_field.name] = made_field
+        if isinstance(getattr(cls, made_field.name, None), dataclasses.Field):
+            if made_field.default is _MISSING:
+                delattr(cls, made_field.name)
+            else:
+                setattr(cls, made_field.name, made_field.default)
+    setattr(cls, "__dataclass_fields__", fields)
+    class_hash = cls.__dict__.get("__hash__", _MISSING)
+    has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
+
+    def method() -> Any:
+        namespace: dict[str, Any] = {}
+        code = made.pop(0)
+        exec(code, globals, namespace)  # noqa: S102 - code dataclasses generated, from the cache
+        maker = namespace["__create_fn__"]
+        names = maker.__code__.co_varnames[: maker.__code__.co_argcount]
+        return maker(*[_value(name, fields, cls) for name in names])
+
+    def put(name: str, value: Any) -> bool:  # dataclasses._set_new_attribute
+        if name in cls.__dict__:
+            return True
+        dataclasses._set_qualname(cls, value)  # type: ignore[attr-defined]
+        setattr(cls, name, value)
+        return False
+
+    all_init_fields = [f for f in fields.values() if f._field_type in (_KINDS[0], _KINDS[2])]
+    std_init_fields, _ = dataclasses._fields_in_init_order(all_init_fields)  # type: ignore[attr-defined]
+    if init:
+        put("__init__", method())
+    field_list = [f for f in fields.values() if f._field_type is _KINDS[0]]
+    if repr:
+        put("__repr__", dataclasses._recursive_repr(method()))  # type: ignore[attr-defined]
+    if eq:
+        put("__eq__", method())
+    if order:
+        for name in ("__lt__", "__le__", "__gt__", "__ge__"):
+            put(name, method())
+    if frozen:
+        for name in ("__setattr__", "__delattr__"):
+            put(name, method())
+    hash_action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), has_explicit_hash]  # type: ignore[attr-defined]
+    if hash_action is dataclasses._hash_add:  # type: ignore[attr-defined]
+        cls.__hash__ = dataclasses._set_qualname(cls, method())  # type: ignore[attr-defined,method-assign]
+    elif hash_action:
+        cls.__hash__ = hash_action(cls, field_list, globals)  # type: ignore[method-assign]
+    if not getattr(cls, "__doc__"):
+        import inspect
+
+        try:
+            text_sig = str(inspect.signature(cls)).replace(" -> None", "")
+        except (TypeError, ValueError):
+            text_sig = ""
+        cls.__doc__ = cls.__name__ + text_sig
+    if match_args:
+        put("__match_args__", tuple(f.name for f in std_init_fields))
+    if slots:
+        cls = dataclasses._add_slots(cls, frozen, weakref_slot)  # type: ignore[attr-defined]
+    import abc
+
+    abc.update_abstractmethods(cls)
+    if made:
+        raise AssertionError(f"{cls.__qualname__}: the recipe has {len(made)} methods too many")
+    return cls
+
+
+def _make(target: type, options: dict[str, Any]) -> type:
+    global _recording
+    settings = tuple(options.pop(name, default) for name, default in zip(_OPTIONS, _DEFAULTS)) if _REPLAYS else ()
+    key = _key(target, settings) if _REPLAYS and not options and "__slots__" not in target.__dict__ else None
+    entry = _entry(target.__module__)
+    if key is not None:
+        recipe = entry.recipes.get(key)
+        if recipe is not None:
+            made = _replay(target, recipe, *settings)
+            _made[made] = key
+            return made
+    if _REPLAYS:
+        options = {**dict(zip(_OPTIONS, settings)), **options}
+    _recording = codes = []
+    dataclasses.exec = cached_exec  # type: ignore[attr-defined]
+    try:
+        made = dataclasses.dataclass(target, **options)  # type: ignore[call-overload]
+    finally:
+        del dataclasses.exec  # type: ignore[attr-defined]
+        _recording = None
+    if key is not None:
+        recipe = _recipe(target, made, codes)
+        if recipe is not None:
+            entry.recipes[key] = recipe
+            entry.added = True
+            _made[made] = key
+    return made
 
 
 def dataclass(cls: type[T] | None = None, /, **options: Any) -> Any:
-    """``dataclasses.dataclass`` (the same options and result), its generated methods compiled through the cache."""
+    """``dataclasses.dataclass`` (the same options and result), made from the cache's recipe when it has one."""
 
     def wrap(target: type[T]) -> type[T]:
         with _lock:
-            dataclasses.exec = cached_exec  # type: ignore[attr-defined]
-            try:
-                made: type[T] = dataclasses.dataclass(target, **options)  # type: ignore[call-overload]
-            finally:
-                del dataclasses.exec  # type: ignore[attr-defined]
-        return made
+            return _make(target, dict(options))  # type: ignore[return-value]
 
     return wrap if cls is None else wrap(cls)
 
+
+if TYPE_CHECKING:  # type checkers see dataclasses' own decorator
+    from dataclasses import dataclass  # noqa: F811
 
 field: Callable[..., Any] = dataclasses.field
 
