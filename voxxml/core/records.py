@@ -67,7 +67,7 @@ _entries: dict[str, _Entry] = {}
 
 
 def _entry_name(module: str) -> str:
-    return f"generated.{module}.{sys.implementation.cache_tag}.marshal"
+    return f"generated-2.{module}.{sys.implementation.cache_tag}.marshal"  # 2: compiled as dataclasses compiles
 
 
 def _entry(module: str) -> _Entry:
