@@ -17,10 +17,8 @@ from pathlib import Path
 from ..dialects import Dialect, dialects, get_dialect
 
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
-_ROOT = re.compile(
-    rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)",
-    re.S,
-)
+# The root element's name after a prolog; compiled (and kept by re's cache) when a .xml file is sniffed.
+_ROOT = rb"(?s)(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)"
 SNIFF_BYTES = 64 * 1024
 
 
@@ -43,7 +41,7 @@ def root_element(path: Path) -> str | None:
     for bom in (b"\xef\xbb\xbf",):
         if head.startswith(bom):
             head = head[len(bom) :]
-    match = _ROOT.match(head)
+    match = re.match(_ROOT, head)
     return match.group(1).decode("ascii", "replace") if match else None
 
 

@@ -77,8 +77,7 @@ def end(status: int) -> None:
         sys.stderr.flush()
     except BaseException:  # noqa: BLE001 - the ordinary exit deals with it, as it would have
         sys.exit(status)
-    import threading
-
-    if threading.active_count() > 1:  # not ours; the ordinary exit waits for them
+    threading = sys.modules.get("threading")  # a thread can only have been started through it
+    if threading is not None and threading.active_count() > 1:  # not ours; the ordinary exit waits for them
         sys.exit(status)
     os._exit(status)

@@ -29,12 +29,12 @@ every voxxml dataclass made both ways.
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import dataclasses
 import marshal
 import os
 import sys
-import threading
 from types import CodeType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -42,7 +42,7 @@ from .datacache import cache_dir, store
 
 T = TypeVar("T")
 _LIMIT = 1024  # code entries per module; beyond it (many versions of its classes) its entry starts over
-_lock = threading.RLock()  # dataclasses.exec is module state: one class at a time goes through it
+_lock = _thread.RLock()  # dataclasses.exec is module state: one class at a time goes through it (not threading: a lint never imports it)
 _recording: list[CodeType] | None = None  # the code compiled or found while dataclasses makes a class
 _made: dict[type, tuple] = {}  # the key of each class made here (a subclass's key names its bases')
 _stamps: dict[str, tuple[int, int] | None] = {}
