@@ -28,10 +28,11 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 # Never on the lint path: click (plain arguments are parsed from the same option table: cli/fast.py),
-# other commands' libraries, the grammars' parser (the readers' regexes accept common values), the
-# terminal renderer, TOML (no configuration file here), fix hashing.
+# threading (core/records locks with _thread), other commands' libraries, the grammars' parser (the
+# readers' regexes accept common values), the terminal renderer, TOML (no configuration file here),
+# fix hashing.
 NEVER = (
-    "click", "rich", "lark", "regex", "tomllib", "hashlib", "difflib", "starlette", "uvicorn", "httpx", "psycopg", "pygls",
+    "click", "threading", "rich", "lark", "regex", "tomllib", "hashlib", "difflib", "starlette", "uvicorn", "httpx", "psycopg", "pygls",
     "voxxml.convert", "voxxml.serve", "voxxml.targets.enablex", "voxxml.runtime", "voxxml.export", "voxxml.lsp",
     "voxxml.reporters.sarif", "voxxml.cli.convert", "voxxml.cli.serve",
 )
