@@ -15,8 +15,12 @@ import pytest
 
 # The console entry point, given its arguments: run from ``sys.argv`` it would end the process without
 # returning (cli/fast.py's ``end``), before the probe could look.
+# It reports the modules the lint added: those the interpreter's start imported (a site .pth file can
+# import anything) are not voxxml's doing.
 _PROBE = r"""
-import contextlib, io, json, sys
+import sys
+started = set(sys.modules)
+import contextlib, io, json
 from voxxml.cli import main
 out = io.StringIO()
 try:
@@ -24,7 +28,7 @@ try:
         main(json.loads(sys.argv[1]))
 except SystemExit:
     pass
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps(sorted(set(sys.modules) - started)))
 """
 
 # Never on the lint path: click (plain arguments are parsed from the same option table: cli/fast.py),
