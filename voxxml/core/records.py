@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from .datacache import cache_dir, store
 
 T = TypeVar("T")
-_LIMIT = 1024  # code entries per module; beyond it (many versions of its classes) its entry starts over
+_LIMIT = 1024  # codes or recipes per module; beyond it (many versions of its classes) its entry starts over
 _lock = _thread.RLock()  # dataclasses.exec is module state: one class at a time goes through it (not threading: a lint never imports it)
 _recording: list[CodeType] | None = None  # the code compiled or found while dataclasses makes a class
 _made: dict[type, tuple] = {}  # the key of each class made here (a subclass's key names its bases')
@@ -80,7 +80,7 @@ def _entry(module: str) -> _Entry:
         if folder is not None:
             try:
                 codes, recipes = marshal.loads((folder / _entry_name(module)).read_bytes())
-                if isinstance(codes, dict) and isinstance(recipes, dict) and len(codes) <= _LIMIT:
+                if isinstance(codes, dict) and isinstance(recipes, dict) and len(codes) <= _LIMIT and len(recipes) <= _LIMIT:
                     entry.codes, entry.recipes = codes, recipes
             except (OSError, ValueError, EOFError, TypeError):
                 pass
@@ -106,7 +106,8 @@ def _save() -> None:
         return
     for module, entry in _entries.items():
         if entry.added:
-            codes, recipes = (entry.codes, entry.recipes) if len(entry.codes) <= _LIMIT else ({}, {})
+            fits = len(entry.codes) <= _LIMIT and len(entry.recipes) <= _LIMIT
+            codes, recipes = (entry.codes, entry.recipes) if fits else ({}, {})
             store(folder / _entry_name(module), marshal.dumps((codes, recipes)))
 
 
