@@ -105,7 +105,7 @@ class Region(NamedTuple):
 
     first: Verb
     previous: Verb | None  # the verb before it in its sequence; None at the top of an If body
-    parent: If | None
+    parent: If | Loop | None  # the If or Do whose body holds it; None at the top level
     last: Verb  # the last verb of the sequence: the region runs to it
     redirect: Verb | None = None  # for a run after a Redirect (or an action's fetch): that verb
 
@@ -197,7 +197,7 @@ class _Walk:
         self.variables = analysis.variables
         self.frames: list[list[bool]] = []  # one per Loop being walked: whether its body may leave
 
-    def sequence(self, verbs: list[Verb], state: State | None, parent: If | None, after: Verb | None, outer: int = REACHED) -> State | None:
+    def sequence(self, verbs: list[Verb], state: State | None, parent: If | Loop | None, after: Verb | None, outer: int = REACHED) -> State | None:
         """Run a sequence from ``state``; return the state after it (None: no path falls through).
 
         ``outer`` is the reach of the enclosing If (REACHED at the top level): a region

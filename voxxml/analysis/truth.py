@@ -56,8 +56,8 @@ def describe(var: Var, value: Value) -> str:
     source = value.source
     if strings == {""} and getattr(source, "TAG", None) == "Gather" and getattr(source, "line", None):
         kind = "speech" if var.name.endswith(".speech") else "DTMF"
-        modes = " ".join(source.input)  # type: ignore[union-attr]
-        return f"{shown(var)} is always '' here: the Gather on line {source.line} takes no {kind} (input='{modes}')"  # type: ignore[union-attr]
+        modes = " ".join(getattr(source, "input"))
+        return f"{shown(var)} is always '' here: the Gather on line {getattr(source, 'line')} takes no {kind} (input='{modes}')"
     if strings is not None:
         if len(strings) == 1:
             return f"{shown(var)} is always '{next(iter(strings))}' here{where}"
@@ -148,7 +148,7 @@ def evaluate(expr: Expr | None, lookup: Lookup) -> Verdict:
     kind = expr.__class__
     if kind is Or or kind is And:  # the hub's expression classes are final: the common shapes skip isinstance
         return _junction(expr, lookup, kind is Or)  # type: ignore[arg-type]
-    if kind is Compare or isinstance(expr, Compare):
+    if isinstance(expr, Compare):
         if expr.op in ("==", "!="):
             quick = _quick_equal(expr, lookup)
             if quick is not None:

@@ -35,7 +35,7 @@ import dataclasses
 import marshal
 import os
 import sys
-from types import CodeType, MemberDescriptorType
+from types import CodeType, FunctionType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .datacache import cache_dir, store
@@ -67,7 +67,7 @@ _entries: dict[str, _Entry] = {}
 
 
 def _entry_name(module: str) -> str:
-    return f"generated-2.{module}.{sys.implementation.cache_tag}.marshal"  # 2: compiled as dataclasses compiles
+    return f"generated-3.{module}.{sys.implementation.cache_tag}.marshal"  # 3: recipes hold the makers' code
 
 
 def _entry(module: str) -> _Entry:
@@ -187,22 +187,24 @@ def _recipe(cls: type, made: type, codes: list[CodeType]) -> tuple | None:
             kinds.append(None)  # KW_ONLY (or a name dataclasses skipped): replayed as the marker
         else:
             kinds.append(_KINDS.index(made_field._field_type))
+    made_by = []  # each method's maker, the __create_fn__ its text defines
     for code in codes:
         makers = [constant for constant in code.co_consts if isinstance(constant, CodeType)]
-        if len(makers) != 1:
+        if len(makers) != 1 or makers[0].co_name != "__create_fn__" or makers[0].co_flags & 0x08:  # 0x08: **kwargs
             return None
         maker = makers[0]
         for name in maker.co_varnames[: maker.co_argcount]:
             if name not in _KNOWN and not (name.startswith(("_type_", "_dflt_")) and name[6:] in fields):
                 return None
-    return tuple(kinds), tuple(codes)
+        made_by.append(maker)
+    return tuple(kinds), tuple(made_by)
 
 
 def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: bool, unsafe_hash: bool, frozen: bool,
             match_args: bool, kw_only: bool, slots: bool, weakref_slot: bool) -> type:
     """``dataclasses._process_class`` (Python 3.11), step by step, with the decisions of ``recipe``."""
-    kinds, codes = recipe
-    made = list(codes)  # the generated methods' makers, in the order dataclasses makes them
+    kinds, makers = recipe
+    made = list(makers)  # the generated methods' makers' code, in the order dataclasses makes them
     globals = sys.modules[cls.__module__].__dict__
     setattr(cls, "__dataclass_params__", dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen))  # type: ignore[attr-defined]
     fields: dict[str, Any] = {}
@@ -241,13 +243,10 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
     class_hash = cls.__dict__.get("__hash__", _MISSING)
     has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
 
-    def method() -> Any:
-        namespace: dict[str, Any] = {}
+    def method() -> Any:  # what exec(text) and the call of its __create_fn__ do in dataclasses._create_fn
         code = made.pop(0)
-        exec(code, globals, namespace)  # noqa: S102 - code dataclasses generated, from the cache
-        maker = namespace["__create_fn__"]
-        names = maker.__code__.co_varnames[: maker.__code__.co_argcount]
-        return maker(*[_value(name, fields, cls) for name in names])
+        maker = FunctionType(code, globals)
+        return maker(*[_value(name, fields, cls) for name in code.co_varnames[: code.co_argcount]])
 
     def put(name: str, value: Any) -> bool:  # dataclasses._set_new_attribute
         if name in cls.__dict__:
@@ -325,7 +324,7 @@ def _make(target: type, options: dict[str, Any]) -> type:
     return made
 
 
-def dataclass(cls: type[T] | None = None, /, **options: Any) -> Any:
+def _dataclass(cls: type[T] | None = None, /, **options: Any) -> Any:
     """``dataclasses.dataclass`` (the same options and result), made from the cache's recipe when it has one."""
 
     def wrap(target: type[T]) -> type[T]:
@@ -335,8 +334,10 @@ def dataclass(cls: type[T] | None = None, /, **options: Any) -> Any:
     return wrap if cls is None else wrap(cls)
 
 
-if TYPE_CHECKING:  # type checkers see dataclasses' own decorator
-    from dataclasses import dataclass  # noqa: F811
+if TYPE_CHECKING:  # type checkers (and mypyc) see dataclasses' own decorator; the first definition would win
+    from dataclasses import dataclass
+else:
+    dataclass = _dataclass
 
 field: Callable[..., Any] = dataclasses.field
 

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
 from lxml import etree
+from mypy_extensions import mypyc_attr
 
 from ...core import fixes
 from . import values
@@ -143,10 +144,10 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks
     if pair is not None and hooks.voice_language is not None and (spec.attributes[pair[0]].field in explicit or spec.attributes[pair[1]].field in explicit):
         voice_name, language_name = pair
         voice, language = fields[spec.attributes[voice_name].field], fields[spec.attributes[language_name].field]
-        problem = hooks.voice_language(voice, language)
-        if problem is not None:
+        mismatch = hooks.voice_language(voice, language)
+        if mismatch is not None:
             subject = spec.attributes[language_name].subject(str(language))
-            findings.append(Finding("VX010", f"{subject} {problem.message}", problem.help, "value", language_name))
+            findings.append(Finding("VX010", f"{subject} {mismatch.message}", mismatch.help, "value", language_name))
     for name in spec.required:
         if name not in written:
             attribute = spec.attributes[name]
@@ -165,6 +166,7 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks
     return AttributeReading(fields, tuple(findings))
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # each dialect subclasses it (when compiled with mypyc)
 class Reader:
     """The generic reader; a dialect subclasses it and sets the hooks below."""
 
@@ -245,10 +247,11 @@ class Reader:
                 else:
                     if allowed is not None and tag not in allowed:
                         self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
-                    key = (tag, *attribute_items(el))
+                    items = attribute_items(el)
+                    key = (tag, items)
                     reading = readings.get(key)
                     if reading is None:
-                        reading = _remember(readings, key, read_attributes(spec, key[1:], hooks))
+                        reading = _remember(readings, key, read_attributes(spec, items, hooks))
                     if reading.findings:
                         for finding in reading.findings:
                             self.emit(index, finding)
@@ -297,7 +300,7 @@ class Reader:
         elif where == "attribute":
             span = self.source.attribute_name_span(index, attribute)
             if replacement is not None:
-                fix = Fix(f"Rename '{attribute}' to '{replacement}'", fixes.rename_attribute(self.source, index, attribute, replacement), safe)
+                fix = Fix(f"Rename '{attribute}' to '{replacement}'", fixes.rename_attribute(self.source, index, attribute, replacement), bool(safe))
         else:
             span = self.source.name_span(index)
         if fix is not None and safe is None:  # only a guess: editors offer it, --fix never applies it
@@ -331,16 +334,16 @@ class Reader:
             start, end = min(start + sub[0], end), min(start + sub[1], end)
         return self.source.span(start, end)
 
-    def value_fix(self, index: int, attribute: str, sub: tuple[int, int] | None, replacement: str, safe: bool) -> Fix | None:
+    def value_fix(self, index: int, attribute: str, sub: tuple[int, int] | None, replacement: str, safe: bool | None) -> Fix | None:
         """Write ``replacement`` over characters ``sub`` of an attribute's value (the whole value if None)."""
         if sub is None:
-            return Fix(f"Write {attribute}='{replacement}'", fixes.replace_value(self.source, index, attribute, replacement), safe)
+            return Fix(f"Write {attribute}='{replacement}'", fixes.replace_value(self.source, index, attribute, replacement), bool(safe))
         place = self.value_place(index, attribute)
         if place is None or not place[2] or place[0] + sub[1] > place[1]:
             return None  # offsets into the parsed value do not map onto the text
         start = place[0]
         old = self.source.text[start + sub[0] : start + sub[1]]
-        return Fix(f"Replace '{old}' with '{replacement}' in {attribute}", (Edit(start + sub[0], start + sub[1], replacement),), safe)
+        return Fix(f"Replace '{old}' with '{replacement}' in {attribute}", (Edit(start + sub[0], start + sub[1], replacement),), bool(safe))
 
     def rename_fix(self, index: int, tag: str) -> Fix | None:
         """A safe fix for an element name written in the wrong case."""

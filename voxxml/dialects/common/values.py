@@ -203,7 +203,7 @@ class KeywordsType(ValueType):
         except languages.LanguageError as error:
             return None, (Problem("invalid", f"is not a space-separated list; expected {self.describe()}", sub=(error.position, error.position + 1)),)
         problems = [
-            invalid_choice(str(token), self.values, self.describe(), (token.start_pos, token.end_pos), f"has unknown keyword '{token}'")
+            invalid_choice(str(token), self.values, self.describe(), (token.start_pos, token.end_pos), f"has unknown keyword '{token}'")  # type: ignore[arg-type]
             for token in found
             if str(token) not in self.values
         ]

@@ -9,7 +9,8 @@ A dialect brings its own type kinds (``make_type``); integers, the element table
 from __future__ import annotations
 
 import re
-from ...core.records import dataclass, field
+from ...core.records import dataclass
+from ...core.records import field as record_field  # not ``field``: AttributeSpec has a field named so
 from typing import Any, Callable
 
 from . import values
@@ -41,7 +42,7 @@ class AttributeSpec:
     decision: str | None
     field: str
     extra: bool = False  # no hub field: the value rides along in the node's ``extras``, by this name
-    _cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
+    _cache: dict[str, values.Parsed] = record_field(default_factory=dict, repr=False)
 
     def parse(self, raw: str) -> values.Parsed:
         """Read a raw value (memoized: IVRs repeat the same values over and over).
@@ -91,10 +92,10 @@ class ElementSpec:
     # An element that takes both text and children (VoXML's Dial): its text is read as one child of
     # this element (``Number``), so the hub sees one shape whichever way it was written.
     content_node: str | None = None
-    loop: dict[str, Any] = field(default_factory=dict)  # a loop's semantics as data (VoXML's Do)
+    loop: dict[str, Any] = record_field(default_factory=dict)  # a loop's semantics as data (VoXML's Do)
     # The XML name, when it differs from the element's key (TwiML's Refer > Sip is the element ReferSip).
     tag: str = ""
-    content_cache: dict[str, values.Parsed] = field(default_factory=dict, repr=False)
+    content_cache: dict[str, values.Parsed] = record_field(default_factory=dict, repr=False)
 
     @property
     def takes_children(self) -> bool:
@@ -117,7 +118,7 @@ class ElementSpec:
             self.defaults.pop(self.attributes[name].field, None)
         # The hub fields no attribute maps (a Gather's output, an If's condition): the reader starts from their hub defaults.
         mapped = set(self.defaults) | {f for f in (self.content_field, self.children_field) if f}
-        self.unmapped: dict[str, Any] = {name: default for name, default in settings(self.node_class) if name not in mapped}
+        self.unmapped: dict[str, Any] = {name: default for name, default in settings(self.node_class) if name not in mapped}  # type: ignore[arg-type]
         if "counter" in self.unmapped and "counter" in self.loop:  # the loop's counter variable is the vocabulary's
             self.unmapped["counter"] = self.loop["counter"]
         # hub field -> attribute name: ``explicit`` holds hub fields, messages and the writer name attributes
