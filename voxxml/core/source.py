@@ -132,7 +132,7 @@ def attribute_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class SourceMap:
     """Maps offsets and document-order element indexes to spans."""
 
-    __slots__ = ("text", "vocabulary", "_line_starts", "_tags", "_views", "_elements")
+    __slots__ = ("text", "vocabulary", "_line_starts", "_tags", "_outline", "_views", "_elements")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -141,6 +141,7 @@ class SourceMap:
         self.vocabulary: object | None = None
         self._line_starts: list[int] | None = None
         self._tags: Tags | None = None
+        self._outline: Outline | None = None  # names, starts and ends only: what element_span_dicts found
         self._views: dict[int, ElementTokens] = {}  # element(index), kept: they cache their attributes
         self._elements: list[ElementTokens] | None = None
 
@@ -208,6 +209,11 @@ class SourceMap:
         return view
 
     def element_span(self, index: int) -> Span | None:
+        outline = self._outline
+        if self._tags is None and outline is not None:  # found by element_span_dicts, without tokenizing
+            if not 0 <= index < len(outline.starts):
+                return None
+            return self.span(outline.starts[index], outline.ends[index])
         tags = self.tags
         if not 0 <= index < len(tags.starts):
             return None
@@ -216,7 +222,15 @@ class SourceMap:
 
     def element_span_dicts(self) -> list[dict[str, int]]:
         """Every element's span as a JSON-ready dict (the keys of the JSON report and of
-        compiled plans), in document order: one pass, for callers that need thousands."""
+        compiled plans), in document order: one pass, for callers that need thousands.
+
+        A text not tokenized yet is not: one pass finds the elements' names, starts and ends
+        (``Outline``, which ``element_span`` and ``name_span`` then use) and makes the dicts as it
+        goes. A compiler asks for nothing else of most files, and the tags' other offsets cost as
+        much again to record."""
+        if self._tags is None:
+            self._outline, spans = _outline(self.text, self.line_starts)
+            return spans
         tags, lines = self.tags, self.line_starts
         last_line = len(lines)
         spans = []
@@ -224,18 +238,12 @@ class SourceMap:
         for start, tag_end, end in zip(tags.starts, tags.tag_ends, tags.ends):
             if end < 0:
                 end = tag_end
-            line = bisect_right(lines, start)
-            line_start = lines[line - 1]
-            if line == last_line or end < lines[line]:  # it ends on the line it starts on
-                end_line, end_line_start = line, line_start
-            else:
-                end_line = bisect_right(lines, end)
-                end_line_start = lines[end_line - 1]
-            append({"line": line, "column": start - line_start + 1, "end_line": end_line, "end_column": end - end_line_start + 1})
+            append(_span_dict(lines, last_line, start, end))
         return spans
 
     def name_span(self, index: int) -> Span | None:
-        tags = self.tags
+        outline = self._outline
+        tags: Tags | Outline = outline if self._tags is None and outline is not None else self.tags
         if not 0 <= index < len(tags.starts):
             return None
         start = tags.starts[index]
@@ -327,39 +335,125 @@ class Tags(NamedTuple):
     ends: list[int]  # just after the end tag's '>' (the tag end if self-closing); -1 if none
 
 
+_OPEN: dict[str, int] = {}  # the place of an element's span dict until its end tag is found
+
+
+class Outline(NamedTuple):
+    """Every element's name, start and end, in document order: what spans of whole elements and of
+    their names need (``_outline``; equal to the same entries of ``Tags``)."""
+
+    names: list[str]
+    starts: list[int]  # the '<'
+    ends: list[int]  # just after the end tag's '>' (the start tag's end when none was found)
+
+
+def _span_dict(lines: list[int], last_line: int, start: int, end: int) -> dict[str, int]:
+    """An element's span as plans and the JSON report write it (lines and columns from 1)."""
+    line = bisect_right(lines, start)
+    line_start = lines[line - 1]
+    if line == last_line or end < lines[line]:  # it ends on the line it starts on
+        return {"line": line, "column": start - line_start + 1, "end_line": line, "end_column": end - line_start + 1}
+    end_line = bisect_right(lines, end)
+    return {"line": line, "column": start - line_start + 1, "end_line": end_line, "end_column": end - lines[end_line - 1] + 1}
+
+
+def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]]:
+    """``_tokenize``'s walk (the same matches, the same pairing of end tags, so the same names, starts
+    and ends) keeping only what whole elements' spans need, and each element's span dict made as soon
+    as its end is known: a whole element (most) at once, an element with children at its end tag."""
+    outline = Outline([], [], [])
+    names, starts, ends = outline
+    spans: list[dict[str, int]] = []
+    opened: list[int] = []  # every element matched without its end tag: its dict is made last
+    stack: list[int] = []
+    parent = -1
+    open_names: dict[str, int] = {}
+    last_line = len(lines)
+    for match in _token().finditer(text):
+        kind = match.lastindex
+        if kind is None:
+            continue
+        if kind == 5 or kind == 3:  # a whole element: with its text and end tag, or self-closing
+            start, end = match.span()
+            names.append(match.group(2))
+            starts.append(start)
+            ends.append(end)
+            line = bisect_right(lines, start)  # _span_dict(lines, last_line, start, end), inline: once per element
+            line_start = lines[line - 1]
+            if line == last_line or end < lines[line]:
+                spans.append({"line": line, "column": start - line_start + 1, "end_line": line, "end_column": end - line_start + 1})
+            else:
+                end_line = bisect_right(lines, end)
+                spans.append({"line": line, "column": start - line_start + 1, "end_line": end_line, "end_column": end - lines[end_line - 1] + 1})
+        elif kind == 1:  # an end tag
+            if parent < 0:
+                continue
+            end_name = match.group(1)
+            if names[parent] == end_name:
+                ends[parent] = match.end()
+                stack.pop()
+                open_names[end_name] -= 1
+                parent = stack[-1] if stack else -1
+                continue
+            if not open_names.get(end_name):
+                continue
+            end = match.end()
+            while True:
+                index = stack.pop()
+                ends[index] = end
+                open_names[names[index]] -= 1
+                if names[index] == end_name:
+                    break
+            parent = stack[-1] if stack else -1
+        else:  # a start tag left open: its end is the start tag's until an end tag closes it
+            start, tag_end = match.span()
+            name = match.group(2)
+            names.append(name)
+            starts.append(start)
+            ends.append(tag_end)
+            parent = len(starts) - 1
+            spans.append(_OPEN)  # replaced below, once its end is known
+            opened.append(parent)
+            stack.append(parent)
+            open_names[name] = open_names.get(name, 0) + 1
+    for index in opened:
+        spans[index] = _span_dict(lines, last_line, starts[index], ends[index])
+    return outline, spans
+
+
 def _tokenize(text: str) -> Tags:
-    """Find every element's tags. Total: never raises, even on broken XML."""
+    """Find every element's tags. Total: never raises, even on broken XML.
+
+    A match says what it is by its last group (``lastindex``, one attribute read instead of four
+    groups): 5 a start tag with its text and end tag, 3 a self-closing tag, 1 an end tag, None
+    markup without groups (a comment, CDATA, ...); any other (2) a start tag left open."""
     tags = Tags([], [], [], [], [], [])
     names, starts, tag_ends, parents, content_ends, ends = tags
     stack: list[int] = []  # the open elements
+    parent = -1  # the innermost open element (stack[-1]), -1 for none
     open_names: dict[str, int] = {}  # how many open elements have each name: an end tag
     # that matches none is passed over at once, not after a scan of the whole stack
     for match in _token().finditer(text):
-        end_name, name, close, leaf = match.group(1, 2, 3, 5)
-        if name is not None:  # a start tag
-            start, tag_end = match.span()
-            names.append(name)
+        kind = match.lastindex
+        if kind is None:  # a comment, CDATA, a processing instruction, a declaration
+            continue
+        if kind == 5:  # a start tag with its text and end tag (most elements): the match runs to the element's end
+            start, end = match.span()
+            names.append(match.group(2))
             starts.append(start)
-            parents.append(stack[-1] if stack else -1)
-            if leaf is not None:  # ... with its text and end tag: the match runs to the element's end
-                tag_ends.append(match.start(4))
-                content_ends.append(match.start(5))
-                ends.append(tag_end)
-            elif close is not None:  # self-closing
-                tag_ends.append(tag_end)
-                content_ends.append(tag_end)
-                ends.append(tag_end)
-            else:
-                tag_ends.append(tag_end)
-                content_ends.append(-1)
-                ends.append(-1)
-                stack.append(len(starts) - 1)
-                open_names[name] = open_names.get(name, 0) + 1
-        elif end_name is not None and stack:  # an end tag
-            if names[stack[-1]] == end_name:  # the usual case
-                content_ends[stack[-1]], ends[stack[-1]] = match.span()
+            parents.append(parent)
+            tag_ends.append(match.start(4))
+            content_ends.append(match.start(5))
+            ends.append(end)
+        elif kind == 1:  # an end tag
+            if parent < 0:
+                continue
+            end_name = match.group(1)
+            if names[parent] == end_name:  # the usual case
+                content_ends[parent], ends[parent] = match.span()
                 stack.pop()
                 open_names[end_name] -= 1
+                parent = stack[-1] if stack else -1
                 continue
             if not open_names.get(end_name):
                 continue  # broken XML: an end tag that matches no open element is ignored
@@ -371,6 +465,23 @@ def _tokenize(text: str) -> Tags:
                 open_names[names[index]] -= 1
                 if names[index] == end_name:
                     break
+            parent = stack[-1] if stack else -1
+        else:  # a start tag: self-closing (3), or left open (any other)
+            start, tag_end = match.span()
+            name = match.group(2)
+            names.append(name)
+            starts.append(start)
+            parents.append(parent)
+            tag_ends.append(tag_end)
+            if kind == 3:
+                content_ends.append(tag_end)
+                ends.append(tag_end)
+            else:
+                content_ends.append(-1)
+                ends.append(-1)
+                parent = len(starts) - 1
+                stack.append(parent)
+                open_names[name] = open_names.get(name, 0) + 1
     return tags
 
 
@@ -378,7 +489,7 @@ def _line_starts(text: str) -> list[int]:
     """The offset of every line's first character (lines end at \\n, \\r\\n or \\r, as in XML)."""
     if "\r" in text:
         return [0] + [match.end() for match in _NEWLINE.finditer(text)]
-    starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+    starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))  # each line's length and its \n
     starts.pop()  # the offset after the last line
     return starts
 

@@ -151,7 +151,7 @@ class Compiler:
         spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
         index = node.index
         span = spans[index] if index is not None and index < len(spans) else None
-        state = {"id": state_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": request}
+        state: State = {"id": state_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": request}
         if template is not None:
             state["template"] = list(template)
         states.append(state)
@@ -278,7 +278,7 @@ class Compiler:
     def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
         if verb.__class__ is Play:
             self.digits(verb)  # type: ignore[arg-type]
-        body, template = self.say_body(verb) if verb.__class__ is Say else ({"url": self.url(verb, verb.url)}, None)  # type: ignore[arg-type]
+        body, template = self.say_body(verb) if verb.__class__ is Say else ({"url": self.url(verb, verb.url)}, None)  # type: ignore[arg-type, union-attr]
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
             state = self.play(verb, body, template)
             on = state["on"]
@@ -763,7 +763,7 @@ def first_executed(verbs: list[Verb]) -> Verb | None:
         if semantics.behaviour(verb).branches:
             empty = Environment({verb.counter: "0"}) if isinstance(verb, Loop) else Environment()  # a loop's first test
             if semantics.holds(verb.condition, empty):  # type: ignore[attr-defined]
-                inner = first_executed(verb.body)
+                inner = first_executed(verb.body)  # type: ignore[attr-defined]  # a branching verb (If, Loop) has a body
                 if inner is not None:
                     return inner
             continue

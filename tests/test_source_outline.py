@@ -1,0 +1,65 @@
+"""The compiler's span table comes from ``_outline``, a walk that keeps only elements' names, starts
+and ends; every span it gives must be the one the full tokenizer gives (the reader, the language
+server and the reporters use the tokenizer's). These properties hold the two walks equal on any text."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+import strategies as vs
+from support import EXAMPLES, examples
+from voxxml.core.source import SourceMap, _outline, _tokenize
+
+_TEXTS = st.one_of(
+    vs.xml_fragment_documents(),
+    st.lists(st.sampled_from(["<", ">", "/", "a", "Say", " ", "\n", "\r", "'", '"', "=", "<!--", "-->", "<![CDATA[", "]]>", "<?", "?>", "</a>", "<a>", "<b/>"]), max_size=40).map("".join),
+)
+
+
+def _resolved_ends(text: str) -> list[int]:
+    tags = _tokenize(text)
+    return [end if end >= 0 else tag_end for end, tag_end in zip(tags.ends, tags.tag_ends)]
+
+
+@examples(300)
+@given(_TEXTS)
+def test_the_outline_is_the_tokenizers_names_starts_and_ends(text: str) -> None:
+    outline, spans = _outline(text, SourceMap(text).line_starts)
+    tags = _tokenize(text)
+    assert outline.names == tags.names
+    assert outline.starts == tags.starts
+    assert outline.ends == _resolved_ends(text)
+    assert len(spans) == len(tags.starts) and all(spans)  # no element's dict left open
+
+
+@examples(300)
+@given(_TEXTS)
+def test_spans_before_and_after_tokenizing_are_the_same(text: str) -> None:
+    """A source whose span table was asked for first answers element and name spans from the outline;
+    once tokenized (an attribute's span was asked for) from the tags: the same spans either way."""
+    source = SourceMap(text)
+    table = source.element_span_dicts()
+    indexes = range(-1, len(table) + 1)
+    before = [(source.element_span(i), source.name_span(i)) for i in indexes]
+    assert source._tags is None  # answered without tokenizing
+    source.tags
+    assert [(source.element_span(i), source.name_span(i)) for i in indexes] == before
+    assert source.element_span_dicts() == table
+
+
+def test_the_examples_outline_equals_their_tokens() -> None:
+    for path in EXAMPLES:
+        text = path.read_bytes().decode("utf-8", "replace")
+        outline, _ = _outline(text, SourceMap(text).line_starts)
+        assert (outline.names, outline.starts, outline.ends) == (_tokenize(text).names, _tokenize(text).starts, _resolved_ends(text)), path
+
+
+def test_broken_nesting_pairs_end_tags_as_the_tokenizer_does() -> None:
+    """An end tag that matches no open element is passed over; one that matches an outer element closes
+    every element inside it; an element never closed ends with its start tag."""
+    text = "<a>\n <b><c>x</a>\n</d><e>"
+    outline, spans = _outline(text, SourceMap(text).line_starts)
+    assert outline.names == ["a", "b", "c", "e"]
+    assert outline.ends == [text.index("</a>") + 4] * 3 + [len(text)]
+    assert spans[0] == {"line": 1, "column": 1, "end_line": 2, "end_column": 13}  # " <b><c>x</a>" is 12 characters
+    assert spans[3] == {"line": 3, "column": 5, "end_line": 3, "end_column": 8}
