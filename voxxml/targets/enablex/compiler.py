@@ -136,11 +136,15 @@ class Compiler:
         key = (code, id(node))
         if key not in self._reported:
             self._reported.add(key)
-            self.diagnostics.append(make(code, message, span or self.name_span(node), help))
+            if span is None:
+                span = self.name_span(node)
+            self.diagnostics.append(make(code, message, span, help))
 
     def name_span(self, node: Node) -> Span | None:
-        """The element name in its start tag (with its offsets: only reported nodes need it)."""
-        return node.name_span
+        """The element name in its start tag (with its offsets: only reported nodes need it); ``node.name_span``
+        without the property's call (a compile reports thousands)."""
+        source = node.source
+        return None if source is None or node.index is None else source.name_span(node.index)
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:
@@ -160,7 +164,7 @@ class Compiler:
     def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
         """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
         template when it reads the input (the runner fills it in when it sends the play)."""
-        naming = self.voice_naming(say)
+        naming = self._voices_of.get(id(say.source)) or self.voice_naming(say)  # the lookup inline: once per Say
         voice = say.voice
         spoken = naming.spoken.get((voice, say.language))
         if spoken is None:
