@@ -29,6 +29,9 @@ what typing does: incremental changes that alternately break an attribute name
 * for information: the in-process lint of the same text (``voxxml.lsp.analysis.lint_text``),
   and hover and completion requests near the end of the document.
 
+``--lint-parts`` times the parts of the in-process lint (the steps of ``pipeline.check``, run one
+by one here, so this mirrors that function and must follow it), for the valid and the broken text.
+
 ``--breakdown`` runs the defaults once more with the server stamping ``time.perf_counter`` (the
 same clock in both processes on Linux) where a change's body has been read, where the lint
 starts and ends, and around the write of its diagnostics, and prints where the time goes:
@@ -293,6 +296,64 @@ def breakdown(text: str, iterations: int) -> dict[str, dict[str, float]]:
     return {name: stats(values) for name, values in phases.items()}
 
 
+def lint_parts(text: str, iterations: int) -> dict[str, dict[str, dict[str, float]]]:
+    """The lint's parts, in process: ``pipeline.check``'s steps one by one, then finalize and the
+    freeing, for the valid text and the text with the benchmark's broken attribute (best and median)."""
+    import gc
+
+    from voxxml.checks import CHECKS, CheckContext
+    from voxxml.config import Settings
+    from voxxml.core import xmlparse
+    from voxxml.core.source import SourceMap
+    from voxxml.lsp.analysis import dialect_for, prepare
+    from voxxml.pipeline import finalize
+
+    anchor = text.index("numDigits=") + len("numDigits")
+    texts = {"valid": text, "broken": text[:anchor] + "X" + text[anchor:]}
+    path, settings = "bench.voxxml", Settings()
+    dialect = dialect_for(path)
+    times: dict[str, dict[str, list[float]]] = {kind: {} for kind in texts}
+    for step in range(2 * iterations + 10):
+        kind = "broken" if step % 2 else "valid"
+        parts = times[kind]
+        marks = [time.perf_counter()]
+
+        def mark(name: str) -> None:
+            marks.append(time.perf_counter())
+            if step >= 10:
+                parts.setdefault(name, []).append((marks[-1] - marks[-2]) * 1000)
+
+        gc.disable()
+        data = prepare(texts[kind]).text.encode("utf-8", "surrogatepass")
+        mark("editor text to bytes (lsp/analysis.py)")
+        decoded, _ = xmlparse.decode(data)
+        source = SourceMap(decoded)
+        xmlparse.refused_declaration(decoded)
+        mark("decode, DTD check")
+        parsed = xmlparse.parse(data, source)
+        mark("lxml parse")
+        found: list = []
+        reader = dialect.new_reader(source, found, check_content=parsed.well_formed)
+        document = reader.read(parsed.root)
+        mark("reader: AST and VX0xx (incl. spans)")
+        if source._tags is not None:  # a span was asked for: what tokenizing and line starts cost alone
+            fresh = SourceMap(decoded)
+            fresh.tags, fresh.line_starts
+            mark("  of which: tokenize + line starts (again, alone)")
+        context = CheckContext(document, settings.context, reader.by_tag)
+        context.analysis
+        mark("flow analysis")
+        for module in CHECKS:
+            found.extend(module.check(context))
+        mark("VX1xx checks")
+        finalize(found, source, settings, path)
+        mark("finalize")
+        del context, reader, parsed, document, source
+        mark("freeing the tree and the AST")
+        gc.enable()
+    return {kind: {name: stats(values) for name, values in parts.items()} for kind, parts in times.items()}
+
+
 def requests(text: str, iterations: int) -> dict[str, dict[str, float]]:
     """Hover and completion latency near the end of the document (the context scan reads all before it)."""
     client = Client()
@@ -343,6 +404,7 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--breakdown", action="store_true", help="also show where a change's time goes (a stamped server)")
+    parser.add_argument("--lint-parts", action="store_true", help="also time the parts of the in-process lint")
     args = parser.parse_args()
 
     text = document(args.lines)
@@ -371,6 +433,8 @@ def main() -> int:
     results["requests"] = requests(text, max(20, args.iterations // 4))
     if args.breakdown:
         results["breakdown"] = breakdown(text, args.iterations)
+    if args.lint_parts:
+        results["lint_parts"] = lint_parts(text, args.iterations)
 
     def line(label: str, figures: dict[str, float]) -> None:
         cpu = figures.get("server_cpu_ms_per_change")
@@ -395,6 +459,11 @@ def main() -> int:
         print("where a change's time goes (the defaults, a stamped server; phases add up to the total):")
         for name, figures in results["breakdown"].items():
             line(name, figures)
+    if args.lint_parts:
+        for kind, parts in results["lint_parts"].items():
+            print(f"the lint's parts, in process, {kind} text:")
+            for name, figures in parts.items():
+                line(name, figures)
 
     median = results["defaults_incremental"]["median_ms"]
     median_verdict = "PASS" if median <= MEDIAN_BAR_MS else "FAIL"
