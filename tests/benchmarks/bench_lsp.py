@@ -336,7 +336,7 @@ def lint_parts(text: str, iterations: int) -> dict[str, dict[str, dict[str, floa
         reader = dialect.new_reader(source, found, check_content=parsed.well_formed)
         document = reader.read(parsed.root)
         mark("reader: AST and VX0xx (incl. spans)")
-        if source._tags is not None:  # a span was asked for: what tokenizing and line starts cost alone
+        if getattr(source, "_tags", None) is not None:  # a span was asked for: what tokenizing and line starts cost alone
             fresh = SourceMap(decoded)
             fresh.tags, fresh.line_starts
             mark("  of which: tokenize + line starts (again, alone)")
