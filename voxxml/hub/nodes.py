@@ -240,7 +240,7 @@ class Gather(Verb):
     timeout: int = 30
     speech_timeout: int = 30
     loop: int = 1
-    num_digits: int = 1
+    num_digits: int | None = 1  # None: no limit (a VoXML Gather without numDigits)
     finish_on_key: str = "#"
     language: str = "en-US"
     input: tuple[str, ...] = ("dtmf",)
