@@ -12,7 +12,7 @@ the Numbers of a Dial belong to their verb and are not nodes of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..core.records import dataclass, field
 from typing import Iterator
 
 from ..hub import semantics
@@ -23,6 +23,8 @@ END = -1  # the end of the document: the call ends
 
 @dataclass(slots=True)
 class FlowNode:
+    """One verb of the flow graph and its edges (node ids; END ends the call)."""
+
     id: int
     verb: Verb
     parent: int  # the enclosing If's node, or -1 at the top level
@@ -41,6 +43,8 @@ class FlowNode:
 
 @dataclass
 class FlowGraph:
+    """A document's verbs as nodes with edges: what `voxxml graph` draws and the executor walks."""
+
     document: Response
     nodes: list[FlowNode] = field(default_factory=list)
     entry: int = END

@@ -112,6 +112,8 @@ class Region(NamedTuple):
 
 @dataclass
 class Analysis:
+    """The facts of one walk that the flow rules read."""  # a docstring, or dataclasses builds one with inspect at every start
+
     # (verb, the state on entry) in execution order, for the reached verbs whose state
     # the rules read: every verb that can change the flow or the state (If, Gather,
     # Reject, Redirect, Hangup, loop='0' Say and Play) and every Say that reads a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..core.records import dataclass, field
 from functools import cached_property
 from itertools import chain
 from typing import Iterable, Iterator, NamedTuple
@@ -23,6 +23,8 @@ FIXED_INPUT = "$GATHER"
 
 @dataclass
 class CheckContext:
+    """What the checks of one document share: the document, its resource, the reader's index, and the analysis (made once, on first use)."""
+
     document: Response
     resource: str = "call"  # what the VoxXML is sent to: call, conference or participant
     index: dict[str, list[Node]] | None = field(default=None, repr=False)  # nodes by tag, if the reader made one
