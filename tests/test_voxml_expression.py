@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voxxml.dialects.voxml.expression import UnprintableExpression, parse_expression, print_expression
+from voxxml.dialects.voxml.expression import UnprintableExpression, _quick, parse_expression, print_expression, read_with_grammar
 from voxxml.dialects.voxml.template import VoxmlTemplate, template_problems
 from voxxml.hub.expressions import And, Compare, Environment, In, Literal, Or, Var, VarRef
 
@@ -197,6 +197,60 @@ def test_print_then_parse_is_the_identity(expr) -> None:
     assert again == expr, text
     assert all(p.kind != "unquoted" for p in problems)  # the printer always quotes
     assert print_expression(again) == text
+
+
+def _shape(expr):
+    """An expression with its positions (equality leaves ``at`` out)."""
+    if isinstance(expr, (And, Or)):
+        return (type(expr).__name__, expr.at, tuple(_shape(e) for e in expr.operands))
+    if isinstance(expr, Compare):
+        return ("Compare", expr.op, expr.at, _shape(expr.left), _shape(expr.right))
+    return (type(expr).__name__, getattr(expr, "name", getattr(expr, "value", None)), expr.at)
+
+
+# Texts of the quick reading's shapes and near misses: the terminals with white space between them.
+_PIECES = st.sampled_from(["${a}", "${menu.digits}", "${_x.y_2}", '"1"', "''", "'a\"b'", '"x y"', "0", "12", "==", "!=", "=~", "!~", "&&", "||", " ", "\t", "\n", "${", "}", "1a", "=", "&", "|", "(", "${9}", "\x0c", "\u00a0", "\u0663"])
+_WHITE = st.sampled_from(["", "", " ", "  ", "\t", "\r\n", "\x0c"])
+_OPERAND_TEXTS = st.sampled_from(["${a}", "${menu.digits}", "${_x.y_2}", '"1"', "''", "'a\"b'", '"x y"', '"${a}"', "0", "12", "${9}", "1a"])
+_COMPARISON_TEXTS = st.tuples(_WHITE, _OPERAND_TEXTS, _WHITE, st.sampled_from(["==", "!=", "==", "=~"]), _WHITE, _OPERAND_TEXTS).map("".join)
+
+
+@st.composite
+def _expression_texts(draw: st.DrawFn) -> str:
+    """Comparisons joined by '&&' and '||' with white space between the terminals; now and then a piece
+    inserted or the end cut off (near misses, which the quick reading must decline)."""
+    parts = [draw(_COMPARISON_TEXTS)]
+    for _ in range(draw(st.integers(0, 4))):
+        parts += [draw(_WHITE), draw(st.sampled_from(["&&", "||"])), draw(_COMPARISON_TEXTS)]
+    text = "".join(parts) + draw(_WHITE)
+    if draw(st.integers(0, 3)) == 0:
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(_PIECES) + text[at:]
+    if draw(st.integers(0, 5)) == 0:
+        text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
+_QUICK_TEXTS = _expression_texts() | st.lists(_PIECES, min_size=1, max_size=12).map("".join)
+
+
+@given(_QUICK_TEXTS | st.text(alphabet=st.sampled_from(list("${}.ab_1 =!\"'&|\t\n")), max_size=40))
+def test_the_quick_reading_is_the_grammars(text: str) -> None:
+    """Where the quick reading takes an expression, lark reads the same one, positions included, with no
+    problems; where it declines, lark alone reads the text (an error, or a pattern comparison)."""
+    quick = _quick(text)
+    if quick is None:
+        return
+    slow, problems = read_with_grammar(text)
+    assert slow is not None and not problems, (text, problems)
+    assert _shape(quick) == _shape(slow), text
+
+
+def test_the_quick_reading_declines_patterns_and_errors() -> None:
+    for text in ['${a}=~"x"', "${a}!~(1|2)", "${a}==", "${a}==1 &&", "${a}==1 ${b}==2", "(${a}==1)", "${a}\x0c==1", "\u0663==1", "${a} = 1"]:
+        assert _quick(text) is None, text
+    for text in ['${menu.digits}=="1"', ' ${a} == 1 || ${b}!="x" && 2==${c.d} ', "1 == ${var}", "${do.n}==0", "'a\"b'=='c'"]:
+        assert _quick(text) is not None, text
 
 
 @given(st.text(alphabet=st.sampled_from(list("${}.ab_1 =!~&|\"'()<>\\\n")), max_size=60) | st.text(max_size=60))

@@ -5,20 +5,26 @@ string escapes, '&&' over '||', a comparison required, unquoted patterns tolerat
 ``grammar/voxml/README.md``. Reading is one LALR pass with a contextual lexer, so it is linear
 and cannot hang; a bad expression yields one problem whose ``sub`` is the exact characters of the
 attribute value at fault and whose message says what was expected there.
+
+Most expressions are plain comparisons (``${menu.digits}=="1" || ${menu.digits}==""``): those are
+read by ``_quick``, a tokenizer of the same terminals that gives the same hub expression, and lark
+(and its import) is left for patterns and for what does not read (its errors say what was expected).
+``tests/test_voxml_expression.py`` holds the two readings equal on generated expressions.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from ...core.resources import grammar_file
 from ...hub.expressions import PATTERN_LIMIT, And, Compare, Expr, Literal, Or, Var
 from ..voxxml_v1.values import Problem
 from .template import DATA_FOLDER, DOTTED_NAME, bad_reference, shown
+
+if TYPE_CHECKING:
+    from lark import Lark, Token, Tree
 
 OPERATORS = {"EQ": "==", "NE": "!=", "MATCH": "=~", "NOMATCH": "!~"}
 MATCHING = ("=~", "!~")
@@ -35,6 +41,8 @@ class UnprintableExpression(ValueError):
 
 @cache
 def parser() -> Lark:
+    from lark import Lark
+
     text = grammar_file(DATA_FOLDER, "expression.lark").read_text(encoding="utf-8")
     return Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=False)
 
@@ -49,6 +57,16 @@ def parse_expression(text: str) -> tuple[Expr | None, list[Problem]]:
     """
     if not text.strip():
         return None, [Problem("invalid", f"the expression is empty; expected a comparison such as {EXAMPLE}", None, (0, len(text)))]
+    quick = _quick(text)
+    if quick is not None:
+        return quick, []  # no patterns: nothing for _pattern_problems to find
+    return read_with_grammar(text)
+
+
+def read_with_grammar(text: str) -> tuple[Expr | None, list[Problem]]:
+    """``parse_expression`` by the grammar alone (lark), for any non-empty text."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
     interactive = parser().parse_interactive(text)
     previous: Token | None = None
     current: Token | None = None
@@ -70,6 +88,62 @@ def parse_expression(text: str) -> tuple[Expr | None, list[Problem]]:
     return expression, _pattern_problems(expression)
 
 
+# ------------------------------------------------------------------ the quick reading
+
+# The grammar's terminals (expression.lark), each after the white space it ignores: an operand, or an
+# operator. Possessive and anchored by ``match`` at a position: linear, no backtracking.
+_WHITE = "[ \t\r\n]*+"
+_OPERAND = re.compile(_WHITE + r"""(?:(\$\{[A-Za-z_][A-Za-z0-9_]*+(?:\.[A-Za-z_][A-Za-z0-9_]*+)*+\})|("[^"]*+"|'[^']*+')|([0-9]++))""")
+_OPERATOR = re.compile(_WHITE + r"(==|!=|&&|\|\|)")
+_END = re.compile(_WHITE + r"\Z")
+
+
+def _quick(text: str) -> Expr | None:
+    """The expression when it is comparisons with '==' or '!=' joined by '&&' and '||' (what the grammar
+    reads alike, with the same positions); None for anything else, which lark then reads."""
+    position = 0
+    alternatives: list[Expr] = []
+    comparisons: list[Expr] = []
+    while True:
+        left = _OPERAND.match(text, position)
+        if left is None:
+            return None
+        operator = _OPERATOR.match(text, left.end())
+        if operator is None or operator.group(1) not in ("==", "!="):
+            return None
+        right = _OPERAND.match(text, operator.end())
+        if right is None:
+            return None
+        first, second = _quick_operand(left), _quick_operand(right)
+        comparisons.append(Compare(operator.group(1), first, second, at=(first.at[0], second.at[1])))  # type: ignore[index]
+        position = right.end()
+        if _END.match(text, position):
+            break
+        joint = _OPERATOR.match(text, position)
+        if joint is None or joint.group(1) in ("==", "!="):
+            return None
+        if joint.group(1) == "||":
+            alternatives.append(_joined(comparisons))
+            comparisons = []
+        position = joint.end()
+    alternatives.append(_joined(comparisons))
+    return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives), at=_span(alternatives))
+
+
+def _quick_operand(match: re.Match[str]) -> Var | Literal:
+    """What ``_operand`` makes of the token the match found (group 1: VAR, 2: STRING, 3: INT)."""
+    kind = match.lastindex
+    start, end = match.span(kind)
+    value = match.group(kind)
+    if kind == 1:
+        return Var(value[2:-1], at=(start, end))
+    return Literal(value[1:-1] if kind == 2 else value, at=(start, end))
+
+
+def _joined(comparisons: list[Expr]) -> Expr:
+    return comparisons[0] if len(comparisons) == 1 else And(tuple(comparisons), at=_span(comparisons))
+
+
 # ------------------------------------------------------------------ building
 
 
@@ -83,6 +157,8 @@ def _operand(token: Token) -> Var | Literal:
 
 
 def _build(tree: Tree) -> Expr:
+    from lark import Token
+
     disjunction = tree.children[0]
     alternatives: list[Expr] = []
     for conjunction in disjunction.children:
