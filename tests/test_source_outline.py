@@ -63,3 +63,17 @@ def test_broken_nesting_pairs_end_tags_as_the_tokenizer_does() -> None:
     assert outline.ends == [text.index("</a>") + 4] * 3 + [len(text)]
     assert spans[0] == {"line": 1, "column": 1, "end_line": 2, "end_column": 13}  # " <b><c>x</a>" is 12 characters
     assert spans[3] == {"line": 3, "column": 5, "end_line": 3, "end_column": 8}
+
+
+def test_a_source_map_pickles_as_its_text() -> None:
+    """``lint`` sends a file's source map back from a worker process pickled; it must come back whole
+    (in the mypyc build too, whose SourceMap is a C class: tests/test_compiled.py runs lint with -j2)."""
+    import pickle
+
+    text = "<Response>\n  <Say voice='Joanna'>hi</Say>\n  <Pause length='2'/>\n</Response>\n"
+    original = SourceMap(text)
+    original.element_span(1)  # caches made before pickling do not travel
+    copy = pickle.loads(pickle.dumps(original))
+    assert type(copy) is SourceMap and copy.text == text
+    assert [copy.element_span(i) for i in range(3)] == [original.element_span(i) for i in range(3)]
+    assert copy.vocabulary is None

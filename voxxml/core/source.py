@@ -145,6 +145,11 @@ class SourceMap:
         self._views: dict[int, ElementTokens] = {}  # element(index), kept: they cache their attributes
         self._elements: list[ElementTokens] | None = None
 
+    def __reduce__(self) -> tuple[type[SourceMap], tuple[str]]:
+        """Pickled as its text (what ``lint`` sends back from a worker process): the rest is worked out
+        again from it. Without this, a mypyc-compiled SourceMap does not unpickle."""
+        return SourceMap, (self.text,)
+
     # -- lines and columns
     @property
     def line_starts(self) -> list[int]:
