@@ -89,6 +89,17 @@ class Printer:
             self.rich = console(self.out)
         self.rich.print(Text.assemble(*((part, style or "") for part, style in line)))
 
+    def print_all(self, lines: list[Line]) -> None:
+        """Print several lines: as one write when plain (a diagnostic is five or six lines, and a
+        compile of a repository prints tens of thousands of them), else line by line."""
+        if self.rich is None:
+            text = "\n".join(["".join([part for part, _ in line]) for line in lines])
+            if "\t" not in text:
+                self.out.write((text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text) + "\n")
+                return
+        for line in lines:
+            self.print(line)
+
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - len(CUT)] + CUT
@@ -207,9 +218,7 @@ def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOp
     for result in results:
         diagnostics, omitted = shown(result, options)
         for diagnostic in diagnostics:
-            for line in render(diagnostic, result.source, options):
-                output.print(line)
-            output.print()
+            output.print_all([*render(diagnostic, result.source, options), []])
         if omitted:
             output.print([(omitted_note(result, omitted), "bold")])
             output.print()
