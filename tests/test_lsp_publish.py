@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+from typing import Iterator
 
 import pytest
 
@@ -35,6 +36,17 @@ class Recorder:
 
     def messages(self) -> list[dict]:
         return [json.loads(frame.partition(b"\r\n\r\n")[2]) for frame in self.frames]
+
+
+@pytest.fixture(autouse=True)
+def collector_on() -> Iterator[None]:
+    """These tests start with the cyclic collector on, as a server process has it: tests before them may
+    have run the CLI in this process, whose click group turns it off for the rest of a short process."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
 
 
 @pytest.fixture
