@@ -5,16 +5,15 @@ from __future__ import annotations
 from ..core.records import dataclass, field
 from functools import cached_property
 from itertools import chain
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
 from ..analysis import Analysis, analyse
-from ..analysis.states import State
+from ..analysis.reads import VariableRead, condition_reads, variable_reads  # condition_reads: the checks' import
 from ..analysis.variables import Value
 from ..dialects import vocabulary_of
-from ..hub import semantics
-from ..hub.expressions import Compare, In, Literal, Var
-from ..hub.nodes import Gather, If, Loop, Node, Response
-from ..hub.semantics import INPUT, Read
+from ..hub.expressions import Var
+from ..hub.nodes import Node, Response
+from ..hub.semantics import INPUT
 
 # How VoxXML v1 writes the one input variable: a dialect whose vocabulary lists it has that fixed variable,
 # and its rules are VX104, VX105 and VX109 (not the named-variable rules VX114-VX118).
@@ -57,45 +56,15 @@ class CheckContext:
         return FIXED_INPUT in vocabulary_of(self.document).variables
 
     @cached_property
-    def variable_reads(self) -> list["VariableRead"]:
+    def variable_reads(self) -> list[VariableRead]:
         """Every variable read on a reached path, in execution order, with what it can hold there."""
-        return list(self._reads(only_unset=False))
+        return list(variable_reads(self.analysis, only_unset=False))
 
     @cached_property
-    def unset_reads(self) -> list["VariableRead"]:
+    def unset_reads(self) -> list[VariableRead]:
         """``variable_reads`` where the variable may be unset: the only reads VX114 and VX118 report (the
         rest cost a lookup each, not a record)."""
-        return list(self._reads(only_unset=True))
-
-    def _reads(self, only_unset: bool) -> Iterator["VariableRead"]:
-        analysis = self.analysis
-        loops = {id(fact.verb): fact.state for fact in analysis.loops}  # a Loop's condition is read with its counter set
-        value_at = analysis.value
-        may_read = semantics.may_read
-        for verb, state in analysis.visits:
-            kind = verb.__class__
-            if kind is Gather:
-                nodes = verb.children  # a Gather's prompts run with it (the Gather reads nothing itself)
-            elif kind in _READERS:
-                nodes = (verb,)
-            else:
-                continue
-            for node in nodes:
-                kind = node.__class__
-                if kind is Loop:
-                    at = loops.get(id(node), state)
-                elif kind is If or (kind in _READERS and may_read(node)):  # an If without a condition has no reads
-                    at = state
-                else:
-                    continue
-                values: dict[str, Value] = {}  # a condition often reads one variable several times
-                for read, empty in _reads_marked(node):
-                    name = read.name
-                    value = values.get(name)
-                    if value is None:
-                        value = values[name] = value_at(name, at)
-                    if value.unset or not only_unset:
-                        yield VariableRead(node, read, at, value, empty)
+        return list(variable_reads(self.analysis, only_unset=True))
 
     @cached_property
     def counters(self) -> frozenset[str]:
@@ -103,14 +72,14 @@ class CheckContext:
         return frozenset() if self.fixed_input else frozenset(vocabulary_of(self.document).variables)
 
     @cached_property
-    def reads_by_node(self) -> dict[int, list["VariableRead"]]:
+    def reads_by_node(self) -> dict[int, list[VariableRead]]:
         """``variable_reads`` by id(node)."""
         index: dict[int, list[VariableRead]] = {}
         for read in self.variable_reads:
             index.setdefault(id(read.node), []).append(read)
         return index
 
-    def reported_unset(self, read: "VariableRead") -> str | None:
+    def reported_unset(self, read: VariableRead) -> str | None:
         """Which rule reports this read as unset: VX118 (a loop counter outside its loops), VX114, or None."""
         return self.unset_rule(read.read.name, read.value, read.compared_with_empty)
 
@@ -132,86 +101,6 @@ class CheckContext:
             for child in parent.children:
                 if child.TAG == child_tag:
                     yield child, parent
-
-
-_READERS = frozenset(kind for kind, meaning in semantics.BEHAVIOURS.items() if meaning.reads is not None)  # the rest never read
-
-
-class VariableRead(NamedTuple):
-    node: Node  # the node whose text or condition reads it (a Gather's prompt, not the Gather)
-    read: Read
-    state: State
-    value: Value  # what it can hold there
-    compared_with_empty: bool  # the read is one side of a comparison with "" (== or !=)
-
-
-# A node's reads, each marked whether it is compared with "", by (class, id(condition)) for the nodes with a
-# condition (If, Loop: they read their condition only). Readers share one condition object between the nodes that
-# write it alike (readings are memoized by raw text), so each is walked once; the entry keeps the object alive,
-# which keeps its id unique. Bounded: cleared when full.
-_MARKED: dict[tuple[type, int], tuple[object, tuple[tuple[Read, bool], ...]]] = {}
-_MARKED_LIMIT = 20_000
-
-
-def _reads_marked(node: Node) -> tuple[tuple[Read, bool], ...]:
-    """``semantics.reads(node)``, each with whether it is one side of a comparison with "" (== or !=)."""
-    condition = getattr(node, "condition", None)
-    if condition is None:
-        return tuple((read, False) for read in semantics.reads(node))
-    key = (node.__class__, id(condition))
-    hit = _MARKED.get(key)
-    if hit is not None and hit[0] is condition:
-        return hit[1]
-    empty = _compared_with_empty(node)
-    marked = tuple((read, read.at in empty if read.at else False) for read in semantics.reads(node))
-    if len(_MARKED) >= _MARKED_LIMIT:
-        _MARKED.clear()
-    _MARKED[key] = (condition, marked)
-    return marked
-
-
-_PLAIN: dict[tuple[type, int], tuple[object, tuple[tuple[str, bool], ...]]] = {}
-
-
-def condition_reads(node: Node) -> tuple[tuple[str, bool], ...]:
-    """The distinct variables a node's condition reads, each with whether some read of it is not compared
-    with "" (then an unset value there is VX114's, not a deliberate test). Once per condition object."""
-    condition = getattr(node, "condition", None)
-    key = (node.__class__, id(condition))
-    hit = _PLAIN.get(key)
-    if hit is not None and hit[0] is condition:
-        return hit[1]
-    plain: dict[str, bool] = {}
-    for read, empty in _reads_marked(node):
-        plain[read.name] = plain.get(read.name, False) or not empty
-    found = tuple(plain.items())
-    if len(_PLAIN) >= _MARKED_LIMIT:
-        _PLAIN.clear()
-    _PLAIN[key] = (condition, found)
-    return found
-
-
-def _compared_with_empty(node: Node) -> set[tuple[int, int]]:
-    """Where the variables compared with "" sit in a node's condition."""
-    condition = getattr(node, "condition", None)
-    if condition is None:
-        return set()
-    found = set()
-    stack = [condition]
-    while stack:
-        expr = stack.pop()
-        if isinstance(expr, Compare):
-            if expr.op in ("==", "!="):
-                for one, other in ((expr.left, expr.right), (expr.right, expr.left)):
-                    if isinstance(one, Var) and isinstance(other, Literal) and other.value == "" and one.at is not None:
-                        found.add(one.at)
-            stack.extend((expr.left, expr.right))
-        elif isinstance(expr, In):
-            if "" in expr.values and isinstance(expr.operand, Var) and expr.operand.at is not None:
-                found.add(expr.operand.at)
-        elif hasattr(expr, "operands"):
-            stack.extend(expr.operands)  # type: ignore[union-attr]
-    return found
 
 
 SUGGESTIONS = 100  # "did you mean" searches per document (each compares with every variable set: bounded, so checks stay linear)
@@ -246,7 +135,7 @@ def condition_attribute(node: Node) -> str:
     return attributes[0] if attributes else written(node, ("condition",))[0]
 
 
-def read_span(read: "VariableRead"):  # type: ignore[no-untyped-def]
+def read_span(read: VariableRead):  # type: ignore[no-untyped-def]
     """The exact reference: ``${name}`` inside the condition's attribute value, or inside the text."""
     node, at = read.node, read.read.at
     if read.read.where == "condition":

@@ -1,0 +1,129 @@
+"""Where a document's variables are read, and what they can hold there: what the named-variable rules
+(VX114-VX118) judge, made from the flow analysis' facts.
+
+Apart from the checks' shared context (``checks/context.py``) so that it can be compiled with mypyc
+(pyproject.toml): a VoXML lint spends a tenth of its time here.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple, Sequence
+
+from ..hub import semantics
+from ..hub.expressions import Compare, In, Literal, Var
+from ..hub.nodes import Gather, If, Loop, Node
+from ..hub.semantics import Read
+from .states import Analysis, State
+from .variables import Value
+
+_READERS = frozenset(kind for kind, meaning in semantics.BEHAVIOURS.items() if meaning.reads is not None)  # the rest never read
+
+
+class VariableRead(NamedTuple):
+    node: Node  # the node whose text or condition reads it (a Gather's prompt, not the Gather)
+    read: Read
+    state: State
+    value: Value  # what it can hold there
+    compared_with_empty: bool  # the read is one side of a comparison with "" (== or !=)
+
+
+# A node's reads, each marked whether it is compared with "", by (class, id(condition)) for the nodes with a
+# condition (If, Loop: they read their condition only). Readers share one condition object between the nodes that
+# write it alike (readings are memoized by raw text), so each is walked once; the entry keeps the object alive,
+# which keeps its id unique. Bounded: cleared when full.
+_MARKED: dict[tuple[type, int], tuple[object, tuple[tuple[Read, bool], ...]]] = {}
+_MARKED_LIMIT = 20_000
+
+
+def _reads_marked(node: Node) -> tuple[tuple[Read, bool], ...]:
+    """``semantics.reads(node)``, each with whether it is one side of a comparison with "" (== or !=)."""
+    condition = getattr(node, "condition", None)
+    if condition is None:
+        return tuple((read, False) for read in semantics.reads(node))
+    key = (node.__class__, id(condition))
+    hit = _MARKED.get(key)
+    if hit is not None and hit[0] is condition:
+        return hit[1]
+    empty = _compared_with_empty(node)
+    marked = tuple((read, read.at in empty if read.at else False) for read in semantics.reads(node))
+    if len(_MARKED) >= _MARKED_LIMIT:
+        _MARKED.clear()
+    _MARKED[key] = (condition, marked)
+    return marked
+
+
+_PLAIN: dict[tuple[type, int], tuple[object, tuple[tuple[str, bool], ...]]] = {}
+
+
+def condition_reads(node: Node) -> tuple[tuple[str, bool], ...]:
+    """The distinct variables a node's condition reads, each with whether some read of it is not compared
+    with "" (then an unset value there is VX114's, not a deliberate test). Once per condition object."""
+    condition = getattr(node, "condition", None)
+    key = (node.__class__, id(condition))
+    hit = _PLAIN.get(key)
+    if hit is not None and hit[0] is condition:
+        return hit[1]
+    plain: dict[str, bool] = {}
+    for read, empty in _reads_marked(node):
+        plain[read.name] = plain.get(read.name, False) or not empty
+    found = tuple(plain.items())
+    if len(_PLAIN) >= _MARKED_LIMIT:
+        _PLAIN.clear()
+    _PLAIN[key] = (condition, found)
+    return found
+
+
+def _compared_with_empty(node: Node) -> set[tuple[int, int]]:
+    """Where the variables compared with "" sit in a node's condition."""
+    condition = getattr(node, "condition", None)
+    if condition is None:
+        return set()
+    found = set()
+    stack = [condition]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, Compare):
+            if expr.op in ("==", "!="):
+                for one, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                    if isinstance(one, Var) and isinstance(other, Literal) and other.value == "" and one.at is not None:
+                        found.add(one.at)
+            stack.extend((expr.left, expr.right))
+        elif isinstance(expr, In):
+            if "" in expr.values and isinstance(expr.operand, Var) and expr.operand.at is not None:
+                found.add(expr.operand.at)
+        elif hasattr(expr, "operands"):
+            stack.extend(expr.operands)  # type: ignore[union-attr]
+    return found
+
+
+def variable_reads(analysis: Analysis, only_unset: bool) -> Iterator[VariableRead]:
+    """Every variable read on a reached path, in execution order, with what it can hold there (with
+    ``only_unset``: only where it may be unset, the reads VX114 and VX118 report)."""
+    loops = {id(fact.verb): fact.state for fact in analysis.loops}  # a Loop's condition is read with its counter set
+    value_at = analysis.value
+    may_read = semantics.may_read
+    for verb, state in analysis.visits:
+        kind = verb.__class__
+        nodes: Sequence[Node]
+        if kind is Gather:
+            nodes = verb.children  # a Gather's prompts run with it (the Gather reads nothing itself)
+        elif kind in _READERS:
+            nodes = (verb,)
+        else:
+            continue
+        for node in nodes:
+            node_kind = node.__class__
+            if node_kind is Loop:
+                at = loops.get(id(node), state)
+            elif node_kind is If or (node_kind in _READERS and may_read(node)):  # an If without a condition has no reads
+                at = state
+            else:
+                continue
+            values: dict[str, Value] = {}  # a condition often reads one variable several times
+            for read, empty in _reads_marked(node):
+                name = read.name
+                value = values.get(name)
+                if value is None:
+                    value = values[name] = value_at(name, at)
+                if value.unset or not only_unset:
+                    yield VariableRead(node, read, at, value, empty)
