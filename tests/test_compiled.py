@@ -83,8 +83,8 @@ def _folders(generated: Path) -> list[Path]:
     return folders
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])  # 2: results cross a pipe from a worker, pickled (a compiled class must pickle)
-@pytest.mark.parametrize("format", ["json", "text"])
+# -j 2: results cross a pipe from a worker, pickled (a compiled class must pickle); the text format sends source maps.
+@pytest.mark.parametrize(("format", "jobs"), [("json", "1"), ("text", "2")])
 def test_lint_prints_the_same_bytes(python: Path, generated: Path, tmp_path: Path, format: str, jobs: str) -> None:
     for folder in _folders(generated):
         args = ["lint", "-j", jobs, "--format", format, str(folder)]
