@@ -127,33 +127,43 @@ def _quick(text: str) -> Expr | None:
             comparisons = []
         position = joint.end()
     alternatives.append(_joined(comparisons))
-    return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives), at=_span(alternatives))
+    return _either(alternatives)
+
+
+_TERMINALS = (None, "VAR", "STRING", "INT")  # _OPERAND's groups
 
 
 def _quick_operand(match: re.Match[str]) -> Var | Literal:
-    """What ``_operand`` makes of the token the match found (group 1: VAR, 2: STRING, 3: INT)."""
-    kind = match.lastindex
-    start, end = match.span(kind)
-    value = match.group(kind)
-    if kind == 1:
-        return Var(value[2:-1], at=(start, end))
-    return Literal(value[1:-1] if kind == 2 else value, at=(start, end))
+    """The operand of the terminal the match found, as the grammar's reading makes it."""
+    group = match.lastindex
+    assert group is not None
+    start, end = match.span(group)
+    return _made_operand(_TERMINALS[group], match.group(group), start, end)  # type: ignore[arg-type]
 
 
 def _joined(comparisons: list[Expr]) -> Expr:
     return comparisons[0] if len(comparisons) == 1 else And(tuple(comparisons), at=_span(comparisons))
 
 
+def _either(alternatives: list[Expr]) -> Expr:
+    return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives), at=_span(alternatives))
+
+
 # ------------------------------------------------------------------ building
 
 
 def _operand(token: Token) -> Var | Literal:
-    at = (token.start_pos, token.end_pos)
-    if token.type == "VAR":
-        return Var(token.value[2:-1], at=at)
-    if token.type == "STRING":
-        return Literal(token.value[1:-1], at=at)
-    return Literal(token.value, at=at)  # INT, BARE_PATTERN: kept as written
+    return _made_operand(token.type, token.value, token.start_pos, token.end_pos)  # type: ignore[arg-type]
+
+
+def _made_operand(terminal: str, value: str, start: int, end: int) -> Var | Literal:
+    """A terminal's operand: a variable without its ``${ }``, a string without its quotes, anything else
+    (INT, BARE_PATTERN) as written."""
+    if terminal == "VAR":
+        return Var(value[2:-1], at=(start, end))
+    if terminal == "STRING":
+        return Literal(value[1:-1], at=(start, end))
+    return Literal(value, at=(start, end))
 
 
 def _build(tree: Tree) -> Expr:
@@ -172,10 +182,8 @@ def _build(tree: Tree) -> Expr:
             comparisons.append(
                 Compare(OPERATORS[op.type], _operand(left), _operand(right), at=(left.start_pos, right.end_pos))  # type: ignore[arg-type]
             )
-        alternatives.append(comparisons[0] if len(comparisons) == 1 else And(tuple(comparisons), at=_span(comparisons)))
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return Or(tuple(alternatives), at=_span(alternatives))
+        alternatives.append(_joined(comparisons))
+    return _either(alternatives)
 
 
 def _span(parts: list[Expr]) -> tuple[int, int] | None:
