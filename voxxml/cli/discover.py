@@ -50,9 +50,14 @@ def dialect_for(path: Path) -> Dialect | None:
     return _claim(path)[0]
 
 
-def _claim(path: Path) -> tuple[Dialect | None, str | None]:
+def _registered() -> tuple[Dialect, ...]:
+    return tuple(get_dialect(name) for name in dialects())
+
+
+def _claim(path: Path, registered: tuple[Dialect, ...] | None = None) -> tuple[Dialect | None, str | None]:
     """The claiming dialect, and the sniffed root element of a ``.xml`` file (read only when needed)."""
-    registered = [get_dialect(name) for name in dialects()]
+    if registered is None:
+        registered = _registered()
     suffix = path.suffix.lower()
     for dialect in registered:
         if suffix in dialect.extensions:
@@ -63,44 +68,76 @@ def _claim(path: Path) -> tuple[Dialect | None, str | None]:
     return next((d for d in registered if d.claims(path, root)), None), root
 
 
-def _wanted(path: Path) -> tuple[bool, str]:
-    dialect, root = _claim(path)
+def _wanted(path: Path, registered: tuple[Dialect, ...] | None = None) -> tuple[bool, str]:
+    dialect, root = _claim(path, registered)
     if dialect is not None:
         return True, ""
     if path.suffix.lower() == ".xml":
         return False, f"root element is <{root}>" if root else "no root element found"
-    suffixes = sorted({s for name in dialects() for s in get_dialect(name).extensions}) + [".xml"]
+    suffixes = sorted({s for d in (registered or _registered()) for s in d.extensions}) + [".xml"]
     return False, f"not a {' or '.join(suffixes)} file"
 
 
 def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
     """``voxxml_only``: skip a named .xml file whose root is not <Response> too (for pre-commit)."""
     found = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    registered = _registered()  # once per run: a repository has thousands of files
+    claimed = frozenset(s for dialect in registered for s in dialect.extensions)
 
-    def add(path: Path, explicit: bool, folder: str | None = None) -> None:
-        # The same file named twice (or through a link) is linted once. A walked file that is not a
-        # link is its resolved folder plus its name: one resolve per folder, not per file.
-        key = Path(folder, path.name) if folder is not None and not path.is_symlink() else path.resolve()
+    def add(path: Path, explicit: bool, key: str | None = None) -> None:
+        # The same file named twice (or through a link) is linted once: each is known by its
+        # resolved path (a walked file that is not a link by its resolved folder and its name).
+        key = os.path.normcase(key if key is not None else str(path.resolve()))
         if key not in seen:
             seen.add(key)
             found.files.append((path, explicit))
 
+    def walk(top: str) -> None:
+        """Each folder's files in name order, then its folders (as ``os.walk``: top-down, sorted):
+        hidden folders, ``SKIP_DIRS`` and links to folders are not entered. The directory entries
+        say which names are folders and links without a system call per file."""
+        pending = [top]  # folders still to list, the next last (a stack: any depth, no recursion)
+        while pending:
+            directory = pending.pop()
+            try:
+                with os.scandir(directory) as listing:
+                    entries = sorted(listing, key=_name)
+            except OSError:
+                continue
+            folder = os.path.realpath(directory)
+            folders = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                name = entry.name
+                if is_dir:
+                    if not name.startswith(".") and name not in SKIP_DIRS and not entry.is_symlink():
+                        folders.append(entry.path)
+                    continue
+                suffix = os.path.splitext(name)[1].lower()
+                if suffix not in claimed and suffix != ".xml":
+                    continue
+                candidate = Path(entry.path)
+                key = None if entry.is_symlink() else os.path.join(folder, name)
+                if suffix in claimed:
+                    add(candidate, False, key)
+                    continue
+                wanted, why = _wanted(candidate, registered)
+                if wanted:
+                    add(candidate, False, key)
+                else:
+                    found.skipped.append((candidate, why))
+            pending.extend(reversed(folders))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for directory, subdirs, files in os.walk(path):
-                subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS)
-                folder = os.path.realpath(directory)
-                for name in sorted(files):
-                    candidate = Path(directory) / name
-                    wanted, why = _wanted(candidate)
-                    if wanted:
-                        add(candidate, False, folder)
-                    elif candidate.suffix.lower() == ".xml":
-                        found.skipped.append((candidate, why))
+            walk(str(path))
         elif path.is_file():
-            wanted, why = _wanted(path)
+            wanted, why = _wanted(path, registered)
             if voxxml_only and path.suffix.lower() == ".xml" and not wanted:
                 found.skipped.append((path, why))
             else:
@@ -108,3 +145,7 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
         else:
             found.missing.append(raw)
     return found
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
