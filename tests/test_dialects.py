@@ -144,6 +144,19 @@ def test_without_the_second_dialect_its_files_are_not_discovered(tmp_path: Path)
     assert discover([str(tmp_path)]).files == []
 
 
+def test_registering_and_removing_a_dialect_changes_the_next_discovery(tmp_path: Path) -> None:
+    """Discovery keeps the registered dialects between files (every_dialect); a registration renews them."""
+    (tmp_path / "a.fakevox").write_bytes(GOOD)
+    assert discover([str(tmp_path)]).files == [] and dialect_for(tmp_path / "a.fakevox") is None
+    register(FAKE.name, FAKE, FAKE.summary)
+    try:
+        assert [p.name for p, _ in discover([str(tmp_path)]).files] == ["a.fakevox"]
+        assert dialect_for(tmp_path / "a.fakevox") is FAKE
+    finally:
+        unregister(FAKE.name)
+    assert discover([str(tmp_path)]).files == [] and dialect_for(tmp_path / "a.fakevox") is None
+
+
 def test_an_unknown_dialect_in_the_pipeline_is_an_error_naming_the_valid_ones() -> None:
     with pytest.raises(UnknownDialect, match="voxxml-v1"):
         pipeline.check(GOOD, dialect="nope")

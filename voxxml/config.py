@@ -32,6 +32,7 @@ A mistyped key, value or code gets a did-you-mean.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from .core.records import dataclass, field
@@ -316,6 +317,7 @@ class Resolver:
         self.inline = inline or {}
         self._by_folder: dict[Path, Settings] = {}  # resolved folder -> its settings
         self._by_name: dict[Path, Settings] = {}  # a folder as the caller named it -> its settings
+        self._by_file_folder: dict[str, Settings] = {}  # ``for_file``'s: a file's folder as written -> its settings
         self._fixed: Settings | None = None
         if isolated:
             self._fixed = replace(self._default(), **self.overrides)
@@ -333,7 +335,11 @@ class Resolver:
         """``for_path`` for a path the caller knows is a file (discovery's): no stat of it."""
         if self._fixed is not None:
             return self._fixed
-        return self._for_named(path.parent)
+        folder = os.path.dirname(str(path))  # a string: making each file's parent Path cost more than this lookup
+        settings = self._by_file_folder.get(folder)
+        if settings is None:
+            settings = self._by_file_folder[folder] = self._for_named(path.parent)
+        return settings
 
     def _for_named(self, folder: Path) -> Settings:
         # Resolved once per folder as named: resolving every file's path (a stat per part) cost

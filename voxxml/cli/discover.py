@@ -14,7 +14,7 @@ import re
 from ..core.records import dataclass, field
 from pathlib import Path
 
-from ..dialects import Dialect, dialects, get_dialect
+from ..dialects import Dialect, every_dialect
 
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 # The root element's name after a prolog; compiled (and kept by re's cache) when a .xml file is sniffed.
@@ -50,14 +50,9 @@ def dialect_for(path: Path) -> Dialect | None:
     return _claim(path)[0]
 
 
-def _registered() -> tuple[Dialect, ...]:
-    return tuple(get_dialect(name) for name in dialects())
-
-
-def _claim(path: Path, registered: tuple[Dialect, ...] | None = None) -> tuple[Dialect | None, str | None]:
+def _claim(path: Path) -> tuple[Dialect | None, str | None]:
     """The claiming dialect, and the sniffed root element of a ``.xml`` file (read only when needed)."""
-    if registered is None:
-        registered = _registered()
+    registered = every_dialect()
     suffix = path.suffix.lower()
     for dialect in registered:
         if suffix in dialect.extensions:
@@ -68,13 +63,13 @@ def _claim(path: Path, registered: tuple[Dialect, ...] | None = None) -> tuple[D
     return next((d for d in registered if d.claims(path, root)), None), root
 
 
-def _wanted(path: Path, registered: tuple[Dialect, ...] | None = None) -> tuple[bool, str]:
-    dialect, root = _claim(path, registered)
+def _wanted(path: Path) -> tuple[bool, str]:
+    dialect, root = _claim(path)
     if dialect is not None:
         return True, ""
     if path.suffix.lower() == ".xml":
         return False, f"root element is <{root}>" if root else "no root element found"
-    suffixes = sorted({s for d in (registered or _registered()) for s in d.extensions}) + [".xml"]
+    suffixes = sorted({s for d in every_dialect() for s in d.extensions}) + [".xml"]
     return False, f"not a {' or '.join(suffixes)} file"
 
 
@@ -82,8 +77,7 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
     """``voxxml_only``: skip a named .xml file whose root is not <Response> too (for pre-commit)."""
     found = Discovery()
     seen: set[str] = set()
-    registered = _registered()  # once per run: a repository has thousands of files
-    claimed = frozenset(s for dialect in registered for s in dialect.extensions)
+    claimed = frozenset(s for dialect in every_dialect() for s in dialect.extensions)
 
     def add(path: Path, explicit: bool, key: str | None = None) -> None:
         # The same file named twice (or through a link) is linted once: each is known by its
@@ -125,7 +119,7 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
                 if suffix in claimed:
                     add(candidate, False, key)
                     continue
-                wanted, why = _wanted(candidate, registered)
+                wanted, why = _wanted(candidate)
                 if wanted:
                     add(candidate, False, key)
                 else:
@@ -137,7 +131,7 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
         if path.is_dir():
             walk(str(path))
         elif path.is_file():
-            wanted, why = _wanted(path, registered)
+            wanted, why = _wanted(path)
             if voxxml_only and path.suffix.lower() == ".xml" and not wanted:
                 found.skipped.append((path, why))
             else:

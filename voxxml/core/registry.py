@@ -38,10 +38,12 @@ class Registry(Generic[T]):
     def __init__(self, kind: str, what: str, unknown: type[ValueError], valid: Callable[[Any, str], bool]) -> None:
         self.kind, self.what, self.unknown, self.valid = kind, what, unknown, valid
         self._entries: dict[str, _Entry[T]] = {}
+        self._every: tuple[T, ...] | None = None  # every entry, imported: kept until the next (un)registration
 
     def register(self, name: str, entry: T | str, summary: str, *, replace: bool = False) -> None:
         if name in self._entries and not replace:
             raise ValueError(f"a {self.kind} named {name!r} is already registered")
+        self._every = None
         if isinstance(entry, str):
             self._entries[name] = _Entry(summary, entry)
         else:
@@ -49,6 +51,13 @@ class Registry(Generic[T]):
 
     def unregister(self, name: str) -> None:
         self._entries.pop(name, None)
+        self._every = None
+
+    def every(self) -> tuple[T, ...]:
+        """Every entry, sorted by name, each imported now: asked once per file found (discovery), so kept."""
+        if self._every is None:
+            self._every = tuple(self.get(name) for name in self.names())
+        return self._every
 
     def names(self) -> tuple[str, ...]:
         """The registered names, sorted. Imports nothing."""

@@ -113,6 +113,11 @@ def dialects() -> tuple[str, ...]:
     return _REGISTRY.names()
 
 
+def every_dialect() -> tuple[Dialect, ...]:
+    """Every registered dialect, sorted by name, each imported now."""
+    return _REGISTRY.every()
+
+
 def summaries() -> dict[str, str]:
     return _REGISTRY.summaries()
 
