@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voxxml.dialects.voxml.expression import UnprintableExpression, _quick, parse_expression, print_expression, read_with_grammar
-from voxxml.dialects.voxml.template import VoxmlTemplate, template_problems
+from voxxml.dialects.voxml.template import VoxmlTemplate, _segments, lexed_segments, template_problems
 from voxxml.hub.expressions import And, Compare, Environment, In, Literal, Or, Var, VarRef
 
 
@@ -328,6 +328,17 @@ def test_template_segments_rebuild_the_text(text: str) -> None:
             assert text[segment.offset : segment.offset + segment.length] == "${" + segment.name + "}"
     for problem in template_problems(text):
         assert text[problem.sub[0] : problem.sub[0] + 2] in ("${",)
+
+
+@given(st.text(alphabet=st.sampled_from(list("${}.a_1 xZ\n")), max_size=60))
+def test_template_segments_are_the_grammars_tokens(text: str) -> None:
+    """The regex reading of a template (no lark) gives template.lark's tokens, positions included."""
+    assert _segments(text) == lexed_segments(text)
+
+
+@pytest.mark.parametrize("text", ["", "plain", "${a}", "${a}${b.c}", "x ${a} $5 ${ ${1} ${a.} ${a.b}}", "${a\n}${_x.Y9}\n"])
+def test_template_segments_are_the_grammars_tokens_on_examples(text: str) -> None:
+    assert _segments(text) == lexed_segments(text)
 
 
 @pytest.mark.parametrize("text", ["${" * 50_000, "${" + "a" * 100_000, ("x ${a} " * 20_000), "${a." * 25_000 + "}"])

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-
-from lark import Lark
+from typing import TYPE_CHECKING
 
 from ...core.resources import grammar_file
 from ...hub.expressions import Template, VarRef
 from ..voxxml_v1.values import Problem
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 DATA_FOLDER = "voxml"  # grammar/voxml/
 
@@ -33,17 +35,40 @@ def shown(text: str) -> str:
 
 @cache
 def _lexer() -> Lark:
+    """The grammar's lexer: the reference ``_segments`` is held equal to (tests), imported only there."""
+    from lark import Lark
+
     return Lark(grammar_file(DATA_FOLDER, "template.lark").read_text(encoding="utf-8"), parser="lalr", lexer="basic")
 
 
-@lru_cache(maxsize=4096)
-def _segments(text: str) -> tuple[str | VarRef, ...]:
+def lexed_segments(text: str) -> tuple[str | VarRef, ...]:
+    """``_segments`` by the grammar's lexer (lark): the reference, for tests."""
     segments: list[str | VarRef] = []
     for token in _lexer().lex(text):
         if token.type == "REFERENCE":
             segments.append(VarRef(token.value[2:-1], token.start_pos, len(token.value)))
         else:
             segments.append(str(token.value))
+    return tuple(segments)
+
+
+@lru_cache(maxsize=4096)
+def _segments(text: str) -> tuple[str | VarRef, ...]:
+    """Literal text and references, as the grammar lexes them. template.lark is a lexer only: every text
+    is valid, REFERENCE is a complete reference and LITERAL the longest run that starts none, so the
+    matches of its REFERENCE pattern, left to right, are its REFERENCE tokens and the text between them its
+    LITERAL tokens (``lexed_segments`` is held equal in tests): read without lark, whose import and lexer
+    cost a VoXML lint more than all its texts."""
+    segments: list[str | VarRef] = []
+    literal_start = 0
+    for match in _REFERENCE.finditer(text):
+        start, end = match.span()
+        if start > literal_start:
+            segments.append(text[literal_start:start])
+        segments.append(VarRef(text[start + 2 : end - 1], start, end - start))
+        literal_start = end
+    if literal_start < len(text):
+        segments.append(text[literal_start:])
     return tuple(segments)
 
 
