@@ -47,7 +47,7 @@ from .dialects.voxxml_v1.grammar import grammar
 KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format", "dialect")
 FORMAT_KEYS = ("quote-style",)
 QUOTE_STYLES = ("double", "single", "preserve")  # voxxml.dialects.voxxml_v1.formatter.QUOTE_STYLES (not imported: lxml is heavy)
-_PREFIX = re.compile(r"[A-Z]{2}[0-9]{0,3}")
+_PREFIX = r"[A-Z]{2}[0-9]{0,3}"  # compiled (by re's cache) only when a configuration names codes
 
 
 class ConfigError(Exception):
@@ -169,7 +169,7 @@ def check_codes(value: Any, where: str) -> tuple[str, ...]:
         return ()
     known = rules()
     for item in value:
-        if not _PREFIX.fullmatch(item) or not any(code.startswith(item) for code in known):
+        if not re.fullmatch(_PREFIX, item) or not any(code.startswith(item) for code in known):
             hint = did_you_mean(item, known) or f"; known codes: {', '.join(known)}"
             raise ConfigError(f"{where}: unknown code '{item}'{hint}")
     return tuple(value)

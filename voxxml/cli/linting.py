@@ -20,7 +20,6 @@ from ..core.fixes import fix_text
 from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
-from ..reporters.statistics import show_fixes, statistics
 from .discover import dialect_for, discover
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -265,6 +264,8 @@ class LintRun:
             if not changed:
                 self.notice("No fixes to show.")
         elif o["statistics"]:
+            from ..reporters.statistics import statistics
+
             statistics(results, sys.stdout, self.report_options, as_json=machine)
         elif results or machine:
             REPORTERS[self.output_format](results, sys.stdout, self.report_options)
@@ -273,6 +274,8 @@ class LintRun:
             verb = "Would fix" if show_diff else "Fixed"
             echo(f"{verb} {count} problem{'s' if count != 1 else ''}.", err=bool(show_diff or machine))
             if o["show_fixes"] and fix and not show_diff:
+                from ..reporters.statistics import show_fixes
+
                 show_fixes(applied, sys.stderr if machine else sys.stdout)
         if unreadable:
             return EXIT_USAGE

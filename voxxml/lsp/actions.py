@@ -151,7 +151,7 @@ def _file_ignore(request: _Request, code: str) -> Edit | None:
             return _add_code(request, suppression, code)
     comment = f"<!-- voxxml: file-ignore {code} {REASON} -->"
     newline = request.index.newline()
-    declaration = xmlparse.XML_DECLARATION.match(request.text)
+    declaration = xmlparse.xml_declaration(request.text)
     if declaration is not None and declaration.group().endswith("?>"):
         return (declaration.end(), declaration.end(), f"{newline}{comment}")
     at = 1 if request.text.startswith("\ufeff") else 0

@@ -73,7 +73,7 @@ def _other_encoding(name: str) -> bool:
 def prepare(text: str) -> Prepared:
     bom = 1 if text.startswith("\ufeff") else 0
     body = text[bom:]
-    match = xmlparse.XML_DECLARATION.match(body)
+    match = xmlparse.xml_declaration(body)
     if match is None or match.group("bom") or match.group("encoding") is None or not _other_encoding(match.group("encoding")):
         return Prepared(body, bom)
     start, end = match.span("encoding")

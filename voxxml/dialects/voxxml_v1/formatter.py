@@ -223,7 +223,7 @@ class _Writer:
             # The tokenizer and lxml see the same elements, in the same (document) order.
             self.source = SourceMap(text)
             self.indexes = {el: i for i, el in enumerate(root.iter(etree.Element))}
-        declaration = xmlparse.XML_DECLARATION.match(text)
+        declaration = xmlparse.xml_declaration(text)
         if declaration is not None and declaration.group("space") is not None:
             version = declaration.group("version")
             version = declaration.group("version_sq") if version is None else version
