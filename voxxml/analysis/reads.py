@@ -7,7 +7,7 @@ Apart from the checks' shared context (``checks/context.py``) so that it can be 
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from ..hub import semantics
 from ..hub.expressions import Compare, In, Literal, Var
@@ -101,9 +101,25 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> Iterator[VariableRea
     ``only_unset``: only where it may be unset, the reads VX114 and VX118 report)."""
     loops = {id(fact.verb): fact.state for fact in analysis.loops}  # a Loop's condition is read with its counter set
     value_at = analysis.value
+    known = analysis.known  # value_at's memo, read inline: most reads ask it again (VX116 asked first)
     may_read = semantics.may_read
     for verb, state in analysis.visits:
         kind = verb.__class__
+        if kind is If:  # most visits: a condition, read at the If's own state
+            if verb.condition is None:  # type: ignore[attr-defined]
+                continue  # a condition that could not be read has no reads
+            if only_unset:  # most conditions read only set variables: skip them on their distinct names
+                clock = state.clock
+                for name, _ in condition_reads(verb):
+                    value = known.get((name, clock))
+                    if value is None:
+                        value = value_at(name, state)
+                    if value.unset:
+                        break
+                else:
+                    continue
+            yield from _node_reads(verb, state, value_at, only_unset)
+            continue
         nodes: Sequence[Node]
         if kind is Gather:
             nodes = verb.children  # a Gather's prompts run with it (the Gather reads nothing itself)
@@ -119,11 +135,16 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> Iterator[VariableRea
                 at = state
             else:
                 continue
-            values: dict[str, Value] = {}  # a condition often reads one variable several times
-            for read, empty in _reads_marked(node):
-                name = read.name
-                value = values.get(name)
-                if value is None:
-                    value = values[name] = value_at(name, at)
-                if value.unset or not only_unset:
-                    yield VariableRead(node, read, at, value, empty)
+            yield from _node_reads(node, at, value_at, only_unset)
+
+
+def _node_reads(node: Node, at: State, value_at: Callable[[str, State], Value], only_unset: bool) -> Iterator[VariableRead]:
+    """One node's reads, in order, with what each variable can hold at ``at``."""
+    values: dict[str, Value] = {}  # a condition often reads one variable several times
+    for read, empty in _reads_marked(node):
+        name = read.name
+        value = values.get(name)
+        if value is None:
+            value = values[name] = value_at(name, at)
+        if value.unset or not only_unset:
+            yield VariableRead(node, read, at, value, empty)

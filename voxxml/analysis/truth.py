@@ -250,10 +250,10 @@ def decide(expr: Expr | None, lookup: Lookup) -> bool | None:
 def decided(expr: Expr, names: tuple[str, ...], found: list[Value | None]) -> bool | None:
     """``decide`` with the values already looked up: ``found[i]`` is what ``names[i]`` (``names_of(expr)``) holds."""
     # What of a value the truth depends on: not its source (messages only); a Gather's summary without its Gather.
-    key = (id(expr), tuple(
+    key = (id(expr), tuple([
         None if value is None else (value.unset, value.values[:4] if value.values.__class__ is InputSummary else value.values)
         for value in found
-    ))
+    ]))  # a list made at once: cheaper than a generator resumed per value
     try:
         return _DECIDED[key]
     except KeyError:

@@ -93,11 +93,11 @@ def join(a: Value, b: Value) -> Value:
 
 
 class Segment(NamedTuple):
-    """The body of an If or a Loop being walked: the clock at its entry, and what it changes."""
+    """The body of an If or a Loop being walked: the clock at its entry, and where its changes start in the
+    log of changed names (``Variables.changed``)."""
 
     clock: int
-    changed: list[str]
-    number: int
+    mark: int
 
 
 class Variables:
@@ -105,27 +105,28 @@ class Variables:
 
     def __init__(self) -> None:
         self.clock = 0
-        self.times: dict[str, list[int]] = {}
-        self.values: dict[str, list[Value]] = {}
+        # name -> (the clocks at which its value changed, its values from then on): one lookup per read
+        self.history: dict[str, tuple[list[int], list[Value]]] = {}
         self.writes: dict[str, list[int]] = {}  # clocks at which a verb wrote it (Set, Unset, Gather, Dial)
         self.writers: dict[str, object] = {}  # the first node that writes it (for "did you mean" and messages)
         self.fields: dict[str, list[str]] = {}  # "menu" -> ["menu.digits", ...]: what an Unset of "menu" removes
-        self.segments: list[Segment] = [Segment(0, [], 0)]
-        self.listed: dict[str, int] = {}  # name -> the segment it was last listed in
-        self.opened = 0
+        # The names changed in the bodies being walked, in order: a body's changes are the log from its
+        # Segment's mark on (the log is cut back there when the body ends). A list, so that entering a body
+        # (every If) costs a length, and a change an append.
+        self.changed: list[str] = []
 
     # ------------------------------------------------------------------ reading
     def current(self, name: str) -> Value:
-        found = self.values.get(name)
-        return found[-1] if found else UNSET
+        found = self.history.get(name)
+        return found[1][-1] if found is not None else UNSET
 
     def at(self, name: str, clock: int) -> Value:
         """The value of ``name`` when the walk's clock read ``clock``."""
-        times = self.times.get(name)
-        if not times:
+        found = self.history.get(name)
+        if found is None:
             return UNSET
-        position = bisect_right(times, clock) - 1
-        return self.values[name][position] if position >= 0 else UNSET
+        position = bisect_right(found[0], clock) - 1
+        return found[1][position] if position >= 0 else UNSET
 
     def written(self, name: str) -> bool:
         """Whether any verb of the document (that the walk reached) writes ``name``."""
@@ -145,26 +146,21 @@ class Variables:
         return self.clock
 
     def _store(self, name: str, value: Value) -> None:
-        times = self.times.get(name)
-        if times is None:
-            self.times[name] = [self.clock]
-            self.values[name] = [value]
-            base = name.split(".", 1)[0]
-            if base != name:
-                self.fields.setdefault(base, []).append(name)
-        elif times[-1] == self.clock:
-            self.values[name][-1] = value
+        found = self.history.get(name)
+        if found is None:
+            self.history[name] = ([self.clock], [value])
+            if "." in name:
+                self.fields.setdefault(name.split(".", 1)[0], []).append(name)
+        elif found[0][-1] == self.clock:
+            found[1][-1] = value
         else:
-            times.append(self.clock)
-            self.values[name].append(value)
+            found[0].append(self.clock)
+            found[1].append(value)
 
     def assign(self, name: str, value: Value, writer: object | None = None) -> None:
         """A change at the current clock (tick first), listed in the body being walked."""
         self._store(name, value)
-        segment = self.segments[-1]
-        if self.listed.get(name) != segment.number:
-            self.listed[name] = segment.number
-            segment.changed.append(name)
+        self.changed.append(name)
         if writer is not None:
             clocks = self.writes.get(name)
             if clocks is None:  # its first writer
@@ -181,36 +177,43 @@ class Variables:
                 self.assign(field, UNSET, writer)
 
     def open(self) -> Segment:
-        self.opened += 1
-        segment = Segment(self.clock, [], self.opened)
-        self.segments.append(segment)
-        return segment
+        return Segment(self.clock, len(self.changed))
 
     def close(self, segment: Segment, falls_through: bool, runs: bool = False, restore: tuple[str, ...] = ()) -> None:
         """The end of a body: each variable it changed takes join(entry, end) (``falls_through`` False:
         no path leaves the body, the entry's value; ``runs``: the body certainly ran, its end's value).
-        ``restore`` names variables that take their entry value whatever happened (a Loop's counter)."""
-        popped = self.segments.pop()
-        assert popped is segment
-        if not segment.changed:
+        ``restore`` names variables that take their entry value whatever happened (a Loop's counter).
+
+        Its changes leave the log: the enclosing body need not join them again (join(S, join(S, T)) is
+        join(S, T)), except when the body surely ran (join(S, T) is not T): those are logged again for it."""
+        log = self.changed
+        mark = segment.mark
+        if len(log) == mark:
             return  # the body changed nothing (most If bodies): nothing to join, and no new point in time
+        names = log[mark:]
+        del log[mark:]
+        if len(names) > 1:
+            names = list(dict.fromkeys(names))  # a variable changed twice in the body is joined once
         self.tick()
-        enclosing = self.segments[-1]
-        for name in segment.changed:
-            entry = self.at(name, segment.clock)
-            end = self.current(name)
+        clock = self.clock
+        start = segment.clock
+        history = self.history
+        for name in names:
+            times, values = history[name]
+            end = values[-1]
+            position = bisect_right(times, start) - 1
+            entry = values[position] if position >= 0 else UNSET
             if name in restore or not falls_through:
                 value = entry
             elif runs:
                 value = end
             else:
                 value = join(entry, end)
-            if value != end:
-                self._store(name, value)
-            if runs and value != entry and self.listed.get(name) != enclosing.number:
-                # the enclosing body's join must see this change (join(S, T) is not T when the body surely ran)
-                self.listed[name] = enclosing.number
-                enclosing.changed.append(name)
+            if value is not end and value != end:
+                times.append(clock)
+                values.append(value)
+            if runs and value != entry:
+                log.append(name)  # the enclosing body's join must see this change
 
 
 __all__ = ["ANYTHING", "FINITE_LIMIT", "UNSET", "Segment", "Value", "Variables", "join"]

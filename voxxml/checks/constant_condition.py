@@ -35,22 +35,30 @@ def verdict(context: CheckContext, node: Node, state: State, counter_first_pass:
     outermost enclosing Loop's body writes, and v1's $GATHER. Whether the condition holds is decided once
     per condition and values (``truth.decide``); the reason is worked out only for a constant one."""
     analysis = context.analysis
-    unset_rule = context.unset_rule
+    known = analysis.known  # analysis.value's memo, read inline: VX114's scan asks the same (name, clock)
+    clock = state.clock
+    in_loop = state.loop >= 0
     fixed_input = context.fixed_input
     looked_up: dict[str, Value | None] = {}
+    found: list[Value | None] = []
+    # condition_reads lists the condition's variables in names_of's order (distinct, left to right).
     for name, plain in condition_reads(node):
         if name == counter_first_pass:
-            found: Value | None = _FIRST_PASS
+            value: Value | None = _FIRST_PASS
         else:
-            value = analysis.value(name, state)
-            if unset_rule(name, value, not plain) is not None or not analysis.trusted(name, state) or (fixed_input and name == INPUT):
-                found = None
-            else:
-                found = value
-        looked_up[name] = found
+            value = known.get((name, clock))
+            if value is None:
+                value = analysis.value(name, state)
+            if (
+                (value.unset and context.unset_rule(name, value, not plain) is not None)  # unset_rule: None when set
+                or (in_loop and not analysis.trusted(name, state))  # trusted: always outside Loops
+                or (fixed_input and name == INPUT)
+            ):
+                value = None
+        looked_up[name] = value
+        found.append(value)
     condition = node.condition  # type: ignore[attr-defined]
-    names = names_of(condition)
-    if decided(condition, names, [looked_up[name] for name in names]) is None:
+    if decided(condition, names_of(condition), found) is None:
         return UNKNOWN
     return evaluate(condition, looked_up.__getitem__)
 
