@@ -610,7 +610,7 @@ NODE_CLASSES: dict[str, type[Node]] = {
 }
 
 
-def loader(cls: type[Node], content: str | None = None) -> Callable[..., Node]:
+def loader(cls: type[Node], content: str | None = None, placed: bool = False) -> Callable[..., Node]:
     """A constructor from a dict holding every field, typed, with ``explicit`` worked out.
 
     ``extras`` may be left out (no dialect-only details). A reader builds each node this way: it skips ``__post_init__`` (the reader
@@ -621,16 +621,18 @@ def loader(cls: type[Node], content: str | None = None) -> Callable[..., Node]:
     With ``content`` (a field name) the constructor is ``load(values, source, index, content)``: the
     content or children field, the source and the index come as arguments, so the reader can pass the
     same shared ``values`` (an element's memoized attribute reading) for every element, uncopied.
+    ``placed`` without ``content`` (a node with neither): ``load(values, source, index)``.
     """
     names = [f.name for f in fields(cls)]
-    given = {content, "source", "index"} if content is not None else set()
+    placed = placed or content is not None
+    given = {content, "source", "index"} if placed else set()
     assignments = "".join(
         f"    node.{name} = {name}\n" if name in given
         else f"    node.{name} = values.get('extras', NO_EXTRAS)\n" if name == "extras"
         else f"    node.{name} = values[{name!r}]\n"
         for name in names
     )
-    parameters = f"values, source, index, {content}" if content is not None else "values"
+    parameters = "values" + (", source, index" if placed else "") + (f", {content}" if content is not None else "")
     code = f"def load({parameters}):\n    node = new(cls)\n{assignments}    return node\n"
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
     cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)

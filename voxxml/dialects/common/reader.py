@@ -64,7 +64,7 @@ class AttributeReading(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-# Readings by (tag, *attributes) are kept per vocabulary (Grammar.readings), bounded.
+# Readings by attributes are kept per element of a vocabulary (Grammar.readings), at most this many in all.
 _READINGS_LIMIT = 20_000
 
 
@@ -73,6 +73,11 @@ _READINGS_LIMIT = 20_000
 # quadratic in their number; '@*' walks the list once.
 _MANY_ATTRIBUTES = 16
 _ALL_ATTRIBUTES = etree.XPath("@*")
+# Every attribute is written with an '=', so a text with at most this many has no element
+# with more attributes: el.items() on all its elements together costs at most about
+# 512**2 / 2 name comparisons (well under a millisecond), and the reader asks no element
+# for its count (``len(el.attrib)`` makes a proxy object per element).
+_FEW_EQUALS = 512
 
 
 def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
@@ -82,11 +87,33 @@ def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
     return tuple((value.attrname, str(value)) for value in _ALL_ATTRIBUTES(el))  # type: ignore[union-attr]
 
 
-def _remember(readings: dict[tuple, AttributeReading], key: tuple, reading: AttributeReading) -> AttributeReading:
-    if len(readings) >= _READINGS_LIMIT:
-        readings.clear()
-    readings[key] = reading
-    return reading
+# The shapes of element the reader's loop builds inline (``Reader.read_elements``); the rest is _OTHER.
+_LEAF = 0  # a content field: its text is the content (when it holds no elements)
+_CONTAINER = 1  # a children field: its elements are the children
+_EMPTY = 2  # neither: built as is when it holds nothing
+_OTHER = 3  # text or children (VoXML's Dial)
+
+# What the loop needs of an element's spec: the spec, its shape, its loader (``ElementSpec.load_with``),
+# its attribute readings by attributes, its content cache; a reader adds its ``by_tag`` list.
+StaticPlan = tuple[ElementSpec, int, Any, dict, dict]
+Plan = tuple[ElementSpec, int, Any, dict, dict, list]
+
+
+def _static_plans(grammar: Grammar) -> dict[str, StaticPlan]:
+    """The vocabulary's plans, made by its first reader."""
+    if not grammar.plans:
+        for name, spec in grammar.elements.items():
+            if spec.content_node is not None:
+                shape = _OTHER
+            elif spec.content_field is not None:
+                shape = _LEAF
+            elif spec.children_field is not None:
+                shape = _CONTAINER
+            else:
+                shape = _EMPTY
+            memo = grammar.readings.setdefault(name, {})
+            grammar.plans[name] = (spec, shape, spec.load_with, memo, spec.content_cache)
+    return grammar.plans
 
 
 @cache
@@ -190,10 +217,26 @@ class Reader:
         self.grammar = self.vocabulary()
         self.attribute_hooks = self.hooks()
         self.elements = self.grammar.elements
-        self.readings: dict[tuple, AttributeReading] = self.grammar.readings
         source.vocabulary = self.grammar  # how the nodes map back onto elements (checks, writer, spans)
         self.by_tag: dict[str, list[Node]] = {name: [] for name in self.elements}  # nodes built, by tag
+        self.plans: dict[str, Plan] = self.make_plans(self.by_tag)
+        self.few_attributes = source.text.count("=") <= _FEW_EQUALS  # see _FEW_EQUALS
         self.value_places: dict[tuple[int, str], tuple[int, int, bool] | None] = {}
+
+    def make_plans(self, by_tag: dict[str, list[Node]]) -> dict[str, Plan]:
+        """Each element's plan for ``read_elements``, with the list its nodes join in ``by_tag``."""
+        return {name: (*plan, by_tag[name]) for name, plan in _static_plans(self.grammar).items()}
+
+    def remember(self, memo: dict[tuple[tuple[str, str], ...], AttributeReading], items: tuple[tuple[str, str], ...], reading: AttributeReading) -> AttributeReading:
+        """Keep an attribute reading; the vocabulary's readings start over when they reach the limit."""
+        grammar = self.grammar
+        if grammar.remembered >= _READINGS_LIMIT:
+            for kept in grammar.readings.values():
+                kept.clear()
+            grammar.remembered = 0
+        grammar.remembered += 1
+        memo[items] = reading
+        return reading
 
     # ----------------------------------------------------------------- entry
     def read(self, root: etree._Element) -> Response | None:
@@ -223,72 +266,95 @@ class Reader:
     def read_elements(self, elements: Iterable[etree._Element], parent: ElementSpec | None, parent_index: int) -> list[Node]:
         """Read a run of sibling elements: the hot loop every element of every file goes through.
 
-        Leaves are read inline; containers recurse. Attribute readings are memoized
-        by the element's tag and attributes, content by its raw text.
+        Leaves and empty elements are read inline; containers recurse. Each element's tag finds its
+        plan (``plans``: what this loop needs of its spec, prepared once per document); attribute
+        readings are memoized by the element's attributes, content by its raw text. The element
+        count is kept in a local and handed over through ``self.index`` around every call that may
+        read elements itself.
         """
         kids: list[Node] = []
         allowed = parent.child_set if parent is not None else None
         tags = parent.child_tags if parent is not None else None  # child tag -> element, where they differ
-        specs = self.elements
-        by_tag = self.by_tag
+        plans = self.plans
         source = self.source
-        readings = self.readings
         hooks = self.attribute_hooks
+        few = self.few_attributes
+        stray = parent is not None and parent_index >= 0  # text after an element is reported
+        counter = self.index
         for el in elements:
             tag = el.tag
             after: int | None = None  # the index of this element, for stray text after it
             if tag.__class__ is str:
-                self.index = index = after = self.index + 1
+                counter += 1
+                index = after = counter
                 if tags:
                     tag = tags.get(tag, tag)
-                spec = specs.get(tag)
-                if spec is None:
+                plan = plans.get(tag)
+                if plan is None:
+                    self.index = counter
                     self.unknown_element(el, index, parent, parent_index)
+                    counter = self.index
                 else:
-                    if allowed is not None and tag not in allowed:
+                    spec, shape, load_with, memo, content_cache, built = plan
+                    placed = allowed is None or tag in allowed
+                    if not placed:
                         self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
-                    items = attribute_items(el)
-                    key = (tag, items)
-                    reading = readings.get(key)
+                    # el.items() is quadratic in the element's attribute count (see attribute_items)
+                    items = tuple(el.items()) if few else attribute_items(el)
+                    reading = memo.get(items)
                     if reading is None:
-                        reading = _remember(readings, key, read_attributes(spec, items, hooks))
-                    if reading.findings:
-                        for finding in reading.findings:
+                        reading = self.remember(memo, items, read_attributes(spec, items, hooks))
+                    fields, findings = reading
+                    if findings:
+                        for finding in findings:
                             self.emit(index, finding)
-                    field_name = spec.content_field
-                    # The common shapes (a leaf's text, a container's children) pass the shared reading
-                    # uncopied (``load_with``); the rare ones build their own field dict.
-                    if field_name is not None and spec.content_node is None and not len(el):
+                    # The common shapes pass the shared reading uncopied (``load_with``); the rare ones
+                    # build their own field dict.
+                    if shape == _LEAF and not len(el):
                         raw = el.text
-                        hit = spec.content_cache.get(raw) if raw and not raw.isspace() else None  # empty: checked below
+                        hit = content_cache.get(raw) if raw is not None else None  # never holds blank text
                         if hit is not None and not hit[1]:
                             value = hit[0]  # a clean value seen before
                         else:
                             value = self.content(el, index, spec, raw or "")
-                        node = spec.load_with(reading.fields, source, index, value)  # type: ignore[misc]
-                    elif field_name is None and spec.children_field is not None and spec.content_node is None:
-                        node = spec.load_with(reading.fields, source, index, self.read_children(el, index, spec))  # type: ignore[misc]
+                        node = load_with(fields, source, index, value)
+                    elif shape == _CONTAINER:
+                        self.index = counter
+                        children = self.read_children(el, index, spec)
+                        counter = self.index
+                        node = load_with(fields, source, index, children)
+                    elif shape == _EMPTY and el.text is None and not len(el):
+                        node = load_with(fields, source, index)
                     else:
-                        fields = reading.fields.copy()
-                        if spec.content_node is not None:  # text or children (VoXML's Dial): one shape in the hub
-                            if len(el) or el.text is None or el.text.isspace():
-                                fields[spec.children_field] = self.read_children(el, index, spec)  # type: ignore[index]
-                            else:
-                                fields[spec.children_field] = [self.content_child(el, index, spec)]  # type: ignore[index]
-                        elif field_name is not None:
-                            self.mixed_content(el, index, spec, fields)
-                        elif el.text is not None or len(el):
-                            self.unplaced_children(el, index, spec, fields)
-                        fields["source"] = source
-                        fields["index"] = index
-                        node = spec.load(fields)
-                    by_tag[tag].append(node)
-                    if allowed is None or tag in allowed:
+                        self.index = counter
+                        node = self.read_other(el, index, spec, fields)
+                        counter = self.index
+                    built.append(node)
+                    if placed:
                         kids.append(node)
-            tail = el.tail
-            if tail and parent_index >= 0 and parent is not None and not tail.isspace():
-                self.stray_text(parent_index, after, tail, parent)
+            if stray:
+                tail = el.tail
+                if tail and not tail.isspace():
+                    self.stray_text(parent_index, after, tail, parent)  # type: ignore[arg-type]
+        self.index = counter
         return kids
+
+    def read_other(self, el: etree._Element, index: int, spec: ElementSpec, fields: dict[str, Any]) -> Node:
+        """An element of the rare shapes: text beside elements, text or children (VoXML's Dial), or
+        content where none is taken; its own copy of the shared reading is completed and loaded."""
+        fields = fields.copy()
+        if spec.content_node is not None:  # text or children (VoXML's Dial): one shape in the hub
+            if len(el) or el.text is None or el.text.isspace():
+                fields[spec.children_field] = self.read_children(el, index, spec)  # type: ignore[index]
+            else:
+                fields[spec.children_field] = [self.content_child(el, index, spec)]  # type: ignore[index]
+        elif spec.content_field is not None:
+            self.mixed_content(el, index, spec, fields)
+        elif el.text is not None or len(el):
+            self.unplaced_children(el, index, spec, fields)
+        fields["source"] = self.source
+        fields["index"] = index
+        return spec.load(fields)
 
     def emit(self, index: int, finding: "Finding") -> None:
         code, message, help, where, attribute, sub, replacement, safe = finding
@@ -453,12 +519,13 @@ class Reader:
         (not in the flow, not in ``by_tag``: see the module's docstring). Its text is not reported."""
         if not len(el):
             return
-        by_tag = self.by_tag
+        by_tag, plans = self.by_tag, self.plans
         self.by_tag = {name: [] for name in self.elements}  # scratch: nothing read here reaches the checks
+        self.plans = self.make_plans(self.by_tag)
         try:
             self.read_elements(el, parent, -1)
         finally:
-            self.by_tag = by_tag
+            self.by_tag, self.plans = by_tag, plans
 
     def invalid_child(self, index: int, tag: str, parent: ElementSpec) -> None:
         takes = (

@@ -107,8 +107,9 @@ class ElementSpec:
         self.child_set = frozenset(self.children)  # for the reader's membership tests
         self.node_class: type[Node] = NODE_CLASSES[self.node]
         self.load = loader(self.node_class)  # this vocabulary's own: builds a node from a complete field dict
-        # The reader's common case: the memoized attribute reading, plus the content or children, source and index.
-        self.load_with = loader(self.node_class, self.content_field or self.children_field) if self.content_field or self.children_field else None
+        # The reader's common case: the memoized attribute reading, plus the content or children (when it
+        # has a field for either), source and index.
+        self.load_with = loader(self.node_class, self.content_field or self.children_field, placed=True)
         # Attributes with no hub field on the node's class (VoXML's history) ride along in ``extras``.
         hub_fields = set(node_fields(self.node_class))
         for attribute in self.attributes.values():
@@ -153,7 +154,8 @@ class ElementSpec:
             hit = self.content_type.parse(raw)
             if len(self.content_cache) > 4096:
                 self.content_cache.clear()
-            self.content_cache[raw] = hit
+            if raw and not raw.isspace():  # the reader looks up non-blank text only (and reports blank)
+                self.content_cache[raw] = hit
         return hit
 
 
@@ -185,9 +187,12 @@ class Grammar:
                 child_spec = self.elements.get(child)
                 if child_spec is not None and child_spec.tag != child:
                     spec.child_tags[child_spec.tag] = child
-        # The reader's attribute readings by (tag, *attributes): IVRs repeat the same tags over and
-        # over. This vocabulary's own (never shared with another dialect's), and bounded by the reader.
-        self.readings: dict[tuple, Any] = {}
+        # The reader's attribute readings by element and attributes: IVRs repeat the same elements over
+        # and over. This vocabulary's own (never shared with another dialect's), and bounded by the
+        # reader (``remembered`` counts them); ``plans`` is what the reader prepares of each element.
+        self.readings: dict[str, dict[tuple, Any]] = {}
+        self.remembered = 0
+        self.plans: dict[str, tuple] = {}
 
     @property
     def verbs(self) -> tuple[str, ...]:
