@@ -1,10 +1,11 @@
 """The command line, a thin front end over the pipeline: click commands (``commands``), ``lint`` without
-click on plain arguments (``fast``, ``linting``, ``lint_options``), ``lint --watch`` (``watch``), file
-discovery (``discover``) and ``voxxml rule`` pages (``rule_pages``).
+click on plain arguments (``fast``, ``linting``, ``lint_options``), ``compile`` of directories likewise
+(``compiling``, ``compile_options``), ``lint --watch`` (``watch``), file discovery (``discover``) and
+``voxxml rule`` pages (``rule_pages``).
 
 ``voxxml.cli:main`` is the console entry point. It is the click group (``commands.main``) as far as
 anyone can tell (``main(args)``, ``main.main(...)``, ``CliRunner().invoke(main, ...)``, its attributes),
-except that a plain ``voxxml lint`` runs before click is imported.
+except that a plain ``voxxml lint`` (or ``compile`` of directories) runs before click is imported.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 
 class _Main:
-    """The click group, imported on first use; a call first offers its arguments to ``fast.try_lint``."""
+    """The click group, imported on first use; a call first offers its arguments to ``fast.try_lint``
+    (and ``compiling.try_compile``)."""
 
     def __call__(self, *args: Any, **extra: Any) -> Any:
         return self.main(*args, **extra)
@@ -32,7 +34,12 @@ class _Main:
         if standalone_mode and complete_var is None and not extra and not (args is None and os.name == "nt"):
             from .fast import try_lint
 
-            try_lint(sys.argv[1:] if args is None else list(args), whole_process=args is None)  # exits when it linted
+            given = sys.argv[1:] if args is None else list(args)
+            try_lint(given, whole_process=args is None)  # exits when it linted
+            if given[:1] == ["compile"]:
+                from .compiling import try_compile
+
+                try_compile(given, whole_process=args is None)  # exits when it compiled directories or several files
         return _group().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
 
     def __getattr__(self, name: str) -> Any:
