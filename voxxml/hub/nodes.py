@@ -610,7 +610,7 @@ NODE_CLASSES: dict[str, type[Node]] = {
 }
 
 
-def loader(cls: type[Node], content: str | None = None, placed: bool = False) -> Callable[..., Node]:
+def loader(cls: type[Node], content: str | None = None) -> Callable[..., Node]:
     """A constructor from a dict holding every field, typed, with ``explicit`` worked out.
 
     ``extras`` may be left out (no dialect-only details). A reader builds each node this way: it skips ``__post_init__`` (the reader
@@ -621,20 +621,40 @@ def loader(cls: type[Node], content: str | None = None, placed: bool = False) ->
     With ``content`` (a field name) the constructor is ``load(values, source, index, content)``: the
     content or children field, the source and the index come as arguments, so the reader can pass the
     same shared ``values`` (an element's memoized attribute reading) for every element, uncopied.
-    ``placed`` without ``content`` (a node with neither): ``load(values, source, index)``.
     """
     names = [f.name for f in fields(cls)]
-    placed = placed or content is not None
-    given = {content, "source", "index"} if placed else set()
+    given = {content, "source", "index"} if content is not None else set()
     assignments = "".join(
         f"    node.{name} = {name}\n" if name in given
         else f"    node.{name} = values.get('extras', NO_EXTRAS)\n" if name == "extras"
         else f"    node.{name} = values[{name!r}]\n"
         for name in names
     )
-    parameters = "values" + (", source, index" if placed else "") + (f", {content}" if content is not None else "")
+    parameters = f"values, source, index, {content}" if content is not None else "values"
     code = f"def load({parameters}):\n    node = new(cls)\n{assignments}    return node\n"
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
+    cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)
+    built: Callable[..., Node] = namespace["load"]
+    built.__qualname__ = f"{cls.__name__}.load"
+    return built
+
+
+def row_fields(cls: type[Node], content: str | None = None) -> tuple[str, ...]:
+    """The fields a ``row_loader`` takes from its row, in its order: every field but ``content``, source and index."""
+    given = {content, "source", "index"}
+    return tuple(f.name for f in fields(cls) if f.name not in given)
+
+
+def row_loader(cls: type[Node], content: str | None = None) -> Callable[..., Node]:
+    """A constructor ``load(row, source, index[, content])``: ``row`` holds the values of ``row_fields``
+    in order (``extras`` included), typed, with ``explicit`` worked out. What a reader builds every
+    element with: the row is the element's memoized attribute reading, shared and uncopied, and
+    unpacking it costs less than looking each field up in a dict (``loader``)."""
+    targets = "".join(f"node.{name}, " for name in row_fields(cls, content))
+    parameters = "row, source, index" + (f", {content}" if content is not None else "")
+    assign = f"    node.{content} = {content}\n" if content is not None else ""
+    code = f"def load({parameters}):\n    node = new(cls)\n    {targets}= row\n    node.source = source\n    node.index = index\n{assign}    return node\n"
+    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
     cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)
     built: Callable[..., Node] = namespace["load"]
     built.__qualname__ = f"{cls.__name__}.load"
@@ -649,5 +669,5 @@ def node_fields(cls: type[Node]) -> list[str]:
 __all__ = [
     "NODE_CLASSES", "NO_EXTRAS", "Extras", "Answer", "Conference", "Connect", "Dial", "Endpoint", "Flow", "Gather", "Hangup", "If",
     "Loop", "Node", "Number", "Opaque", "Property", "Ssml", "Parameter", "Pause", "Pay", "Play", "Prompt", "Record", "Redirect", "Reject", "Response", "Say",
-    "Set", "SetMute", "Unset", "Verb", "loader", "node_fields", "settings",
+    "Set", "SetMute", "Unset", "Verb", "loader", "node_fields", "row_fields", "row_loader", "settings",
 ]

@@ -30,7 +30,7 @@ from ...core.diagnostics import Diagnostic, make
 from ...core.fixes import Edit, Fix
 from ...core.source import SourceMap, Span, content_offsets
 from ...hub.expressions import Expr
-from ...hub.nodes import Extras, Node, Response
+from ...hub.nodes import NO_EXTRAS, Extras, Node, Response
 from .vocabulary import ElementSpec, Grammar
 
 # The codes this module reports (the test of the rule catalogue checks them against rules/).
@@ -94,9 +94,12 @@ _EMPTY = 2  # neither: built as is when it holds nothing
 _OTHER = 3  # text or children (VoXML's Dial)
 
 # What the loop needs of an element's spec: the spec, its shape, its loader (``ElementSpec.load_with``),
-# its attribute readings by attributes, its content cache; a reader adds its ``by_tag`` list.
+# its attribute readings by attributes (``Remembered``), its content cache; a reader adds its ``by_tag`` list.
 StaticPlan = tuple[ElementSpec, int, Any, dict, dict]
 Plan = tuple[ElementSpec, int, Any, dict, dict, list]
+# An attribute reading as the loop keeps it: the row its loader takes (the values of the spec's
+# ``row_fields``; None for _OTHER, built from the fields), the findings, the fields.
+Remembered = tuple[tuple | None, tuple[Finding, ...], dict[str, Any]]
 
 
 def _static_plans(grammar: Grammar) -> dict[str, StaticPlan]:
@@ -227,16 +230,19 @@ class Reader:
         """Each element's plan for ``read_elements``, with the list its nodes join in ``by_tag``."""
         return {name: (*plan, by_tag[name]) for name, plan in _static_plans(self.grammar).items()}
 
-    def remember(self, memo: dict[tuple[tuple[str, str], ...], AttributeReading], items: tuple[tuple[str, str], ...], reading: AttributeReading) -> AttributeReading:
-        """Keep an attribute reading; the vocabulary's readings start over when they reach the limit."""
+    def remember(self, memo: dict[tuple[tuple[str, str], ...], Remembered], items: tuple[tuple[str, str], ...], spec: ElementSpec, shape: int, reading: AttributeReading) -> Remembered:
+        """Keep an attribute reading with its row; the vocabulary's readings start over when they reach the limit."""
+        fields = reading.fields
+        row = None if shape == _OTHER else tuple([fields.get(name, NO_EXTRAS) if name == "extras" else fields[name] for name in spec.row_fields])
+        remembered = (row, reading.findings, fields)
         grammar = self.grammar
         if grammar.remembered >= _READINGS_LIMIT:
             for kept in grammar.readings.values():
                 kept.clear()
             grammar.remembered = 0
         grammar.remembered += 1
-        memo[items] = reading
-        return reading
+        memo[items] = remembered
+        return remembered
 
     # ----------------------------------------------------------------- entry
     def read(self, root: etree._Element) -> Response | None:
@@ -303,8 +309,8 @@ class Reader:
                     items = tuple(el.items()) if few else attribute_items(el)
                     reading = memo.get(items)
                     if reading is None:
-                        reading = self.remember(memo, items, read_attributes(spec, items, hooks))
-                    fields, findings = reading
+                        reading = self.remember(memo, items, spec, shape, read_attributes(spec, items, hooks))
+                    row, findings, fields = reading
                     if findings:
                         for finding in findings:
                             self.emit(index, finding)
@@ -317,14 +323,14 @@ class Reader:
                             value = hit[0]  # a clean value seen before
                         else:
                             value = self.content(el, index, spec, raw or "")
-                        node = load_with(fields, source, index, value)
+                        node = load_with(row, source, index, value)
                     elif shape == _CONTAINER:
                         self.index = counter
                         children = self.read_children(el, index, spec)
                         counter = self.index
-                        node = load_with(fields, source, index, children)
+                        node = load_with(row, source, index, children)
                     elif shape == _EMPTY and el.text is None and not len(el):
-                        node = load_with(fields, source, index)
+                        node = load_with(row, source, index)
                     else:
                         self.index = counter
                         node = self.read_other(el, index, spec, fields)

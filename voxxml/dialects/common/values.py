@@ -219,6 +219,11 @@ class KeywordsType(ValueType):
 # The first component of a URL reference: up to the first '/', '?' or '#'. A ':' in it
 # makes the reference absolute (scheme ':' ...); without one it is relative (RFC 3986 4.2).
 _FIRST_COMPONENT = re.compile(r"[^/?#]*")
+_WHITE_SPACE = re.compile(r"\s")
+# A netloc (a host, with a user and a port, if any) that urlsplit takes as is: printable ASCII (so
+# its NFKC check passes), no brackets (an IPv6 literal, which urlsplit checks), no '/', '?' or '#'
+# (its end). A scheme, '://' and this are the scheme and the netloc that urlsplit finds.
+_PLAIN_NETLOC = r"[!-\"$-.0->@-Z\\^-~]++"
 
 
 @dataclass(frozen=True)
@@ -239,10 +244,18 @@ class UrlType(ValueType):
         absolute = "an " + " or ".join(s.upper() for s in self.schemes) + " URL"
         return absolute + " (absolute, or relative to the document's URL)" if self.relative else absolute
 
+    def __post_init__(self) -> None:
+        # urlsplit lower-cases the scheme it finds: matched ignoring case, a lower-case one is in ``schemes``.
+        schemes = "|".join(re.escape(scheme) for scheme in self.schemes if scheme.isascii() and scheme == scheme.lower()) or "(?!)"
+        object.__setattr__(self, "_plain", re.compile(rf"(?i:{schemes})://{_PLAIN_NETLOC}(?:[/?#]\S*+)?+"))
+
     def parse(self, raw: str) -> Parsed:
+        if self._plain.fullmatch(raw):  # type: ignore[attr-defined]
+            return raw, ()  # what the checks below accept, without urlsplit (most URLs)
         expected = f"expected {self.describe()}, e.g. {self.example}"
-        space = next((i for i, ch in enumerate(raw) if ch.isspace()), None)
-        if space is not None:
+        blank = _WHITE_SPACE.search(raw)  # \s is str.isspace(), character by character
+        if blank is not None:
+            space = blank.start()
             return None, (Problem("invalid", f"contains white space; {expected}", "write a space in a URL as %20", (space, space + 1)),)
         if self.relative and raw and ":" not in _FIRST_COMPONENT.match(raw).group():  # type: ignore[union-attr]
             if raw.startswith("//"):

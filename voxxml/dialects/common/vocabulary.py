@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import values
 from ...core.datacache import load_toml
 from ...core.resources import grammar_file
-from ...hub.nodes import NODE_CLASSES, Node, loader, node_fields, settings
+from ...hub.nodes import NODE_CLASSES, Node, loader, node_fields, row_fields, row_loader, settings
 from .values import Problem, ValueType
 
 
@@ -107,9 +107,10 @@ class ElementSpec:
         self.child_set = frozenset(self.children)  # for the reader's membership tests
         self.node_class: type[Node] = NODE_CLASSES[self.node]
         self.load = loader(self.node_class)  # this vocabulary's own: builds a node from a complete field dict
-        # The reader's common case: the memoized attribute reading, plus the content or children (when it
-        # has a field for either), source and index.
-        self.load_with = loader(self.node_class, self.content_field or self.children_field, placed=True)
+        # The reader's common case: the memoized attribute reading as a row (the values of ``row_fields``),
+        # plus the content or children (when it has a field for either), source and index.
+        self.load_with = row_loader(self.node_class, self.content_field or self.children_field)
+        self.row_fields = row_fields(self.node_class, self.content_field or self.children_field)
         # Attributes with no hub field on the node's class (VoXML's history) ride along in ``extras``.
         hub_fields = set(node_fields(self.node_class))
         for attribute in self.attributes.values():
