@@ -306,6 +306,8 @@ def test_verdicts_and_set_variables_hold_in_every_simulated_call(document, calle
     """VX116's verdict on an If is what the simulator finds whenever that If runs, and a variable that
     VX114/VX118 do not report at an If (not compared with "", and not written in an enclosing Loop's
     body: the body is walked once) is set whenever the If runs."""
+    from voxxml.analysis.reads import condition_reads
+    from voxxml.analysis.truth import names_of
     from voxxml.checks import constant_condition
     from voxxml.runtime import simulator as simulator_module
 
@@ -314,6 +316,8 @@ def test_verdicts_and_set_variables_hold_in_every_simulated_call(document, calle
     must_be_set: dict[int, set[str]] = {}
     for verb, state in context.analysis.visits:
         if isinstance(verb, If) and verb.condition is not None:
+            # the verdict lines up its values with names_of by condition_reads' order: the two must agree
+            assert tuple(name for name, _ in condition_reads(verb)) == names_of(verb.condition)
             verdicts[id(verb)] = constant_condition.verdict(context, verb, state).holds
             must_be_set[id(verb)] = {
                 read.read.name for read in context.reads_by_node.get(id(verb), [])

@@ -7,7 +7,7 @@ Apart from the checks' shared context (``checks/context.py``) so that it can be 
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from ..hub import semantics
 from ..hub.expressions import Compare, In, Literal, Var
@@ -96,29 +96,38 @@ def _compared_with_empty(node: Node) -> set[tuple[int, int]]:
     return found
 
 
-def variable_reads(analysis: Analysis, only_unset: bool) -> Iterator[VariableRead]:
+def variable_reads(analysis: Analysis, only_unset: bool) -> list[VariableRead]:
     """Every variable read on a reached path, in execution order, with what it can hold there (with
     ``only_unset``: only where it may be unset, the reads VX114 and VX118 report)."""
-    loops = {id(fact.verb): fact.state for fact in analysis.loops}  # a Loop's condition is read with its counter set
+    found: list[VariableRead] = []
+    loops: dict[int, State] | None = None  # a Loop's condition is read with its counter set: made on the first Loop
     value_at = analysis.value
-    known = analysis.known  # value_at's memo, read inline: most reads ask it again (VX116 asked first)
+    known = analysis.known  # value_at's memo, read inline (VX116 asks the same again)
     may_read = semantics.may_read
     for verb, state in analysis.visits:
         kind = verb.__class__
-        if kind is If:  # most visits: a condition, read at the If's own state
-            if verb.condition is None:  # type: ignore[attr-defined]
+        if kind is If or kind is Loop:  # most visits: a condition
+            condition = verb.condition  # type: ignore[attr-defined]
+            if condition is None:
                 continue  # a condition that could not be read has no reads
-            if only_unset:  # most conditions read only set variables: skip them on their distinct names
-                clock = state.clock
-                for name, _ in condition_reads(verb):
+            at = state
+            if kind is Loop:
+                if loops is None:
+                    loops = {id(fact.verb): fact.state for fact in analysis.loops}
+                at = loops.get(id(verb), state)
+            if only_unset:  # most conditions read only set variables: skipped on their distinct names
+                clock = at.clock
+                hit = _PLAIN.get((kind, id(condition)))  # condition_reads' memo, read inline
+                plain = hit[1] if hit is not None and hit[0] is condition else condition_reads(verb)
+                for name, _ in plain:
                     value = known.get((name, clock))
                     if value is None:
-                        value = value_at(name, state)
+                        value = value_at(name, at)
                     if value.unset:
                         break
                 else:
                     continue
-            yield from _node_reads(verb, state, value_at, only_unset)
+            _node_reads(verb, at, value_at, only_unset, found)
             continue
         nodes: Sequence[Node]
         if kind is Gather:
@@ -130,16 +139,19 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> Iterator[VariableRea
         for node in nodes:
             node_kind = node.__class__
             if node_kind is Loop:
+                if loops is None:
+                    loops = {id(fact.verb): fact.state for fact in analysis.loops}
                 at = loops.get(id(node), state)
             elif node_kind is If or (node_kind in _READERS and may_read(node)):  # an If without a condition has no reads
                 at = state
             else:
                 continue
-            yield from _node_reads(node, at, value_at, only_unset)
+            _node_reads(node, at, value_at, only_unset, found)
+    return found
 
 
-def _node_reads(node: Node, at: State, value_at: Callable[[str, State], Value], only_unset: bool) -> Iterator[VariableRead]:
-    """One node's reads, in order, with what each variable can hold at ``at``."""
+def _node_reads(node: Node, at: State, value_at: Callable[[str, State], Value], only_unset: bool, found: list[VariableRead]) -> None:
+    """One node's reads, in order, with what each variable can hold at ``at``, added to ``found``."""
     values: dict[str, Value] = {}  # a condition often reads one variable several times
     for read, empty in _reads_marked(node):
         name = read.name
@@ -147,4 +159,4 @@ def _node_reads(node: Node, at: State, value_at: Callable[[str, State], Value], 
         if value is None:
             value = values[name] = value_at(name, at)
         if value.unset or not only_unset:
-            yield VariableRead(node, read, at, value, empty)
+            found.append(VariableRead(node, read, at, value, empty))

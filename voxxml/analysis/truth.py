@@ -247,9 +247,28 @@ def decide(expr: Expr | None, lookup: Lookup) -> bool | None:
     return decided(expr, names, [lookup(name) for name in names])
 
 
+def decided_by(expr: Expr, key: tuple[object, ...], lookup: Lookup) -> bool | None:
+    """``decided`` for a caller that builds the key as it looks the values up (VX116: once per If) and has a
+    lookup of them at hand, which ``evaluate`` reads when the answer is not known yet. ``key`` is
+    each value's part of ``decided``'s key, in ``names_of(expr)``'s order."""
+    whole = (id(expr), key)
+    try:
+        return _DECIDED[whole]
+    except KeyError:
+        pass
+    holds = evaluate(expr, lookup).holds
+    if len(_DECIDED) >= _DECIDED_LIMIT:
+        _DECIDED.clear()
+    names_of(expr)  # keeps the condition alive while its id is in a key (it may clear both tables)
+    if _NAMES.get(id(expr), (None,))[0] is expr:
+        _DECIDED[whole] = holds
+    return holds
+
+
 def decided(expr: Expr, names: tuple[str, ...], found: list[Value | None]) -> bool | None:
     """``decide`` with the values already looked up: ``found[i]`` is what ``names[i]`` (``names_of(expr)``) holds."""
-    # What of a value the truth depends on: not its source (messages only); a Gather's summary without its Gather.
+    # What of a value the truth depends on: not its source (messages only); a Gather's summary without its
+    # Gather. VX116's verdict (checks/constant_condition.py) builds the same key inline, for decided_by.
     key = (id(expr), tuple([
         None if value is None else (value.unset, value.values[:4] if value.values.__class__ is InputSummary else value.values)
         for value in found
@@ -267,4 +286,4 @@ def decided(expr: Expr, names: tuple[str, ...], found: list[Value | None]) -> bo
     return holds
 
 
-__all__ = ["UNKNOWN", "Verdict", "decide", "decided", "describe", "evaluate", "names_of", "shown"]
+__all__ = ["UNKNOWN", "Verdict", "decide", "decided", "decided_by", "describe", "evaluate", "names_of", "shown"]

@@ -11,12 +11,13 @@ Loop counter's passes), what a Gather can produce (``InputSummary``: its digits)
 
 Joins stay cheap. Execution is structured (an If's body runs or not, then execution goes on after
 it), so the only join is at the end of an If or a Loop: after = join(entry, end of body). Each
-variable changed inside the body is listed once in the body's *segment*; at the end, only those are
-joined, each with its value at the entry (a binary search). A variable not listed was not changed,
-and its value is already right. A joined value needs no listing in the enclosing segment: the
-enclosing join of ``join(S, T)`` with ``S`` is ``join(S, T)`` again (joins are idempotent and
-associative). So each change is listed and joined once: O(n log n) for n changes, however deep the
-nesting, and no state is ever copied.
+change is logged (one list of names); a body's *segment* is where its changes start in the log. At
+the body's end, only the variables logged since are joined, each once, with its value at the entry
+(a binary search), and the log is cut back. A variable not logged was not changed, and its value is
+already right. A joined value needs no logging for the enclosing body: the enclosing join of
+``join(S, T)`` with ``S`` is ``join(S, T)`` again (joins are idempotent and associative). So each
+change is logged and joined once: O(n log n) for n changes, however deep the nesting, and no state
+is ever copied.
 
 Loops are walked once. For the "may be unset" facts that is exact on the first pass and an
 under-approximation after it (a read that a later pass finds unset is not reported: no false
@@ -158,16 +159,24 @@ class Variables:
             found[1].append(value)
 
     def assign(self, name: str, value: Value, writer: object | None = None) -> None:
-        """A change at the current clock (tick first), listed in the body being walked."""
-        self._store(name, value)
+        """A change at the current clock (tick first), logged for the body being walked."""
+        clock = self.clock
+        found = self.history.get(name)  # _store, inline: every write of the walk comes here
+        if found is None:
+            self._store(name, value)
+        elif found[0][-1] == clock:
+            found[1][-1] = value
+        else:
+            found[0].append(clock)
+            found[1].append(value)
         self.changed.append(name)
         if writer is not None:
             clocks = self.writes.get(name)
             if clocks is None:  # its first writer
-                self.writes[name] = [self.clock]
+                self.writes[name] = [clock]
                 self.writers[name] = writer
             else:
-                clocks.append(self.clock)
+                clocks.append(clock)
 
     def unset(self, name: str, writer: object) -> None:
         """An Unset: the variable and its fields."""

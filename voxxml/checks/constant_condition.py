@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..analysis.inputs import InputSummary
+from ..analysis.reads import _PLAIN
 from ..analysis.states import State
-from ..analysis.truth import UNKNOWN, Verdict, decided, evaluate, names_of, shown
+from ..analysis.truth import UNKNOWN, Verdict, decided_by, evaluate, shown
 from ..hub.expressions import Var, variables
 from ..analysis.variables import Value
 from ..core.diagnostics import Diagnostic, make
@@ -40,9 +42,11 @@ def verdict(context: CheckContext, node: Node, state: State, counter_first_pass:
     in_loop = state.loop >= 0
     fixed_input = context.fixed_input
     looked_up: dict[str, Value | None] = {}
-    found: list[Value | None] = []
+    key: list[object] = []  # each value's part of truth.decided's key, made inline: this runs for every If
+    condition = node.condition  # type: ignore[attr-defined]
+    hit = _PLAIN.get((node.__class__, id(condition)))  # condition_reads' memo, read inline
     # condition_reads lists the condition's variables in names_of's order (distinct, left to right).
-    for name, plain in condition_reads(node):
+    for name, plain in hit[1] if hit is not None and hit[0] is condition else condition_reads(node):
         if name == counter_first_pass:
             value: Value | None = _FIRST_PASS
         else:
@@ -56,11 +60,15 @@ def verdict(context: CheckContext, node: Node, state: State, counter_first_pass:
             ):
                 value = None
         looked_up[name] = value
-        found.append(value)
-    condition = node.condition  # type: ignore[attr-defined]
-    if decided(condition, names_of(condition), found) is None:
+        if value is None:
+            key.append(None)
+        else:
+            values = value.values
+            key.append((value.unset, values[:4] if values.__class__ is InputSummary else values))
+    lookup = looked_up.__getitem__
+    if decided_by(condition, tuple(key), lookup) is None:
         return UNKNOWN
-    return evaluate(condition, looked_up.__getitem__)
+    return evaluate(condition, lookup)
 
 
 def _span(node: Node, found: Verdict):  # type: ignore[no-untyped-def]

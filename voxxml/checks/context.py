@@ -58,13 +58,13 @@ class CheckContext:
     @cached_property
     def variable_reads(self) -> list[VariableRead]:
         """Every variable read on a reached path, in execution order, with what it can hold there."""
-        return list(variable_reads(self.analysis, only_unset=False))
+        return variable_reads(self.analysis, only_unset=False)
 
     @cached_property
     def unset_reads(self) -> list[VariableRead]:
         """``variable_reads`` where the variable may be unset: the only reads VX114 and VX118 report (the
         rest cost a lookup each, not a record)."""
-        return list(variable_reads(self.analysis, only_unset=True))
+        return variable_reads(self.analysis, only_unset=True)
 
     @cached_property
     def counters(self) -> frozenset[str]:
