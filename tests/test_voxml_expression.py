@@ -347,3 +347,23 @@ def test_template_scans_are_linear(text: str) -> None:
     VoxmlTemplate(text).segments
     template_problems(text)
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_voxml_lint_of_templates_and_comparisons_does_not_import_lark() -> None:
+    """Templates are read by the REFERENCE pattern and comparisons by the quick reading: lark (its import and
+    its lexer build) is left for patterns and for what does not read."""
+    import subprocess
+    import sys
+
+    document = (
+        '<Response><Set output="who">caller</Set><Say>Hello ${who}, $5 off</Say>'
+        '<Do expression=\'${do.n}=="0" || ${menu.digits}==""\' maxLoops="2">'
+        '<Gather output="menu" numDigits="1"><Say>Press ${do.n}</Say></Gather></Do>'
+        '<If expression=\'${menu.digits}=="1" &amp;&amp; ${who}!=""\'><Say>One</Say></If></Response>'
+    )
+    probe = (
+        "import sys, voxxml; found = voxxml.lint_bytes(sys.argv[1].encode(), '<probe>', dialect='voxml').diagnostics; "
+        "print([d.code for d in found], 'lark' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, document], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-1] == "False", done.stdout
