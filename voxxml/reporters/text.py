@@ -14,7 +14,6 @@ there, control codes stripped as rich strips them), and a lint in CI does not pa
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.diagnostics import Diagnostic
@@ -36,7 +35,13 @@ Segment = tuple[str, str | None]  # text and its rich style (None: unstyled)
 Line = list[Segment]
 # The control codes rich removes from text it prints (bell, backspace, vertical tab, form feed, CR).
 _CONTROL = dict.fromkeys((7, 8, 11, 12, 13))
-_HAS_CONTROL = re.compile("[\a\b\v\f\r]")
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds one of ``_CONTROL``'s codes: five substring searches (each a memchr)
+    instead of a regex character class, which scans a character at a time: 8 us for a diagnostic's
+    500 characters, as much as the rest of its rendering (a compile prints tens of thousands)."""
+    return "\r" in text or "\a" in text or "\b" in text or "\v" in text or "\f" in text
 
 
 def styled(out: TextIO) -> bool:
@@ -64,7 +69,7 @@ def console(out: TextIO) -> Console:
 def plain(line: Line) -> str:
     """A line's text without styles, as rich would print it to a file."""
     text = "".join(part for part, _ in line)
-    return text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text  # the search is the cheap common case
+    return text.translate(_CONTROL) if _has_control(text) else text  # the search is the cheap common case
 
 
 class Printer:
@@ -95,7 +100,7 @@ class Printer:
         if self.rich is None:
             text = "\n".join(["".join([part for part, _ in line]) for line in lines])
             if "\t" not in text:
-                self.out.write((text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text) + "\n")
+                self.out.write((text.translate(_CONTROL) if _has_control(text) else text) + "\n")
                 return
         for line in lines:
             self.print(line)
