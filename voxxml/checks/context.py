@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ..core.records import dataclass, field
-from functools import cached_property
 from itertools import chain
-from typing import Iterable, Iterator
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from ..analysis import Analysis, analyse
 from ..analysis.reads import VariableRead, condition_reads, variable_reads  # condition_reads: the checks' import
@@ -18,6 +17,26 @@ from ..hub.semantics import INPUT
 # How VoxXML v1 writes the one input variable: a dialect whose vocabulary lists it has that fixed variable,
 # and its rules are VX104, VX105 and VX109 (not the named-variable rules VX114-VX118).
 FIXED_INPUT = "$GATHER"
+
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one at every first use, which each
+    check context pays for every property its checks read: a context belongs to one lint, in one thread).
+    A non-data descriptor: once computed, the value in the instance's dict is found first."""
+
+    def __init__(self, function: Callable[[Any], T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance: Any, owner: Any = None) -> T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
 
 
 @dataclass
