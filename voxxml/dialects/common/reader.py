@@ -138,16 +138,19 @@ class Hooks(NamedTuple):
 def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks: Hooks) -> AttributeReading:
     """Type every attribute of one element and find what is wrong with them (VX005-VX008, VX010)."""
     fields: dict[str, Any] = dict(spec.defaults)
-    if spec.unmapped:
+    if spec.unmapped:  # read here, not kept: a dialect may complete them after the vocabulary is built (TwiML)
         fields.update(spec.unmapped)
     extras: dict[str, Any] | None = None
     explicit: set[str] = set()
     findings: list[Finding] = []
-    valid = tuple(spec.attributes)
-    written = {name for name, _ in items}  # once: an element may have thousands of attributes
+    attributes = spec.attributes
+    written: set[str] | None = None  # the names written, made once when needed: an element may have thousands
     for name, raw in items:
-        attribute = spec.attributes.get(name)
+        attribute = attributes.get(name)
         if attribute is None:
+            valid = tuple(attributes)
+            if written is None:
+                written = {name for name, _ in items}
             listing = f"valid attributes: {values.quote_list(valid)}" if valid else f"<{spec.name}> takes no attributes"
             match = values.near(name, valid) if valid else None
             suggestion = f"did you mean '{match}'?" if match else None
@@ -156,7 +159,8 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks
             message = f"unknown attribute '{name}' on <{spec.name}>; {listing}"
             findings.append(Finding("VX005", message, suggestion, "attribute", name, None, rename, safe))
             continue
-        value, problems = attribute.parse(raw)
+        parsed = attribute._cache.get(raw)  # AttributeSpec.parse's memo, looked up here first
+        value, problems = parsed if parsed is not None else attribute.parse(raw)
         if value is not None:  # an unusable value is reported and treated as absent
             if attribute.extra:
                 if extras is None:
@@ -165,11 +169,12 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks
             else:
                 fields[attribute.field] = value
                 explicit.add(attribute.field)
-        subject = attribute.subject(raw) if problems else ""  # once: a long value may have many problems
-        for problem in problems:
-            message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
-            code = hooks.codes[problem.kind]
-            findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement, problem.safe))
+        if problems:
+            subject = attribute.subject(raw)  # once: a long value may have many problems
+            for problem in problems:
+                message = problem.message if problem.kind == "variable" else f"{subject} {problem.message}"
+                code = hooks.codes[problem.kind]
+                findings.append(Finding(code, message, problem.help, "value", name, problem.sub, problem.replacement, problem.safe))
     pair = _voice_pair(spec) if hooks.voice_language is not None else None
     if pair is not None and hooks.voice_language is not None and (spec.attributes[pair[0]].field in explicit or spec.attributes[pair[1]].field in explicit):
         voice_name, language_name = pair
@@ -178,8 +183,10 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks
         if mismatch is not None:
             subject = spec.attributes[language_name].subject(str(language))
             findings.append(Finding("VX010", f"{subject} {mismatch.message}", mismatch.help, "value", language_name))
+    if spec.required and written is None:
+        written = {name for name, _ in items}
     for name in spec.required:
-        if name not in written:
+        if written is not None and name not in written:
             attribute = spec.attributes[name]
             message = f"<{spec.name}> is missing required attribute '{name}' ({attribute.type.describe()})"
             findings.append(Finding("VX006", message, None, "element", name))
