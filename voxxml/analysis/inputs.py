@@ -53,6 +53,21 @@ class InputSummary(NamedTuple):
             widest.source,
         )
 
+    def impossible_among(self, values: tuple[str, ...]) -> dict[str, str]:
+        """``impossible`` of each value that no reaching Gather can produce (value -> why), in order: one call per
+        If, and the common case (a few digits) decided inline."""
+        found: dict[str, str] = {}
+        if self.speech:
+            return found  # speech recognition can return any words or digits
+        max_digits = self.max_digits
+        for value in values:
+            if value.isdigit() and value.isascii() and len(value) <= max_digits:
+                continue
+            reason = self.impossible(value)
+            if reason is not None:
+                found[value] = reason
+        return found
+
     def impossible(self, value: str, variable: str = "$GATHER") -> str | None:
         """Why no reaching Gather can produce ``value``, or None if one can (``variable``: how messages name it)."""
         if self.speech:

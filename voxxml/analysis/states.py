@@ -29,7 +29,7 @@ enter it differently). The Loop's counter (``do.n``) holds the pass numbers in i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain, islice
 from typing import NamedTuple
 
@@ -63,14 +63,17 @@ def join(a: State | None, b: State | None) -> State | None:
         return b
     if b is None:
         return a
+    inputs_a, inputs_b = a.inputs, b.inputs
+    excluded_a, excluded_b = a.excluded, b.excluded
+    reach_a, reach_b = a.reach, b.reach
     return State(
-        max(a.reach, b.reach),
+        reach_a if reach_a >= reach_b else reach_b,
         a.ran | b.ran,
         a.gathered | b.gathered,
-        a.inputs.join(b.inputs) if a.inputs is not None else b.inputs,
-        a.excluded & b.excluded,
-        a.redirect if a.reach <= b.reach and a.redirect is not None else b.redirect,
-        max(a.clock, b.clock),
+        inputs_a if inputs_a is inputs_b or inputs_b is None else inputs_b if inputs_a is None else inputs_a.join(inputs_b),
+        excluded_a if excluded_a is excluded_b else excluded_a & excluded_b,
+        a.redirect if reach_a <= reach_b and a.redirect is not None else b.redirect,
+        a.clock if a.clock >= b.clock else b.clock,
         a.loop,
     )
 
@@ -147,24 +150,33 @@ class Analysis:
             return True
         return not self.variables.written_within(name, state.loop, self.loop_ends.get(state.loop, self.variables.clock))
 
-    @cached_property
+    _visited: dict[type, list[tuple[Verb, State]]] | None = field(default=None, repr=False, compare=False)
+    _states: dict[int, State] | None = field(default=None, repr=False, compare=False)
+
+    @property
     def visited(self) -> dict[type, list[tuple[Verb, State]]]:
         """``visits`` by the verb's class, each in execution order: a rule about one kind of verb reads
-        its own list instead of scanning every visit (built on first use, in one pass)."""
-        found: dict[type, list[tuple[Verb, State]]] = {}
-        for visit in self.visits:
-            kind = visit[0].__class__
-            listed = found.get(kind)
-            if listed is None:
-                found[kind] = [visit]
-            else:
-                listed.append(visit)
+        its own list instead of scanning every visit (built on first use, in one pass; a plain cache,
+        not functools.cached_property, which takes a lock in Python 3.11)."""
+        found = self._visited
+        if found is None:
+            found = self._visited = {}
+            for visit in self.visits:
+                kind = visit[0].__class__
+                listed = found.get(kind)
+                if listed is None:
+                    found[kind] = [visit]
+                else:
+                    listed.append(visit)
         return found
 
-    @cached_property
+    @property
     def states(self) -> dict[int, State]:
         """id(verb) -> the state on entry, for the verbs ``visits`` keeps (built on first use)."""
-        return {id(verb): state for verb, state in self.visits}
+        found = self._states
+        if found is None:
+            found = self._states = {id(verb): state for verb, state in self.visits}
+        return found
 
     def state(self, verb: Verb) -> State | None:
         """The state on entry to a verb that ``visits`` keeps (None: unreached, or not kept)."""
@@ -178,6 +190,7 @@ _PASSES = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends is None and b
 _LOOPING = frozenset(cls for cls, b in BEHAVIOURS.items() if b.loops)
 _HANGS_UP = frozenset(cls for cls, b in BEHAVIOURS.items() if b.ends == HANGUP)
 _READING = frozenset(cls for cls in _PASSES if BEHAVIOURS[cls].reads is not None)  # kept in visits when they read
+_READING_TEXT = frozenset(cls for cls in _READING if semantics.reads_its_text(cls))  # may_read is text.may_reference (a Say)
 _LOOPS = frozenset(cls for cls, b in BEHAVIOURS.items() if b.branches and cls is not If)  # branch back: a Loop
 _WRITING = frozenset(cls for cls, b in BEHAVIOURS.items() if b.writes is not None)  # the rest write nothing
 
@@ -226,13 +239,13 @@ class _Walk:
             previous = verb
             kind = verb.__class__
             if kind in _PASSES and (kind not in _LOOPING or verb.loop):  # type: ignore[attr-defined]
-                if kind in _READING and semantics.may_read(verb):
+                if kind in _READING and (verb.text.may_reference if kind in _READING_TEXT else semantics.may_read(verb)):  # type: ignore[attr-defined]
                     visits.append((verb, state))
                 if state.ran != SOMETHING_RAN:  # the common case costs one test
                     state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect, state.clock, state.loop)
             else:
                 visits.append((verb, state))
-                state = self.verb(verb, state, following)
+                state = self.branch(verb, state, following) if kind is If else self.verb(verb, state, following)  # type: ignore[arg-type]
         return state
 
     def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
@@ -245,17 +258,18 @@ class _Walk:
         if written:
             if self.tracking:
                 state = self.write(verb, state, written)
-            if verb.__class__ is Gather and INPUT in written:
+            if kind is Gather and INPUT in written:
                 state = State(state.reach, SOMETHING_RAN, GATHERED, InputSummary.of(verb), frozenset(), state.redirect, state.clock, state.loop)  # type: ignore[arg-type]
         ending = semantics.ends(verb)
-        if ending is not None and self.frames:
-            self.frames[-1][0] = True  # the enclosing Loop's body may leave
-        if ending == HANGUP or ending == FOREVER or ending == HANDOFF:
-            return None  # the call ends, the verb repeats until the caller hangs up, or a Flow takes the call
-        if ending == REJECT and state.ran == NOTHING_RAN:
-            return None  # the first verb rejects the call
-        if ending == REDIRECT:
-            return State(min(state.reach, AFTER_REDIRECT), SOMETHING_RAN, state.gathered, state.inputs, state.excluded, verb, state.clock, state.loop)
+        if ending is not None:  # most verbs continue: none of these tests
+            if self.frames:
+                self.frames[-1][0] = True  # the enclosing Loop's body may leave
+            if ending == HANGUP or ending == FOREVER or ending == HANDOFF:
+                return None  # the call ends, the verb repeats until the caller hangs up, or a Flow takes the call
+            if ending == REJECT and state.ran == NOTHING_RAN:
+                return None  # the first verb rejects the call
+            if ending == REDIRECT:
+                return State(min(state.reach, AFTER_REDIRECT), SOMETHING_RAN, state.gathered, state.inputs, state.excluded, verb, state.clock, state.loop)
         if state.ran == SOMETHING_RAN:
             return state
         return State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect, state.clock, state.loop)
@@ -307,7 +321,7 @@ class _Walk:
 
     def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
         if not self.tracking:
-            base, entry = self.condition(verb, state)
+            base, entry = (state, state) if state.gathered == NOT_GATHERED else self.condition(verb, state)
             return join(base, self.sequence(verb.body, entry, verb, after, state.reach))
         segment = self.variables.open()
         # Before any Gather of the fixed input (always, in a dialect with named variables) there is nothing to learn.
@@ -324,14 +338,10 @@ class _Walk:
         if test is None or test[0] != INPUT or not values or state.gathered == NOT_GATHERED:
             return state, state
         inputs = state.inputs
-        impossible = {}
-        if inputs is not None and not inputs.speech:  # speech can produce anything
-            for value in values:
-                reason = inputs.impossible(value)
-                if reason is not None:
-                    impossible[value] = reason
+        impossible = inputs.impossible_among(values) if inputs is not None and not inputs.speech else {}  # speech can produce anything
         equal = not test[2]
-        excluded = tuple(v for v in values if v in state.excluded) if equal and state.excluded else ()
+        known = state.excluded
+        excluded = tuple(v for v in values if v in known) if equal and known and not known.isdisjoint(values) else ()
         never = False
         if impossible or excluded:
             ruled_out = set(impossible).union(excluded)

@@ -83,9 +83,9 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
     for entry in getattr(vocabulary, "ignored_attributes", ()):
         spec = vocabulary.elements[entry.element]
         parent_tag = entry.when.get("parent")
-        placed = context.children_of(parent_tag, entry.element) if parent_tag else ((n, None) for n in context.of(entry.element))
+        placed = (node for node, _ in context.children_of(parent_tag, entry.element)) if parent_tag else context.of(entry.element)
         pairs, field_set = _fields(entry, spec), _field_set(entry, spec)  # per entry, not per node
-        for node, parent in placed:
+        for node in placed:
             if not node.explicit.isdisjoint(field_set) and _holds(entry, node, spec):
                 yield from (_diagnostic(node, a, entry.why) for a, hub_field in pairs if hub_field in node.explicit)
     for node in context.of(*_with("repeatDelay")):

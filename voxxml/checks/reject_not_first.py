@@ -13,6 +13,8 @@ CODE = "VX101"
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
+    if not context.of(Reject.TAG):
+        return  # no Reject (the reader's index): the visits need not be sorted by class
     for verb, state in context.analysis.visited.get(Reject, ()):  # a reached Reject's state is kept
         if not state.ran & SOMETHING_RAN:
             continue

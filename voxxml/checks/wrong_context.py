@@ -6,6 +6,7 @@ verbs each accepts is data: `contexts` in grammar/voxxml-v1/vocabulary.toml, wit
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Iterator
 
 from ..core.diagnostics import Diagnostic, make
@@ -18,8 +19,7 @@ CODE = "VX111"
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     resource = context.resource
-    unsupported = [name for name, spec in grammar().elements.items() if resource not in spec.contexts]
-    nodes = list(context.of(*unsupported))
+    nodes = list(context.of(*_unsupported(resource)))
     inside = {id(child) for node in nodes for child in node.children}
     for node in nodes:
         spec = vocabulary_of(node).spec_of(node)
@@ -31,3 +31,9 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
                 node.name_span,
                 spec.context_note,
             )
+
+
+@cache
+def _unsupported(resource: str) -> tuple[str, ...]:
+    """The elements the resource does not support (the grammar's data, read once per resource)."""
+    return tuple(name for name, spec in grammar().elements.items() if resource not in spec.contexts)

@@ -193,16 +193,27 @@ def reads(node: Node) -> tuple[Read, ...]:
     return tuple(found(node)) if found is not None else ()
 
 
+# The classes whose reads ``may_read`` tests, by where they read (the exact class, as ``BEHAVIOURS`` is keyed).
+_READS_CONDITION = frozenset(kind for kind, meaning in BEHAVIOURS.items() if meaning.reads is not None and meaning.branches)
+_READS_VALUE = frozenset(kind for kind, meaning in BEHAVIOURS.items() if meaning.reads is not None and not meaning.branches and kind is Set)
+_READS_TEXT = frozenset(kind for kind, meaning in BEHAVIOURS.items() if meaning.reads is not None and not meaning.branches and kind is not Set)
+
+
 def may_read(node: Node) -> bool:
     """A cheap test before ``reads``: whether a node can read a variable at all."""
-    meaning = BEHAVIOURS.get(node.__class__, _CONTINUES)
-    if meaning.reads is None:
-        return False
-    if meaning.branches:
+    kind = node.__class__
+    if kind in _READS_TEXT:
+        return bool(node.text.may_reference)  # type: ignore[attr-defined]
+    if kind in _READS_CONDITION:
         return node.condition is not None  # type: ignore[attr-defined]
-    if node.__class__ is Set:
+    if kind in _READS_VALUE:
         return bool(node.value.may_reference)  # type: ignore[attr-defined]
-    return bool(node.text.may_reference)  # type: ignore[attr-defined]
+    return False
+
+
+def reads_its_text(kind: type) -> bool:
+    """Whether ``may_read`` of a node of this class is its text's ``may_reference`` (a Say)."""
+    return kind in _READS_TEXT
 
 
 def writes(node: Node) -> tuple[str, ...]:
@@ -367,6 +378,6 @@ def observed(node: Node, base_url: str | None = None) -> dict[str, Any] | None:
 __all__ = [
     "BEHAVIOURS", "FOREVER", "HANDOFF", "HANGUP", "INPUT", "REDIRECT", "REJECT", "Behaviour", "Read", "behaviour", "dial_event",
     "dial_status", "dialled", "edge_label", "ends", "fetch_event", "fetches", "flow_events", "gathered", "holds", "is_absolute",
-    "may_read", "never_continues", "observed", "pay_event", "play_event", "reads", "record_event", "reject_event", "resolved",
+    "may_read", "never_continues", "reads_its_text", "observed", "pay_event", "play_event", "reads", "record_event", "reject_event", "resolved",
     "say_event", "set_variable", "spoken", "tested", "unset_variable", "writes",
 ]
