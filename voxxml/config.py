@@ -138,11 +138,19 @@ class Settings:
                     return False
         return True
 
-    def apply(self, diagnostics: list[Diagnostic], path: Path | None) -> list[Diagnostic]:
-        """Keep the enabled diagnostics, with their configured severity."""
+    def apply(self, diagnostics: list[Diagnostic], path: Path | str | None) -> list[Diagnostic]:
+        """Keep the enabled diagnostics, with their configured severity. Each code is judged once per call
+        (a file has many findings of few codes), and ``path`` made a Path only when per-file-ignores need it."""
+        if isinstance(path, str):
+            path = Path(path) if self.per_file_ignores else None  # without per-file-ignores no rule reads the path
         kept = []
+        verdicts: dict[str, bool] = {}
         for diagnostic in diagnostics:
-            if not self.enabled(diagnostic.code, path):
+            code = diagnostic.code
+            enabled = verdicts.get(code)
+            if enabled is None:
+                enabled = verdicts[code] = self.enabled(code, path)
+            if not enabled:
                 continue
             wanted = self.severity.get(diagnostic.code)
             kept.append(diagnostic if wanted is None or wanted == diagnostic.severity else diagnostic._replace(severity=wanted))

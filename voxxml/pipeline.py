@@ -173,7 +173,7 @@ def finalize(diagnostics: list[Diagnostic], source: SourceMap | None, settings: 
     if source is not None:
         diagnostics = suppressions.apply(diagnostics, source, lambda code: code.startswith(CHECKED_PREFIX) or code in compiled_codes)
     syntax = [d if d.severity is Severity.ERROR else d._replace(severity=Severity.ERROR) for d in diagnostics if d.code in suppressions.UNSUPPRESSIBLE]
-    kept = settings.apply([d for d in diagnostics if d.code not in suppressions.UNSUPPRESSIBLE], Path(path)) + syntax
+    kept = settings.apply([d for d in diagnostics if d.code not in suppressions.UNSUPPRESSIBLE], path) + syntax  # a Path only if needed
     return sorted((d if d.path == path else d.with_path(path) for d in kept), key=Diagnostic.sort_key)
 
 
