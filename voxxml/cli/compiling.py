@@ -66,34 +66,9 @@ def try_compile(args: list[str], whole_process: bool = False) -> None:
         return
     enabled = gc.isenabled()
     gc.disable()  # as the click group does: a short-lived process that makes no reference cycles
-    try:
-        status = compile_paths(*parsed)
-    except SystemExit as stop:  # fail(): a usage error or an invalid configuration
-        if not (whole_process and isinstance(stop.code, int)):
-            raise
-        status = stop.code
-    except (EOFError, KeyboardInterrupt):  # as click's standalone mode ends a command
-        echo("", err=True)
-        echo("Aborted!", err=True)
-        sys.exit(1)
-    except OSError as error:
-        import errno
+    from .fast import finish
 
-        if error.errno != errno.EPIPE:
-            raise
-        from click.utils import PacifyFlushWrapper
-
-        sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
-        sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
-        sys.exit(1)
-    finally:
-        if enabled and not whole_process:
-            gc.enable()
-    if whole_process:
-        from .fast import end
-
-        end(status)
-    sys.exit(status)
+    finish(lambda: compile_paths(*parsed), whole_process, enabled)
 
 
 # What a worker sends back for one file: how it went, its counts, what to print for it.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import Callable, NoReturn
 
 
 def try_lint(args: list[str], whole_process: bool = False) -> None:
@@ -35,8 +36,16 @@ def try_lint(args: list[str], whole_process: bool = False) -> None:
     paths, options = parsed
     from .linting import LintRun
 
+    finish(lambda: LintRun(paths or (".",), options).once(), whole_process, enabled)
+
+
+def finish(command: Callable[[], int], whole_process: bool, gc_was_enabled: bool) -> NoReturn:
+    """Run a command that returns its exit status and exit as click's standalone mode would: a usage error's
+    status, "Aborted!" on ^C, status 1 quietly on a closed pipe. ``whole_process``: the console script's own
+    process, which ends without the interpreter's teardown (``end``); otherwise the cyclic collector is
+    turned back on (the caller paused it) before the ``SystemExit``."""
     try:
-        status = LintRun(paths or (".",), options).once()
+        status = command()
     except SystemExit as stop:  # fail(): a usage error or an invalid configuration
         if not (whole_process and isinstance(stop.code, int)):
             raise
@@ -57,6 +66,9 @@ def try_lint(args: list[str], whole_process: bool = False) -> None:
         sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
         sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
         sys.exit(1)
+    finally:
+        if gc_was_enabled and not whole_process:
+            gc.enable()
     if whole_process:
         end(status)
     sys.exit(status)
