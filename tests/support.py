@@ -69,6 +69,23 @@ def json_codes(result: Result) -> list[str]:
     return [record["code"] for record in json.loads(result.stdout)]
 
 
+def click_values(command: Any, args: list[str], environ: dict[str, str] | None = None) -> tuple[tuple[str, ...], dict[str, object]] | None:
+    """What click passes to ``command`` for ``args`` (its paths, then its other values), or None when it
+    refuses them; ``environ`` None: without $VOXXML_JOBS. The fast parsers' tests compare with it."""
+    import click
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, environ or {}, clear=False):
+        if environ is None:
+            os.environ.pop("VOXXML_JOBS", None)
+        try:
+            context = command.make_context(command.name, list(args))
+        except (click.exceptions.Exit, click.ClickException):
+            return None
+    values = dict(context.params)
+    return tuple(values.pop("paths")), values
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     """``folder/name`` (``name`` may hold subfolders) holding ``text``; returns its path."""
     path = folder / name

@@ -10,15 +10,14 @@ without importing click, with the same plans, output and exit status as the clic
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import support
 from voxxml.cli.compile import compile_command
 from voxxml.cli.compile_options import COMPILE, LOOP_CAP, parse_compile
 
@@ -30,18 +29,7 @@ EXACT = "<Response><Say>Hi</Say><Hangup/></Response>\n"
 
 
 def click_values(args: list[str], environ: dict[str, str] | None = None) -> tuple[tuple[str, ...], dict[str, object]] | None:
-    """What click passes to the compile command, or None when it refuses the arguments."""
-    from unittest import mock
-
-    with mock.patch.dict(os.environ, environ or {}, clear=False):
-        if environ is None:
-            os.environ.pop("VOXXML_JOBS", None)
-        try:
-            context = compile_command.make_context("compile", list(args))
-        except (click.exceptions.Exit, click.ClickException):
-            return None
-    values = dict(context.params)
-    return tuple(values.pop("paths")), values
+    return support.click_values(compile_command, args, environ)
 
 
 PLAIN = [

@@ -14,30 +14,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import support
 from voxxml.cli.commands import lint as lint_command
 from voxxml.cli.lint_options import LINT, parse
 
 
 def click_values(args: list[str], environ: dict[str, str] | None = None) -> tuple[tuple[str, ...], dict[str, object]] | None:
-    """What click passes to ``lint``, or None when it refuses the arguments."""
-    import os
-    from unittest import mock
-
-    with mock.patch.dict(os.environ, environ or {}, clear=False):
-        if environ is None:
-            os.environ.pop("VOXXML_JOBS", None)
-        try:
-            context = lint_command.make_context("lint", list(args))
-        except click.exceptions.Exit:
-            return None
-        except click.ClickException:
-            return None
-    values = dict(context.params)
-    return tuple(values.pop("paths")), values
+    return support.click_values(lint_command, args, environ)
 
 
 PLAIN = [
