@@ -270,3 +270,17 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
     assert_reaped(forks)
     os.close(signal_read)
     os.close(signal_write)
+
+
+def test_a_caller_that_stops_at_the_last_item_kills_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``zip(files, outcomes)`` stops after the last item without asking for the end: the workers
+    have sent everything by then and end by themselves, so none is killed (a SIGKILL there cut a
+    worker's exit short: profilers lost its counts, and its exit status was not its own)."""
+    killed: list[int] = []
+    monkeypatch.setattr(os, "kill", lambda pid, signal: killed.append(pid))
+    items = list(range(400))
+    iterator = parallel.ordered_map(lambda item: item + 1, items, 2)
+    got = [value for _, value in zip(items, iterator)]
+    iterator.close()
+    assert got == [item + 1 for item in items]
+    assert killed == []

@@ -126,6 +126,8 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
                 for index in range(start, stop):
                     yield function(items[index])
                 continue
+            if chunk == len(bounds) - 1:  # every result is here: the workers end by themselves, even if
+                finished = True  # the caller stops at the last item without asking for the end (zip)
             for ok, value in arrived.pop(chunk):
                 if not ok:
                     raise value  # type: ignore[misc]
