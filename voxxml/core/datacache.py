@@ -17,33 +17,47 @@ import marshal
 import os
 import sys
 import zlib
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def cache_dir() -> Path | None:
     """The folder entries live in, or None when caching is off."""
+    from pathlib import Path
+
+    folder = cache_folder()
+    return Path(folder) if folder is not None else None
+
+
+def cache_folder() -> str | None:
+    """``cache_dir`` as a string (what the start needs: a ``Path`` per entry cost more than reading it)."""
     chosen = os.environ.get("VOXXML_CACHE_DIR")
     if chosen is not None:
-        return Path(chosen) if chosen else None
+        return chosen or None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "voxxml"
+    return os.path.join(base, "voxxml")
 
 
-def load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     """``tomllib.loads`` of the file at ``path`` (UTF-8), from the cache when this exact text was parsed before."""
-    return parse_toml(path.read_bytes(), f"{path.parent.name}-{path.stem}")
+    name = os.fspath(path)
+    with open(name, "rb") as file:
+        data = file.read()
+    return parse_toml(data, f"{os.path.basename(os.path.dirname(name))}-{os.path.splitext(os.path.basename(name))[0]}")
 
 
 def parse_toml(data: bytes, label: str) -> dict[str, Any]:
     """``tomllib.loads`` of ``data`` (UTF-8), from the cache when this exact text was parsed before.
 
     ``label`` names the entry (a file's folder and name) so that the folder stays readable."""
-    folder = cache_dir()
-    entry = folder / f"{label}-{zlib.crc32(data):08x}-{len(data)}.{sys.implementation.cache_tag}.marshal" if folder is not None else None
+    folder = cache_folder()
+    entry = os.path.join(folder, f"{label}-{zlib.crc32(data):08x}-{len(data)}.{sys.implementation.cache_tag}.marshal") if folder is not None else None
     if entry is not None:
         try:
-            cached = marshal.loads(entry.read_bytes())
+            with open(entry, "rb") as file:
+                cached = marshal.loads(file.read())
             if isinstance(cached, dict):
                 return cached
         except (OSError, ValueError, EOFError, TypeError):
@@ -60,15 +74,17 @@ def parse_toml(data: bytes, label: str) -> dict[str, Any]:
     return parsed
 
 
-def store(entry: Path, payload: bytes) -> None:
+def store(entry: str | os.PathLike[str], payload: bytes) -> None:
     """Write an entry atomically (a temporary file, then a rename), so a reader never sees half of one."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(payload)
-        os.replace(temporary, entry)
+        path = os.fspath(entry)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as file:
+            file.write(payload)
+        os.replace(temporary, path)
     except OSError:
         pass
 
 
-__all__ = ["cache_dir", "load_toml", "parse_toml", "store"]
+__all__ = ["cache_dir", "cache_folder", "load_toml", "parse_toml", "store"]

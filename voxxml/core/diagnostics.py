@@ -17,10 +17,9 @@ by offsets. The message and help are for people; no tool reads them.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from .catalog import Severity, rule
 from .fixes import Fix
+from .records import NamedTuple
 from .source import Span
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import cache
 from .records import dataclass, field
 from typing import Callable
 
@@ -26,11 +27,18 @@ CODES = ("VX112",)
 # processing instructions. Only a closed comment's body is read; the other two are
 # matched so that what they hold is passed over. Each alternative scans forward once
 # (a lazy run up to a fixed terminator or the end), so the pass is linear.
-_MARKUP = re.compile(f"(?P<comment>{COMMENT})|{CDATA}|{PROCESSING_INSTRUCTION}", re.S)
-_DIRECTIVE = re.compile(r"<!--\s*+voxxml:\s*+(?P<kind>file-ignore|ignore)\b")
-_WORD = re.compile(r"[^\s,]++")  # the words after the kind: codes, then the reason
-_CODE = re.compile(r"[A-Za-z]{2}[0-9]{3}")
-_CODE_PREFIX = re.compile(r"[A-Za-z]{1,2}|[A-Za-z]{2}[0-9]{1,3}")  # a code being typed
+# The patterns compile on first use: only a text that holds "voxxml:" (or the editor) reads them.
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(f"(?P<comment>{COMMENT})|{CDATA}|{PROCESSING_INSTRUCTION}", re.S),  # markup
+        re.compile(r"<!--\s*+voxxml:\s*+(?P<kind>file-ignore|ignore)\b"),  # a directive
+        re.compile(r"[^\s,]++"),  # the words after the kind: codes, then the reason
+        re.compile(r"[A-Za-z]{2}[0-9]{3}"),  # a code
+        re.compile(r"[A-Za-z]{1,2}|[A-Za-z]{2}[0-9]{1,3}"),  # a code being typed
+    )
+
+
 # Codes no comment can silence: a document that does not parse is not checked at all.
 UNSUPPRESSIBLE = frozenset({"VX001"})
 
@@ -50,14 +58,15 @@ class Directive:
 def read_directive(text: str, start: int, end: int) -> Directive | None:
     """The directive in the comment at ``start`` (its ``<!--``) whose body ends at ``end``
     (the ``-->``, or the cursor in a comment being typed); None if it is no directive."""
-    match = _DIRECTIVE.match(text, start, end)
+    _, directive, word_pattern, code_pattern, _ = _patterns()
+    match = directive.match(text, start, end)
     if match is None:
         return None
     codes: list[str] = []
     spans: list[tuple[int, int]] = []
     codes_end, reason, reason_start = match.end(), [], -1
-    for word in _WORD.finditer(text, match.end(), end):
-        if reason_start < 0 and _CODE.fullmatch(word.group()):
+    for word in word_pattern.finditer(text, match.end(), end):
+        if reason_start < 0 and code_pattern.fullmatch(word.group()):
             codes.append(word.group().upper())
             spans.append(word.span())
             codes_end = word.end()
@@ -77,7 +86,7 @@ def code_at(text: str, start: int, cursor: int) -> tuple[int, int] | None:
         last = directive.code_spans[-1] if directive.code_spans else None
         return last if last is not None and last[1] == cursor else (cursor, cursor)
     typed = text[directive.reason_start : cursor]
-    return (directive.reason_start, cursor) if _CODE_PREFIX.fullmatch(typed) else None
+    return (directive.reason_start, cursor) if _patterns()[4].fullmatch(typed) else None
 
 
 @dataclass
@@ -99,7 +108,7 @@ def find(source: SourceMap) -> list[Suppression]:
     if "voxxml:" not in source.text:
         return []
     found = []
-    for match in _MARKUP.finditer(source.text):
+    for match in _patterns()[0].finditer(source.text):
         comment = match.group("comment")
         if comment is None or not comment_closed(comment):
             continue  # CDATA, a processing instruction, or a comment never closed

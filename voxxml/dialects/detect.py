@@ -16,9 +16,9 @@ constructs as unknown.
 
 from __future__ import annotations
 
-from ..core.records import dataclass
+from ..core.records import NamedTuple, dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from lxml import etree
 

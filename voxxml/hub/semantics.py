@@ -31,9 +31,8 @@ themselves; docs/semantics.md is the prose of the same contract.
 
 from __future__ import annotations
 
-from ..core.records import dataclass
-from typing import Any, Callable, Iterator, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from ..core.records import NamedTuple, dataclass
+from typing import Any, Callable, Iterator
 
 from .expressions import Environment, Expr, In, Var, variables
 from .nodes import (
@@ -278,10 +277,14 @@ def resolved(url: str, base_url: str | None) -> str:
     """A URL resolved against the document's URL (RFC 3986); as written without a base or when absolute."""
     if base_url is None or is_absolute(url):
         return url
+    from urllib.parse import urljoin  # only a run that observes events resolves URLs (a lint does not)
+
     return urljoin(base_url, url)
 
 
 def is_absolute(url: str) -> bool:
+    from urllib.parse import urlsplit
+
     try:
         return bool(urlsplit(url).scheme)
     except ValueError:
