@@ -405,6 +405,7 @@ class _NamedTupleMeta(type):
         finally:
             del collections.eval  # type: ignore[attr-defined]
         made.__annotations__ = made.__new__.__annotations__ = dict(annotations)
+        made.__orig_bases__ = (typing.NamedTuple,)  # what the class statement leaves when the base is typing's
         for key in namespace:
             if key in _NT_PROHIBITED:
                 raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
