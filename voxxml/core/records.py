@@ -417,10 +417,18 @@ class _NamedTupleMeta(type):
 if TYPE_CHECKING:  # type checkers (and mypyc) see dataclasses' and typing's own; the first definition would win
     from dataclasses import dataclass
     from typing import NamedTuple
+
+    from mypy_extensions import mypyc_attr
 else:
     dataclass = _dataclass
+
+    def mypyc_attr(*attrs: Any, **kwattrs: Any) -> Callable[[T], T]:
+        """``mypy_extensions.mypyc_attr`` (which only marks a class for mypyc): importing that module cost a
+        start more than the classes it marks."""
+        return lambda x: x
+
     NamedTuple = type.__new__(_NamedTupleMeta, "NamedTuple", (), {"__module__": __name__, "__doc__": "typing.NamedTuple for the class syntax, without a ForwardRef per field (``_NamedTupleMeta``)."})
 
 field: Callable[..., Any] = dataclasses.field
 
-__all__ = ["NamedTuple", "cached_exec", "dataclass", "field"]
+__all__ = ["NamedTuple", "cached_exec", "dataclass", "field", "mypyc_attr"]
