@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple, Sequence
 
 from ..hub import semantics
-from ..hub.expressions import Compare, In, Literal, Var
+from ..hub.expressions import And, Compare, In, Literal, Or, Var
 from ..hub.nodes import Gather, If, Loop, Node
 from ..hub.semantics import Read
 from .states import Analysis, State
@@ -64,8 +64,15 @@ def condition_reads(node: Node) -> tuple[tuple[str, bool], ...]:
     if hit is not None and hit[0] is condition:
         return hit[1]
     plain: dict[str, bool] = {}
-    for read, empty in _reads_marked(node):
-        plain[read.name] = plain.get(read.name, False) or not empty
+    marked = _MARKED.get(key)
+    if marked is not None and marked[0] is condition:
+        for read, empty in marked[1]:
+            plain[read.name] = plain.get(read.name, False) or not empty
+    else:  # _reads_marked's work without keeping its pairs: most conditions read only set variables, and never need them
+        empty_at = _compared_with_empty(node) if condition is not None else set()
+        for read in semantics.reads(node):
+            at = read.at
+            plain[read.name] = plain.get(read.name, False) or not (at in empty_at if at else False)
     found = tuple(plain.items())
     if len(_PLAIN) >= _MARKED_LIMIT:
         _PLAIN.clear()
@@ -74,7 +81,8 @@ def condition_reads(node: Node) -> tuple[tuple[str, bool], ...]:
 
 
 def _compared_with_empty(node: Node) -> set[tuple[int, int]]:
-    """Where the variables compared with "" sit in a node's condition."""
+    """Where the variables compared with "" sit in a node's condition (the hub's expression classes are final:
+    dispatched on the class; once per condition object)."""
     condition = getattr(node, "condition", None)
     if condition is None:
         return set()
@@ -82,16 +90,21 @@ def _compared_with_empty(node: Node) -> set[tuple[int, int]]:
     stack = [condition]
     while stack:
         expr = stack.pop()
-        if isinstance(expr, Compare):
-            if expr.op in ("==", "!="):
-                for one, other in ((expr.left, expr.right), (expr.right, expr.left)):
-                    if isinstance(one, Var) and isinstance(other, Literal) and other.value == "" and one.at is not None:
-                        found.add(one.at)
-            stack.extend((expr.left, expr.right))
-        elif isinstance(expr, In):
-            if "" in expr.values and isinstance(expr.operand, Var) and expr.operand.at is not None:
-                found.add(expr.operand.at)
-        elif hasattr(expr, "operands"):
+        kind = expr.__class__
+        if kind is Compare:
+            left, right = expr.left, expr.right  # type: ignore[union-attr]
+            if expr.op == "==" or expr.op == "!=":  # type: ignore[union-attr]
+                for one, other in ((left, right), (right, left)):
+                    if one.__class__ is Var and other.__class__ is Literal and other.value == "" and one.at is not None:  # type: ignore[union-attr]
+                        found.add(one.at)  # type: ignore[union-attr]
+            if left.__class__ is not Var and left.__class__ is not Literal:
+                stack.append(left)
+            if right.__class__ is not Var and right.__class__ is not Literal:
+                stack.append(right)
+        elif kind is In:
+            if "" in expr.values and expr.operand.__class__ is Var and expr.operand.at is not None:  # type: ignore[union-attr]
+                found.add(expr.operand.at)  # type: ignore[union-attr]
+        elif kind is And or kind is Or:
             stack.extend(expr.operands)  # type: ignore[union-attr]
     return found
 
@@ -102,7 +115,8 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> list[VariableRead]:
     found: list[VariableRead] = []
     loops: dict[int, State] | None = None  # a Loop's condition is read with its counter set: made on the first Loop
     value_at = analysis.value
-    known = analysis.known  # value_at's memo, read inline (VX116 asks the same again)
+    known = analysis.known  # value_at's memo, read and filled inline (VX116 asks the same again)
+    at_clock = analysis.variables.at
     may_read = semantics.may_read
     for verb, state in analysis.visits:
         kind = verb.__class__
@@ -120,9 +134,10 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> list[VariableRead]:
                 hit = _PLAIN.get((kind, id(condition)))  # condition_reads' memo, read inline
                 plain = hit[1] if hit is not None and hit[0] is condition else condition_reads(verb)
                 for name, _ in plain:
-                    value = known.get((name, clock))
+                    key = (name, clock)
+                    value = known.get(key)
                     if value is None:
-                        value = value_at(name, at)
+                        value = known[key] = at_clock(name, clock)  # Analysis.value, inline
                     if value.unset:
                         break
                 else:

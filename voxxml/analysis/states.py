@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, islice
 from typing import NamedTuple
 
 from ..hub import semantics
@@ -38,7 +37,7 @@ from ..hub.nodes import Dial, Gather, If, Loop, Redirect, Response, Set, Unset, 
 from ..hub.semantics import BEHAVIOURS, FOREVER, HANDOFF, HANGUP, INPUT, REDIRECT, REJECT, tested
 from .inputs import InputSummary
 from .truth import decide
-from .variables import ANYTHING, FINITE_LIMIT, Value, Variables
+from .variables import ANYTHING, FINITE_LIMIT, Segment, Value, Variables
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
 NOTHING_RAN, SOMETHING_RAN = 1, 2
@@ -200,8 +199,12 @@ def analyse(document: Response, variables: bool = True) -> Analysis:
     read it); without it the clock stays 0 and only the fixed input's state (``gathered``, ``inputs``,
     ``excluded``) is followed, as VoxXML v1's rules need."""
     analysis = Analysis()
-    _Walk(analysis, variables).sequence(document.verbs, START, None, None)
+    walk = _Walk(analysis, variables)
+    walk.sequence(document.verbs, START, None)
+    if document.verbs:
+        walk.followed_by_end(document.verbs[-1])  # the end of the document follows the last verb
     return analysis
+
 
 
 class _Walk:
@@ -211,24 +214,28 @@ class _Walk:
         self.visits = analysis.visits
         self.variables = analysis.variables
         self.frames: list[list[bool]] = []  # one per Loop being walked: whether its body may leave
+        self.entered: set[int] = set()  # id(verb): the Ifs and Loops whose body the walk entered (followed_by_end)
 
-    def sequence(self, verbs: list[Verb], state: State | None, parent: If | Loop | None, after: Verb | None, outer: int = REACHED) -> State | None:
+    def sequence(self, verbs: list[Verb], state: State | None, parent: If | Loop | None, outer: int = REACHED) -> State | None:
         """Run a sequence from ``state``; return the state after it (None: no path falls through).
 
         ``outer`` is the reach of the enclosing If (REACHED at the top level): a region
         starts where the reach drops below what led into it.
+
+        ``Analysis.ends_after`` (the verbs a Hangup or the end of the call follows) costs nothing per verb: a
+        Hangup marks the verb before it (``followed_by_end``), instead of every verb looking at the next one.
         """
         previous: Verb | None = None
         reach = outer
         visits = self.visits
-        ends_after = self.analysis.ends_after
-        for verb, following in zip(verbs, chain(islice(verbs, 1, None), (after,))):  # no copies
-            if following is None or following.__class__ in _HANGS_UP:
-                ends_after.add(id(verb))
+        for verb in verbs:
+            kind = verb.__class__
             if state is None:
                 if reach != UNREACHED:
                     self.analysis.unreachable.append(Region(verb, previous, parent if previous is None else None, verbs[-1]))
                     reach = UNREACHED
+                if kind in _HANGS_UP and previous is not None:
+                    self.followed_by_end(previous)
                 previous = verb
                 continue
             if state.reach != reach:
@@ -236,24 +243,44 @@ class _Walk:
                     region = Region(verb, previous, parent if previous is None else None, verbs[-1], state.redirect)
                     self.analysis.after_redirect.append(region)
                 reach = state.reach
-            previous = verb
-            kind = verb.__class__
             if kind in _PASSES and (kind not in _LOOPING or verb.loop):  # type: ignore[attr-defined]
-                if kind in _READING and (verb.text.may_reference if kind in _READING_TEXT else semantics.may_read(verb)):  # type: ignore[attr-defined]
-                    visits.append((verb, state))
+                if kind in _READING:
+                    if kind in _READING_TEXT:  # may_read is its text's may_reference, inline (a property call per Say)
+                        text = verb.text  # type: ignore[attr-defined]
+                        mark = text.MARK
+                        reads = mark in text if mark is not None else text.may_reference
+                    else:
+                        reads = semantics.may_read(verb)
+                    if reads:
+                        visits.append((verb, state))
                 if state.ran != SOMETHING_RAN:  # the common case costs one test
                     state = State(state.reach, SOMETHING_RAN, state.gathered, state.inputs, state.excluded, state.redirect, state.clock, state.loop)
             else:
+                if kind in _HANGS_UP and previous is not None:
+                    self.followed_by_end(previous)
                 visits.append((verb, state))
-                state = self.branch(verb, state, following) if kind is If else self.verb(verb, state, following)  # type: ignore[arg-type]
+                state = self.branch(verb, state) if kind is If else self.verb(verb, state)  # type: ignore[arg-type]
+            previous = verb
         return state
 
-    def verb(self, verb: Verb, state: State, after: Verb | None) -> State | None:
+    def followed_by_end(self, verb: Verb) -> None:
+        """A Hangup or the end of the call follows ``verb``: and so the last verb of its body, if the walk entered
+        it (a reached If or Loop), and so on inwards (``Analysis.ends_after``)."""
+        ends_after = self.analysis.ends_after
+        ends_after.add(id(verb))
+        while id(verb) in self.entered:  # a reached If or Loop: the walk entered its body
+            body: list[Verb] = verb.body  # type: ignore[attr-defined]
+            if not body:
+                return
+            verb = body[-1]
+            ends_after.add(id(verb))
+
+    def verb(self, verb: Verb, state: State) -> State | None:
         kind = verb.__class__
         if kind is If:
-            return self.branch(verb, state, after)  # type: ignore[arg-type]
+            return self.branch(verb, state)  # type: ignore[arg-type]
         if kind in _LOOPS:
-            return self.loop(verb, state, after)  # type: ignore[arg-type]
+            return self.loop(verb, state)  # type: ignore[arg-type]
         written = semantics.writes(verb) if kind in _WRITING else ()
         if written:
             if self.tracking:
@@ -283,18 +310,18 @@ class _Walk:
             for name in written:
                 variables.unset(name, verb)
         elif kind is Gather:
-            for name, value in zip(written, _gathered(verb)):  # type: ignore[arg-type]
-                variables.assign(name, value, verb)
+            variables.assign_each(written, _gathered(verb), verb)  # type: ignore[arg-type]
         else:
             value = _set_value(verb) if kind is Set else _DIAL_STATUS if kind is Dial else ANYTHING  # type: ignore[arg-type]
             for name in written:
                 variables.assign(name, value._replace(source=verb), verb)
         return State(state.reach, state.ran, state.gathered, state.inputs, state.excluded, state.redirect, variables.clock, state.loop)
 
-    def loop(self, verb: Loop, state: State, after: Verb | None) -> State | None:
+    def loop(self, verb: Loop, state: State) -> State | None:
         """A Loop's body runs zero or more times (walked once: joined with the entry), or at least once when its
         condition certainly holds on entry (a top-level Loop only); its counter holds the pass numbers in the body."""
         variables = self.variables
+        self.entered.add(id(verb))
         segment = variables.open()
         counter = verb.counter
         self.analysis.counters.add(counter)
@@ -309,7 +336,7 @@ class _Walk:
         runs = holds is True and state.loop < 0
         frame = [False]
         self.frames.append(frame)
-        body_end = self.sequence(verb.body, entry, verb, after, state.reach)
+        body_end = self.sequence(verb.body, entry, verb, state.reach)
         self.frames.pop()
         if frame[0] and self.frames:
             self.frames[-1][0] = True
@@ -319,16 +346,29 @@ class _Walk:
             self.analysis.loop_ends[segment.clock] = variables.clock
         return _at_clock(body_end if runs else join(state, body_end), variables.clock, state.loop)
 
-    def branch(self, verb: If, state: State, after: Verb | None) -> State | None:
+    def branch(self, verb: If, state: State) -> State | None:
+        self.entered.add(id(verb))
         if not self.tracking:
             base, entry = (state, state) if state.gathered == NOT_GATHERED else self.condition(verb, state)
-            return join(base, self.sequence(verb.body, entry, verb, after, state.reach))
-        segment = self.variables.open()
+            body_end = self.sequence(verb.body, entry, verb, state.reach)
+            if body_end is entry and entry is not None:
+                # The body changed nothing (its verbs just ran: most menu branches that do not end the call). Base and
+                # entry are the state before the If, one of them narrowed by what the If learnt: their join is that state.
+                return state
+            return join(base, body_end)
+        variables = self.variables
+        changed = variables.changed  # the log of changed names (Variables.open, inline: most bodies change nothing)
+        mark, clock = len(changed), variables.clock
         # Before any Gather of the fixed input (always, in a dialect with named variables) there is nothing to learn.
         base, entry = (state, state) if state.gathered == NOT_GATHERED else self.condition(verb, state)
-        body_end = self.sequence(verb.body, entry, verb, after, state.reach)  # no helper frame: deep nesting recurses here
-        self.variables.close(segment, body_end is not None)
-        return _at_clock(join(base, body_end), self.variables.clock, state.loop)
+        body_end = self.sequence(verb.body, entry, verb, state.reach)  # no helper frame: deep nesting recurses here
+        if len(changed) != mark:
+            variables.close(Segment(clock, mark), body_end is not None)
+        after = base if body_end is base else join(base, body_end)  # most bodies leave the state as it was
+        now = variables.clock
+        if after is None or (after.clock == now and after.loop == state.loop):  # _at_clock, inline
+            return after
+        return State(after.reach, after.ran, after.gathered, after.inputs, after.excluded, after.redirect, now, state.loop)
 
     def condition(self, verb: If, state: State) -> tuple[State, State | None]:
         """What v1's input tests learn: the state the call takes when the body does not run, and the state
@@ -385,7 +425,11 @@ def _gathered(gather: Gather) -> tuple[Value, Value, Value]:
     """What a Gather writes to output, output.digits and output.speech (hub.semantics.gathered): the digits as
     its settings allow (no input: ""), the speech as anything, the output as whichever the caller used."""
     modes = gather.input
-    digits = Value(False, InputSummary.digits_of(gather), gather) if "dtmf" in modes else Value(False, frozenset(("",)), gather)
-    speech = Value(False, None, gather) if "speech" in modes else Value(False, frozenset(("",)), gather)
-    output = speech if "dtmf" not in modes else digits if "speech" not in modes else Value(False, None, gather)
+    dtmf, spoken = "dtmf" in modes, "speech" in modes
+    digits = Value(False, InputSummary.digits_of(gather), gather) if dtmf else Value(False, _NO_INPUT, gather)
+    speech = Value(False, None, gather) if spoken else Value(False, _NO_INPUT, gather)
+    output = speech if not dtmf else digits if not spoken else Value(False, None, gather)
     return output, digits, speech
+
+
+_NO_INPUT = frozenset(("",))  # a Gather's field for an input mode it does not take

@@ -160,23 +160,31 @@ class Variables:
 
     def assign(self, name: str, value: Value, writer: object | None = None) -> None:
         """A change at the current clock (tick first), logged for the body being walked."""
+        self.assign_each((name,), (value,), writer)
+
+    def assign_each(self, names: tuple[str, ...], values: tuple[Value, ...], writer: object | None = None) -> None:
+        """``assign`` of each name its value (a Gather writes three: one call, not three)."""
         clock = self.clock
-        found = self.history.get(name)  # _store, inline: every write of the walk comes here
-        if found is None:
-            self._store(name, value)
-        elif found[0][-1] == clock:
-            found[1][-1] = value
-        else:
-            found[0].append(clock)
-            found[1].append(value)
-        self.changed.append(name)
-        if writer is not None:
-            clocks = self.writes.get(name)
-            if clocks is None:  # its first writer
-                self.writes[name] = [clock]
-                self.writers[name] = writer
+        history = self.history
+        changed = self.changed
+        writes = self.writes
+        for name, value in zip(names, values):
+            found = history.get(name)  # _store, inline: every write of the walk comes here
+            if found is None:
+                self._store(name, value)
+            elif found[0][-1] == clock:
+                found[1][-1] = value
             else:
-                clocks.append(clock)
+                found[0].append(clock)
+                found[1].append(value)
+            changed.append(name)
+            if writer is not None:
+                clocks = writes.get(name)
+                if clocks is None:  # its first writer
+                    writes[name] = [clock]
+                    self.writers[name] = writer
+                else:
+                    clocks.append(clock)
 
     def unset(self, name: str, writer: object) -> None:
         """An Unset: the variable and its fields."""
@@ -218,11 +226,15 @@ class Variables:
                 value = end
             else:
                 value = join(entry, end)
-            if value is not end and value != end:
+            # value != end, the cheap way first: a join of two Gathers' values names no source (None: the Gathers
+            # differ), and comparing the values with their sources would compare the Gather nodes field by field.
+            if value is not end and ((value.source is None) is not (end.source is None) or value != end):
                 times.append(clock)
                 values.append(value)
-            if runs and value != entry:
-                log.append(name)  # the enclosing body's join must see this change
+            if runs and value is not entry:
+                # The enclosing body's join must see this change. A value equal to the entry's, logged too, joins to
+                # an equal value there and changes nothing; telling them apart would compare the Gathers they name.
+                log.append(name)
 
 
 __all__ = ["ANYTHING", "FINITE_LIMIT", "UNSET", "Segment", "Value", "Variables", "join"]
