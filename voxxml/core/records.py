@@ -340,7 +340,7 @@ def _make(target: type, options: dict[str, Any]) -> type:
         del dataclasses.exec  # type: ignore[attr-defined]
         _recording = None
     recipe = _recipe(target, made, codes) if key is not None else None
-    if recipe is not None:
+    if key is not None and recipe is not None:
         entry.recipes[key] = recipe
         _made[made] = key
     else:  # no recipe: the next run makes this class with dataclasses again, from the code kept here
@@ -405,7 +405,7 @@ class _NamedTupleMeta(type):
         finally:
             del collections.eval  # type: ignore[attr-defined]
         made.__annotations__ = made.__new__.__annotations__ = dict(annotations)
-        made.__orig_bases__ = (typing.NamedTuple,)  # what the class statement leaves when the base is typing's
+        made.__orig_bases__ = (typing.NamedTuple,)  # type: ignore[attr-defined]  # as the class statement leaves it with typing's
         for key in namespace:
             if key in _NT_PROHIBITED:
                 raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
