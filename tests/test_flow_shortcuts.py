@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import voxxml
 from voxxml.analysis import analyse
+from voxxml.analysis.reads import variable_reads
 from voxxml.checks import empty_body
 from voxxml.dialects.voxml.expression import parse_expression
 from voxxml.dialects.voxml.template import VoxmlTemplate
@@ -154,3 +155,15 @@ def test_vx108_reads_the_field_that_children_returns(kind: type) -> None:
     """VX108 reads each kind's children as its content field, not through the property: they must be one list."""
     node = kind()
     assert getattr(node, empty_body.CHILDREN[kind]) is node.children
+
+
+@given(st.sampled_from((V1Template, VoxmlTemplate)), st.text(alphabet="ab ${}.$GATHER", max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_a_gathers_prompt_is_read_exactly_when_it_may_read(template: type, text: str) -> None:
+    """The reads of a Gather's prompts (VX114's scan) test a prompt's text for its syntax's mark inline."""
+    prompt = Say(template(text))
+    document = Response([Gather(prompts=[prompt], output="menu")])
+    found = variable_reads(analyse(document), only_unset=False)
+    expected = [read.name for read in semantics.reads(prompt)] if semantics.may_read(prompt) else []
+    assert [read.read.name for read in found if read.node is prompt] == expected
+    assert all(read.node is prompt for read in found)

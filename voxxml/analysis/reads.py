@@ -17,6 +17,7 @@ from .states import Analysis, State
 from .variables import Value
 
 _READERS = frozenset(kind for kind, meaning in semantics.BEHAVIOURS.items() if meaning.reads is not None)  # the rest never read
+_TEXT_READERS = frozenset(kind for kind in _READERS if semantics.reads_its_text(kind))  # may_read: the text's may_reference
 
 
 class VariableRead(NamedTuple):
@@ -146,7 +147,7 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> list[VariableRead]:
             continue
         nodes: Sequence[Node]
         if kind is Gather:
-            nodes = verb.children  # a Gather's prompts run with it (the Gather reads nothing itself)
+            nodes = verb.prompts  # type: ignore[attr-defined]  # its children (the field, not the property): they run with it
         elif kind in _READERS:
             nodes = (verb,)
         else:
@@ -157,6 +158,12 @@ def variable_reads(analysis: Analysis, only_unset: bool) -> list[VariableRead]:
                 if loops is None:
                     loops = {id(fact.verb): fact.state for fact in analysis.loops}
                 at = loops.get(id(node), state)
+            elif node_kind in _TEXT_READERS:  # may_read is its text's may_reference, inline (a property call per prompt)
+                text = node.text  # type: ignore[attr-defined]
+                mark = text.MARK
+                if not (mark in text if mark is not None else text.may_reference):
+                    continue
+                at = state
             elif node_kind is If or (node_kind in _READERS and may_read(node)):  # an If without a condition has no reads
                 at = state
             else:

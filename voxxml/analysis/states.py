@@ -36,7 +36,7 @@ from ..hub import semantics
 from ..hub.nodes import Dial, Gather, If, Loop, Redirect, Response, Set, Unset, Verb
 from ..hub.semantics import BEHAVIOURS, FOREVER, HANDOFF, HANGUP, INPUT, REDIRECT, REJECT, tested
 from .inputs import InputSummary
-from .truth import decide
+from .truth import decided, names_of
 from .variables import ANYTHING, FINITE_LIMIT, Segment, Value, Variables
 
 UNREACHED, AFTER_REDIRECT, REACHED = 0, 1, 2
@@ -310,7 +310,8 @@ class _Walk:
             for name in written:
                 variables.unset(name, verb)
         elif kind is Gather:
-            variables.assign_each(written, _gathered(verb), verb)  # type: ignore[arg-type]
+            for name, value in zip(written, _gathered(verb)):  # type: ignore[arg-type]
+                variables.assign(name, value, verb)
         else:
             value = _set_value(verb) if kind is Set else _DIAL_STATUS if kind is Dial else ANYTHING  # type: ignore[arg-type]
             for name in written:
@@ -325,10 +326,11 @@ class _Walk:
         segment = variables.open()
         counter = verb.counter
         self.analysis.counters.add(counter)
-        def on_entry(name: str) -> Value:
-            return _FIRST_PASS if name == counter else variables.current(name)
-
-        holds = decide(verb.condition, on_entry)
+        condition = verb.condition
+        holds: bool | None = None
+        if condition is not None:  # truth.decide with the values on entry, looked up inline
+            names = names_of(condition)
+            holds = decided(condition, names, [_FIRST_PASS if name == counter else variables.current(name) for name in names])
         variables.tick()
         variables.assign(counter, Value(False, _passes(verb.max_loops), verb))
         outer = state.loop if state.loop >= 0 else segment.clock
@@ -349,13 +351,23 @@ class _Walk:
     def branch(self, verb: If, state: State) -> State | None:
         self.entered.add(id(verb))
         if not self.tracking:
-            base, entry = (state, state) if state.gathered == NOT_GATHERED else self.condition(verb, state)
+            learnt = None if state.gathered == NOT_GATHERED else self.learn(verb, state)
+            if learnt is None:
+                body_end = self.sequence(verb.body, state, verb, state.reach)
+                return state if body_end is state else join(state, body_end)
+            # When the body changed nothing (its verbs just ran: most menu branches that do not end the call), the
+            # paths meet in the state before the If (the other one is it narrowed by what the If learnt: their join
+            # is that state), and the narrowed state for the call without the body is not made at all.
+            values, equal, never = learnt
+            if equal:  # the body runs for these values (if any can reach it); the call goes on without them
+                entry = None if never else state
+                body_end = self.sequence(verb.body, entry, verb, state.reach)
+                if body_end is entry and entry is not None:
+                    return state
+                return join(_narrowed(state, values), body_end)
+            entry = _narrowed(state, values)  # NOTEQUAL: the body runs for the other values
             body_end = self.sequence(verb.body, entry, verb, state.reach)
-            if body_end is entry and entry is not None:
-                # The body changed nothing (its verbs just ran: most menu branches that do not end the call). Base and
-                # entry are the state before the If, one of them narrowed by what the If learnt: their join is that state.
-                return state
-            return join(base, body_end)
+            return state if body_end is entry else join(state, body_end)
         variables = self.variables
         changed = variables.changed  # the log of changed names (Variables.open, inline: most bodies change nothing)
         mark, clock = len(changed), variables.clock
@@ -373,10 +385,23 @@ class _Walk:
     def condition(self, verb: If, state: State) -> tuple[State, State | None]:
         """What v1's input tests learn: the state the call takes when the body does not run, and the state
         its body starts from (None: it cannot run)."""
+        learnt = self.learn(verb, state)
+        if learnt is None:
+            return state, state
+        values, equal, never = learnt
+        narrowed = _narrowed(state, values)
+        if equal:
+            return narrowed, None if never else state
+        return state, narrowed  # NOTEQUAL: the body runs for other values
+
+    def learn(self, verb: If, state: State) -> tuple[tuple[str, ...], bool, bool] | None:
+        """An If's test of v1's input, judged where it stands (VX105, VX109: ``Analysis.conditions``): the values it
+        tests, whether its body runs for them (EQUAL) or for the others, and whether it never runs; None when it tests
+        no input value (nothing to learn)."""
         test = tested(verb.condition)
         values = test[1] if test is not None else ()
         if test is None or test[0] != INPUT or not values or state.gathered == NOT_GATHERED:
-            return state, state
+            return None
         inputs = state.inputs
         impossible = inputs.impossible_among(values) if inputs is not None and not inputs.speech else {}  # speech can produce anything
         equal = not test[2]
@@ -387,11 +412,15 @@ class _Walk:
             ruled_out = set(impossible).union(excluded)
             never = equal and all(v in ruled_out for v in values)
             self.analysis.conditions.append(Condition(verb, state, impossible, excluded, never))
-        learnt = state.excluded.union(values)
-        narrowed = state if len(learnt) > EXCLUDED_LIMIT else State(state.reach, state.ran, state.gathered, inputs, learnt, state.redirect, state.clock, state.loop)
-        if equal:
-            return narrowed, None if never else state
-        return state, narrowed  # NOTEQUAL: the body runs for other values
+        return values, equal, never
+
+
+def _narrowed(state: State, values: tuple[str, ...]) -> State:
+    """The state with ``values`` learnt not to be the input's (remembered up to EXCLUDED_LIMIT values)."""
+    learnt = state.excluded.union(values)
+    if len(learnt) > EXCLUDED_LIMIT:
+        return state
+    return State(state.reach, state.ran, state.gathered, state.inputs, learnt, state.redirect, state.clock, state.loop)
 
 
 def _at_clock(state: State | None, clock: int, loop: int) -> State | None:

@@ -160,31 +160,23 @@ class Variables:
 
     def assign(self, name: str, value: Value, writer: object | None = None) -> None:
         """A change at the current clock (tick first), logged for the body being walked."""
-        self.assign_each((name,), (value,), writer)
-
-    def assign_each(self, names: tuple[str, ...], values: tuple[Value, ...], writer: object | None = None) -> None:
-        """``assign`` of each name its value (a Gather writes three: one call, not three)."""
         clock = self.clock
-        history = self.history
-        changed = self.changed
-        writes = self.writes
-        for name, value in zip(names, values):
-            found = history.get(name)  # _store, inline: every write of the walk comes here
-            if found is None:
-                self._store(name, value)
-            elif found[0][-1] == clock:
-                found[1][-1] = value
+        found = self.history.get(name)  # _store, inline: every write of the walk comes here
+        if found is None:
+            self._store(name, value)
+        elif found[0][-1] == clock:
+            found[1][-1] = value
+        else:
+            found[0].append(clock)
+            found[1].append(value)
+        self.changed.append(name)
+        if writer is not None:
+            clocks = self.writes.get(name)
+            if clocks is None:  # its first writer
+                self.writes[name] = [clock]
+                self.writers[name] = writer
             else:
-                found[0].append(clock)
-                found[1].append(value)
-            changed.append(name)
-            if writer is not None:
-                clocks = writes.get(name)
-                if clocks is None:  # its first writer
-                    writes[name] = [clock]
-                    self.writers[name] = writer
-                else:
-                    clocks.append(clock)
+                clocks.append(clock)
 
     def unset(self, name: str, writer: object) -> None:
         """An Unset: the variable and its fields."""
