@@ -16,7 +16,7 @@ from typing import Iterator
 from ..analysis.inputs import InputSummary
 from ..analysis.reads import _PLAIN
 from ..analysis.states import State
-from ..analysis.truth import _DECIDED, UNKNOWN, Verdict, decided_by, evaluate, shown
+from ..analysis.truth import UNKNOWN, Verdict, decided_by, evaluate, shown
 from ..hub.expressions import Var, variables
 from ..analysis.variables import Value
 from ..core.diagnostics import Diagnostic, make
@@ -28,7 +28,6 @@ CODE = "VX116"
 
 
 _FIRST_PASS = Value(False, frozenset(("0",)))
-_UNDECIDED = object()  # not in truth's memo yet
 
 
 def verdict(context: CheckContext, node: Node, state: State, counter_first_pass: str | None = None) -> Verdict:
@@ -68,11 +67,7 @@ def verdict(context: CheckContext, node: Node, state: State, counter_first_pass:
             values = value.values
             key.append((value.unset, values[:4] if values.__class__ is InputSummary else values))
     lookup = looked_up.__getitem__
-    values_key = tuple(key)
-    holds = _DECIDED.get((id(condition), values_key), _UNDECIDED)  # decided_by's memo, read inline: most Ifs hit
-    if holds is _UNDECIDED:
-        holds = decided_by(condition, values_key, lookup)
-    if holds is None:
+    if decided_by(condition, tuple(key), lookup) is None:
         return UNKNOWN
     return evaluate(condition, lookup)
 
