@@ -206,7 +206,6 @@ def analyse(document: Response, variables: bool = True) -> Analysis:
     return analysis
 
 
-
 class _Walk:
     def __init__(self, analysis: Analysis, tracking: bool = True) -> None:
         self.analysis = analysis

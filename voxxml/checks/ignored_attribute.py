@@ -24,14 +24,6 @@ CODE = "VX106"
 _DIGIT = re.compile(r"[0-9]")
 
 
-def _holds(entry: IgnoredAttributes, node: Node, spec: Any) -> bool:
-    """Whether the entry's situation holds (the parent was chosen by the caller)."""
-    for field, wanted in _conditions(entry, spec):
-        if getattr(node, field) != wanted:
-            return False
-    return True
-
-
 # Per entry (an entry belongs to one vocabulary, and ``spec`` is its element there).
 @cache
 def _conditions(entry: IgnoredAttributes, spec: Any) -> tuple[tuple[str, Any], ...]:
@@ -85,8 +77,14 @@ def check(context: CheckContext) -> Iterator[Diagnostic]:
         parent_tag = entry.when.get("parent")
         placed = (node for node, _ in context.children_of(parent_tag, entry.element)) if parent_tag else context.of(entry.element)
         pairs, field_set = _fields(entry, spec), _field_set(entry, spec)  # per entry, not per node
+        conditions = _conditions(entry, spec)
         for node in placed:
-            if not node.explicit.isdisjoint(field_set) and _holds(entry, node, spec):
+            if node.explicit.isdisjoint(field_set):
+                continue
+            for field, wanted in conditions:  # whether the entry's situation holds (the parent was chosen above)
+                if getattr(node, field) != wanted:
+                    break
+            else:
                 yield from (_diagnostic(node, a, entry.why) for a, hub_field in pairs if hub_field in node.explicit)
     for node in context.of(*_with("repeatDelay")):
         explicit = node.explicit
