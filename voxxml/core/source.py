@@ -365,15 +365,21 @@ def _span_dict(lines: list[int], last_line: int, start: int, end: int) -> dict[s
 def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]]:
     """``_tokenize``'s walk (the same matches, the same pairing of end tags, so the same names, starts
     and ends) keeping only what whole elements' spans need, and each element's span dict made as soon
-    as its end is known: a whole element (most) at once, an element with children at its end tag."""
+    as its end is known: a whole element (most) at once, an element with children at its end tag.
+
+    The elements come in the order of their starts, so the line of each start is found by stepping on
+    from the last one's (one step per line, most lines hold one tag) instead of a binary search."""
     outline = Outline([], [], [])
     names, starts, ends = outline
     spans: list[dict[str, int]] = []
-    opened: list[int] = []  # every element matched without its end tag: its dict is made last
     stack: list[int] = []
     parent = -1
     open_names: dict[str, int] = {}
     last_line = len(lines)
+    line = 0  # the line of the last start found (1-based; 0 before the first)
+    line_start = 0  # where that line starts
+    next_start = 0  # where the line after it starts (past the text's end after the last line)
+    beyond = len(text) + 1
     for match in _token().finditer(text):
         kind = match.lastindex
         if kind is None:
@@ -383,9 +389,11 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
             names.append(match.group(2))
             starts.append(start)
             ends.append(end)
-            line = bisect_right(lines, start)  # _span_dict(lines, last_line, start, end), inline: once per element
-            line_start = lines[line - 1]
-            if line == last_line or end < lines[line]:
+            while start >= next_start:
+                line += 1
+                line_start = next_start
+                next_start = lines[line] if line < last_line else beyond
+            if end < next_start:  # it ends on the line it starts on
                 spans.append({"line": line, "column": start - line_start + 1, "end_line": line, "end_column": end - line_start + 1})
             else:
                 end_line = bisect_right(lines, end)
@@ -395,7 +403,9 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
                 continue
             end_name = match.group(1)
             if names[parent] == end_name:
-                ends[parent] = match.end()
+                end = match.end()
+                ends[parent] = end
+                spans[parent] = _span_dict(lines, last_line, starts[parent], end)
                 stack.pop()
                 open_names[end_name] -= 1
                 parent = stack[-1] if stack else -1
@@ -406,6 +416,7 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
             while True:
                 index = stack.pop()
                 ends[index] = end
+                spans[index] = _span_dict(lines, last_line, starts[index], end)
                 open_names[names[index]] -= 1
                 if names[index] == end_name:
                     break
@@ -417,11 +428,10 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
             starts.append(start)
             ends.append(tag_end)
             parent = len(starts) - 1
-            spans.append(_OPEN)  # replaced below, once its end is known
-            opened.append(parent)
+            spans.append(_OPEN)  # replaced once its end is known (at its end tag, or below)
             stack.append(parent)
             open_names[name] = open_names.get(name, 0) + 1
-    for index in opened:
+    for index in stack:  # never closed: the start tag is the element
         spans[index] = _span_dict(lines, last_line, starts[index], ends[index])
     return outline, spans
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, cast
+from typing import TYPE_CHECKING, Any, Callable, Mapping, cast
 
 from ...core.diagnostics import Diagnostic, make
 from ...core.source import SourceMap, Span
@@ -33,7 +33,10 @@ from ...hub.nodes import (
 )
 from ...runtime.simulator import DEFAULT_LOOP_CAP, catalogue_voice, is_absolute, qualified_voices, resolved, spoken_as, voice_genders
 from .. import Compilation
-from .plan import INPUT_VARIABLE, Plan
+from .names import INPUT_VARIABLE
+
+if TYPE_CHECKING:  # the plan's TypedDicts cost as much to make as the rest of the compiler's imports
+    from .plan import Plan
 
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 2
@@ -815,4 +818,4 @@ def compile_document(
         "states": compiler.states,
     }
     diagnostics = sorted(compiler.diagnostics, key=lambda d: (d.span.line, d.span.column, d.code))
-    return Compilation(cast(Plan, plan), diagnostics)
+    return Compilation(cast("Plan", plan), diagnostics)

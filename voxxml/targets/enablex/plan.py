@@ -9,12 +9,10 @@ annotations`` here: TypedDict needs evaluated annotations to tell NotRequired ke
 
 from typing import Any, Literal, NotRequired, TypedDict, Union
 
+from .names import INPUT_VARIABLE  # the plan's one variable (names.py says why it lives there)
+
 StateId = str  # "s<number>"
 
-# The plan's one variable (format version 2): what an accept step writes, a clear step empties, a
-# branch tests and a play's template reads. The compiler writes the hub's input variable so
-# (compiler.plan_variable: the one place the two names meet).
-INPUT_VARIABLE = "$GATHER"
 Events = dict[str, StateId]  # "state:connected", "playstate:playfinished", "speech:timeout"... -> the next state
 
 

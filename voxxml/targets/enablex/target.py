@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ...ast import Response
 from ...runtime.simulator import DEFAULT_LOOP_CAP
 from .. import Compilation
 from .compiler import CODES, compile_document
-from .plan import Plan
+
+if TYPE_CHECKING:  # the plan's types only (plan.py's TypedDicts cost as much to make as the compiler to import)
+    from .plan import Plan
 
 
 class EnableX:
