@@ -96,3 +96,79 @@ def test_blank_content_is_reported_every_time_never_memoized() -> None:
     spec.parse_content("   ")
     assert "   " not in spec.content_cache
     assert [code for code, _, _ in _diagnostics("<Response><Number>   </Number></Response>")] == ["VX009"]
+
+
+def _grammars():  # type: ignore[no-untyped-def]
+    from voxxml.dialects.twiml.grammar import grammar as twiml
+    from voxxml.dialects.voxml.grammar import grammar as voxml
+
+    return [grammar(), voxml(), twiml()]
+
+
+def _hooks(index: int):  # type: ignore[no-untyped-def]
+    from voxxml.dialects.twiml.reader import _HOOKS as twiml_hooks
+    from voxxml.dialects.voxml.reader import _HOOKS as voxml_hooks
+    from voxxml.dialects.voxxml_v1.reader import _HOOKS as v1_hooks
+
+    return (v1_hooks, voxml_hooks, twiml_hooks)[index]
+
+
+def _long_row(spec, fields):  # type: ignore[no-untyped-def]
+    """The row as the reader made it before ``row_of``: each field looked up, ``extras`` defaulted."""
+    from voxxml.hub.nodes import NO_EXTRAS
+
+    return tuple(fields.get(name, NO_EXTRAS) if name == "extras" else fields[name] for name in spec.row_fields)
+
+
+@st.composite
+def _element_attributes(draw):  # type: ignore[no-untyped-def]
+    which = draw(st.integers(0, 2))
+    vocabulary = _grammars()[which]
+    plans = common_reader._static_plans(vocabulary)
+    spec = vocabulary.elements[draw(st.sampled_from(sorted(name for name, plan in plans.items() if plan[1] != common_reader._OTHER)))]
+    names = sorted(spec.attributes) + ["bogus", "Voice"]
+    raws = ["", "1", "0", "-3", "true", "Amy", "en-US", "$GATHER", "EQUAL", "NOTEQUAL", "1|2", "https://e.com/a", "dtmf speech", "#", "x y"]
+    chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=6))
+    return which, spec, tuple((name, draw(st.sampled_from(raws))) for name in chosen)
+
+
+@given(_element_attributes())
+@settings(max_examples=300)
+def test_the_row_of_a_reading_is_the_row_looked_up_field_by_field(case) -> None:  # type: ignore[no-untyped-def]
+    """``ElementSpec.row_of`` (one itemgetter) gives the row the field-by-field lookup gave, for any
+    element of any dialect that the reader loads from a row, and any attributes; the reading's fields
+    and findings are the public ones."""
+    which, spec, items = case
+    hooks = _hooks(which)
+    fields, findings = common_reader._read_attributes(spec, items, hooks)
+    assert spec.row_of(fields) == _long_row(spec, fields)
+    assert "extras" in fields
+    public = common_reader.read_attributes(spec, items, hooks)
+    assert (public.fields, public.findings) == (fields, findings)
+
+
+def test_every_row_of_has_the_length_of_its_fields() -> None:
+    """One field, none or many: ``row_of`` always gives a tuple as long as ``row_fields``."""
+    for vocabulary in _grammars():
+        for spec in vocabulary.elements.values():
+            fields = {name: object() for name in spec.row_fields}
+            row = spec.row_of(fields)
+            assert isinstance(row, tuple) and row == tuple(fields[name] for name in spec.row_fields), spec.name
+
+
+@given(st.sampled_from(["$GATHER", "$gather", "GATHER", "", "$X"]), st.sampled_from([None, "EQUAL", "NOTEQUAL", "equal"]),
+       st.none() | st.lists(st.sampled_from(["1", "2", "sales"]), max_size=3).map(tuple))
+def test_a_v1_condition_reads_as_one_made_afresh(variable: str, test: str | None, value: tuple[str, ...] | None) -> None:
+    """The variable's read is made once per variable and shared (a Var is immutable): the condition
+    equals the one built afresh, position included."""
+    from voxxml.dialects.voxxml_v1 import values
+    from voxxml.dialects.voxxml_v1.reader import read_condition
+    from voxxml.hub.expressions import In, Var
+
+    name = values.VARIABLES.get(variable)
+    fresh = None if name is None else In(Var(name, at=(0, len(variable))), tuple(value or ()), negated=test == "NOTEQUAL")
+    for _ in range(2):  # made, then shared
+        condition = read_condition(variable, test, value)
+        assert condition == fresh
+        if fresh is not None:
+            assert condition.operand.at == fresh.operand.at and condition.negated is fresh.negated  # type: ignore[union-attr]

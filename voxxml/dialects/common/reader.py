@@ -137,6 +137,13 @@ class Hooks(NamedTuple):
 
 def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks: Hooks) -> AttributeReading:
     """Type every attribute of one element and find what is wrong with them (VX005-VX008, VX010)."""
+    fields, findings = _read_attributes(spec, items, hooks)
+    return AttributeReading(fields, findings)
+
+
+def _read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks: Hooks) -> tuple[dict[str, Any], tuple[Finding, ...]]:
+    """``read_attributes``' fields and findings, as the reader's loop takes them (no named tuple to make).
+    ``fields`` always holds ``extras`` (``NO_EXTRAS`` when none were written), so a row is one itemgetter."""
     fields: dict[str, Any] = dict(spec.defaults)
     if spec.unmapped:  # read here, not kept: a dialect may complete them after the vocabulary is built (TwiML)
         fields.update(spec.unmapped)
@@ -198,9 +205,8 @@ def read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hooks
             explicit.add("condition")
         fields["condition"] = condition
     fields["explicit"] = frozenset(explicit)
-    if extras:
-        fields["extras"] = Extras(extras)
-    return AttributeReading(fields, tuple(findings))
+    fields["extras"] = Extras(extras) if extras else NO_EXTRAS
+    return fields, tuple(findings)
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # each dialect subclasses it (when compiled with mypyc)
@@ -237,11 +243,10 @@ class Reader:
         """Each element's plan for ``read_elements``, with the list its nodes join in ``by_tag``."""
         return {name: (*plan, by_tag[name]) for name, plan in _static_plans(self.grammar).items()}
 
-    def remember(self, memo: dict[tuple[tuple[str, str], ...], Remembered], items: tuple[tuple[str, str], ...], spec: ElementSpec, shape: int, reading: AttributeReading) -> Remembered:
-        """Keep an attribute reading with its row; the vocabulary's readings start over when they reach the limit."""
-        fields = reading.fields
-        row = None if shape == _OTHER else tuple([fields.get(name, NO_EXTRAS) if name == "extras" else fields[name] for name in spec.row_fields])
-        remembered = (row, reading.findings, fields)
+    def remember(self, memo: dict[tuple[tuple[str, str], ...], Remembered], items: tuple[tuple[str, str], ...], spec: ElementSpec, shape: int, reading: tuple[dict[str, Any], tuple[Finding, ...]]) -> Remembered:
+        """Keep an attribute reading (``_read_attributes``) with its row; the vocabulary's readings start over when they reach the limit."""
+        fields, findings = reading
+        remembered = (None if shape == _OTHER else spec.row_of(fields), findings, fields)
         grammar = self.grammar
         if grammar.remembered >= _READINGS_LIMIT:
             for kept in grammar.readings.values():
@@ -316,7 +321,7 @@ class Reader:
                     items = tuple(el.items()) if few else attribute_items(el)
                     reading = memo.get(items)
                     if reading is None:
-                        reading = self.remember(memo, items, spec, shape, read_attributes(spec, items, hooks))
+                        reading = self.remember(memo, items, spec, shape, _read_attributes(spec, items, hooks))
                     row, findings, fields = reading
                     if findings:
                         for finding in findings:

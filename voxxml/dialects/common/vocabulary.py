@@ -9,6 +9,7 @@ A dialect brings its own type kinds (``make_type``); integers, the element table
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from ...core.records import dataclass
 from ...core.records import field as record_field  # not ``field``: AttributeSpec has a field named so
 from typing import Any, Callable
@@ -111,6 +112,11 @@ class ElementSpec:
         # plus the content or children (when it has a field for either), source and index.
         self.load_with = row_loader(self.node_class, self.content_field or self.children_field)
         self.row_fields = row_fields(self.node_class, self.content_field or self.children_field)
+        # The row from a complete field dict (the reader's readings always hold ``extras``): one C call.
+        getter = itemgetter(*self.row_fields) if self.row_fields else None
+        self.row_of: Callable[[dict[str, Any]], tuple] = (
+            getter if len(self.row_fields) > 1 else (lambda fields: (getter(fields),)) if getter is not None else (lambda fields: ())  # type: ignore[assignment]
+        )
         # Attributes with no hub field on the node's class (VoXML's history) ride along in ``extras``.
         hub_fields = set(node_fields(self.node_class))
         for attribute in self.attributes.values():

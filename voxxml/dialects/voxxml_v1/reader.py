@@ -24,10 +24,18 @@ def read_condition(variable: str | None, test: str | None, value: tuple[str, ...
     variable could not be read (reported): the body never runs. A missing test is EQUAL, as the platform
     reads it; missing values (reported) are none, so EQUAL never holds and NOTEQUAL always does, as
     before the hub (and the read of $GATHER is still seen, for VX104)."""
-    name = values.VARIABLES.get(variable) if variable is not None else None
-    if name is None:
-        return None
-    return In(Var(name, at=(0, len(variable))), tuple(value or ()), negated=test == "NOTEQUAL")  # type: ignore[arg-type]
+    read = _VARIABLES.get(variable) if variable is not None else None  # type: ignore[arg-type]
+    if read is None:
+        name = values.VARIABLES.get(variable) if variable is not None else None
+        if name is None:
+            return None
+        read = _VARIABLES[variable] = Var(name, at=(0, len(variable)))  # type: ignore[arg-type]
+    return In(read, tuple(value or ()), test == "NOTEQUAL")
+
+
+# Each variable's read, made once: a Var is immutable (frozen), and Ifs with the same attributes already
+# share their whole condition (the reader's readings are memoized). Keys are values.VARIABLES' own.
+_VARIABLES: dict[str, Var] = {}
 
 
 _HOOKS = Hooks(_Reader.ATTRIBUTE_CODES, read_condition, values.check_voice_language)
