@@ -7,9 +7,9 @@ Gathers that reach it, so it stays linear however many Gathers there are.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 from ..ast import Gather
+from ..core.records import NamedTuple
 
 DTMF_KEYS = frozenset("0123456789#*")
 UNLIMITED = 1 << 30  # numDigits not written (VoXML): any number of keys

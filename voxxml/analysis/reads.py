@@ -7,7 +7,9 @@ Apart from the checks' shared context (``checks/context.py``) so that it can be 
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Sequence
+
+from ..core.records import NamedTuple
 
 from ..hub import semantics
 from ..hub.expressions import And, Compare, In, Literal, Or, Var

@@ -28,9 +28,9 @@ enter it differently). The Loop's counter (``do.n``) holds the pass numbers in i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+
+from ..core.records import NamedTuple, dataclass, field
 
 from ..hub import semantics
 from ..hub.nodes import Dial, Gather, If, Loop, Redirect, Response, Set, Unset, Verb

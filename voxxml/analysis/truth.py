@@ -15,13 +15,15 @@ with its reason is made only when the answer is yes or no.
 from __future__ import annotations
 
 import re
-from typing import Callable, NamedTuple
+from typing import Callable
+
+from ..core.records import NamedTuple
 
 from ..hub.expressions import PATTERN_LIMIT, And, Compare, Expr, In, Literal, Or, Var, matches, variables
 from .inputs import InputSummary
 from .variables import ANYTHING, FINITE_LIMIT, Value
 
-Lookup = Callable[[str], "Value | None"]  # None: not to be trusted here (treated as anything)
+Lookup = Callable[[str], Value | None]  # None: not to be trusted here (treated as anything)
 
 
 class Verdict(NamedTuple):

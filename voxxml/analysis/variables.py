@@ -28,7 +28,8 @@ alarms). For values, reads inside a Loop of a variable that the Loop's body chan
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import NamedTuple
+
+from ..core.records import NamedTuple
 
 from .inputs import InputSummary
 
