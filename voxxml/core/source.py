@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
-from .records import dataclass
 from itertools import accumulate
-from typing import NamedTuple
+
+from .records import NamedTuple, dataclass
 
 
 class Span(NamedTuple):
