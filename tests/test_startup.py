@@ -130,10 +130,5 @@ def test_a_second_lint_writes_nothing_to_the_cache(tmp_path: Path) -> None:
     assert {entry.name: entry.stat().st_mtime_ns for entry in cache.iterdir()} == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until analysis/{states,variables,inputs,truth,reads}.py, core/source.py and dialects/common/{reader,values}.py "
-    "take NamedTuple (and states.py dataclass) from core.records (issue 14, fourth round: listed for the lead)",
-)
 def test_a_lint_with_a_warm_cache_compiles_no_annotation_and_works_out_no_dataclass(tmp_path: Path) -> None:
     assert _lint_work(tmp_path, tmp_path / "cache") == {"forward references": 0, "dataclasses worked out": 0}

@@ -19,12 +19,12 @@ compiled). They are not in ``by_tag`` either, so no VX1xx check sees them.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Callable, ClassVar, Iterable, NamedTuple
+from typing import Any, Callable, ClassVar, Iterable
 
 from lxml import etree
-from mypy_extensions import mypyc_attr
 
 from ...core import fixes
+from ...core.records import NamedTuple, mypyc_attr
 from . import values
 from ...core.diagnostics import Diagnostic, make
 from ...core.fixes import Edit, Fix

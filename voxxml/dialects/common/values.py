@@ -10,9 +10,10 @@ that dialect's ``values`` module.
 from __future__ import annotations
 
 import re
-from ...core.records import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
+
+from ...core.records import NamedTuple, dataclass
 
 from . import languages
 
