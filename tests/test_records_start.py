@@ -138,3 +138,19 @@ def test_two_places_of_a_module_keep_their_recipes_apart(tmp_path: Path) -> None
     before = {entry: entry.stat().st_mtime_ns for entry in (tmp_path / "cache").iterdir()}
     _run(tmp_path, tmp_path / "one")  # everything known: nothing is written
     assert {entry: entry.stat().st_mtime_ns for entry in (tmp_path / "cache").iterdir()} == before
+
+
+def test_a_named_tuple_keeps_its_code_with_its_module_not_in_one_every_start_reads(tmp_path: Path) -> None:
+    """A named tuple's ``__new__`` is cached in the entry of the module that defines it: classes made
+    elsewhere (a test's hundreds of generated ones) once piled up in one shared entry that every start
+    read (393 KB, about 15 M instructions of a one-verb lint)."""
+    cache = tmp_path / "cache"
+    code = (
+        "import sys, types\n"
+        "module = types.ModuleType('scratch_fields'); sys.modules['scratch_fields'] = module\n"
+        "exec('from voxxml.core.records import NamedTuple\\nclass Scratch(NamedTuple):\\n    zebra_field: int\\n', module.__dict__)\n"
+        "assert module.Scratch(3).zebra_field == 3\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env={**os.environ, "VOXXML_CACHE_DIR": str(cache)}, check=True)
+    holding = sorted(entry.name for entry in cache.iterdir() if b"zebra_field" in entry.read_bytes())
+    assert holding and all(".scratch_fields." in name for name in holding)

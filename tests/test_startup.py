@@ -132,3 +132,12 @@ def test_a_second_lint_writes_nothing_to_the_cache(tmp_path: Path) -> None:
 
 def test_a_lint_with_a_warm_cache_compiles_no_annotation_and_works_out_no_dataclass(tmp_path: Path) -> None:
     assert _lint_work(tmp_path, tmp_path / "cache") == {"forward references": 0, "dataclasses worked out": 0}
+
+
+def test_a_lint_keeps_its_generated_code_in_its_modules_entries(tmp_path: Path) -> None:
+    """Every entry a lint writes is named after one of voxxml's modules: nothing goes to the shared entry,
+    which gathers code from any caller (a test's generated classes) and would be read at every start."""
+    cache = tmp_path / "cache"
+    _lint_work(tmp_path, cache)
+    written = sorted(entry.name for entry in cache.iterdir() if entry.name.startswith("generated-"))
+    assert written and all(name.startswith("generated-3.voxxml.") for name in written), written

@@ -360,10 +360,11 @@ def _dataclass(cls: type[T] | None = None, /, **options: Any) -> Any:
     return wrap if cls is None else wrap(cls)
 
 
-def _cached_eval(source: str, namespace: dict[str, Any]) -> Any:
+def _cached_eval(source: str, namespace: dict[str, Any], module: str = "shared") -> Any:
     """``eval(source, namespace)`` for ``collections.namedtuple``'s ``__new__``, compiled at most once per
-    interpreter (the shared entry: the text depends on the field names only)."""
-    entry = _entry("shared")
+    interpreter, kept in the entry of the ``module`` that defines the class: a start reads the entries of
+    the modules it imports only (one shared entry gathered every class ever made, a test's generated ones too)."""
+    entry = _entry(module)
     key = "eval:" + source
     code = entry.codes.get(key)
     if code is None:
@@ -398,7 +399,8 @@ class _NamedTupleMeta(type):
             elif default_names:
                 raise TypeError(f"Non-default namedtuple field {field_name} cannot follow default field"
                                 f"{'s' if len(default_names) > 1 else ''} {', '.join(default_names)}")
-        collections.eval = _cached_eval  # type: ignore[attr-defined]
+        module = namespace["__module__"]
+        collections.eval = lambda source, globals: _cached_eval(source, globals, module)  # type: ignore[attr-defined]
         try:
             defaults = [namespace[name] for name in default_names]
             made = collections.namedtuple(typename, list(annotations), defaults=defaults, module=namespace["__module__"])  # type: ignore[misc]

@@ -632,7 +632,7 @@ def loader(cls: type[Node], content: str | None = None) -> Callable[..., Node]:
     )
     parameters = f"values, source, index, {content}" if content is not None else "values"
     code = f"def load({parameters}):\n    node = new(cls)\n{assignments}    return node\n"
-    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
+    namespace: dict[str, Any] = {"__name__": __name__, "new": cls.__new__, "cls": cls, "NO_EXTRAS": NO_EXTRAS}
     cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)
     built: Callable[..., Node] = namespace["load"]
     built.__qualname__ = f"{cls.__name__}.load"
@@ -654,7 +654,7 @@ def row_loader(cls: type[Node], content: str | None = None) -> Callable[..., Nod
     parameters = "row, source, index" + (f", {content}" if content is not None else "")
     assign = f"    node.{content} = {content}\n" if content is not None else ""
     code = f"def load({parameters}):\n    node = new(cls)\n    {targets}= row\n    node.source = source\n    node.index = index\n{assign}    return node\n"
-    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
+    namespace: dict[str, Any] = {"__name__": __name__, "new": cls.__new__, "cls": cls}
     cached_exec(code, namespace)  # the names are our own dataclass fields; compiled once (core.records)
     built: Callable[..., Node] = namespace["load"]
     built.__qualname__ = f"{cls.__name__}.load"
