@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,16 @@ def test_v1_to_twiml_and_back_keeps_the_trace_of_ivr_documents(call: tuple[Any, 
 @given(strategies.responses(max_depth=3, max_children=4).map(straight), st.data())
 def test_v1_to_twiml_and_back_keeps_the_trace_of_vocabulary_documents(document: Response, data: st.DataObject) -> None:
     _round_trip(document, data.draw(eq.caller_scripts(eq.if_values(document))))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, found by the property test above on 2026-12-01 and not fixed yet: TwiML's reader trims "
+    "Say text and v1's keeps it, so ' .' comes back as '.'; v1 -> TwiML should say so (a CV code) or the "
+    "trace should not hear the difference",
+)
+def test_say_text_with_surrounding_spaces_survives_v1_to_twiml_and_back() -> None:
+    _round_trip(read("<Response>\n  <Say> .</Say>\n</Response>\n", "voxxml-v1").document, CallerScript(inputs=[], dials=[]))
 
 
 # ------------------------------------------------------------------------ VoXML -> TwiML -> VoXML
