@@ -403,7 +403,7 @@ class _NamedTupleMeta(type):
         collections.eval = lambda source, globals: _cached_eval(source, globals, module)  # type: ignore[attr-defined]
         try:
             defaults = [namespace[name] for name in default_names]
-            made = collections.namedtuple(typename, list(annotations), defaults=defaults, module=namespace["__module__"])  # type: ignore[misc]
+            made = collections.namedtuple(typename, list(annotations), defaults=defaults, module=module)  # type: ignore[misc]
         finally:
             del collections.eval  # type: ignore[attr-defined]
         made.__annotations__ = made.__new__.__annotations__ = dict(annotations)

@@ -74,9 +74,7 @@ def _one_terminal_tokens(name: str, pattern: re.Pattern[str], repeat: str, text:
     position = 0
     while position < len(text):
         match = pattern.match(text, position)
-        if match is None or match.end() == position:
-            raise LanguageError(position, text[position])
-        if repeat == "" and found:
+        if match is None or match.end() == position or (repeat == "" and found):  # no token here, or no room for one
             raise LanguageError(position, text[position])
         found.append(Lexeme(match.group(), name, position, match.end()))
         position = match.end()
