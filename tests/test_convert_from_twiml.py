@@ -24,6 +24,7 @@ from voxxml.convert.from_twiml import builtin_voice, e164
 from voxxml.core.catalog import Severity
 from voxxml.runtime.caller import CallerScript
 from voxxml.runtime.simulator import simulate
+from voxxml.runtime.trace import heard
 
 from support import ROOT, SHARED_CORPUS, run
 from test_convert import read
@@ -55,7 +56,8 @@ def cv_codes(result: pipeline.Result) -> set[str]:
 def normalised(trace: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What the dialects spell differently and a caller does not hear: a number's format (``415-123-4567``
     is ``14151234567``, ``+1...`` too), the voice's name (compared by gender and language), and joining a
-    conference (TwiML dials it: a dial event naming ``conference:ROOM``; v1 joins it: a conference event)."""
+    conference (TwiML dials it: a dial event naming ``conference:ROOM``; v1 joins it: a conference event), and
+    the layout of Say text (``heard``)."""
     out = []
     for item in trace:
         if item["event"] == "dial":
@@ -63,7 +65,7 @@ def normalised(trace: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if item["event"] == "dial" and len(item["numbers"]) == 1 and item["numbers"][0].startswith("conference:"):
             item = {"event": "conference", "name": item["numbers"][0].split(":", 1)[1]}  # TwiML's Dial > Conference is v1's Conference
         if item["event"] == "say":
-            item = {k: v for k, v in item.items() if k != "voice"}
+            item = {k: (heard(v) if k == "text" else v) for k, v in item.items() if k != "voice"}
         out.append(item)
     return out
 

@@ -86,18 +86,28 @@ def continues(previous: Event | None, event: Event) -> bool:
     )
 
 
+def heard(text: str) -> str:
+    """Say text as words are heard: speech has no layout, so white space at either end is silent and a
+    run of it inside is one gap. The documents keep the text as written (``voxxml format`` and the fixes
+    keep an author's layout, v1 and VoXML read it verbatim), while TwiML's reader already collapses it
+    (its Say mixes text and SSML): ``<Say> Hello</Say>`` in v1 and ``<Say>Hello</Say>`` read back from
+    TwiML say the same thing, so a conversion that changes only the layout is faithful."""
+    return " ".join(text.split())
+
+
 def comparable(trace: list[Event]) -> list[Event]:
-    """A trace as the caller experiences it: voices compared by gender, consecutive speech in
-    one voice and language heard as one utterance, zero-second pauses dropped."""
+    """A trace as the caller experiences it: voices compared by gender, Say text by its words
+    (``heard``), consecutive speech in one voice and language heard as one utterance, zero-second
+    pauses dropped."""
     out: list[Event] = []
     for event in trace:
         kind = event["event"]
         if kind == "pause" and not event["seconds"]:
             continue
         if kind == "say":
-            event = {k: v for k, v in event.items() if k != "voice"}
+            event = {k: (heard(v) if k == "text" else v) for k, v in event.items() if k != "voice"}
             if continues(out[-1] if out else None, event):
-                out[-1] = {**out[-1], "text": f"{out[-1]['text']} {event['text']}"}
+                out[-1] = {**out[-1], "text": heard(f"{out[-1]['text']} {event['text']}")}
                 continue
         out.append(event)
     return out
