@@ -113,18 +113,20 @@ class Settings:
             return resolved.relative_to(self.root).as_posix()
         return path.as_posix()
 
-    def dialect_for(self, path: Path | None) -> str | None:
+    def dialect_for(self, path: Path | str | None) -> str | None:
         """The dialect the configuration names for ``path`` (None: not configured)."""
         if path is not None and self.dialect_globs:
+            path = Path(path)
             relative = self.relative(path)
             for pattern, name in self.dialect_globs:
                 if fnmatch(relative, pattern) or fnmatch(path.name, pattern):
                     return name
         return self.dialect
 
-    def excluded(self, path: Path) -> bool:
-        if not self.exclude:  # most configurations: no path to resolve for every file
+    def excluded(self, path: Path | str) -> bool:
+        if not self.exclude:  # most configurations: no path to resolve (nor a Path to make) for every file
             return False
+        path = Path(path)
         relative = self.relative(path)
         return any(fnmatch(relative, pattern) or fnmatch(path.name, pattern) for pattern in self.exclude)
 
@@ -264,6 +266,7 @@ def merged(table: dict[str, Any], inline: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+_ALTSEP = os.altsep  # Windows: "/" separates too
 INLINE_SOURCE = Path("--config")  # names settings given as --config KEY=VALUE in messages
 
 
@@ -339,14 +342,16 @@ class Resolver:
             return self._fixed
         return self._for_named(path if path.is_dir() else path.parent)
 
-    def for_file(self, path: Path) -> Settings:
-        """``for_path`` for a path the caller knows is a file (discovery's): no stat of it."""
+    def for_file(self, path: Path | str) -> Settings:
+        """``for_path`` for a path the caller knows is a file (discovery's, a Path or its string): no stat of it."""
         if self._fixed is not None:
             return self._fixed
-        folder = os.path.dirname(str(path))  # a string: making each file's parent Path cost more than this lookup
+        text = os.fspath(path)
+        cut = text.rfind(os.sep) if _ALTSEP is None else max(text.rfind(os.sep), text.rfind(_ALTSEP))
+        folder = text[: cut + 1]  # the folder as written, up to its separator: a key, not a path
         settings = self._by_file_folder.get(folder)
         if settings is None:
-            settings = self._by_file_folder[folder] = self._for_named(path.parent)
+            settings = self._by_file_folder[folder] = self._for_named(Path(text).parent)
         return settings
 
     def _for_named(self, folder: Path) -> Settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from operator import attrgetter
 from ..core.records import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,17 @@ class Discovery:
     files: list[tuple[Path, bool]] = field(default_factory=list)  # (path, named explicitly)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+
+
+class Found:
+    """``find``'s answer: a ``Discovery`` with each path a string."""
+
+    __slots__ = ("files", "skipped", "missing")
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, bool]] = []  # (path, named explicitly)
+        self.skipped: list[tuple[str, str]] = []
+        self.missing: list[str] = []
 
 
 def root_element(path: Path) -> str | None:
@@ -75,56 +87,73 @@ def _wanted(path: Path) -> tuple[bool, str]:
 
 def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
     """``voxxml_only``: skip a named .xml file whose root is not <Response> too (for pre-commit)."""
-    found = Discovery()
+    found = find(paths, voxxml_only)
+    return Discovery([(Path(path), explicit) for path, explicit in found.files], [(Path(path), why) for path, why in found.skipped], found.missing)
+
+
+def find(paths: list[str], voxxml_only: bool = False) -> Found:
+    """``discover`` with each path a string, as ``str()`` of ``discover``'s Path: what a lint of many files
+    needs (a Path per file cost more than the rest of the walk; ``voxxml lint`` makes one only for a file
+    whose settings need it). Same files, same order, same skipped files and reasons."""
+    found = Found()
+    files, skipped = found.files, found.skipped
     seen: set[str] = set()
     claimed = frozenset(s for dialect in every_dialect() for s in dialect.extensions)
 
-    def add(path: Path, explicit: bool, key: str | None = None) -> None:
+    def add(path: str, explicit: bool, key: str | None = None) -> None:
         # The same file named twice (or through a link) is linted once: each is known by its
         # resolved path (a walked file that is not a link by its resolved folder and its name).
-        key = os.path.normcase(key if key is not None else str(path.resolve()))
+        key = os.path.normcase(key if key is not None else str(Path(path).resolve()))
         if key not in seen:
             seen.add(key)
-            found.files.append((path, explicit))
+            files.append((path, explicit))
 
     def walk(top: str) -> None:
         """Each folder's files in name order, then its folders (as ``os.walk``: top-down, sorted):
         hidden folders, ``SKIP_DIRS`` and links to folders are not entered. The directory entries
-        say which names are folders and links without a system call per file."""
-        pending = [top]  # folders still to list, the next last (a stack: any depth, no recursion)
+        say which names are folders and links without a system call per file. A file's path is its
+        folder's as Path writes it (``.`` as nothing) and its name."""
+        pending = [("" if top == os.curdir else os.path.join(top, ""), top)]  # (prefix, folder) still to list, the next last
         while pending:
-            directory = pending.pop()
+            prefix, directory = pending.pop()
             try:
                 with os.scandir(directory) as listing:
-                    entries = sorted(listing, key=_name)
+                    entries = sorted(listing, key=_NAME)
             except OSError:
                 continue
-            folder = os.path.realpath(directory)
+            folder = os.path.join(os.path.realpath(directory), "")  # a walked file's key: this and its name
             folders = []
             for entry in entries:
+                name = entry.name
                 try:
                     is_dir = entry.is_dir()
                 except OSError:
                     is_dir = False
-                name = entry.name
                 if is_dir:
                     if not name.startswith(".") and name not in SKIP_DIRS and not entry.is_symlink():
-                        folders.append(entry.path)
+                        folders.append(name)
                     continue
-                suffix = os.path.splitext(name)[1].lower()
+                dot = name.rfind(".")  # the suffix as os.path.splitext finds it: leading dots are not one
+                if dot <= 0 or (name[0] == "." and not name[:dot].strip(".")):
+                    continue
+                suffix = name[dot:].lower()
                 if suffix not in claimed and suffix != ".xml":
                     continue
-                candidate = Path(entry.path)
-                key = None if entry.is_symlink() else os.path.join(folder, name)
+                path = prefix + name
+                key = None if entry.is_symlink() else folder + name
                 if suffix in claimed:
-                    add(candidate, False, key)
+                    if key is None or not _POSIX:
+                        add(path, False, key)
+                    elif key not in seen:  # add's work, inline for the most common file
+                        seen.add(key)
+                        files.append((path, False))
                     continue
-                wanted, why = _wanted(candidate)
+                wanted, why = _wanted(Path(path))
                 if wanted:
-                    add(candidate, False, key)
+                    add(path, False, key)
                 else:
-                    found.skipped.append((candidate, why))
-            pending.extend(reversed(folders))
+                    skipped.append((path, why))
+            pending.extend((prefix + name + os.sep, prefix + name) for name in reversed(folders))
 
     for raw in paths:
         path = Path(raw)
@@ -133,13 +162,13 @@ def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
         elif path.is_file():
             wanted, why = _wanted(path)
             if voxxml_only and path.suffix.lower() == ".xml" and not wanted:
-                found.skipped.append((path, why))
+                skipped.append((str(path), why))
             else:
-                add(path, True)
+                add(str(path), True)
         else:
             found.missing.append(raw)
     return found
 
 
-def _name(entry: os.DirEntry) -> str:
-    return entry.name
+_NAME = attrgetter("name")  # sorts directory entries by name
+_POSIX = os.path.normcase("A/B") == "A/B"  # a key needs no case folding

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import NoReturn
 
 from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
 from ..core import xmlparse
 from ..core.catalog import Severity
 from ..core.fixes import fix_text
-from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
+from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, every_dialect, get_dialect
 from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
-from .discover import dialect_for, discover
+from .discover import find
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -47,7 +47,7 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def reading(path: Path | None, settings: Settings | None = None, option: str | None = None) -> Dialect | str:
+def reading(path: Path | str | None, settings: Settings | None = None, option: str | None = None) -> Dialect | str:
     """The dialect a file is read with: ``--dialect``; else the configuration's ``dialect`` for the path;
     else a ``.xml`` file's is detected from the document (``DETECT``: the pipeline decides); else the
     registered one that claims the suffix; else the default (a file named explicitly with another
@@ -56,20 +56,30 @@ def reading(path: Path | None, settings: Settings | None = None, option: str | N
     return chosen
 
 
-def reading_why(path: Path | None, settings: Settings | None = None, option: str | None = None) -> tuple[Dialect | str, str]:
-    """``reading``, and why (for --verbose)."""
+def reading_why(path: Path | str | None, settings: Settings | None = None, option: str | None = None) -> tuple[Dialect | str, str]:
+    """``reading``, and why (for --verbose). ``path``: a Path, or a string as ``str()`` of one (discovery's)."""
     if option:
         return get_dialect(option), "--dialect"
     configured = settings.dialect_for(path) if settings is not None else None
     if configured:
         where = settings.source if settings is not None and settings.source is not None else "the configuration"
         return get_dialect(configured), f"dialect setting in {where}"
-    if path is not None and path.suffix.lower() == ".xml":
-        return DETECT, "detected"
-    claimed = dialect_for(path) if path is not None else None
-    if claimed is not None:
-        return claimed, f"suffix {path.suffix}" if path is not None else "default"
+    if path is not None:
+        suffix = path.suffix if isinstance(path, PurePath) else _suffix(path)
+        folded = suffix.lower()
+        if folded == ".xml":
+            return DETECT, "detected"
+        for dialect in every_dialect():  # the first by name that claims the suffix (discover.dialect_for)
+            if folded in dialect.extensions:
+                return dialect, f"suffix {suffix}"
     return get_dialect(DEFAULT_DIALECT), "the default"
+
+
+def _suffix(path: str) -> str:
+    """``PurePath(path).suffix``, without making the Path."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 
@@ -143,7 +153,7 @@ class LintRun:
         if not self.o["quiet"]:
             echo(message, err=True)
 
-    def lint_one(self, entry: tuple[Path, bool]) -> FileOutcome:
+    def lint_one(self, entry: tuple[Path | str, bool]) -> FileOutcome:
         """Resolve, read, fix (--fix, --diff) and lint one file found: what ``once`` prints for it.
 
         ``(result, problem, why, fixes, diff)``, kept small, as it is pickled back from a worker:
@@ -151,6 +161,7 @@ class LintRun:
         no AST, and a source map (of the text only) only when the text format prints source lines
         of its findings; ``why`` the dialect was chosen (with --verbose); ``fixes`` the (code, name)
         of each fix applied, None for none; ``diff`` --diff's lines, None when nothing changed.
+        The path is a string (``discover.find``'s) or a Path; a Path is made only where settings need one.
         Raises ConfigError for an invalid configuration file, which stops the run at this file.
         """
         from ..core.source import SourceMap
@@ -161,7 +172,8 @@ class LintRun:
         if (o["force_exclude"] or not explicit) and settings.excluded(path):
             return None, None, None, None, None
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:  # Path.read_bytes
+                data = handle.read()
         except OSError as error:
             return None, str(error.strerror or error), None, None, None
         dialect, why = reading_why(path, settings, o["dialect"])  # type: ignore[arg-type]
@@ -173,7 +185,7 @@ class LintRun:
                 if o["show_diff"]:
                     diff = _diff_lines(data, text, str(path))
                 else:
-                    path.write_text(text, encoding="utf-8")
+                    Path(path).write_text(text, encoding="utf-8")
                     data = text.encode("utf-8")
         result = lint_bytes(data, str(path), settings, dialect)
         result.document = None  # reporters need the diagnostics and the source text, not the AST
@@ -191,7 +203,7 @@ class LintRun:
         except ConfigError as error:
             fail(str(error))
         self.settings_for = resolver.for_file  # discovery found files: no stat to ask
-        found = discover([p for p in self.paths if p != "-"], bool(o["voxxml_only"]))
+        found = find([p for p in self.paths if p != "-"], bool(o["voxxml_only"]))
         for missing in found.missing:
             echo(f"voxxml: error: {missing}: no such file or directory", err=True)
         results: list[Result] = []
