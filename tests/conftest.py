@@ -28,3 +28,23 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {SHARED_CORPUS} (it sits beside the checkout)")
     return SHARED_CORPUS
+
+
+# The test files that take longest (wheel builds, servers, subprocesses), run first. The test command
+# (README, .ci/run) spreads whole files over one worker process per core (pytest-xdist, ``--dist
+# loadfile --no-loadscope-reorder``), which hands out files in collection order: starting the longest
+# first keeps every core busy to the end instead of leaving one running the mypyc build alone.
+LONGEST_FIRST = (
+    "test_compiled.py",
+    "test_wheel.py",
+    "test_serve_e2e.py",
+    "test_lsp_publish.py",
+    "test_serve_robustness.py",
+    "test_precommit.py",
+    "test_equivalence.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
