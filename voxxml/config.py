@@ -280,7 +280,8 @@ def inline_table(pairs: Iterable[str]) -> dict[str, Any]:
             table = merged(table, tomllib.loads(pair))
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"--config {pair!r}: not a TOML KEY = VALUE pair: {error}") from None
-    parse(table, INLINE_SOURCE)  # errors name --config, not a file
+    if table:
+        parse(table, INLINE_SOURCE)  # errors name --config, not a file
     return table
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # the C function json itself writes a string with (ensure_ascii=False)
 from typing import Any, TextIO
 
 from ..core.diagnostics import Diagnostic
@@ -32,5 +33,33 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 def report(results: list[Result], out: TextIO, options: object = None) -> None:
     """Always every diagnostic: ``options`` (max_diagnostics, quiet) do not apply to machine output."""
     records = [as_dict(d) for result in results for d in result.diagnostics]
-    json.dump(records, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    text = dumps(records)
+    out.write(text + "\n")
+
+
+def dumps(records: list[dict[str, Any]]) -> str:
+    """``json.dumps(records, indent=2, ensure_ascii=False)``, the same text: json indents with its
+    pure-Python encoder (the C one writes no indentation), which took longer than the rest of the
+    report. Records whose values are strings, integers, None, or tables of strings (all a diagnostic
+    has) are written here with json's own string encoder; anything else goes to json."""
+    parts = []
+    for record in records:
+        fields = []
+        for key, value in record.items():
+            kind = type(value)
+            if kind is str:
+                text = encode_basestring(value)
+            elif kind is int:
+                text = int.__repr__(value)
+            elif value is None:
+                text = "null"
+            elif kind is dict and value and all(type(k) is str and type(v) is str for k, v in value.items()):
+                inner = ",\n".join(f"      {encode_basestring(k)}: {encode_basestring(v)}" for k, v in value.items())
+                text = "{\n" + inner + "\n    }"
+            else:
+                return json.dumps(records, indent=2, ensure_ascii=False)
+            if type(key) is not str:
+                return json.dumps(records, indent=2, ensure_ascii=False)
+            fields.append(f"    {encode_basestring(key)}: {text}")
+        parts.append("  {\n" + ",\n".join(fields) + "\n  }" if fields else "  {}")
+    return "[\n" + ",\n".join(parts) + "\n]" if parts else "[]"
