@@ -284,3 +284,18 @@ def test_a_caller_that_stops_at_the_last_item_kills_no_worker(monkeypatch: pytes
     iterator.close()
     assert got == [item + 1 for item in items]
     assert killed == []
+
+
+@given(count=st.integers(1, 5000), processes=st.integers(2, 64))
+def test_the_chunks_cover_the_items_in_order_and_shrink_towards_the_end(count: int, processes: int) -> None:
+    bounds = parallel.chunk_bounds(count, processes)
+    size = parallel.chunk_size(count, processes)
+    assert [start for start, _ in bounds] == [0] + [stop for _, stop in bounds[:-1]] and bounds[-1][1] == count
+    sizes = [stop - start for start, stop in bounds]
+    assert sizes[0] == min(size, count) and all(0 < after <= before for before, after in zip(sizes, sizes[1:]))
+    assert sizes[-1] == 1 or sizes == [size] * (len(sizes) - 1) + sizes[-1:]  # the end one item at a time
+    assert len(bounds) <= parallel._MAX_CHUNKS
+
+
+def test_a_huge_map_keeps_its_chunk_numbers_within_the_pipe() -> None:
+    assert len(parallel.chunk_bounds(10**7, 64)) <= parallel._MAX_CHUNKS

@@ -75,11 +75,28 @@ def chunk_size(count: int, processes: int) -> int:
     return max(1, min(_CHUNK_MAX, count // (processes * 16)), -(-count // _MAX_CHUNKS))
 
 
+def chunk_bounds(count: int, processes: int) -> list[tuple[int, int]]:
+    """The chunks' (start, stop): ``chunk_size`` items each, then smaller ones towards the end (each
+    about half of what is left per process, down to one item), so that the processes finish
+    within about one item of each other instead of one chunk (a process that finds nothing left
+    waits for the other's last chunk). As many chunks as uniform ones would be, where the smaller
+    ones would not all fit in the pipe."""
+    size = chunk_size(count, processes)
+    bounds, start = [], 0
+    while start < count:
+        step = min(size, max(1, (count - start) // (2 * processes)))
+        bounds.append((start, start + step))
+        start += step
+    if len(bounds) > _MAX_CHUNKS:
+        bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
+    return bounds
+
+
 def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int = 1) -> Iterator[R]:
     """``function(item)`` for each item, yielded in the items' order; over ``processes`` processes
     when more than 1 (see ``workers``): this one and ``processes - 1`` forked workers.
 
-    The items are cut into chunks. Every process takes the next chunk not yet taken from a shared
+    The items are cut into chunks (``chunk_bounds``). Every process takes the next chunk not yet taken from a shared
     pipe of chunk numbers (written before the fork), so a slower process (a big file, or a core
     shared with other programs) takes fewer, and all finish together. A worker pickles each
     chunk's results into its own pipe; this process takes chunks too, keeps whatever arrives
@@ -91,8 +108,7 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
         for item in items:
             yield function(item)
         return
-    size = chunk_size(len(items), processes)
-    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    bounds = chunk_bounds(len(items), processes)
     processes = min(processes, len(bounds))
     sys.stdout.flush()  # a worker must not inherit (and print again) what is buffered here
     sys.stderr.flush()
