@@ -89,6 +89,7 @@ class Outcome:
     message: str = ""  # a line for standard error after the diagnostics (a refused or broken file)
 
 
+_QUIET = ReportOptions(quiet=True)  # a compile's report: the diagnostics, no summary line (the run prints its own)
 Job = tuple[Path, Settings, "Dialect | str", Path]  # source, settings, dialect read with, plan file
 
 
@@ -105,6 +106,7 @@ class ManyRun:
         self.options = options
         self.terminal = _isatty(sys.stderr)  # workers render plain text unless rich draws for a terminal
         self.made: set[Path] = set()  # folders known to exist (per process)
+        self.styled: bool | None = None  # whether a report into a buffer gets styles (FORCE_COLOR), once known
 
     def compile(self, paths: list[str], out: Path, jobs: int | None) -> int:
         """Compile every file found, write the plans, print in order; the exit status."""
@@ -209,10 +211,23 @@ class ManyRun:
                 source = SourceMap(result.source.text) if result.source is not None else None
                 outcome.result = Result(result.path, result.diagnostics, source=source)
             else:
-                buffer = io.StringIO()
-                REPORTERS["text"]([result], buffer, ReportOptions(quiet=True))
-                outcome.report = buffer.getvalue()
+                outcome.report = self.report(result)
         return outcome
+
+    def report(self, result: Result) -> str:
+        """The file's diagnostics as ``voxxml lint``'s text format prints them to a file or a pipe: made
+        directly by ``plain_report`` (no styled segments: a compile reports tens of thousands), through the
+        generic reporter where rich must draw (a tab; FORCE_COLOR)."""
+        from ..reporters.text import plain_report, styled
+
+        if self.styled is None:
+            self.styled = styled(io.StringIO())  # only the environment decides, for a buffer: once per process
+        text = None if self.styled else plain_report(result, _QUIET)
+        if text is None:
+            buffer = io.StringIO()
+            REPORTERS["text"]([result], buffer, _QUIET)
+            text = buffer.getvalue()
+        return text
 
     def render(self, output: Any) -> bytes:
         """The plan file's bytes: the text ``voxxml compile FILE`` prints, in UTF-8 (from the target's
