@@ -16,6 +16,7 @@ plan's size is linear in the document's whatever its loop counts.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, cast
@@ -38,6 +39,8 @@ from .names import INPUT_VARIABLE
 if TYPE_CHECKING:  # the plan's TypedDicts cost as much to make as the rest of the compiler's imports
     from .plan import Plan
 
+_NAME = re.compile(r"[^\s/>!?<]+")  # an element's name after its '<', as core.source's tag pattern reads it
+_new = tuple.__new__
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 2
 CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209", "EX210", "EX211", "EX212", "EX213", "EX214")
@@ -144,10 +147,23 @@ class Compiler:
             self.diagnostics.append(make(code, message, span, help))
 
     def name_span(self, node: Node) -> Span | None:
-        """The element name in its start tag (with its offsets: only reported nodes need it); ``node.name_span``
-        without the property's call (a compile reports thousands)."""
-        source = node.source
-        return None if source is None or node.index is None else source.name_span(node.index)
+        """The element name in its start tag (with its offsets: only reported nodes need it): what
+        ``node.name_span`` gives, from the element's span dict that the states record (its '<' by line and
+        column) and the name's length, without the source's binary searches (a compile reports thousands)."""
+        source, index = node.source, node.index
+        if source is None or index is None:
+            return None
+        spans = self._spans if source is self._spans_of else self.span_table(source)
+        if not 0 <= index < len(spans):
+            return source.name_span(index)
+        where = spans[index]
+        line, column = where["line"], where["column"]
+        start = source.line_starts[line - 1] + column  # just after the '<'
+        found = _NAME.match(source.text, start)
+        if found is None:  # not a name the tokenizer would have found: ask the source
+            return source.name_span(index)
+        end = found.end()  # a name holds no line break: it ends on the line it starts on
+        return _new(Span, (line, column + 1, line, column + 1 + end - start, start, end))
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:
@@ -186,7 +202,9 @@ class Compiler:
         body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": speaker}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
-        return body, template_of(say.text)
+        text = say.text
+        mark = text.MARK  # template_of's first test (may_reference) inline: most Says read no variable
+        return body, (template_of(text) if mark is None or mark in text else None)
 
     def voice_naming(self, say: Say) -> VoiceNaming:
         """How the reading dialect names voices: found once per source file (every Say of a document
@@ -817,5 +835,7 @@ def compile_document(
         "entries": _entries(compiler, document, first, rejected),
         "states": compiler.states,
     }
-    diagnostics = sorted(compiler.diagnostics, key=lambda d: (d.span.line, d.span.column, d.code))
+    found = compiler.diagnostics  # by position and code (a stable sort of the keys made in one pass, not a call each)
+    keys = [(d.span.line, d.span.column, d.code) for d in found]
+    diagnostics = [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
     return Compilation(cast("Plan", plan), diagnostics)
