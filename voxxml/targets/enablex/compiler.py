@@ -56,6 +56,20 @@ _DIAL_UNLOWERED = (
 _INPUT_SETTINGS = ("num_digits", "finish_on_key", "speech_timeout")  # EX204, and language for speech (timeout: a plan timer)
 
 
+_IDS: list[str] = []  # "s0", "s1", ...: the state ids, each formatted once per process (an f-string per state cost a fifth of ``new``)
+_MAX_IDS = 1 << 16  # ids kept at most (a bounded table: a bigger plan formats the rest as it goes)
+
+
+def state_id(number: int) -> str:
+    """The id of a plan's state ``number`` ("s12"), from ``_IDS`` (extended up to ``number`` when short)."""
+    if number < len(_IDS):
+        return _IDS[number]
+    if number >= _MAX_IDS:
+        return f"s{number}"
+    _IDS.extend(f"s{n}" for n in range(len(_IDS), number + 1))
+    return _IDS[number]
+
+
 def plan_variable(name: str) -> str:
     """The plan's name for a hub variable: the input variable is the plan's INPUT_VARIABLE ('$GATHER');
     every other keeps its hub name ('menu.digits', 'do.n'). The one place the hub's names meet the plan's."""
@@ -127,13 +141,14 @@ class Compiler:
     def new(self, kind: str, node: Node | None, **fields: Any) -> State:
         states = self.states
         if node is None:
-            state: State = {"id": f"s{len(states)}", "kind": kind, "element": None, "span": None, **fields}
+            state: State = {"id": state_id(len(states)), "kind": kind, "element": None, "span": None, **fields}
         else:
             # self.span(node), inline: a state is made per verb and more, and a call costs as much as the lookup
             spans = self._spans if node.source is self._spans_of else self.span_table(node.source)
             index = node.index
             span = spans[index] if index is not None and index < len(spans) else None
-            state = {"id": f"s{len(states)}", "kind": kind, "element": node.TAG, "span": span, **fields}
+            number = len(states)
+            state = {"id": _IDS[number] if number < len(_IDS) else state_id(number), "kind": kind, "element": node.TAG, "span": span, **fields}
         states.append(state)
         return state
 
@@ -169,12 +184,13 @@ class Compiler:
     def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:
         """A play request; the commonest state, so made directly. ``template``: text the runner fills at play time."""
         states = self.states
-        state_id = f"s{len(states)}"
-        request = {"method": "PUT", "path": PLAY, "body": {"prompt_ref": state_id, **body}}
+        number = len(states)
+        play_id = _IDS[number] if number < len(_IDS) else state_id(number)
+        request = {"method": "PUT", "path": PLAY, "body": {"prompt_ref": play_id, **body}}
         spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
         index = node.index
         span = spans[index] if index is not None and index < len(spans) else None
-        state: State = {"id": state_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": request}
+        state: State = {"id": play_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": request}
         if template is not None:
             state["template"] = list(template)
         states.append(state)
