@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -150,12 +150,12 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
                 yield value  # type: ignore[misc]
         finished = True
     finally:
-        import signal
-
         os.close(tasks)
         for fd, pid in children.items():
             os.close(fd)  # a worker still writing gets EPIPE, and ends
             if not finished:
+                import signal  # only here: its enums cost about 3 M instructions to import, at the end of every run
+
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
@@ -166,9 +166,9 @@ def ordered_map(function: Callable[[T], R], items: Sequence[T], processes: int =
 def _ready(waiting: set[int], block: bool) -> dict[int, list[tuple[bool, object]]]:
     """The chunks the workers have sent, read from each pipe with something to read (waiting for
     one when ``block``); a pipe at its end (its worker is done) leaves ``waiting``."""
-    import pickle
     import select
 
+    pickle = _pickle()
     got: dict[int, list[tuple[bool, object]]] = {}
     readable, _, _ = select.select(list(waiting), [], [], None if block else 0)
     for fd in readable:
@@ -208,7 +208,6 @@ def _fork(function: Callable, items: Sequence, bounds: list[tuple[int, int]], ta
     chunk's results to its pipe (chunk number, length, pickle). ``inherited``: file descriptors it
     closes (the other workers' pipes). Returns the read end of its pipe and its pid."""
     import fcntl
-    import pickle
 
     read, write = os.pipe()
     try:
@@ -221,10 +220,11 @@ def _fork(function: Callable, items: Sequence, bounds: list[tuple[int, int]], ta
         try:
             for fd in (read, *inherited):
                 os.close(fd)
+            pickle = _pickle()  # imported here, not before the fork: the parent needs it only once results arrive
             while len(taken := os.read(tasks, 4)) == 4:
                 chunk = int.from_bytes(taken, "little")
                 done = _chunk(function, items, *bounds[chunk])
-                body = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
+                body = pickle.dumps(done, -1)  # the highest protocol
                 _write_all(write, chunk.to_bytes(4, "little") + len(body).to_bytes(8, "little") + body)
                 if done and not done[-1][0]:
                     break  # an exception: the run stops there
@@ -247,9 +247,18 @@ def _chunk(function: Callable, items: Sequence, start: int, stop: int) -> list[t
     return done
 
 
-def _picklable(error: Exception) -> Exception:
-    import pickle
+def _pickle() -> Any:
+    """The C pickler that ``pickle`` itself uses: importing ``pickle`` (its pure-Python classes too) cost
+    three times as many instructions."""
+    try:
+        import _pickle as pickle
+    except ImportError:  # another Python
+        import pickle  # type: ignore[no-redef]
+    return pickle
 
+
+def _picklable(error: Exception) -> Exception:
+    pickle = _pickle()
     try:
         pickle.loads(pickle.dumps(error))
         return error
