@@ -260,11 +260,13 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
                     end = column + 1
                 if "\t" in raw:
                     raw = raw.replace("\t", " ")
-                cut = None if not raw or raw.isspace() else (raw, column - 1, max(1, min(end, length + 1) - column))
+                width = end - column if end <= length + 1 else length + 1 - column  # max(1, min(end, length + 1) - column)
+                cut = None if not raw or raw.isspace() else (raw, column - 1, width if width > 1 else 1)
             if cut is not None:
                 shown_line, caret, width = cut
-                gutter = " " * len(str(line))
-                append(f"{gutter} |\n{line} | {shown_line}\n{gutter} | {' ' * caret}{'^' * width}\n")
+                number = str(line)
+                gutter = " " * len(number)
+                append(f"{gutter} |\n{number} | {shown_line}\n{gutter} | {' ' * caret}{'^' * width}\n")
         help = diagnostic.help
         if help:
             append(f"  = help: {help if len(help) <= MAX_MESSAGE else help[: MAX_MESSAGE - len(CUT)] + CUT}\n")
