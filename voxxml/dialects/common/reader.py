@@ -19,6 +19,7 @@ compiled). They are not in ``by_tag`` either, so no VX1xx check sees them.
 from __future__ import annotations
 
 from functools import cache
+from operator import itemgetter
 from typing import Any, Callable, ClassVar, Iterable
 
 from lxml import etree
@@ -64,6 +65,8 @@ class AttributeReading(NamedTuple):
     findings: tuple[Finding, ...]
 
 
+_NAME = itemgetter(0)  # an attribute's name, of its (name, value) pair
+
 # Readings by attributes are kept per element of a vocabulary (Grammar.readings), at most this many in all.
 _READINGS_LIMIT = 20_000
 
@@ -94,7 +97,8 @@ _EMPTY = 2  # neither: built as is when it holds nothing
 _OTHER = 3  # text or children (VoXML's Dial)
 
 # What the loop needs of an element's spec: the spec, its shape, its loader (``ElementSpec.load_with``),
-# its attribute readings by attributes (``Remembered``), its content cache; a reader adds its ``by_tag`` list.
+# its attribute readings by attributes (``Remembered``), its clean content (``ElementSpec.clean_content``);
+# a reader adds its ``by_tag`` list.
 StaticPlan = tuple[ElementSpec, int, Any, dict, dict]
 Plan = tuple[ElementSpec, int, Any, dict, dict, list]
 # An attribute reading as the loop keeps it: the row its loader takes (the values of the spec's
@@ -115,7 +119,7 @@ def _static_plans(grammar: Grammar) -> dict[str, StaticPlan]:
             else:
                 shape = _EMPTY
             memo = grammar.readings.setdefault(name, {})
-            grammar.plans[name] = (spec, shape, spec.load_with, memo, spec.content_cache)
+            grammar.plans[name] = (spec, shape, spec.load_with, memo, spec.clean_content)
     return grammar.plans
 
 
@@ -191,15 +195,15 @@ def _read_attributes(spec: ElementSpec, items: tuple[tuple[str, str], ...], hook
             subject = spec.attributes[language_name].subject(str(language))
             findings.append(Finding("VX010", f"{subject} {mismatch.message}", mismatch.help, "value", language_name))
     if spec.required and written is None:
-        written = {name for name, _ in items}
+        written = set(map(_NAME, items))
     for name in spec.required:
         if written is not None and name not in written:
             attribute = spec.attributes[name]
             message = f"<{spec.name}> is missing required attribute '{name}' ({attribute.type.describe()})"
             findings.append(Finding("VX006", message, None, "element", name))
     if spec.condition and hooks.condition is not None:  # v1's If: its variable, test and value are one hub field
-        parts = [spec.attributes[name].field for name in spec.condition]
-        condition = hooks.condition(*(fields.pop(part) for part in parts))
+        parts = spec.condition_fields
+        condition = hooks.condition(*map(fields.pop, parts))
         explicit.difference_update(parts)
         if condition is not None:
             explicit.add("condition")
@@ -299,12 +303,12 @@ class Reader:
         few = self.few_attributes
         stray = parent is not None and parent_index >= 0  # text after an element is reported
         counter = self.index
+        index = -1  # the index of the last element read here (stray text after an element names it)
         for el in elements:
             tag = el.tag
-            after: int | None = None  # the index of this element, for stray text after it
             if tag.__class__ is str:
                 counter += 1
-                index = after = counter
+                index = counter
                 if tags:
                     tag = tags.get(tag, tag)
                 plan = plans.get(tag)
@@ -313,7 +317,7 @@ class Reader:
                     self.unknown_element(el, index, parent, parent_index)
                     counter = self.index
                 else:
-                    spec, shape, load_with, memo, content_cache, built = plan
+                    spec, shape, load_with, memo, clean, built = plan
                     placed = allowed is None or tag in allowed
                     if not placed:
                         self.invalid_child(index, tag, parent)  # type: ignore[arg-type]
@@ -330,10 +334,8 @@ class Reader:
                     # build their own field dict.
                     if shape == _LEAF and not len(el):
                         raw = el.text
-                        hit = content_cache.get(raw) if raw is not None else None  # never holds blank text
-                        if hit is not None and not hit[1]:
-                            value = hit[0]  # a clean value seen before
-                        else:
+                        value = clean.get(raw) if raw is not None else None  # a clean value seen before (never blank)
+                        if value is None:
                             value = self.content(el, index, spec, raw or "")
                         node = load_with(row, source, index, value)
                     elif shape == _CONTAINER:
@@ -353,6 +355,7 @@ class Reader:
             if stray:
                 tail = el.tail
                 if tail and not tail.isspace():
+                    after = index if el.tag.__class__ is str else None  # text after a comment: no element to name
                     self.stray_text(parent_index, after, tail, parent)  # type: ignore[arg-type]
         self.index = counter
         return kids

@@ -97,6 +97,9 @@ class ElementSpec:
     # The XML name, when it differs from the element's key (TwiML's Refer > Sip is the element ReferSip).
     tag: str = ""
     content_cache: dict[str, values.Parsed] = record_field(default_factory=dict, repr=False)
+    # The clean part of ``content_cache``: text read without a problem -> its value (never None). What the
+    # reader's loop looks up per leaf: one get and one test, not a pair to take apart.
+    clean_content: dict[str, Any] = record_field(default_factory=dict, repr=False)
 
     @property
     def takes_children(self) -> bool:
@@ -135,6 +138,8 @@ class ElementSpec:
         }
         if self.condition:
             self.attribute_of["condition"] = self.condition[0]
+        # The hub fields of the condition attributes, in order: what a reading pops to make the condition.
+        self.condition_fields: tuple[str, ...] = tuple(self.attributes[name].field for name in self.condition)
 
     def written(self, node: Node) -> tuple[str, ...]:
         """The attributes a node has explicitly (its ``explicit`` hub fields, as attribute names, in vocabulary order)."""
@@ -161,8 +166,11 @@ class ElementSpec:
             hit = self.content_type.parse(raw)
             if len(self.content_cache) > 4096:
                 self.content_cache.clear()
+                self.clean_content.clear()
             if raw and not raw.isspace():  # the reader looks up non-blank text only (and reports blank)
                 self.content_cache[raw] = hit
+                if hit[0] is not None and not hit[1]:
+                    self.clean_content[raw] = hit[0]
         return hit
 
 

@@ -132,6 +132,8 @@ class LanguageType(ValueType):
 
     def parse(self, raw: str) -> Parsed:
         if self.grammar == "say_template.lark":  # every text is a template: no grammar to run (see say_variables)
+            if "$" not in raw:  # no reference: the text as it is (most Say text)
+                return Template(raw), ()
             unknown = [(name, (start, end)) for name, start, end in say_variables(raw) if name not in self.variables]
             return Template(raw), tuple(unknown_variable(name, sub, self.variables) for name, sub in unknown)
         fast = self._fast  # type: ignore[attr-defined]
