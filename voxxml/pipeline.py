@@ -172,13 +172,9 @@ def finalize(diagnostics: list[Diagnostic], source: SourceMap | None, settings: 
     """
     if source is not None:
         diagnostics = suppressions.apply(diagnostics, source, lambda code: code.startswith(CHECKED_PREFIX) or code in compiled_codes)
-    unsuppressible = suppressions.UNSUPPRESSIBLE
-    syntax = [d if d.severity is Severity.ERROR else d._replace(severity=Severity.ERROR) for d in diagnostics if d.code in unsuppressible]
-    kept = settings.apply([d for d in diagnostics if d.code not in unsuppressible], path) + syntax  # a Path only if needed
-    kept = [d if d.path == path else d.with_path(path) for d in kept]
-    # sorted by Diagnostic.sort_key, its keys made in one pass (a compile finalizes thousands: a call each cost more)
-    keys = [(d.path or "", d.span.line, d.span.column, d.code, d.message) for d in kept]
-    return [kept[i] for i in sorted(range(len(kept)), key=keys.__getitem__)]
+    syntax = [d if d.severity is Severity.ERROR else d._replace(severity=Severity.ERROR) for d in diagnostics if d.code in suppressions.UNSUPPRESSIBLE]
+    kept = settings.apply([d for d in diagnostics if d.code not in suppressions.UNSUPPRESSIBLE], path) + syntax  # a Path only if needed
+    return sorted((d if d.path == path else d.with_path(path) for d in kept), key=Diagnostic.sort_key)
 
 
 # ---------------------------------------------------------------------------- run

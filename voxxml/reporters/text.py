@@ -282,6 +282,8 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
 def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
     output = Printer(out)
     for result in results:
+        if not result.diagnostics:  # nothing to print (most files of a lint)
+            continue
         if output.rich is None:  # plain text so far: the file's lines at once (rich, once started, draws the rest)
             plain_text = plain_report(result, options)
             if plain_text is not None:
