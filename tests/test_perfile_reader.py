@@ -17,6 +17,9 @@ import voxxml
 from voxxml.dialects.voxxml_v1 import values as v1_values
 from voxxml.dialects.voxxml_v1.grammar import grammar
 from voxxml.dialects.voxxml_v1.reader import read_condition
+from voxxml.pipeline import run
+
+import strategies as vs
 
 _TEXT = st.text(st.sampled_from(list("ab $GATHER{}_9.é\t")), max_size=24)
 
@@ -88,3 +91,47 @@ def test_condition_fields_are_the_condition_attributes_fields() -> None:
     document = voxxml.parse("<Response><If variable='$GATHER' test='NOTEQUAL' value='1|2'><Hangup/></If></Response>").document
     assert document is not None
     assert document.verbs[0].condition == read_condition("$GATHER", "NOTEQUAL", ("1", "2"))  # type: ignore[attr-defined]
+
+
+_VALUE = st.text(st.sampled_from(list("a=b ==&")), max_size=8).map(lambda v: v.replace("&", "&amp;"))
+
+
+@st.composite
+def _tagged(draw):  # type: ignore[no-untyped-def]
+    """Elements with attributes whose values and text hold runs of '=' (comparisons, query strings)."""
+    parts = []
+    for element in range(draw(st.integers(1, 4))):
+        attributes = " ".join(f"a{i}{draw(st.sampled_from(['=', ' = ', '= ']))}'{draw(_VALUE)}'" for i in range(draw(st.integers(0, 5))))
+        parts.append(f"<e{element} {attributes}>{draw(_VALUE)}</e{element}>")
+    return "<r>" + "".join(parts) + "<!-- == -->" + "</r>"
+
+
+@settings(max_examples=300)
+@given(_tagged() | vs.xml_fragment_documents())
+def test_no_element_of_a_well_formed_text_has_more_attributes_than_the_guard_counts(text: str) -> None:
+    """What ``_few_attributes`` relies on: in a well-formed text, each '==' holds no attribute's '='."""
+    from lxml import etree
+
+    from voxxml.core.xmlparse import HARDENED
+
+    try:
+        root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(**HARDENED))
+    except etree.XMLSyntaxError:
+        return
+    bound = text.count("=") - 2 * text.count("==")
+    assert all(len(el.attrib) <= bound for el in root.iter())
+
+
+def test_a_voxml_document_full_of_comparisons_reads_as_with_the_guard_off(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from voxxml.dialects.common import reader as common_reader
+
+    body = "".join(f"<If expression='${{choice}} == \"{i}\"'><Say>Option {i}.</Say></If>" for i in range(300))
+    text = f"<Response><Gather name='choice' numDigits='1'><Say bogus='1'>Pick</Say></Gather>{body}</Response>"
+    assert common_reader._few_attributes(text, True) and not common_reader._few_attributes(text, False)
+    def found() -> list[tuple[str, str, str]]:
+        return [(d.code, d.message, str(d.span)) for d in run(text.encode("utf-8"), "x.voxml", dialect="voxml").diagnostics]
+
+    read = found()
+    monkeypatch.setattr(common_reader, "_FEW_EQUALS", -1)  # every element asked for its count
+    assert found() == read
+    assert any(code == "VX005" for code, _, _ in read)

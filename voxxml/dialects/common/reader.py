@@ -83,6 +83,14 @@ _ALL_ATTRIBUTES = etree.XPath("@*")
 _FEW_EQUALS = 512
 
 
+def _few_attributes(text: str, well_formed: bool) -> bool:
+    """Whether no element of the text can hold more than ``_FEW_EQUALS`` attributes (see above). In a
+    well-formed text an attribute's '=' never touches another '=' (a name or white space before it, white
+    space or a quote after it), so the '=' of each '==' are values' text (VoXML's comparisons), not attributes."""
+    equals = text.count("=")
+    return equals <= _FEW_EQUALS or (well_formed and equals - 2 * text.count("==") <= _FEW_EQUALS)
+
+
 def attribute_items(el: etree._Element) -> tuple[tuple[str, str], ...]:
     """The element's attributes as (name, value), as ``el.items()`` gives them, in linear time."""
     if len(el.attrib) <= _MANY_ATTRIBUTES:  # counts them without making their names (``keys()`` does)
@@ -240,7 +248,7 @@ class Reader:
         source.vocabulary = self.grammar  # how the nodes map back onto elements (checks, writer, spans)
         self.by_tag: dict[str, list[Node]] = {name: [] for name in self.elements}  # nodes built, by tag
         self.plans: dict[str, Plan] = self.make_plans(self.by_tag)
-        self.few_attributes = source.text.count("=") <= _FEW_EQUALS  # see _FEW_EQUALS
+        self.few_attributes = _few_attributes(source.text, check_content)
         self.value_places: dict[tuple[int, str], tuple[int, int, bool] | None] = {}
 
     def make_plans(self, by_tag: dict[str, list[Node]]) -> dict[str, Plan]:
