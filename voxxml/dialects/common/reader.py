@@ -346,9 +346,12 @@ class Reader:
                         if value is None:
                             value = self.content(el, index, spec, raw or "")
                         node = load_with(row, source, index, value)
-                    elif shape == _CONTAINER:
+                    elif shape == _CONTAINER:  # read_children, inline (a call per container)
+                        text = el.text
+                        if text and not text.isspace():
+                            self.stray_text(index, None, text, spec)
                         self.index = counter
-                        children = self.read_children(el, index, spec)
+                        children = self.read_elements(el, spec, index)
                         counter = self.index
                         node = load_with(row, source, index, children)
                     elif shape == _EMPTY and el.text is None and not len(el):
