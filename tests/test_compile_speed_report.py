@@ -41,9 +41,10 @@ messages = st.one_of(st.text(alphabet="ab \t\r\a'", max_size=20), st.integers(MA
 @st.composite
 def diagnostics(draw: st.DrawFn, text: str) -> Diagnostic:
     lines = text.count("\n") + 3
-    line = draw(st.integers(-1, lines))
+    line = draw(st.one_of(st.integers(1, lines - 2), st.integers(-1, lines)))  # mostly a line of the text
     end_line = draw(st.one_of(st.just(line), st.integers(-1, lines)))
-    column, end_column = draw(st.integers(-2, 2 * MAX_LINE + 5)), draw(st.integers(-2, 2 * MAX_LINE + 5))
+    columns = st.one_of(st.integers(-2, 12), st.integers(-2, 2 * MAX_LINE + 5))  # mostly near the line's start
+    column, end_column = draw(columns), draw(columns)
     fix = draw(st.one_of(st.none(), st.builds(lambda safe, edits: Fix("fix it", tuple(Edit(0, 0, "x") for _ in range(edits)), safe), st.booleans(), st.integers(0, 1))))
     return Diagnostic(
         draw(st.sampled_from(["EX204", "VX005", "EX210"])),
