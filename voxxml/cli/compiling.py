@@ -24,7 +24,7 @@ from ..core.records import dataclass  # made from the cache's recipe: no datacla
 from ..dialects import Dialect
 from ..lint import Result
 from ..reporters import REPORTERS, ReportOptions
-from .discover import discover
+from .discover import find
 from .linting import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, echo, fail, reading
 
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)  # open(plan, "wb")
@@ -90,7 +90,7 @@ class Outcome:
 
 
 _QUIET = ReportOptions(quiet=True)  # a compile's report: the diagnostics, no summary line (the run prints its own)
-Job = tuple[Path, Settings, "Dialect | str", Path]  # source, settings, dialect read with, plan file
+Job = tuple[str, Settings, "Dialect | str", Path]  # source (as discovery writes it), settings, dialect read with, plan file
 
 
 class ManyRun:
@@ -112,7 +112,7 @@ class ManyRun:
         """Compile every file found, write the plans, print in order; the exit status."""
         if out.exists() and not out.is_dir():
             fail(f"{out}: not a directory (compiling directories or several files needs a folder for -o)")
-        found = discover(paths)
+        found = find(paths)  # strings: a Path per file cost more than the walk (issue 14)
         for missing in found.missing:
             echo(f"voxxml: error: {missing}: no such file or directory", err=True)
         try:
@@ -145,7 +145,7 @@ class ManyRun:
             return EXIT_USAGE
         return EXIT_PROBLEMS if refused else EXIT_OK
 
-    def planned(self, paths: list[str], files: list[tuple[Path, bool]], out: Path) -> tuple[list[Job], list[str]]:
+    def planned(self, paths: list[str], files: list[tuple[str, bool]], out: Path) -> tuple[list[Job], list[str]]:
         """The files to compile, each with its settings, dialect and plan file; and the clashes
         (two sources whose plans would be one file: the second is not compiled)."""
         root = str(_root(paths))
@@ -156,14 +156,13 @@ class ManyRun:
         planned: dict[str, Path] = {}
         clashes: list[str] = []
         for path, explicit in files:
-            text = os.fspath(path)
-            folder = os.path.dirname(text)
+            folder = os.path.dirname(path)
             settings = by_folder.get(folder)
             if settings is None:
                 settings = by_folder[folder] = self.with_severity(resolver.for_file(path))
             if not explicit and settings.excluded(path):
                 continue
-            stem, suffix = os.path.splitext(os.path.abspath(text)[len(root) :].lstrip(os.sep))  # found below root
+            stem, suffix = os.path.splitext(os.path.abspath(path)[len(root) :].lstrip(os.sep))  # found below root
             name = stem + self.suffix
             if name in planned:
                 clashes.append(f"voxxml: error: {path}: not compiled: its plan would overwrite {planned[name]}'s ({out / name})")
@@ -189,7 +188,8 @@ class ManyRun:
 
         path, settings, dialect, plan = job
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError as error:
             return Outcome(BROKEN, message=f"voxxml: error: {path}: {error.strerror or error}")
         result = run(data, str(path), settings, self.target_name, dialect, **self.options)
