@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from ..core.records import dataclass, field  # made from the cache's recipe (compile imports this module: issue 14)
 from pathlib import Path
 from typing import Any
 

@@ -6,7 +6,7 @@ tested against. Deterministic: the same document and script give the same trace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..core.records import dataclass  # made from the cache's recipe (compile imports this module: issue 14)
 from functools import lru_cache
 from typing import Any
 
