@@ -12,8 +12,8 @@ from voxxml.core.diagnostics import Diagnostic
 from voxxml.core.fixes import Edit, Fix
 from voxxml.core.source import SourceMap, Span
 from voxxml.lint import Result
-from voxxml.reporters import ReportOptions, omitted_note, shown
-from voxxml.reporters.text import MAX_LINE, MAX_MESSAGE, Printer, plain_report, render, report
+from voxxml.reporters import ReportOptions
+from voxxml.reporters.text import MAX_LINE, MAX_MESSAGE, Printer, plain_report, print_styled, report
 
 
 def generic(results: list[Result], options: ReportOptions) -> str:
@@ -21,12 +21,7 @@ def generic(results: list[Result], options: ReportOptions) -> str:
     out = io.StringIO()
     output = Printer(out)
     for result in results:
-        diagnostics, omitted = shown(result, options)
-        for diagnostic in diagnostics:
-            output.print_all([*render(diagnostic, result.source, options), []])
-        if omitted:
-            output.print([(omitted_note(result, omitted), "bold")])
-            output.print()
+        print_styled(output, result, options)
     return out.getvalue()
 
 

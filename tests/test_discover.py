@@ -72,6 +72,18 @@ def _reference(top: str) -> tuple[list[Path], list[Path]]:
     return wanted, skipped
 
 
+def _add_links(top: Path, links: list[tuple[int, int]]) -> None:
+    """Links to files and folders, from anywhere in the tree (each pair picks a place and a target)."""
+    everything = sorted(top.rglob("*"))
+    for source, target in links:
+        if everything:
+            where = everything[source % len(everything)]
+            folder = where if where.is_dir() else where.parent
+            link = folder / f"link{source}{target}.voxxml"
+            if not link.exists() and not link.is_symlink():
+                link.symlink_to(everything[target % len(everything)])
+
+
 def _build(folder: Path, tree: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in tree.items():
@@ -88,14 +100,7 @@ def test_the_walk_finds_what_os_walk_finds(tmp_path_factory, tree: dict, links: 
     folders, suffixes in any case, .xml files by their root, links to files and to folders."""
     top = tmp_path_factory.mktemp("walk")
     _build(top, tree if isinstance(tree, dict) else {})
-    everything = sorted(top.rglob("*"))
-    for source, target in links:  # links to files and folders, from anywhere in the tree
-        if everything:
-            where = everything[source % len(everything)]
-            folder = where if where.is_dir() else where.parent
-            link = folder / f"link{source}{target}.voxxml"
-            if not link.exists() and not link.is_symlink():
-                link.symlink_to(everything[target % len(everything)])
+    _add_links(top, links)
     found = discover([str(top)])
     wanted, skipped = _reference(str(top))
     assert [path for path, _ in found.files] == wanted

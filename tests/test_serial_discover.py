@@ -12,6 +12,7 @@ from voxxml.cli.discover import discover, find
 from voxxml.cli.linting import LintRun, reading_why
 from voxxml.cli.lint_options import LINT, parse
 from voxxml.config import Resolver, Settings
+from test_discover import _add_links, _build
 
 DOCUMENT = "<Response><Hangup/></Response>\n"
 _NAMES = st.sampled_from(["a", "b", "B", ".hidden", "node_modules", "sub dir", "é", "x.voxxml"])
@@ -25,15 +26,6 @@ _TREE = st.recursive(
 )
 
 
-def _build(folder: Path, tree: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in tree.items():
-        if isinstance(content, dict):
-            _build(folder / name, content)
-        elif not (folder / name).exists():
-            (folder / name).write_text(content, encoding="utf-8")
-
-
 def _as_strings(found) -> tuple[list, list, list]:
     return [(str(p), e) for p, e in found.files], [(str(p), w) for p, w in found.skipped], found.missing
 
@@ -45,14 +37,7 @@ def test_find_gives_str_of_what_discover_gives(tmp_path_factory, tree: dict, lin
     absolute) and whatever it holds (hidden files, dots before a suffix, links)."""
     top = tmp_path_factory.mktemp("find")
     _build(top / "t", tree if isinstance(tree, dict) else {})
-    everything = sorted((top / "t").rglob("*"))
-    for source, target in links:
-        if everything:
-            where = everything[source % len(everything)]
-            folder = where if where.is_dir() else where.parent
-            link = folder / f"link{source}{target}.voxxml"
-            if not link.exists() and not link.is_symlink():
-                link.symlink_to(everything[target % len(everything)])
+    _add_links(top / "t", links)
     named = [".", "./t", "t/", "t//", str(top / "t"), "t/./"][spelling]
     here = os.getcwd()
     os.chdir(top if spelling else top / "t")

@@ -279,6 +279,17 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
     return joined.translate(_CONTROL) if _has_control(joined) else joined
 
 
+def print_styled(output: Printer, result: Result, options: ReportOptions) -> None:
+    """A file's diagnostics as styled lines through the printer: what rich draws on a terminal, and the
+    reference ``plain_report`` is held to (tests/test_compile_speed_report.py)."""
+    diagnostics, omitted = shown(result, options)
+    for diagnostic in diagnostics:
+        output.print_all([*render(diagnostic, result.source, options), []])
+    if omitted:
+        output.print([(omitted_note(result, omitted), "bold")])
+        output.print()
+
+
 def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
     output = Printer(out)
     for result in results:
@@ -289,11 +300,6 @@ def report(results: list[Result], out: TextIO, options: ReportOptions = ReportOp
             if plain_text is not None:
                 out.write(plain_text)
                 continue
-        diagnostics, omitted = shown(result, options)
-        for diagnostic in diagnostics:
-            output.print_all([*render(diagnostic, result.source, options), []])
-        if omitted:
-            output.print([(omitted_note(result, omitted), "bold")])
-            output.print()
+        print_styled(output, result, options)
     if not options.quiet:
         output.print(summary(results, options))
