@@ -62,17 +62,22 @@ def dialect_for(path: Path) -> Dialect | None:
     return _claim(path)[0]
 
 
+def claiming(suffix: str) -> Dialect | None:
+    """The registered dialect whose extensions hold a (lower-case) suffix: the first by name; None for none."""
+    for dialect in every_dialect():
+        if suffix in dialect.extensions:
+            return dialect
+    return None
+
+
 def _claim(path: Path) -> tuple[Dialect | None, str | None]:
     """The claiming dialect, and the sniffed root element of a ``.xml`` file (read only when needed)."""
-    registered = every_dialect()
     suffix = path.suffix.lower()
-    for dialect in registered:
-        if suffix in dialect.extensions:
-            return dialect, None
-    if suffix != ".xml":
-        return None, None
+    claimed = claiming(suffix)
+    if claimed is not None or suffix != ".xml":
+        return claimed, None
     root = root_element(path)
-    return next((d for d in registered if d.claims(path, root)), None), root
+    return next((d for d in every_dialect() if d.claims(path, root)), None), root
 
 
 def _wanted(path: Path) -> tuple[bool, str]:

@@ -17,10 +17,10 @@ from ..config import ConfigError, Resolver, Selection, Settings, check_codes, in
 from ..core import xmlparse
 from ..core.catalog import Severity
 from ..core.fixes import fix_text
-from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, every_dialect, get_dialect
+from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
-from .discover import find
+from .discover import claiming, find
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -69,9 +69,9 @@ def reading_why(path: Path | str | None, settings: Settings | None = None, optio
         folded = suffix.lower()
         if folded == ".xml":
             return DETECT, "detected"
-        for dialect in every_dialect():  # the first by name that claims the suffix (discover.dialect_for)
-            if folded in dialect.extensions:
-                return dialect, f"suffix {suffix}"
+        claimed = claiming(folded)
+        if claimed is not None:
+            return claimed, f"suffix {suffix}"
     return get_dialect(DEFAULT_DIALECT), "the default"
 
 

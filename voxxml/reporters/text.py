@@ -225,7 +225,7 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
     Why: ``voxxml compile DIR`` renders tens of thousands of approximations in its workers, and the
     generic path (styled segments per line, joined per diagnostic, two ``severity.value`` reads) cost
     about 60,000 instructions each. This makes the same lines directly; the facts of the file (its
-    text, line starts) are looked up once. ``tests/test_reporters.py`` holds it to the generic path."""
+    text, line starts) are looked up once. ``tests/test_compile_speed_report.py`` holds it to the generic path."""
     diagnostics, omitted = shown(result, options)
     source = result.source
     text = source.text if source is not None else ""
