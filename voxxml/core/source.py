@@ -105,6 +105,10 @@ def comment_closed(token: str) -> bool:
 # elements) is one match: half the matches, and the tokenizer's work is per match.
 # The quantifiers are possessive (*+): what follows each is optional, so giving
 # characters back could never change a match, and not keeping the option is faster.
+# The optional tails are written as alternatives with an empty last one, ``(?:A|B|)``,
+# not ``(?:A|B)?``: the same match (the empty one is tried last), but sre runs a group's
+# ``?`` through its general repeat machinery, which cost 8% of the engine's work on
+# typical documents (tests/test_source_token.py holds the two spellings equal).
 # Compiled on first use (it takes milliseconds): a clean lint never needs positions.
 @cache
 def _token() -> re.Pattern[str]:
@@ -112,7 +116,7 @@ def _token() -> re.Pattern[str]:
         f"{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
         r"|</\s*+(?P<end>[^\s>]*+)\s*+>?"
         r"""|<(?P<start>[^\s/>!?<]++)[^>"'</]*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>))[^>"'</]*+)*+"""
-        r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>))?)?",
+        r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>)|)|)",
         re.S,
     )
 
@@ -340,9 +344,6 @@ class Tags(NamedTuple):
     ends: list[int]  # just after the end tag's '>' (the tag end if self-closing); -1 if none
 
 
-_OPEN: dict[str, int] = {}  # the place of an element's span dict until its end tag is found
-
-
 class Outline(NamedTuple):
     """Every element's name, start and end, in document order: what spans of whole elements and of
     their names need (``_outline``; equal to the same entries of ``Tags``)."""
@@ -365,10 +366,12 @@ def _span_dict(lines: list[int], last_line: int, start: int, end: int) -> dict[s
 def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]]:
     """``_tokenize``'s walk (the same matches, the same pairing of end tags, so the same names, starts
     and ends) keeping only what whole elements' spans need, and each element's span dict made as soon
-    as its end is known: a whole element (most) at once, an element with children at its end tag.
+    as its start is known: a whole element (most) at once, an element with children with its start's
+    line and column, its end's filled in at its end tag (the keys in the order plans write them).
 
-    The elements come in the order of their starts, so the line of each start is found by stepping on
-    from the last one's (one step per line, most lines hold one tag) instead of a binary search."""
+    Every match starts at or after the last one's end, so the lines are found by stepping on from the
+    last place (one step per line, most lines hold one tag) instead of a binary search per offset; a
+    column is the offset less ``base``, the offset just before its line's first character."""
     outline = Outline([], [], [])
     names, starts, ends = outline
     spans: list[dict[str, int]] = []
@@ -376,36 +379,44 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
     parent = -1
     open_names: dict[str, int] = {}
     last_line = len(lines)
-    line = 0  # the line of the last start found (1-based; 0 before the first)
-    line_start = 0  # where that line starts
+    line = 0  # the line of the last place stepped to (1-based; 0 before the first)
+    base = -1  # that line's first offset, less one
     next_start = 0  # where the line after it starts (past the text's end after the last line)
     beyond = len(text) + 1
     for match in _token().finditer(text):
-        kind = match.lastindex
-        if kind is None:
-            continue
+        kind = match.lastindex  # as in _tokenize; the commonest first
         if kind == 5 or kind == 3:  # a whole element: with its text and end tag, or self-closing
             start, end = match.span()
-            names.append(match.group(2))
+            names.append(match[2])
             starts.append(start)
             ends.append(end)
             while start >= next_start:
+                base = next_start - 1
                 line += 1
-                line_start = next_start
                 next_start = lines[line] if line < last_line else beyond
             if end < next_start:  # it ends on the line it starts on
-                spans.append({"line": line, "column": start - line_start + 1, "end_line": line, "end_column": end - line_start + 1})
+                spans.append({"line": line, "column": start - base, "end_line": line, "end_column": end - base})
             else:
-                end_line = bisect_right(lines, end)
-                spans.append({"line": line, "column": start - line_start + 1, "end_line": end_line, "end_column": end - lines[end_line - 1] + 1})
+                first, column = line, start - base
+                while end >= next_start:
+                    base = next_start - 1
+                    line += 1
+                    next_start = lines[line] if line < last_line else beyond
+                spans.append({"line": first, "column": column, "end_line": line, "end_column": end - base})
         elif kind == 1:  # an end tag
             if parent < 0:
                 continue
-            end_name = match.group(1)
+            end_name = match[1]
             if names[parent] == end_name:
                 end = match.end()
                 ends[parent] = end
-                spans[parent] = _span_dict(lines, last_line, starts[parent], end)
+                while end >= next_start:
+                    base = next_start - 1
+                    line += 1
+                    next_start = lines[line] if line < last_line else beyond
+                where = spans[parent]
+                where["end_line"] = line
+                where["end_column"] = end - base
                 stack.pop()
                 open_names[end_name] -= 1
                 parent = stack[-1] if stack else -1
@@ -413,22 +424,32 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
             if not open_names.get(end_name):
                 continue
             end = match.end()
+            while end >= next_start:
+                base = next_start - 1
+                line += 1
+                next_start = lines[line] if line < last_line else beyond
             while True:
                 index = stack.pop()
                 ends[index] = end
-                spans[index] = _span_dict(lines, last_line, starts[index], end)
+                where = spans[index]
+                where["end_line"] = line
+                where["end_column"] = end - base
                 open_names[names[index]] -= 1
                 if names[index] == end_name:
                     break
             parent = stack[-1] if stack else -1
-        else:  # a start tag left open: its end is the start tag's until an end tag closes it
+        elif kind is not None:  # a start tag left open: its end is the start tag's until an end tag closes it
             start, tag_end = match.span()
-            name = match.group(2)
+            name = match[2]
             names.append(name)
             starts.append(start)
             ends.append(tag_end)
             parent = len(starts) - 1
-            spans.append(_OPEN)  # replaced once its end is known (at its end tag, or below)
+            while start >= next_start:
+                base = next_start - 1
+                line += 1
+                next_start = lines[line] if line < last_line else beyond
+            spans.append({"line": line, "column": start - base, "end_line": 0, "end_column": 0})  # the end: below
             stack.append(parent)
             open_names[name] = open_names.get(name, 0) + 1
     for index in stack:  # never closed: the start tag is the element
