@@ -1,6 +1,7 @@
-"""The compiler's span table comes from ``_outline``, a walk that keeps only elements' names, starts
-and ends; every span it gives must be the one the full tokenizer gives (the reader, the language
-server and the reporters use the tokenizer's). These properties hold the two walks equal on any text."""
+"""The compiler's span table comes from ``_outline``, a walk that keeps only elements' span dicts (their
+starts and ends by line and column; a name is read again at its start when asked for); every span it
+gives must be the one the full tokenizer gives (the reader, the language server and the reporters use
+the tokenizer's). These properties hold the two walks equal on any text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import strategies as vs
 from support import EXAMPLES, examples
-from voxxml.core.source import SourceMap, _outline, _tokenize
+from voxxml.core.source import _NAME, SourceMap, _outline, _tokenize
 
 _TEXTS = st.one_of(
     vs.xml_fragment_documents(),
@@ -21,15 +22,26 @@ def _resolved_ends(text: str) -> list[int]:
     return [end if end >= 0 else tag_end for end, tag_end in zip(tags.ends, tags.tag_ends)]
 
 
+def _names_starts_ends(text: str) -> tuple[list[str], list[int], list[int]]:
+    """What the outline's dicts say of each element, as offsets (and the name read at its start)."""
+    lines = SourceMap(text).line_starts
+    spans = _outline(text, lines)
+    starts = [lines[where["line"] - 1] + where["column"] - 1 for where in spans]
+    ends = [lines[where["end_line"] - 1] + where["end_column"] - 1 for where in spans]
+    names = [found.group() if (found := _NAME.match(text, start + 1)) else "" for start in starts]
+    return names, starts, ends
+
+
 @examples(300)
 @given(_TEXTS)
 def test_the_outline_is_the_tokenizers_names_starts_and_ends(text: str) -> None:
-    outline, spans = _outline(text, SourceMap(text).line_starts)
+    names, starts, ends = _names_starts_ends(text)
     tags = _tokenize(text)
-    assert outline.names == tags.names
-    assert outline.starts == tags.starts
-    assert outline.ends == _resolved_ends(text)
-    assert len(spans) == len(tags.starts) and all(spans)  # no element's dict left open
+    assert names == tags.names
+    assert starts == tags.starts
+    assert ends == _resolved_ends(text)
+    spans = _outline(text, SourceMap(text).line_starts)
+    assert all(list(where) == ["line", "column", "end_line", "end_column"] for where in spans)  # as plans write them
 
 
 @examples(300)
@@ -50,17 +62,17 @@ def test_spans_before_and_after_tokenizing_are_the_same(text: str) -> None:
 def test_the_examples_outline_equals_their_tokens() -> None:
     for path in EXAMPLES:
         text = path.read_bytes().decode("utf-8", "replace")
-        outline, _ = _outline(text, SourceMap(text).line_starts)
-        assert (outline.names, outline.starts, outline.ends) == (_tokenize(text).names, _tokenize(text).starts, _resolved_ends(text)), path
+        assert _names_starts_ends(text) == (_tokenize(text).names, _tokenize(text).starts, _resolved_ends(text)), path
 
 
 def test_broken_nesting_pairs_end_tags_as_the_tokenizer_does() -> None:
     """An end tag that matches no open element is passed over; one that matches an outer element closes
     every element inside it; an element never closed ends with its start tag."""
     text = "<a>\n <b><c>x</a>\n</d><e>"
-    outline, spans = _outline(text, SourceMap(text).line_starts)
-    assert outline.names == ["a", "b", "c", "e"]
-    assert outline.ends == [text.index("</a>") + 4] * 3 + [len(text)]
+    spans = _outline(text, SourceMap(text).line_starts)
+    names, _, ends = _names_starts_ends(text)
+    assert names == ["a", "b", "c", "e"]
+    assert ends == [text.index("</a>") + 4] * 3 + [len(text)]
     assert spans[0] == {"line": 1, "column": 1, "end_line": 2, "end_column": 13}  # " <b><c>x</a>" is 12 characters
     assert spans[3] == {"line": 3, "column": 5, "end_line": 3, "end_column": 8}
 

@@ -126,6 +126,7 @@ def _token() -> re.Pattern[str]:
 # n positions, each try scanning to the run's end (12 s for a 16 KB start tag).
 _ATTRIBUTE = re.compile(r"""(?<![^\s=/>"'<])(?P<name>[^\s=/>"'<]++)\s*+=\s*+(?:"(?P<dq>[^"]*+)"?|'(?P<sq>[^']*+)'?)""")
 _NEWLINE = re.compile(r"\r\n?|\n")
+_NAME = re.compile(r"[^\s/>!?<]++")  # an element's name after its '<', as _token reads it (its ``start`` group)
 
 
 def attribute_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -145,7 +146,7 @@ class SourceMap:
         self.vocabulary: object | None = None
         self._line_starts: list[int] | None = None
         self._tags: Tags | None = None
-        self._outline: Outline | None = None  # names, starts and ends only: what element_span_dicts found
+        self._outline: list[dict[str, int]] | None = None  # the span dicts element_span_dicts made without tokenizing
         self._views: dict[int, ElementTokens] = {}  # element(index), kept: they cache their attributes
         self._elements: list[ElementTokens] | None = None
 
@@ -220,9 +221,11 @@ class SourceMap:
     def element_span(self, index: int) -> Span | None:
         outline = self._outline
         if self._tags is None and outline is not None:  # found by element_span_dicts, without tokenizing
-            if not 0 <= index < len(outline.starts):
+            if not 0 <= index < len(outline):
                 return None
-            return self.span(outline.starts[index], outline.ends[index])
+            where, starts = outline[index], self.line_starts
+            line, column, end_line, end_column = where["line"], where["column"], where["end_line"], where["end_column"]
+            return Span(line, column, end_line, end_column, starts[line - 1] + column - 1, starts[end_line - 1] + end_column - 1)
         tags = self.tags
         if not 0 <= index < len(tags.starts):
             return None
@@ -233,12 +236,12 @@ class SourceMap:
         """Every element's span as a JSON-ready dict (the keys of the JSON report and of
         compiled plans), in document order: one pass, for callers that need thousands.
 
-        A text not tokenized yet is not: one pass finds the elements' names, starts and ends
-        (``Outline``, which ``element_span`` and ``name_span`` then use) and makes the dicts as it
-        goes. A compiler asks for nothing else of most files, and the tags' other offsets cost as
-        much again to record."""
+        A text not tokenized yet is not: one pass finds the elements and makes only the dicts
+        (``_outline``), which ``element_span`` and ``name_span`` then read. A compiler asks for nothing
+        else of most files, and the tags' other offsets cost as much again to record. The dicts are
+        shared (the compiler puts them in its states): callers must not change them."""
         if self._tags is None:
-            self._outline, spans = _outline(self.text, self.line_starts)
+            self._outline = spans = _outline(self.text, self.line_starts)
             return spans
         tags, lines = self.tags, self.line_starts
         last_line = len(lines)
@@ -252,7 +255,14 @@ class SourceMap:
 
     def name_span(self, index: int) -> Span | None:
         outline = self._outline
-        tags: Tags | Outline = outline if self._tags is None and outline is not None else self.tags
+        if self._tags is None and outline is not None:  # its '<' from the span dict, the name read there
+            if not 0 <= index < len(outline):
+                return None
+            where = outline[index]
+            start = self.line_starts[where["line"] - 1] + where["column"]  # just after the '<'
+            found = _NAME.match(self.text, start)
+            return self.span(start, start if found is None else found.end())
+        tags = self.tags
         if not 0 <= index < len(tags.starts):
             return None
         start = tags.starts[index]
@@ -344,15 +354,6 @@ class Tags(NamedTuple):
     ends: list[int]  # just after the end tag's '>' (the tag end if self-closing); -1 if none
 
 
-class Outline(NamedTuple):
-    """Every element's name, start and end, in document order: what spans of whole elements and of
-    their names need (``_outline``; equal to the same entries of ``Tags``)."""
-
-    names: list[str]
-    starts: list[int]  # the '<'
-    ends: list[int]  # just after the end tag's '>' (the start tag's end when none was found)
-
-
 def _span_dict(lines: list[int], last_line: int, start: int, end: int) -> dict[str, int]:
     """An element's span as plans and the JSON report write it (lines and columns from 1)."""
     line = bisect_right(lines, start)
@@ -363,22 +364,21 @@ def _span_dict(lines: list[int], last_line: int, start: int, end: int) -> dict[s
     return {"line": line, "column": start - line_start + 1, "end_line": end_line, "end_column": end - lines[end_line - 1] + 1}
 
 
-def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]]:
-    """``_tokenize``'s walk (the same matches, the same pairing of end tags, so the same names, starts
-    and ends) keeping only what whole elements' spans need, and each element's span dict made as soon
-    as its start is known: a whole element (most) at once, an element with children with its start's
-    line and column, its end's filled in at its end tag (the keys in the order plans write them).
+def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
+    """Every element's span dict, in document order: ``_tokenize``'s walk (the same matches, the same
+    pairing of end tags, so the same starts and ends) keeping nothing but the dicts. A whole element
+    (most) gets its dict at once; an element with children gets its start's line and column and its
+    start tag's end, its end moved to its end tag's when one closes it (the keys in the order plans
+    write them). Its name is read again where its start is when a name span is asked for (``_NAME``,
+    the pattern's own), which few are.
 
     Every match starts at or after the last one's end, so the lines are found by stepping on from the
     last place (one step per line, most lines hold one tag) instead of a binary search per offset; a
     column is the offset less ``base``, the offset just before its line's first character."""
-    outline = Outline([], [], [])
-    names, starts, ends = outline
     spans: list[dict[str, int]] = []
-    stack: list[int] = []
-    parent = -1
+    stack: list[dict[str, int]] = []  # the open elements' dicts, the innermost last
+    names: list[str] = []  # their names
     open_names: dict[str, int] = {}
-    last_line = len(lines)
     steps = [*lines, len(text) + 1]  # each line's start, then one past every offset: where stepping stops
     line = 0  # the line of the last place stepped to (1-based; 0 before the first)
     base = -1  # that line's first offset, less one
@@ -387,9 +387,6 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
         kind = match.lastindex  # as in _tokenize; the commonest first
         if kind == 5 or kind == 3:  # a whole element: with its text and end tag, or self-closing
             start, end = match.span()
-            names.append(match[2])
-            starts.append(start)
-            ends.append(end)
             while start >= next_start:
                 base = next_start - 1
                 line += 1
@@ -404,22 +401,20 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
                     next_start = steps[line]
                 spans.append({"line": first, "column": column, "end_line": line, "end_column": end - base})
         elif kind == 1:  # an end tag
-            if parent < 0:
+            if not stack:
                 continue
             end_name = match[1]
-            if names[parent] == end_name:
+            if names[-1] == end_name:
                 end = match.end()
-                ends[parent] = end
                 while end >= next_start:
                     base = next_start - 1
                     line += 1
                     next_start = steps[line]
-                where = spans[parent]
+                where = stack.pop()
                 where["end_line"] = line
                 where["end_column"] = end - base
-                stack.pop()
+                names.pop()
                 open_names[end_name] -= 1
-                parent = stack[-1] if stack else -1
                 continue
             if not open_names.get(end_name):
                 continue
@@ -429,32 +424,31 @@ def _outline(text: str, lines: list[int]) -> tuple[Outline, list[dict[str, int]]
                 line += 1
                 next_start = steps[line]
             while True:
-                index = stack.pop()
-                ends[index] = end
-                where = spans[index]
+                where = stack.pop()
                 where["end_line"] = line
                 where["end_column"] = end - base
-                open_names[names[index]] -= 1
-                if names[index] == end_name:
+                name = names.pop()
+                open_names[name] -= 1
+                if name == end_name:
                     break
-            parent = stack[-1] if stack else -1
-        elif kind is not None:  # a start tag left open: its end is the start tag's until an end tag closes it
+        elif kind is not None:  # a start tag left open: it ends where its start tag does until an end tag closes it
             start, tag_end = match.span()
-            name = match[2]
-            names.append(name)
-            starts.append(start)
-            ends.append(tag_end)
-            parent = len(starts) - 1
             while start >= next_start:
                 base = next_start - 1
                 line += 1
                 next_start = steps[line]
-            spans.append({"line": line, "column": start - base, "end_line": 0, "end_column": 0})  # the end: below
-            stack.append(parent)
+            first, column = line, start - base
+            while tag_end >= next_start:
+                base = next_start - 1
+                line += 1
+                next_start = steps[line]
+            where = {"line": first, "column": column, "end_line": line, "end_column": tag_end - base}
+            spans.append(where)
+            stack.append(where)
+            name = match[2]
+            names.append(name)
             open_names[name] = open_names.get(name, 0) + 1
-    for index in stack:  # never closed: the start tag is the element
-        spans[index] = _span_dict(lines, last_line, starts[index], ends[index])
-    return outline, spans
+    return spans
 
 
 def _tokenize(text: str) -> Tags:
