@@ -1,7 +1,8 @@
-"""``SourceMap.line_starts`` (every span's line and column) is found by ``splitlines`` where that ends lines
-only where XML does; these properties hold it to the plain definition on any text: a line starts at
-offset 0 and after every \\r\\n, lone \\r and \\n, and nowhere else (not at \\v, \\f, \\x1c-\\x1e, \\x85,
-\\u2028 or \\u2029, where ``str.splitlines`` would end a line)."""
+"""``SourceMap.line_starts`` (every span's line and column) is found from the text's bytes where each
+character is one byte (``bytes.splitlines`` ends lines where XML does) and by splitting at \\n otherwise;
+these properties hold it to the plain definition on any text: a line starts at offset 0 and after every
+\\r\\n, lone \\r and \\n, and nowhere else (not at \\v, \\f, \\x1c-\\x1e, \\x85, \\u2028 or \\u2029, where
+``str.splitlines`` would end a line), for texts of one, two and four bytes a character."""
 
 from __future__ import annotations
 
@@ -47,3 +48,6 @@ def test_the_edges() -> None:
     assert _line_starts("a\u2028b\nc") == [0, 4]  # U+2028 is not an XML line break
     assert _line_starts("a\x85b\x0c\n") == [0, 5]
     assert _line_starts("a\r\nb\rc") == [0, 3, 5]
+    assert _line_starts("a\r") == [0, 2]
+    assert _line_starts("\u0100\r\n\n") == [0, 3, 4]  # two bytes a character: the other way
+    assert _line_starts("\ud800\nx") == [0, 2]  # a lone surrogate has no latin-1 byte either
