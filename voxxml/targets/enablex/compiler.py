@@ -138,17 +138,19 @@ class Compiler:
         self._spans = table
         return table
 
-    def new(self, kind: str, node: Node | None, **fields: Any) -> State:
+    def new(self, kind: str, node: Node | None) -> State:
+        """A state of ``kind`` made for ``node``: its id, kind, element and span. The caller sets its fields
+        one by one, in the plan's order (keyword arguments cost a dict and a merge per state: a third of this)."""
         states = self.states
         if node is None:
-            state: State = {"id": state_id(len(states)), "kind": kind, "element": None, "span": None, **fields}
+            state: State = {"id": state_id(len(states)), "kind": kind, "element": None, "span": None}
         else:
             # self.span(node), inline: a state is made per verb and more, and a call costs as much as the lookup
             spans = self._spans if node.source is self._spans_of else self.span_table(node.source)
             index = node.index
             span = spans[index] if index is not None and index < len(spans) else None
             number = len(states)
-            state = {"id": _IDS[number] if number < len(_IDS) else state_id(number), "kind": kind, "element": node.TAG, "span": span, **fields}
+            state = {"id": _IDS[number] if number < len(_IDS) else state_id(number), "kind": kind, "element": node.TAG, "span": span}
         states.append(state)
         return state
 
@@ -259,7 +261,8 @@ class Compiler:
         first, holes = self.chain(self.round(node, body, template))
         if rounds == 1:
             return first, holes  # type: ignore[return-value]
-        retry = self.new("retry", node, limit=rounds, again=first)
+        retry = self.new("retry", node)
+        retry["limit"], retry["again"] = rounds, first
         fill(holes, retry["id"])
         return first, [(retry, "done")]  # type: ignore[return-value]
 
@@ -267,8 +270,13 @@ class Compiler:
         """One play of a Say or Play, and its repeatDelay wait: a chain (not yet linked)."""
         states = [self.play(node, body, template)]
         if node.repeat_delay:
-            states.append(self.new("wait", node, seconds=node.repeat_delay))
+            states.append(self.wait(node, node.repeat_delay))
         return states
+
+    def wait(self, node: Node, seconds: int) -> State:
+        state = self.new("wait", node)
+        state["seconds"] = seconds
+        return state
 
     def times(self, node: Say | Play, where: str = "") -> int:
         if node.loop == 0:
@@ -392,7 +400,7 @@ class Compiler:
         return kept
 
     def pause(self, verb: Pause) -> tuple[str | None, list[Hole]]:
-        state = self.new("wait", verb, seconds=verb.length)
+        state = self.wait(verb, verb.length)
         return state["id"], [(state, "next")]
 
     def hangup_verb(self, verb: Hangup) -> tuple[str | None, list[Hole]]:
@@ -404,14 +412,16 @@ class Compiler:
     def branch(self, verb: If) -> tuple[str | None, list[Hole]]:
         test = semantics.tested(verb.condition)
         if test is None and verb.condition is not None:  # any other condition: evaluated when the call runs
-            branch = self.new("test", verb, condition=expression_data(verb.condition))
+            branch = self.new("test", verb)
+            branch["condition"] = expression_data(verb.condition)
         else:
             if test is None:  # no condition could be read: never holds
                 test = ("", (), False)
                 variable = INPUT_VARIABLE
             else:
                 variable = plan_variable(test[0])
-            branch = self.new("branch", verb, variable=variable, test="NOTEQUAL" if test[2] else "EQUAL", values=list(test[1]))
+            branch = self.new("branch", verb)
+            branch["variable"], branch["test"], branch["values"] = variable, "NOTEQUAL" if test[2] else "EQUAL", list(test[1])
         body, holes = self.sequence(verb.body, [(branch, "then")])
         if body is None:
             holes = [(branch, "then")]
@@ -423,9 +433,11 @@ class Compiler:
         to the enclosing loop's pass, ``outer``, or unsetting it); ``iterate`` after the body counts the pass."""
         outer = next((state for state in reversed(self._loops) if state["counter"] == verb.counter), None)
         condition = expression_data(verb.condition) if verb.condition is not None else {"literal": ""}
-        state = self.new("loop", verb, counter=plan_variable(verb.counter), limit=verb.max_loops, condition=condition, outer=outer["id"] if outer else None)
+        state = self.new("loop", verb)
+        state["counter"], state["limit"], state["condition"], state["outer"] = plan_variable(verb.counter), verb.max_loops, condition, outer["id"] if outer else None
         self._loops.append(state)
-        iterate = self.new("iterate", verb, loop=state["id"])
+        iterate = self.new("iterate", verb)
+        iterate["loop"] = state["id"]
         body, holes = self.sequence(verb.body, [(state, "then")])
         self._loops.pop()
         if body is None:
@@ -435,17 +447,20 @@ class Compiler:
 
     def set_verb(self, verb: Set) -> tuple[str | None, list[Hole]]:
         parts = template_of(verb.value) or ([str(verb.value)] if str(verb.value) else [])
-        state = self.new("set", verb, variable=plan_variable(verb.output), template=parts)
+        state = self.new("set", verb)
+        state["variable"], state["template"] = plan_variable(verb.output), parts
         return state["id"], [(state, "next")]
 
     def unset_verb(self, verb: Unset) -> tuple[str | None, list[Hole]]:
-        state = self.new("unset", verb, variable=plan_variable(verb.output))
+        state = self.new("unset", verb)
+        state["variable"] = plan_variable(verb.output)
         return state["id"], [(state, "next")]
 
     def answer(self, verb: Answer) -> tuple[str | None, list[Hole]]:
         """The plan answers every inbound call on incomingcall (and an outbound one is answered): the
         Answer itself is observed, nothing is sent."""
-        state = self.new("observe", verb, observe={"event": "answer"})
+        state = self.new("observe", verb)
+        state["observe"] = {"event": "answer"}
         return state["id"], [(state, "next")]
 
     def action(self, verb: Node, holes: list[Hole]) -> list[Hole]:
@@ -453,7 +468,8 @@ class Compiler:
         document; a failed fetch goes on to what follows."""
         url = self.url(verb, verb.action)  # type: ignore[arg-type, attr-defined]
         self.approximate("EX206", verb, f"<{verb.TAG} action> posts its result to {url} when the call runs; the VoXML it returns is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
-        state = self.new("action", verb, url=url, method=verb.method)  # type: ignore[attr-defined]
+        state = self.new("action", verb)
+        state["url"], state["method"] = url, verb.method  # type: ignore[attr-defined]
         fill(holes, state["id"])
         return [(state, "next")]
 
@@ -471,7 +487,9 @@ class Compiler:
         first, holes = self.dial_only(verb)
         if isinstance(verb, Dial) and verb.action is not None:
             if first is None:
-                state = self.new("action", verb, url=self.url(verb, verb.action), method=verb.method)
+                url = self.url(verb, verb.action)
+                state = self.new("action", verb)
+                state["url"], state["method"] = url, verb.method
                 return state["id"], [(state, "next")]
             holes = self.action(verb, holes)
         return first, holes
@@ -496,7 +514,8 @@ class Compiler:
         spec = vocabulary_of(verb).spec_of(verb)
         callbacks = set(_attributes(verb, _CALLBACK_SETTINGS))
         settings = {name: spec.value(verb, name) for name in sorted(spec.written(verb)) if name not in callbacks}
-        state = self.new("conference", verb, name=verb.name, settings=settings)
+        state = self.new("conference", verb)
+        state["name"], state["settings"] = verb.name, settings
         return state["id"], [(state, "next")]
 
     def set_mute(self, verb: SetMute) -> tuple[str | None, list[Hole]]:
@@ -506,15 +525,19 @@ class Compiler:
     def redirect(self, verb: Redirect) -> tuple[str | None, list[Hole]]:
         url = self.url(verb, verb.url)
         self.approximate("EX206", verb, f"<Redirect> fetches {url} when the call runs; its VoxXML is not known when compiling, so the plan hands the call to the runner, which must fetch and compile it")
-        state = self.new("redirect", verb, url=url, method=verb.method)
+        state = self.new("redirect", verb)
+        state["url"], state["method"] = url, verb.method
         return state["id"], [(state, "next")]
 
     def hangup(self, node: Node | None, reject: bool = False) -> str:
-        return self.new("hangup", node, request={"method": "DELETE", "path": CALL}, reject=reject)["id"]
+        state = self.new("hangup", node)
+        state["request"], state["reject"] = {"method": "DELETE", "path": CALL}, reject
+        return state["id"]  # type: ignore[no-any-return]
 
     def capped(self, node: Node, times: int) -> str:
         """After a loop='0' reached the cap: the call is hung up, saying so."""
-        note = self.new("observe", node, observe={"event": "capped", "after": times})
+        note = self.new("observe", node)
+        note["observe"] = {"event": "capped", "after": times}
         note["next"] = self.hangup(node)
         return note["id"]
 
@@ -531,12 +554,9 @@ class Compiler:
         failed: list[Hole] = []
         first = None
         for number in numbers:
-            state = self.new(
-                "connect",
-                number if len(numbers) > 1 else verb,
-                request={"method": "PUT", "path": CONNECT, "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}},
-                on={},
-            )
+            state = self.new("connect", number if len(numbers) > 1 else verb)
+            state["request"] = {"method": "PUT", "path": CONNECT, "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}}
+            state["on"] = {}
             fill(failed, state["id"])
             first = first or state["id"]
             holes.append((state["on"], "state:bridge_disconnected"))
@@ -566,15 +586,18 @@ class Compiler:
         if attempts > 1:
             again = start
             if gather.repeat_delay:
-                wait = self.new("wait", gather, seconds=gather.repeat_delay)
+                wait = self.wait(gather, gather.repeat_delay)
                 wait["next"], again = start, wait["id"]
-            retry = self.new("retry", gather, limit=attempts, again=again)
+            retry = self.new("retry", gather)
+            retry["limit"], retry["again"] = attempts, again
             fill(none, retry["id"])
         if gather.loop == 0:
             done = self.capped(gather, attempts)
             holes: list[Hole] = list(accepted)
         else:
-            clear = self.new("clear", gather, **_output(gather))  # no input at all: the input is empty
+            clear = self.new("clear", gather)  # no input at all: the input is empty
+            if gather.output != semantics.INPUT:
+                clear["output"] = _output(gather)
             done = clear["id"]
             holes = [*accepted, (clear, "next")]
         if retry is not None:
@@ -592,7 +615,8 @@ class Compiler:
         """Prompts and the listening play; return the start, the holes after input, and the no-input holes."""
         pieces, listen, tail = self.prompts(prompts)
         if listen is None:  # no prompt: EnableX cannot listen (EX208)
-            none = self.new("observe", gather, observe={"event": "gather", "input": ""})
+            none = self.new("observe", gather)
+            none["observe"] = {"event": "gather", "input": ""}
             return none["id"], [], [(none, "next")]
         start, holes = self.link(pieces)
         fill(holes, listen["id"])
@@ -602,10 +626,14 @@ class Compiler:
         if "speech" in gather.input:
             body["asr"] = True
         # The wait after the listening play (its repeatDelay) comes before the result, on both paths.
-        result = self.new("wait", prompts[-1], seconds=tail) if tail else None  # the listening prompt's repeatDelay
-        accept = self.new("accept", gather, modes=list(gather.input), num_digits=gather.num_digits, finish_on_key=gather.finish_on_key, **_output(gather))
-        no_input = self.new("wait", prompts[-1], seconds=tail) if tail else None
-        none = self.new("observe", gather, observe={"event": "gather", "input": ""})
+        result = self.wait(prompts[-1], tail) if tail else None  # the listening prompt's repeatDelay
+        accept = self.new("accept", gather)
+        accept["modes"], accept["num_digits"], accept["finish_on_key"] = list(gather.input), gather.num_digits, gather.finish_on_key
+        if gather.output != semantics.INPUT:
+            accept["output"] = _output(gather)
+        no_input = self.wait(prompts[-1], tail) if tail else None
+        none = self.new("observe", gather)
+        none["observe"] = {"event": "gather", "input": ""}
         if result is not None and no_input is not None:
             result["next"], no_input["next"] = accept["id"], none["id"]
         accept["none"] = none["id"]
@@ -616,7 +644,8 @@ class Compiler:
         # 'playfinished' ends the prompt, not the listening (the reference: dtmf "waits for the
         # caller to press a keypad digit after the prompt finishes"): the plan waits on, for at
         # most the Gather's timeout, which its own timer enforces.
-        waiting = self.new("await", gather, seconds=gather.timeout, prompt=listen["id"], on=dict(results), timeout=silent)
+        waiting = self.new("await", gather)
+        waiting["seconds"], waiting["prompt"], waiting["on"], waiting["timeout"] = gather.timeout, listen["id"], dict(results), silent
         listen["on"] = {**results, "playstate:playfinished": waiting["id"]}
         return start or listen["id"], [(accept, "next")], [(none, "next")]
 
@@ -711,12 +740,11 @@ LOWERINGS: dict[type[Verb], Lowering] = {
 }
 
 
-def _output(gather: Gather) -> dict[str, Any]:
-    """The variable an accept or clear step writes, when it is not the plan's INPUT_VARIABLE (v1 plans stay
-    as they were): its plan name (the step also writes its .digits and .speech), or None for none."""
-    if gather.output == semantics.INPUT:
-        return {}
-    return {"output": None if gather.output is None else plan_variable(gather.output)}
+def _output(gather: Gather) -> str | None:
+    """The variable an accept or clear step writes when it is not the plan's INPUT_VARIABLE (the step has
+    no "output" then: v1 plans stay as they were): its plan name (the step also writes its .digits and
+    .speech), or None for none."""
+    return None if gather.output is None else plan_variable(gather.output)
 
 
 def fill(holes: list[Hole], target: str) -> None:
