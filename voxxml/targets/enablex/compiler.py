@@ -120,6 +120,8 @@ class Compiler:
         self._reported: set[tuple[str, int]] = set()
         self._loops: list[State] = []  # the loop states being compiled, innermost last (their counters)
         self._voices_of: dict[int, VoiceNaming] = {}  # id(source) -> how its dialect names voices
+        self._naming_of: SourceMap | None = None  # the source of the last Say's naming (every Say of a file shares it)
+        self._naming = VoiceNaming(False, None)
 
     # ----------------------------------------------------------------- states
     def span(self, node: Node) -> dict[str, int] | None:
@@ -184,11 +186,15 @@ class Compiler:
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:
-        """A play request; the commonest state, so made directly. ``template``: text the runner fills at play time."""
+        """A play request; the commonest state, so made directly. ``body`` (from ``body_of``, its first key
+        "prompt_ref") becomes the request's body, its prompt_ref set to the state's id: a body played twice
+        is copied by the caller (a copy per play cost more than the rest of a Say's body). ``template``:
+        text the runner fills at play time."""
         states = self.states
         number = len(states)
         play_id = _IDS[number] if number < len(_IDS) else state_id(number)
-        request = {"method": "PUT", "path": PLAY, "body": {"prompt_ref": play_id, **body}}
+        body["prompt_ref"] = play_id
+        request = {"method": "PUT", "path": PLAY, "body": body}
         spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
         index = node.index
         span = spans[index] if index is not None and index < len(spans) else None
@@ -199,9 +205,9 @@ class Compiler:
         return state
 
     def say_body(self, say: Say) -> tuple[dict[str, Any], list[Any] | None]:
-        """The TTS part of a play body (the voice as EnableX takes it, a gender), and the text's
-        template when it reads the input (the runner fills it in when it sends the play)."""
-        naming = self._voices_of.get(id(say.source)) or self.voice_naming(say)  # the lookup inline: once per Say
+        """A play body of TTS (the voice as EnableX takes it, a gender; its prompt_ref for ``play`` to set),
+        and the text's template when it reads the input (the runner fills it in when it sends the play)."""
+        naming = self._naming if say.source is self._naming_of else self.voice_naming(say)  # the lookup inline: once per Say
         voice = say.voice
         spoken = naming.spoken.get((voice, say.language))
         if spoken is None:
@@ -217,7 +223,7 @@ class Compiler:
                 say.attribute_span("voice"),
                 hint,
             )
-        body: dict[str, Any] = {"text": str(say.text), "language": language, "voice": speaker}
+        body: dict[str, Any] = {"prompt_ref": None, "text": str(say.text), "language": language, "voice": speaker}
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
         text = say.text
@@ -231,11 +237,12 @@ class Compiler:
         naming = self._voices_of.get(key)
         if naming is None:
             naming = self._voices_of[key] = VoiceNaming(qualified_voices(say), voice_genders(say)) if say.source is not None else VoiceNaming(False, None)
+        self._naming_of, self._naming = say.source, naming
         return naming
 
     def play_body(self, play: Play) -> dict[str, Any]:
         self.digits(play)
-        return {"url": self.url(play, play.url)}
+        return {"prompt_ref": None, "url": self.url(play, play.url)}
 
     def body_of(self, node: Say | Play) -> tuple[dict[str, Any], list[Any] | None]:
         return self.say_body(node) if node.__class__ is Say else (self.play_body(node), None)  # type: ignore[arg-type]
@@ -325,9 +332,7 @@ class Compiler:
             self.approximate("EX214", play, f"<Play digits='{play.digits}'>: EnableX's play sends no DTMF tones, so the plan leaves them out and plays only the URL", help="remove digits, or compile for a target that supports it")
 
     def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
-        if verb.__class__ is Play:
-            self.digits(verb)  # type: ignore[arg-type]
-        body, template = self.say_body(verb) if verb.__class__ is Say else ({"url": self.url(verb, verb.url)}, None)  # type: ignore[arg-type, union-attr]
+        body, template = self.say_body(verb) if verb.__class__ is Say else (self.play_body(verb), None)  # type: ignore[arg-type]
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
             state = self.play(verb, body, template)
             on = state["on"]
@@ -685,7 +690,7 @@ class Compiler:
                 pieces.append(self.loop(prompt, body, template, looped))
             last = None
             if final:
-                listen, tail = self.play(prompt, body, template), prompt.repeat_delay
+                listen, tail = self.play(prompt, dict(body) if looped else body, template), prompt.repeat_delay  # a looped prompt's rounds played it
             elif simple and prompt.__class__ is Say:
                 last = self.states[int(pieces[-1][0][1:])]
         if listen is not None and pieces and pieces[-1][0] == listen["id"]:
@@ -792,7 +797,7 @@ def _same_voice(a: dict[str, Any], b: dict[str, Any]) -> bool:
         a["voice"] == b["voice"]
         and a["language"] == b["language"]
         and a.get("text_to_speech_option") == b.get("text_to_speech_option")
-        and len(a) == len(b) + 1  # the play's body also has its prompt_ref, and nothing else
+        and len(a) == len(b)  # both have a prompt_ref, and nothing else
     )
 
 
