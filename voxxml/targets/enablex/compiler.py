@@ -125,10 +125,13 @@ class Compiler:
 
     # ----------------------------------------------------------------- states
     def span(self, node: Node) -> dict[str, int] | None:
-        """Where a node came from (None: built in Python). States of one node share the dict."""
+        """Where a node came from (None: built in Python, or an index past the table). States of one node
+        share the dict."""
         spans = self._spans if node.source is self._spans_of else self.span_table(node.source)
-        index = node.index
-        return spans[index] if index is not None and index < len(spans) else None
+        try:  # an index is a position in the file, or None (a node built in Python): a lookup, not tests
+            return spans[node.index]  # type: ignore[index]
+        except (IndexError, TypeError):
+            return None
 
     def span_table(self, source: SourceMap | None) -> list[dict[str, int]]:
         """Every element's span in ``source``, made once per file (the first node, or one from another
@@ -144,15 +147,20 @@ class Compiler:
         """A state of ``kind`` made for ``node``: its id, kind, element and span. The caller sets its fields
         one by one, in the plan's order (keyword arguments cost a dict and a merge per state: a third of this)."""
         states = self.states
+        number = len(states)
+        try:  # the ids and spans are looked up, not tested first: a state is made per verb and more
+            sid = _IDS[number]
+        except IndexError:
+            sid = state_id(number)
         if node is None:
-            state: State = {"id": state_id(len(states)), "kind": kind, "element": None, "span": None}
+            state: State = {"id": sid, "kind": kind, "element": None, "span": None}
         else:
-            # self.span(node), inline: a state is made per verb and more, and a call costs as much as the lookup
-            spans = self._spans if node.source is self._spans_of else self.span_table(node.source)
-            index = node.index
-            span = spans[index] if index is not None and index < len(spans) else None
-            number = len(states)
-            state = {"id": _IDS[number] if number < len(_IDS) else state_id(number), "kind": kind, "element": node.TAG, "span": span}
+            spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
+            try:
+                span = spans[node.index]  # type: ignore[index]
+            except (IndexError, TypeError):
+                span = None
+            state = {"id": sid, "kind": kind, "element": node.TAG, "span": span}
         states.append(state)
         return state
 
@@ -192,13 +200,17 @@ class Compiler:
         text the runner fills at play time."""
         states = self.states
         number = len(states)
-        play_id = _IDS[number] if number < len(_IDS) else state_id(number)
+        try:
+            play_id = _IDS[number]
+        except IndexError:
+            play_id = state_id(number)
         body["prompt_ref"] = play_id
-        request = {"method": "PUT", "path": PLAY, "body": body}
         spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
-        index = node.index
-        span = spans[index] if index is not None and index < len(spans) else None
-        state: State = {"id": play_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": request}
+        try:
+            span = spans[node.index]  # type: ignore[index]
+        except (IndexError, TypeError):
+            span = None
+        state: State = {"id": play_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": {"method": "PUT", "path": PLAY, "body": body}}
         if template is not None:
             state["template"] = list(template)
         states.append(state)
@@ -394,7 +406,10 @@ class Compiler:
 
     def lowered(self, nodes: list[Any], classes: tuple[type[Node], ...], where: str) -> list[Any]:
         """The children of a Gather or Dial this target lowers; EX214 for the others."""
-        if all(node.__class__ in classes for node in nodes):  # always, for a document read from VoxXML v1
+        for node in nodes:  # a loop, not all() of a generator: a Gather has a prompt or two
+            if node.__class__ not in classes:
+                break
+        else:  # always, for a document read from VoxXML v1
             return nodes
         kept = []
         for node in nodes:
