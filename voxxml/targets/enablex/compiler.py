@@ -564,9 +564,9 @@ class Compiler:
     def callbacks(self, node: Number | Dial | Gather | Conference) -> None:
         if node.explicit.isdisjoint(_CALLBACK_SETTINGS):  # the usual case
             return
-        written = _attributes(node, [a for a in _CALLBACK_SETTINGS if a in node.explicit])
-        if written:
-            self.approximate("EX205", node, f"<{node.TAG}> {', '.join(written)}: EnableX sends every event of the call to the plan's event_url; per-verb callbacks are dropped")
+        message = _callbacks_message(node)
+        if message is not None:
+            self.approximate("EX205", node, message)
 
     def connect(self, verb: Node, numbers: list[Number], caller_id: str | None) -> tuple[str, list[Hole]]:
         """One connect per number; a failed one goes on to the next number, the last to what follows."""
@@ -587,12 +587,9 @@ class Compiler:
     # ----------------------------------------------------------------- gather
     def gather(self, gather: Gather) -> tuple[str, list[Hole]]:
         self.callbacks(gather)
-        settings = [a for a in _INPUT_SETTINGS if a in gather.explicit] if not gather.explicit.isdisjoint(_INPUT_SETTINGS) else []
-        if "language" in gather.explicit and "speech" in gather.input:
-            settings.append("language")
-        settings = _attributes(gather, settings) if settings else settings
-        if settings:
-            self.approximate("EX204", gather, f"<Gather> {', '.join(settings)}: EnableX play has no input settings; the plan applies numDigits and finishOnKey to the digits EnableX reports, and EnableX's own end of collection, speech timeout and recognition language apply")
+        message = _input_settings_message(gather)
+        if message is not None:
+            self.approximate("EX204", gather, message)
         attempts = gather.loop if gather.loop > 0 else self.loop_cap
         if gather.loop == 0:
             self.approximate("EX207", gather, f"<Gather loop='0'> prompts until input arrives; the plan prompts {self.loop_cap} times and then hangs up")
@@ -758,6 +755,56 @@ LOWERINGS: dict[type[Verb], Lowering] = {
     SetMute: Compiler.set_mute,
     Redirect: Compiler.redirect,
 }
+
+
+# Messages that depend only on a node's class, its dialect's vocabulary and the attributes it wrote, made
+# once per process for each (a corpus's Gathers write a handful of sets of attributes; making EX204's message
+# per Gather was a tenth of a Gather's lowering). Key: (code, id(vocabulary), class, explicit, ...); the value
+# keeps the vocabulary, so its id is not reused while the entry lives; at most _MAX_MESSAGES entries.
+_MESSAGES: dict[tuple[Any, ...], tuple[Any, str | None]] = {}
+_MAX_MESSAGES = 4096
+
+
+def _remembered(key: tuple[Any, ...], vocabulary: Any, message: str | None) -> str | None:
+    if len(_MESSAGES) >= _MAX_MESSAGES:
+        _MESSAGES.clear()
+    _MESSAGES[key] = (vocabulary, message)
+    return message
+
+
+def _hashable(explicit: frozenset[str]) -> frozenset[str]:
+    """``explicit`` as a key (a builder may have been given a set)."""
+    return explicit if explicit.__class__ is frozenset else frozenset(explicit)
+
+
+def _input_settings_message(gather: Gather) -> str | None:
+    """EX204's message for a Gather's input settings as written (None: it wrote none that EnableX lacks)."""
+    source = gather.source
+    vocabulary = source.vocabulary if source is not None else None  # None: the default dialect's (vocabulary_of)
+    speech = "speech" in gather.input
+    key = ("EX204", id(vocabulary), Gather, _hashable(gather.explicit), speech)
+    known = _MESSAGES.get(key)
+    if known is not None and known[0] is vocabulary:
+        return known[1]
+    settings = [a for a in _INPUT_SETTINGS if a in gather.explicit]
+    if "language" in gather.explicit and speech:
+        settings.append("language")
+    if not settings:
+        return _remembered(key, vocabulary, None)
+    written = _attributes(gather, settings)
+    return _remembered(key, vocabulary, f"<Gather> {', '.join(written)}: EnableX play has no input settings; the plan applies numDigits and finishOnKey to the digits EnableX reports, and EnableX's own end of collection, speech timeout and recognition language apply")
+
+
+def _callbacks_message(node: Number | Dial | Gather | Conference) -> str | None:
+    """EX205's message for the per-verb callbacks a node wrote (None: none)."""
+    source = node.source
+    vocabulary = source.vocabulary if source is not None else None
+    key = ("EX205", id(vocabulary), node.__class__, _hashable(node.explicit))
+    known = _MESSAGES.get(key)
+    if known is not None and known[0] is vocabulary:
+        return known[1]
+    written = _attributes(node, [a for a in _CALLBACK_SETTINGS if a in node.explicit])
+    return _remembered(key, vocabulary, f"<{node.TAG}> {', '.join(written)}: EnableX sends every event of the call to the plan's event_url; per-verb callbacks are dropped" if written else None)
 
 
 def _output(gather: Gather) -> str | None:
