@@ -532,8 +532,7 @@ class Compiler:
         self.callbacks(verb)
         self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice request (no conference rooms); the plan hands the call to the runner, which must join it to conference '{verb.name}' and go on when the caller leaves")
         spec = vocabulary_of(verb).spec_of(verb)
-        callbacks = set(_attributes(verb, _CALLBACK_SETTINGS))
-        settings = {name: spec.value(verb, name) for name in sorted(spec.written(verb)) if name not in callbacks}
+        settings = {name: spec.value(verb, name) for name in _conference_settings(verb, spec)}
         state = self.new("conference", verb)
         state["name"], state["settings"] = verb.name, settings
         return state["id"], [(state, "next")]
@@ -552,7 +551,7 @@ class Compiler:
     def hangup(self, node: Node | None, reject: bool = False) -> str:
         state = self.new("hangup", node)
         state["request"], state["reject"] = {"method": "DELETE", "path": CALL}, reject
-        return state["id"]  # type: ignore[no-any-return]
+        return state["id"]
 
     def capped(self, node: Node, times: int) -> str:
         """After a loop='0' reached the cap: the call is hung up, saying so."""
@@ -757,19 +756,32 @@ LOWERINGS: dict[type[Verb], Lowering] = {
 }
 
 
-# Messages that depend only on a node's class, its dialect's vocabulary and the attributes it wrote, made
-# once per process for each (a corpus's Gathers write a handful of sets of attributes; making EX204's message
-# per Gather was a tenth of a Gather's lowering). Key: (code, id(vocabulary), class, explicit, ...); the value
-# keeps the vocabulary, so its id is not reused while the entry lives; at most _MAX_MESSAGES entries.
-_MESSAGES: dict[tuple[Any, ...], tuple[Any, str | None]] = {}
+# Messages (and a Conference's settings' names) that depend only on a node's class, its dialect's vocabulary
+# and the attributes it wrote, made once per process for each (a corpus's Gathers write a handful of sets of
+# attributes; making EX204's message per Gather was a tenth of a Gather's lowering). Key: (what, id(vocabulary
+# or spec), class, explicit, ...); the value keeps that vocabulary or spec, so its id is not reused while the
+# entry lives; at most _MAX_MESSAGES entries. A returned list is shared: read it, never change it.
+_MESSAGES: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 _MAX_MESSAGES = 4096
 
 
-def _remembered(key: tuple[Any, ...], vocabulary: Any, message: str | None) -> str | None:
+def _remembered(key: tuple[Any, ...], vocabulary: Any, message: Any) -> Any:
     if len(_MESSAGES) >= _MAX_MESSAGES:
         _MESSAGES.clear()
     _MESSAGES[key] = (vocabulary, message)
     return message
+
+
+def _conference_settings(verb: Conference, spec: Any) -> list[str]:
+    """The attributes a Conference wrote (``spec.written``), sorted, without its callbacks (EX205)."""
+    key = ("conference", id(spec), _hashable(verb.explicit), tuple(verb.extras))
+    known = _MESSAGES.get(key)
+    if known is not None and known[0] is spec:
+        return known[1]
+    callbacks = set(_attributes(verb, _CALLBACK_SETTINGS))
+    names = [name for name in sorted(spec.written(verb)) if name not in callbacks]
+    _remembered(key, spec, names)
+    return names
 
 
 def _hashable(explicit: frozenset[str]) -> frozenset[str]:
