@@ -514,6 +514,13 @@ class Compiler:
             holes = self.action(verb, holes)
         return first, holes
 
+    def number(self, verb: Number) -> tuple[str | None, list[Hole]]:
+        """A Number outside a Dial: one connect (``dial``'s way, without its Dial's tests and lists)."""
+        if not verb.number:  # only when the document's own error (VX009) was suppressed: EX212
+            return self.dial(verb)
+        self.callbacks(verb)
+        return self.connect(verb, [verb], verb.caller_id)
+
     def dial_only(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
         numbers = [verb] if verb.__class__ is Number else self.lowered(verb.numbers, (Number,), " in a <Dial>")  # type: ignore[union-attr]
         for node in numbers if verb.__class__ is Number else [verb, *numbers]:
@@ -747,7 +754,7 @@ LOWERINGS: dict[type[Verb], Lowering] = {
     Set: Compiler.set_verb,
     Unset: Compiler.unset_verb,
     Answer: Compiler.answer,
-    Number: Compiler.dial,
+    Number: Compiler.number,
     Dial: Compiler.dial,
     Gather: Compiler.gather,
     Conference: Compiler.conference,
@@ -794,7 +801,8 @@ def _input_settings_message(gather: Gather) -> str | None:
     source = gather.source
     vocabulary = source.vocabulary if source is not None else None  # None: the default dialect's (vocabulary_of)
     speech = "speech" in gather.input
-    key = ("EX204", id(vocabulary), Gather, _hashable(gather.explicit), speech)
+    explicit = gather.explicit
+    key = ("EX204", id(vocabulary), Gather, explicit if explicit.__class__ is frozenset else frozenset(explicit), speech)
     known = _MESSAGES.get(key)
     if known is not None and known[0] is vocabulary:
         return known[1]
