@@ -461,6 +461,13 @@ class CompileCliRun:
     compile: Timing | None = None
     exit_codes: list[int] = field(default_factory=list)  # lint's and compile's, of the last round
     plans: int | None = None  # plan files in OUTDIR after the last compile
+    cpu: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # per command, each run's (user, system) seconds
+
+    def best_cpu(self, name: str) -> tuple[float, float]:
+        """The user and system seconds of ``name``'s fastest run (its processes and their workers)."""
+        runs = self.lint if name == "lint" else self.compile
+        assert runs is not None
+        return self.cpu[name][runs.runs.index(runs.best)]
 
     @property
     def ratio(self) -> float | None:
@@ -470,7 +477,10 @@ class CompileCliRun:
 def run_compile_cli(corpus_dir: Path, out_dir: Path, repeats: int) -> CompileCliRun:
     """Time the two commands as a user runs them (output to /dev/null, so not a terminal); OUTDIR is
     emptied before each compile, and the disk synced before each command (outside the timing): every
-    compile writes every plan anew, into a new folder."""
+    compile writes every plan anew, into a new folder. Each run's user and system CPU seconds are kept
+    too: the system time is mostly the file system's (README "Performance": on an ext4 without a journal,
+    creating files right after deleting thousands costs the kernel a scan per file)."""
+    import resource
     import shutil
 
     run = CompileCliRun(
@@ -485,9 +495,12 @@ def run_compile_cli(corpus_dir: Path, out_dir: Path, repeats: int) -> CompileCli
                 shutil.rmtree(out_dir, ignore_errors=True)
             if hasattr(os, "sync"):
                 os.sync()  # the disk's backlog (the plans just removed, the last run's writes) is charged to neither command
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             seconds[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            run.cpu.setdefault(name, []).append((after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime))
             run.exit_codes.append(done.returncode)
             if done.returncode not in (0, 1):  # 1: the planted mistakes
                 run.note = f"{name} failed (exit {done.returncode}): {' '.join(command)}"
@@ -510,7 +523,12 @@ def compile_cli_table(report: Report) -> str:
         timing_row(f"voxxml compile DIR -o OUTDIR (exit {run.exit_codes[1]}, {run.plans:,} plans)", run.compile.best, files, verbs),
         ["ratio compile / lint", f"{run.ratio:.2f}x", "", ""],
     ]
-    return commands + "\n" + table(rows, header=TIMING_HEADER)
+    (lint_user, lint_system), (compile_user, compile_system) = run.best_cpu("lint"), run.best_cpu("compile")
+    cpu = (
+        f"  CPU of those runs: lint user {lint_user:.2f} s, system {lint_system:.2f} s; compile user {compile_user:.2f} s,"
+        f" system {compile_system:.2f} s (user time ratio {compile_user / lint_user:.2f}x)"
+    )
+    return commands + "\n" + table(rows, header=TIMING_HEADER) + "\n" + cpu
 
 
 # ------------------------------------------- the CLI: lint DIR against parse-only, whole processes
@@ -812,7 +830,7 @@ def run(args: argparse.Namespace) -> Report:
     lint_parse_cli = None if args.no_cli else run_lint_parse_cli(corpus_dir, args.repeats)
     if lint_parse_cli is not None:
         progress(f"CLI lint / parse-only: {lint_parse_cli.ratio:.2f}x" if lint_parse_cli.ratio else f"CLI lint / parse-only: {lint_parse_cli.note}")
-    compile_cli = None if args.no_cli else run_compile_cli(corpus_dir, args.out / "plans", args.repeats)
+    compile_cli = None if args.no_cli else run_compile_cli(corpus_dir, args.plans or args.out / "plans", args.repeats)
     if compile_cli is not None:
         progress(f"CLI compile DIR / lint DIR: {compile_cli.ratio:.2f}x" if compile_cli.ratio else f"CLI compile: {compile_cli.note}")
     measured = []
@@ -1054,6 +1072,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="write the corpus, then measure only `voxxml lint --format json DIR` against a `python -c` parsing its files",
     )
+    parser.add_argument(
+        "--plans",
+        type=Path,
+        metavar="DIR",
+        help="where the CLI compile writes its plans, emptied before each run (default OUT/plans; the file system matters: README 'Performance')",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers to FILE as JSON")
     parser.add_argument("--profile", action="store_true", help="profile one lint pass over the corpus (cProfile)")
     parser.add_argument(
@@ -1074,7 +1098,7 @@ def compile_cli_only(args: argparse.Namespace) -> int:
     """--compile-cli-only: the corpus, then the whole-process compile / lint measurement and its bar."""
     load = " ".join(f"{load:.2f}" for load in os.getloadavg())
     files = write_corpus(args.out / "corpus", args.files, args.seed)
-    compile_cli = run_compile_cli(args.out / "corpus", args.out / "plans", args.repeats)
+    compile_cli = run_compile_cli(args.out / "corpus", args.plans or args.out / "plans", args.repeats)
     summary = corpus_summary(files, 0.0, args.out / "corpus", args.seed)
     stub = argparse.Namespace(compile_cli=compile_cli, corpus=summary)
     bar = Bar("voxxml compile --target enablex DIR -o OUTDIR / voxxml lint DIR, corpus (whole processes)", compile_cli.ratio, MAX_COMPILE_CLI_OVER_LINT_CLI, "x")
