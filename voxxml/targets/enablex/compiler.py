@@ -21,7 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, cast
 
-from ...core.diagnostics import Diagnostic, make
+from ...core.catalog import Severity, rule
+from ...core.diagnostics import NO_SPAN, Diagnostic
 from ...core.source import SourceMap, Span
 from ...dialects import vocabulary_of
 from ...dialects.voxxml_v1.values import did_you_mean
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # the plan's TypedDicts cost as much to make as the rest of t
 
 _NAME = re.compile(r"[^\s/>!?<]+")  # an element's name after its '<', as core.source's tag pattern reads it
 _new = tuple.__new__
+_RULES: dict[str, tuple[str, Severity]] = {}  # code -> (name, default severity), as ``make`` takes them from the catalogue
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 2
 CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209", "EX210", "EX211", "EX212", "EX213", "EX214")
@@ -78,7 +80,20 @@ def plan_variable(name: str) -> str:
 
 def expression_data(expr: Expr) -> dict[str, Any]:
     """A hub condition as plan data (executor.expression_of reads it back): {"var"}, {"literal"},
-    {"op", "left", "right"}, {"in", "values", "negated"}, {"and"}, {"or"}; variables by their plan names."""
+    {"op", "left", "right"}, {"in", "values", "negated"}, {"and"}, {"or"}; variables by their plan names.
+    A comparison of a variable with a literal (most conditions, and every operand of VoXML's ``or``)
+    is made without recursing (three calls and their tests per comparison cost more than its dicts);
+    ``tests/test_compile_speed_paths.py`` holds it to the general way."""
+    if type(expr) is Compare:
+        left, right = expr.left, expr.right
+        if type(left) is Var and type(right) is Literal:
+            name = left.name
+            return {"op": expr.op, "left": {"var": INPUT_VARIABLE if name == semantics.INPUT else name}, "right": {"literal": right.value}}
+    return _expression_data(expr)
+
+
+def _expression_data(expr: Expr) -> dict[str, Any]:
+    """``expression_data`` the general way: by the expression's class, each operand in turn."""
     if isinstance(expr, Var):
         return {"var": plan_variable(expr.name)}
     if isinstance(expr, Literal):
@@ -118,6 +133,7 @@ class Compiler:
         self._spans_of: SourceMap | None = None
         self._span_tables: dict[int, list[dict[str, int]]] = {}  # id(source) -> its spans: an AST may mix files
         self._reported: set[tuple[str, int]] = set()
+        self._positions: list[tuple[int, int, str]] = []  # each diagnostic's (line, column, code), for the final sort
         self._loops: list[State] = []  # the loop states being compiled, innermost last (their counters)
         self._voices_of: dict[int, VoiceNaming] = {}  # id(source) -> how its dialect names voices
         self._naming_of: SourceMap | None = None  # the source of the last Say's naming (every Say of a file shares it)
@@ -166,12 +182,21 @@ class Compiler:
 
     def approximate(self, code: str, node: Node, message: str, span: Span | None = None, help: str | None = None) -> None:
         """Report an approximation once per construct (at the element's name unless ``span`` says where)."""
-        key = (code, id(node))
-        if key not in self._reported:
-            self._reported.add(key)
-            if span is None:
-                span = self.name_span(node)
-            self.diagnostics.append(make(code, message, span, help))
+        reported = self._reported
+        count = len(reported)
+        reported.add((code, id(node)))  # one hash of the key, not a test and then an add
+        if len(reported) == count:  # reported already
+            return
+        if span is None:
+            span = self.name_span(node)
+        where = span or NO_SPAN
+        try:  # ``make``, without its call and the catalogue's cache per diagnostic (a compile reports thousands)
+            name, severity = _RULES[code]
+        except KeyError:
+            entry = rule(code)
+            name, severity = _RULES[code] = entry.name, entry.severity
+        self.diagnostics.append(_new(Diagnostic, (code, name, severity, message, where, help, None, None, None)))
+        self._positions.append((where[0], where[1], code))  # the order compile_document sorts them in (line, column, code)
 
     def name_span(self, node: Node) -> Span | None:
         """The element name in its start tag (with its offsets: only reported nodes need it): what
@@ -220,10 +245,15 @@ class Compiler:
         """A play body of TTS (the voice as EnableX takes it, a gender; its prompt_ref for ``play`` to set),
         and the text's template when it reads the input (the runner fills it in when it sends the play)."""
         naming = self._naming if say.source is self._naming_of else self.voice_naming(say)  # the lookup inline: once per Say
-        voice = say.voice
-        spoken = naming.spoken.get((voice, say.language))
-        if spoken is None:
-            spoken = naming.spoken[(voice, say.language)] = naming.speak(voice, say.language)
+        voice, language = say.voice, say.language
+        if voice == naming.voice and language == naming.language:  # as the Say before (most Says): no key to make
+            spoken = naming.last
+        else:
+            found = naming.spoken.get((voice, language))
+            if found is None:
+                found = naming.spoken[(voice, language)] = naming.speak(voice, language)
+            naming.voice, naming.language, naming.last = voice, language, found
+            spoken = found
         language, speaker, unknown = spoken
         if unknown:
             bare = voice.rpartition(".")[2]
@@ -277,20 +307,20 @@ class Compiler:
     def loop(self, node: Say | Play, body: dict[str, Any], template: list[Any] | None, rounds: int) -> tuple[str, list[Hole]]:
         """``rounds`` plays, each followed by a wait of repeatDelay: one play (and wait) and a counted
         ``retry`` step, whatever ``rounds`` is. Returns the first state and the holes after the last round."""
-        first, holes = self.chain(self.round(node, body, template))
+        play = self.play(node, body, template)
+        first, on = play["id"], play["on"]
+        if node.repeat_delay:  # the play leads to the wait (both of its ends), the wait on
+            wait = self.wait(node, node.repeat_delay)
+            on["playstate:playfinished"] = on["playstate:failed"] = wait["id"]
+            holes: list[Hole] = [(wait, "next")]
+        else:
+            holes = [(on, "playstate:playfinished"), (on, "playstate:failed")]
         if rounds == 1:
-            return first, holes  # type: ignore[return-value]
+            return first, holes
         retry = self.new("retry", node)
         retry["limit"], retry["again"] = rounds, first
         fill(holes, retry["id"])
-        return first, [(retry, "done")]  # type: ignore[return-value]
-
-    def round(self, node: Say | Play, body: dict[str, Any], template: list[Any] | None) -> list[State]:
-        """One play of a Say or Play, and its repeatDelay wait: a chain (not yet linked)."""
-        states = [self.play(node, body, template)]
-        if node.repeat_delay:
-            states.append(self.wait(node, node.repeat_delay))
-        return states
+        return first, [(retry, "done")]
 
     def wait(self, node: Node, seconds: int) -> State:
         state = self.new("wait", node)
@@ -315,9 +345,9 @@ class Compiler:
     def sequence(self, verbs: list[Verb], holes: list[Hole]) -> tuple[str | None, list[Hole]]:
         """Compile verbs in order, the first taking ``holes``; return the first state and the holes left."""
         entry = None
-        lowerings = self.lowerings
+        lowering = self.lowerings.get
         for verb in verbs:
-            lower = lowerings.get(verb.__class__)
+            lower = lowering(verb.__class__)
             if lower is None:
                 self.unsupported(verb)
                 continue
@@ -329,15 +359,6 @@ class Compiler:
             entry = entry or first
             holes = exits
         return entry, holes
-
-    @staticmethod
-    def chain(states: list[State]) -> tuple[str | None, list[Hole]]:
-        """Link a chain of plays and waits; return its start and the holes at its end."""
-        holes: list[Hole] = []
-        for state in states:
-            fill(holes, state["id"])
-            holes = exits_of(state)
-        return (states[0]["id"] if states else None), holes
 
     def digits(self, play: Play) -> None:
         if play.digits is not None:
@@ -430,21 +451,24 @@ class Compiler:
         return None, []  # not first: no effect (VX101); the first-verb Reject is an entry
 
     def branch(self, verb: If) -> tuple[str | None, list[Hole]]:
-        test = semantics.tested(verb.condition)
-        if test is None and verb.condition is not None:  # any other condition: evaluated when the call runs
-            branch = self.new("test", verb)
-            branch["condition"] = expression_data(verb.condition)
-        else:
-            if test is None:  # no condition could be read: never holds
-                test = ("", (), False)
-                variable = INPUT_VARIABLE
-            else:
-                variable = plan_variable(test[0])
+        condition = verb.condition
+        if isinstance(condition, In) and isinstance(condition.operand, Var):
+            # One variable against values: ``semantics.tested``'s reading and ``plan_variable``, inline (an If is
+            # a verb in ten, and the calls cost more than the state's fields; tests/test_compile_speed_paths.py
+            # holds this to them).
+            name = condition.operand.name
             branch = self.new("branch", verb)
-            branch["variable"], branch["test"], branch["values"] = variable, "NOTEQUAL" if test[2] else "EQUAL", list(test[1])
-        body, holes = self.sequence(verb.body, [(branch, "then")])
+            branch["variable"], branch["test"], branch["values"] = INPUT_VARIABLE if name == semantics.INPUT else name, "NOTEQUAL" if condition.negated else "EQUAL", list(condition.values)
+        elif condition is not None:  # any other condition: evaluated when the call runs
+            branch = self.new("test", verb)
+            branch["condition"] = expression_data(condition)
+        else:  # no condition could be read: never holds
+            branch = self.new("branch", verb)
+            branch["variable"], branch["test"], branch["values"] = INPUT_VARIABLE, "EQUAL", []
+        then = [(branch, "then")]
+        body, holes = self.sequence(verb.body, then)
         if body is None:
-            holes = [(branch, "then")]
+            holes = then
         return branch["id"], [(branch, "otherwise"), *holes]
 
     def loop_verb(self, verb: Loop) -> tuple[str | None, list[Hole]]:
@@ -518,17 +542,22 @@ class Compiler:
         """A Number outside a Dial: one connect (``dial``'s way, without its Dial's tests and lists)."""
         if not verb.number:  # only when the document's own error (VX009) was suppressed: EX212
             return self.dial(verb)
-        self.callbacks(verb)
+        if not verb.explicit.isdisjoint(_CALLBACK_SETTINGS):  # ``callbacks``' own first test, before the call
+            self.callbacks(verb)
         return self.connect(verb, [verb], verb.caller_id)
 
     def dial_only(self, verb: Number | Dial) -> tuple[str | None, list[Hole]]:
         numbers = [verb] if verb.__class__ is Number else self.lowered(verb.numbers, (Number,), " in a <Dial>")  # type: ignore[union-attr]
         for node in numbers if verb.__class__ is Number else [verb, *numbers]:
-            self.callbacks(node)  # type: ignore[arg-type]
+            if not node.explicit.isdisjoint(_CALLBACK_SETTINGS):  # ``callbacks``' own first test, before the call
+                self.callbacks(node)  # type: ignore[arg-type]
+        empty = False
         for number in numbers:
             if not number.number:  # only when the document's own error (VX009) was suppressed
                 self.approximate("EX212", number, "<Number> is empty; the plan never connects to an empty number, so it dials nothing here", number.content_span or self.name_span(number))
-        numbers = [number for number in numbers if number.number]
+                empty = True
+        if empty:
+            numbers = [number for number in numbers if number.number]
         if len(numbers) > 1:
             self.approximate("EX203", verb, f"<Dial> rings {len(numbers)} numbers at once and connects the first to answer; EnableX bridges one number at a time, so they are dialled one after another until one answers")
         if not numbers:
@@ -536,7 +565,8 @@ class Compiler:
         return self.connect(verb, numbers, verb.caller_id)  # type: ignore[arg-type]
 
     def conference(self, verb: Conference) -> tuple[str | None, list[Hole]]:
-        self.callbacks(verb)
+        if not verb.explicit.isdisjoint(_CALLBACK_SETTINGS):  # ``callbacks``' own first test, before the call
+            self.callbacks(verb)
         self.approximate("EX201", verb, f"<Conference>{verb.name}</Conference> has no EnableX Core Voice request (no conference rooms); the plan hands the call to the runner, which must join it to conference '{verb.name}' and go on when the caller leaves")
         spec = vocabulary_of(verb).spec_of(verb)
         settings = {name: spec.value(verb, name) for name in _conference_settings(verb, spec)}
@@ -577,22 +607,25 @@ class Compiler:
     def connect(self, verb: Node, numbers: list[Number], caller_id: str | None) -> tuple[str, list[Hole]]:
         """One connect per number; a failed one goes on to the next number, the last to what follows."""
         holes: list[Hole] = []
-        failed: list[Hole] = []
         first = None
+        on: dict[str, Any] | None = None  # the previous number's events: its failure leads to this number
+        several = len(numbers) > 1
         for number in numbers:
-            state = self.new("connect", number if len(numbers) > 1 else verb)
-            state["request"] = {"method": "PUT", "path": CONNECT, "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}}
-            state["on"] = {}
-            fill(failed, state["id"])
+            state = self.new("connect", number if several else verb)
+            if on is not None:
+                on["state:failed"] = state["id"]
+            on = {}
+            state["request"], state["on"] = {"method": "PUT", "path": CONNECT, "body": {"from": number.caller_id or caller_id or "{cli}", "to": number.number}}, on
             first = first or state["id"]
-            holes.append((state["on"], "state:bridge_disconnected"))
-            failed = [(state["on"], "state:failed")]
-        assert first is not None
-        return first, holes + failed
+            holes.append((on, "state:bridge_disconnected"))
+        assert first is not None and on is not None
+        holes.append((on, "state:failed"))
+        return first, holes
 
     # ----------------------------------------------------------------- gather
     def gather(self, gather: Gather) -> tuple[str, list[Hole]]:
-        self.callbacks(gather)
+        if not gather.explicit.isdisjoint(_CALLBACK_SETTINGS):  # ``callbacks``' own first test, before the call
+            self.callbacks(gather)
         message = _input_settings_message(gather)
         if message is not None:
             self.approximate("EX204", gather, message)
@@ -604,7 +637,7 @@ class Compiler:
         prompts = self.lowered(gather.prompts, _PROMPTS, " in a <Gather>")
         # One attempt, replayed by a counted 'retry' step; repeatDelay comes before a repeat
         # only, never after the last attempt (docs/semantics.md).
-        start, accepted, none = self.attempt(gather, prompts)
+        start, accept, none = self.attempt(gather, prompts)
         retry = None
         if attempts > 1:
             again = start
@@ -613,20 +646,20 @@ class Compiler:
                 wait["next"], again = start, wait["id"]
             retry = self.new("retry", gather)
             retry["limit"], retry["again"] = attempts, again
-            fill(none, retry["id"])
+            none["next"] = retry["id"]
         if gather.loop == 0:
             done = self.capped(gather, attempts)
-            holes: list[Hole] = list(accepted)
+            holes: list[Hole] = [] if accept is None else [(accept, "next")]
         else:
             clear = self.new("clear", gather)  # no input at all: the input is empty
             if gather.output != semantics.INPUT:
                 clear["output"] = _output(gather)
             done = clear["id"]
-            holes = [*accepted, (clear, "next")]
+            holes = [(clear, "next")] if accept is None else [(accept, "next"), (clear, "next")]
         if retry is not None:
             retry["done"] = done
         else:
-            fill(none, done)
+            none["next"] = done
         if gather.action is not None:  # the input is posted, and the reply replaces the document
             if gather.action_on_empty_result:
                 holes = self.action(gather, holes)
@@ -634,24 +667,38 @@ class Compiler:
                 holes = self.action(gather, [hole for hole in holes if hole[0].get("kind") != "clear"]) + [hole for hole in holes if hole[0].get("kind") == "clear"]
         return start, holes
 
-    def attempt(self, gather: Gather, prompts: list[Say | Play]) -> tuple[str, list[Hole], list[Hole]]:
-        """Prompts and the listening play; return the start, the holes after input, and the no-input holes."""
-        pieces, listen, tail = self.prompts(prompts)
-        if listen is None:  # no prompt: EnableX cannot listen (EX208)
-            none = self.new("observe", gather)
-            none["observe"] = {"event": "gather", "input": ""}
-            return none["id"], [], [(none, "next")]
-        start, holes = self.link(pieces)
-        fill(holes, listen["id"])
+    def attempt(self, gather: Gather, prompts: list[Say | Play]) -> tuple[str, State | None, State]:
+        """Prompts and the listening play; return the start, the state that takes the input (its "next"
+        leads on; None without a prompt) and the state reached without input (its "next" retries or
+        gives up). States, not lists of holes: each has one open link."""
+        prompt = _played_once(prompts)
+        if prompt is not None:
+            # The common case, one prompt played once: what ``prompts`` and ``link`` make of it, straight
+            # (no pieces, no tail). tests/test_compile_speed_paths.py holds it to the general way.
+            body, template = self.say_body(prompt) if prompt.__class__ is Say else (self.play_body(prompt), None)  # type: ignore[arg-type]
+            listen = self.play(prompt, body, template)
+            start, tail = listen["id"], 0
+        else:
+            pieces, found, tail = self.prompts(prompts)
+            if found is None:  # no prompt: EnableX cannot listen (EX208)
+                none = self.new("observe", gather)
+                none["observe"] = {"event": "gather", "input": ""}
+                return none["id"], None, none
+            listen = found
+            first, holes = self.link(pieces)
+            fill(holes, listen["id"])
+            start = first or listen["id"]
         body = listen["request"]["body"]
-        if "dtmf" in gather.input:
+        modes = gather.input
+        if "dtmf" in modes:
             body["dtmf"] = True
-        if "speech" in gather.input:
+        speech = "speech" in modes
+        if speech:
             body["asr"] = True
         # The wait after the listening play (its repeatDelay) comes before the result, on both paths.
         result = self.wait(prompts[-1], tail) if tail else None  # the listening prompt's repeatDelay
         accept = self.new("accept", gather)
-        accept["modes"], accept["num_digits"], accept["finish_on_key"] = list(gather.input), gather.num_digits, gather.finish_on_key
+        accept["modes"], accept["num_digits"], accept["finish_on_key"] = list(modes), gather.num_digits, gather.finish_on_key
         if gather.output != semantics.INPUT:
             accept["output"] = _output(gather)
         no_input = self.wait(prompts[-1], tail) if tail else None
@@ -662,15 +709,16 @@ class Compiler:
         accept["none"] = none["id"]
         heard, silent = (result or accept)["id"], (no_input or none)["id"]
         results = {"playstate:digitcollected": heard, "playstate:menutimeout": silent, "playstate:failed": silent}
-        if "speech" in gather.input:
-            results.update({"speech:recognized": heard, "speech:timeout": silent, "speech:unrecognized": silent})
+        if speech:
+            results["speech:recognized"], results["speech:timeout"], results["speech:unrecognized"] = heard, silent, silent
         # 'playfinished' ends the prompt, not the listening (the reference: dtmf "waits for the
         # caller to press a keypad digit after the prompt finishes"): the plan waits on, for at
-        # most the Gather's timeout, which its own timer enforces.
+        # most the Gather's timeout, which its own timer enforces. The await keeps ``results`` itself
+        # (nothing else does), the listening play a copy with its own playfinished.
         waiting = self.new("await", gather)
-        waiting["seconds"], waiting["prompt"], waiting["on"], waiting["timeout"] = gather.timeout, listen["id"], dict(results), silent
+        waiting["seconds"], waiting["prompt"], waiting["on"], waiting["timeout"] = gather.timeout, listen["id"], results, silent
         listen["on"] = {**results, "playstate:playfinished": waiting["id"]}
-        return start or listen["id"], [(accept, "next")], [(none, "next")]
+        return start, accept, none
 
     def link(self, pieces: list[tuple[str, list[Hole]]]) -> tuple[str | None, list[Hole]]:
         """Link pieces (a first state and its holes) in order; return the start and the last holes."""
@@ -723,12 +771,17 @@ class VoiceNaming:
     """How one source's dialect names voices, and what each (voice, language) of its Says is spoken as:
     a corpus's Says use a handful of voices, so the catalogue is asked once per pair, not per Say."""
 
-    __slots__ = ("qualified", "genders", "spoken")
+    __slots__ = ("qualified", "genders", "spoken", "voice", "language", "last")
 
     def __init__(self, qualified: bool, genders: Mapping[str, str] | None) -> None:
         self.qualified = qualified  # voices named with their provider ('Polly.Joanna': VoXML)
         self.genders = genders  # the dialect's own voices without a provider and their genders (TwiML's man, woman)
         self.spoken: dict[tuple[str, str | None], tuple[str, str, bool]] = {}  # (voice, language) -> speak(...)
+        # The last Say's pair and what it is spoken as (consecutive Says mostly share a voice): no
+        # (voice, language) key made and hashed per Say. None for the voice matches no Say at first.
+        self.voice: str | None = None
+        self.language: str | None = None
+        self.last: tuple[str, str, bool] = ("", "", False)
 
     def speak(self, voice: str, language: str | None) -> tuple[str, str, bool]:
         """The language a Say is spoken in, the voice EnableX takes (a built-in voice, or the Polly voice's
@@ -834,6 +887,16 @@ def _output(gather: Gather) -> str | None:
     return None if gather.output is None else plan_variable(gather.output)
 
 
+def _played_once(prompts: list[Say | Play]) -> Say | Play | None:
+    """An attempt's prompt when it is its only one and plays once (no loop, no repeatDelay): most Gathers'
+    case, which ``Compiler.attempt`` makes without ``prompts`` and ``link``; None for any other."""
+    if len(prompts) == 1:
+        prompt = prompts[0]
+        if prompt.loop == 1 and not prompt.repeat_delay:
+            return prompt
+    return None
+
+
 def fill(holes: list[Hole], target: str) -> None:
     for container, key in holes:
         container[key] = target
@@ -864,13 +927,6 @@ def _joined(first: list[Any], second: list[Any]) -> list[Any]:
         else:
             parts.append(part)
     return parts
-
-
-def exits_of(state: State) -> list[Hole]:
-    """The open links of a play or a wait in a chain."""
-    if state["kind"] == "play":
-        return [(state["on"], "playstate:playfinished"), (state["on"], "playstate:failed")]
-    return [(state, "next")]
 
 
 def _same_voice(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -966,7 +1022,9 @@ def compile_document(
         "entries": _entries(compiler, document, first, rejected),
         "states": compiler.states,
     }
-    found = compiler.diagnostics  # by position and code (a stable sort of the keys made in one pass, not a call each)
-    keys = [(d.span.line, d.span.column, d.code) for d in found]
-    diagnostics = [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
+    found = compiler.diagnostics  # by position and code (a stable sort of the keys ``approximate`` recorded, not a call each)
+    positions = compiler._positions
+    if len(positions) != len(found):  # a diagnostic added without ``approximate`` (a test's lowering): the keys anew
+        positions = [(d.span.line, d.span.column, d.code) for d in found]
+    diagnostics = [found[i] for i in sorted(range(len(found)), key=positions.__getitem__)] if len(found) > 1 else found
     return Compilation(cast("Plan", plan), diagnostics)
