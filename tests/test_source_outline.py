@@ -13,7 +13,10 @@ from voxxml.core.source import _NAME, SourceMap, _outline, _tokenize
 
 _TEXTS = st.one_of(
     vs.xml_fragment_documents(),
-    st.lists(st.sampled_from(["<", ">", "/", "a", "Say", " ", "\n", "\r", "'", '"', "=", "<!--", "-->", "<![CDATA[", "]]>", "<?", "?>", "</a>", "<a>", "<b/>"]), max_size=40).map("".join),
+    st.lists(st.sampled_from(["<", ">", "/", "a", "Say", " ", "\n", "\r", "'", '"', "=", "<!--", "-->", "<![CDATA[", "]]>", "<?", "?>", "</a>", "<a>", "<b/>", "\xe9", "\x85", "\u3000"]), max_size=40).map("".join),
+    # nesting, well-formed for a while and then not: the outline counts the open names only from the
+    # first end tag that does not close the innermost element
+    st.lists(st.sampled_from(["<a>", "</a>", "<b>", "</b>", "<c>x</c>", "<c/>", "\n  ", "</c>", "</d>"]), max_size=40).map("".join),
 )
 
 
@@ -75,6 +78,20 @@ def test_broken_nesting_pairs_end_tags_as_the_tokenizer_does() -> None:
     assert ends == [text.index("</a>") + 4] * 3 + [len(text)]
     assert spans[0] == {"line": 1, "column": 1, "end_line": 2, "end_column": 13}  # " <b><c>x</a>" is 12 characters
     assert spans[3] == {"line": 3, "column": 5, "end_line": 3, "end_column": 8}
+
+
+def test_end_tags_pair_alike_before_and_after_the_first_that_does_not() -> None:
+    """The first stray end tag comes after elements were opened and closed in order; after it, end tags
+    still close the innermost element, or an outer one and everything inside it, or nothing."""
+    text = "<r>\n<a><b></b>\n<c></x></c>\n<d><e></d>\n<f></f></e></r><g></g>"
+    names, starts, ends = _names_starts_ends(text)
+    tags = _tokenize(text)
+    assert names == tags.names == ["r", "a", "b", "c", "d", "e", "f", "g"]
+    assert ends == _resolved_ends(text)
+    assert ends[names.index("c")] == text.index("</c>") + 4  # </x> closed nothing
+    assert ends[names.index("e")] == ends[names.index("d")] == text.index("</d>") + 4  # </d> closed e too
+    assert ends[names.index("a")] == ends[names.index("r")] == text.index("</r>") + 4  # </e> closed nothing; </r> closed a
+    assert ends[names.index("g")] == len(text)
 
 
 def test_a_source_map_pickles_as_its_text() -> None:

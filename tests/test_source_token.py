@@ -1,6 +1,8 @@
-"""The tag pattern (``_token``) is spelt for sre's speed: its optional tails as alternatives with an
-empty last one, ``(?:A|B|)``, where the plain spelling is ``(?:A|B)?``. These properties hold the two
-spellings to the same matches on any text (every group's span and ``lastindex``, which the tokenizer and
+r"""The tag pattern (``_token``) is spelt for sre's speed: its optional tails as alternatives with an
+empty last one, ``(?:A|B|)``, where the plain spelling is ``(?:A|B)?``, the tags' alternatives before the
+markup without groups, and, for a text of one byte a character (``_latin1_token``), its classes as
+bitmaps of \x00-\xff instead of negated classes and ``\s``. These properties hold every spelling to the
+same matches on any text it is used for (every group's span and ``lastindex``, which the tokenizer and
 the outline dispatch on), and the outline that walks them to linear work on hostile shapes."""
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from hypothesis import given, strategies as st
 
 import strategies as vs
 from support import examples
-from voxxml.core.source import CDATA, COMMENT, DECLARATION, PROCESSING_INSTRUCTION, SourceMap, _token
+from voxxml.core.source import _CLASSES, _LATIN1_CLASSES, CDATA, COMMENT, DECLARATION, PROCESSING_INSTRUCTION, SourceMap, _latin1_token, _token, _token_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 from bench_growth import SHAPES, Shape, best_of  # noqa: E402
@@ -41,6 +43,44 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int | None, tupl
 def test_the_token_pattern_matches_as_the_plain_spelling_does(text: str) -> None:
     assert _token().groupindex == _PLAIN.groupindex
     assert _matches(_token(), text) == _matches(_PLAIN, text)
+
+
+# Every character up to U+00FF that a class tells apart: white space of every kind (\x1c-\x1f, \x85,
+# \xa0 are white space to ``\s``), the delimiters, and letters on both sides of \x7f.
+_LATIN1_PIECES = [*_PIECES[:12], *_PIECES[13:], "\x85", "\xa0", "\x1c", "\x1f", "\x0b", "\x0c", "\x7f", "\x80", "\x9f", "\xe9", "\xff", "<\xe9>", "</\xe9>", "<a\x85>", "</a\xa0>", "<a\xa0b='1'>"]
+_LATIN1_TEXTS = st.one_of(
+    st.lists(st.sampled_from(_LATIN1_PIECES), max_size=50).map("".join),
+    st.text(st.characters(max_codepoint=0xFF), max_size=60),
+    vs.xml_fragment_documents().filter(lambda text: max(text, default="a") <= "\xff"),
+)
+
+
+@examples(300)
+@given(_LATIN1_TEXTS)
+def test_the_latin1_pattern_matches_as_the_plain_spelling_does(text: str) -> None:
+    assert _latin1_token().groupindex == _PLAIN.groupindex
+    assert _matches(_latin1_token(), text) == _matches(_PLAIN, text)
+
+
+def test_the_latin1_classes_take_the_same_characters_up_to_ff() -> None:
+    """Each bitmap class is its class of any text, character by character, for every character a text
+    of one byte a character can hold (and takes none above: it is used on no other text)."""
+    assert len(_LATIN1_CLASSES) == len(_CLASSES)
+    for general, latin1 in zip(_CLASSES, _LATIN1_CLASSES):
+        wide, narrow = re.compile(general), re.compile(latin1)
+        assert [chr(code) for code in range(256) if wide.fullmatch(chr(code))] == [chr(code) for code in range(256) if narrow.fullmatch(chr(code))], general
+        assert not narrow.fullmatch("\u0100") and not narrow.fullmatch("\u3000")
+
+
+def test_each_text_is_scanned_with_a_pattern_that_holds_its_characters() -> None:
+    assert _token_for("<Say>hi</Say>") is _latin1_token()
+    assert _token_for("<Say>caf\xe9\xa0</Say>") is _latin1_token()  # latin-1 beyond ASCII
+    assert _token_for("<Say>\u3000</Say>") is _token()
+    assert _token_for("<Say>\U0001f600</Say>") is _token()
+    assert _token_for("\ud800") is _token()  # a lone surrogate has no latin-1 byte
+    # why: on a wide text the bitmap classes would be wrong (U+3000 is a start tag's character outside quotes)
+    wide = "<a\u3000b='1'>x</a>"
+    assert _matches(_token(), wide) == _matches(_PLAIN, wide) != _matches(_latin1_token(), wide)
 
 
 def test_the_plain_spelling_is_a_real_reference() -> None:

@@ -109,16 +109,60 @@ def comment_closed(token: str) -> bool:
 # not ``(?:A|B)?``: the same match (the empty one is tried last), but sre runs a group's
 # ``?`` through its general repeat machinery, which cost 8% of the engine's work on
 # typical documents (tests/test_source_token.py holds the two spellings equal).
+# The tags come first and the markup without groups last: the alternatives exclude each
+# other by the character after the '<', so their order changes no match, only how many
+# are tried first, and the groups keep their numbers (they count the opening parentheses).
+def _tag_pattern(space: str, name: str, end_name: str, attribute: str) -> str:
+    """The tag pattern with its character classes given: white space, a name's characters, an
+    end tag's name's characters, and a start tag's characters outside quotes."""
+    return (
+        rf"</{space}*+(?P<end>{end_name}*+){space}*+>?"
+        rf"""|<(?P<start>{name}++){attribute}*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>)){attribute}*+)*+"""
+        rf"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start){space}*+>)|)|)"
+        f"|{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
+    )
+
+
+# The classes as written: white space, a name's characters, an end tag's name's characters, a start
+# tag's characters outside quotes; any character of any text.
+_CLASSES = (r"\s", r"[^\s/>!?<]", r"[^\s>]", r"""[^>"'</]""")
+# The same classes on a text of one byte a character: the characters up to U+00FF each takes, as a
+# bitmap's ranges (tests/test_source_token.py derives them from _CLASSES, character by character).
+_LATIN1_CLASSES = (
+    r"[\x09-\x0d\x1c-\x20\x85\xa0]",
+    r"[\x00-\x08\x0e-\x1b\x22-\x2e\x30-\x3b\x3d\x40-\x84\x86-\x9f\xa1-\xff]",
+    r"[\x00-\x08\x0e-\x1b\x21-\x3d\x3f-\x84\x86-\x9f\xa1-\xff]",
+    r"[\x00-\x21\x23-\x26\x28-\x2e\x30-\x3b\x3d\x3f-\xff]",
+)
+
+
 # Compiled on first use (it takes milliseconds): a clean lint never needs positions.
 @cache
 def _token() -> re.Pattern[str]:
-    return re.compile(
-        f"{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION}"
-        r"|</\s*+(?P<end>[^\s>]*+)\s*+>?"
-        r"""|<(?P<start>[^\s/>!?<]++)[^>"'</]*+(?:(?:"[^"]*+"|'[^']*+'|/(?!>))[^>"'</]*+)*+"""
-        r"(?:(?P<close>/>)|>(?:(?P<text>[^<]*+)(?P<leaf></(?P=start)\s*+>)|)|)",
-        re.S,
-    )
+    """The tag pattern for any text."""
+    return re.compile(_tag_pattern(*_CLASSES), re.S)
+
+
+# sre tests a negated class (``[^...]``, with ``\s`` a Unicode category) per character through
+# more steps than a bitmap of the characters it takes: on a text of one byte a character (most;
+# ``str.isascii`` answers at once, ``encode`` says it of the rest) the classes are the same as
+# bitmaps of \x00-\xff, and every match is the same (tests/test_source_token.py holds the two
+# patterns equal), for about 5% fewer instructions in the outline. A wider text takes ``_token``:
+# a bitmap over all of Unicode took sre 90 M instructions to compile.
+@cache
+def _latin1_token() -> re.Pattern[str]:
+    """The tag pattern for a text whose characters are all up to U+00FF."""
+    return re.compile(_tag_pattern(*_LATIN1_CLASSES), re.S)
+
+
+def _token_for(text: str) -> re.Pattern[str]:
+    """The tag pattern to scan ``text`` with (the same matches either way)."""
+    if not text.isascii():
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            return _token()
+    return _latin1_token()
 
 
 # An attribute name starts only where a name cannot continue from the left: without
@@ -374,16 +418,20 @@ def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
 
     Every match starts at or after the last one's end, so the lines are found by stepping on from the
     last place (one step per line, most lines hold one tag) instead of a binary search per offset; a
-    column is the offset less ``base``, the offset just before its line's first character."""
+    column is the offset less ``base``, the offset just before its line's first character.
+
+    An end tag that closes the innermost open element (every one, in a well-formed text) needs only
+    the open names' list; how many open elements have each name is counted from the first end tag
+    that does not (``counts``, None until then), so a well-formed text never keeps the counts."""
     spans: list[dict[str, int]] = []
     stack: list[dict[str, int]] = []  # the open elements' dicts, the innermost last
     names: list[str] = []  # their names
-    open_names: dict[str, int] = {}
+    counts: dict[str, int] | None = None  # how many open elements have each name, once an end tag did not pair
     steps = [*lines, len(text) + 1]  # each line's start, then one past every offset: where stepping stops
     line = 0  # the line of the last place stepped to (1-based; 0 before the first)
     base = -1  # that line's first offset, less one
     next_start = 0  # where the line after it starts (steps[line])
-    for match in _token().finditer(text):
+    for match in _token_for(text).finditer(text):
         kind = match.lastindex  # as in _tokenize; the commonest first
         if kind == 5 or kind == 3:  # a whole element: with its text and end tag, or self-closing
             start, end = match.span()
@@ -401,7 +449,7 @@ def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
                     next_start = steps[line]
                 spans.append({"line": first, "column": column, "end_line": line, "end_column": end - base})
         elif kind == 1:  # an end tag
-            if not stack:
+            if not names:
                 continue
             end_name = match[1]
             if names[-1] == end_name:
@@ -414,9 +462,14 @@ def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
                 where["end_line"] = line
                 where["end_column"] = end - base
                 names.pop()
-                open_names[end_name] -= 1
+                if counts is not None:
+                    counts[end_name] -= 1
                 continue
-            if not open_names.get(end_name):
+            if counts is None:  # the first end tag that does not close the innermost element: count once
+                counts = {}
+                for name in names:
+                    counts[name] = counts.get(name, 0) + 1
+            if not counts.get(end_name):
                 continue
             end = match.end()
             while end >= next_start:
@@ -428,7 +481,7 @@ def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
                 where["end_line"] = line
                 where["end_column"] = end - base
                 name = names.pop()
-                open_names[name] -= 1
+                counts[name] -= 1
                 if name == end_name:
                     break
         elif kind is not None:  # a start tag left open: it ends where its start tag does until an end tag closes it
@@ -447,7 +500,8 @@ def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
             stack.append(where)
             name = match[2]
             names.append(name)
-            open_names[name] = open_names.get(name, 0) + 1
+            if counts is not None:
+                counts[name] = counts.get(name, 0) + 1
     return spans
 
 
@@ -463,7 +517,7 @@ def _tokenize(text: str) -> Tags:
     parent = -1  # the innermost open element (stack[-1]), -1 for none
     open_names: dict[str, int] = {}  # how many open elements have each name: an end tag
     # that matches none is passed over at once, not after a scan of the whole stack
-    for match in _token().finditer(text):
+    for match in _token_for(text).finditer(text):
         kind = match.lastindex
         if kind is None:  # a comment, CDATA, a processing instruction, a declaration
             continue
