@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .core.catalog import Severity, rules
-from .core.diagnostics import Diagnostic
+from .core.diagnostics import Diagnostic, get_code
 from .dialects.voxxml_v1.grammar import grammar
 
 KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format", "dialect")
@@ -142,19 +142,22 @@ class Settings:
 
     def apply(self, diagnostics: list[Diagnostic], path: Path | str | None) -> list[Diagnostic]:
         """Keep the enabled diagnostics, with their configured severity. Each code is judged once per call
-        (a file has many findings of few codes), and ``path`` made a Path only when per-file-ignores need it."""
+        (a file has many findings of few codes), and ``path`` made a Path only when per-file-ignores need it.
+        When every code is kept as it is (the default settings), the list is copied in C: a compile
+        finalizes thousands of findings per file (``tests/test_settings_apply.py`` holds this to the loop)."""
+        if not diagnostics:
+            return []
         if isinstance(path, str):
             path = Path(path) if self.per_file_ignores else None  # without per-file-ignores no rule reads the path
+        verdicts = {code: self.enabled(code, path) for code in set(map(get_code, diagnostics))}
+        severity = self.severity
+        if all(verdicts.values()) and severity.keys().isdisjoint(verdicts):
+            return list(diagnostics)
         kept = []
-        verdicts: dict[str, bool] = {}
         for diagnostic in diagnostics:
-            code = diagnostic.code
-            enabled = verdicts.get(code)
-            if enabled is None:
-                enabled = verdicts[code] = self.enabled(code, path)
-            if not enabled:
+            if not verdicts[diagnostic.code]:
                 continue
-            wanted = self.severity.get(diagnostic.code)
+            wanted = severity.get(diagnostic.code)
             kept.append(diagnostic if wanted is None or wanted == diagnostic.severity else diagnostic._replace(severity=wanted))
         return kept
 

@@ -20,6 +20,7 @@ from typing import Any
 from .. import targets as target_registry  # imports no target
 from ..config import ConfigError, Resolver, Settings
 from ..core.catalog import Severity
+from ..core.diagnostics import get_severity
 from ..core.records import dataclass  # made from the cache's recipe: no dataclasses work per run
 from ..dialects import Dialect
 from ..lint import Result
@@ -105,7 +106,7 @@ class ManyRun:
         self.dialect = dialect
         self.options = options
         self.terminal = _isatty(sys.stderr)  # workers render plain text unless rich draws for a terminal
-        self.made: set[Path] = set()  # folders known to exist (per process)
+        self.made: set[str] = set()  # folders known to exist (per process)
         self.styled: bool | None = None  # whether a report into a buffer gets styles (FORCE_COLOR), once known
 
     def compile(self, paths: list[str], out: Path, jobs: int | None) -> int:
@@ -193,10 +194,12 @@ class ManyRun:
         except OSError as error:
             return Outcome(BROKEN, message=f"voxxml: error: {path}: {error.strerror or error}")
         result = run(data, str(path), settings, self.target_name, dialect, **self.options)
-        outcome = Outcome(WRITTEN, errors=result.error_count, warnings=sum(1 for d in result.diagnostics if d.severity is Severity.WARNING))
-        if result.error_count or result.document is None:
+        severities = list(map(get_severity, result.diagnostics))  # counted in C: a file has thousands of approximations
+        errors = severities.count(Severity.ERROR)
+        outcome = Outcome(WRITTEN, errors=errors, warnings=severities.count(Severity.WARNING))
+        if errors or result.document is None:
             outcome.status = REFUSED
-            if not result.error_count:  # only when the configuration hides the syntax errors (select, ignore)
+            if not errors:  # only when the configuration hides the syntax errors (select, ignore)
                 outcome.message = f"voxxml: error: {path}: not a well-formed VoxXML document"
         else:
             try:
@@ -238,16 +241,19 @@ class ManyRun:
         return (self.target.render(output, self.output_format) + "\n").encode("utf-8")
 
     def write(self, plan: Path, data: bytes) -> None:
-        """The plan file, written with three system calls (no buffered file object: the bytes are whole)."""
-        folder = plan.parent
+        """The plan file, written with three system calls (no buffered file object: the bytes are whole). Its
+        folder is known by its name (a string: a ``Path.parent`` and its hash per plan cost more than the calls)."""
+        folder = os.path.dirname(plan) or "."  # a plan in the current folder (-o .)
         if folder not in self.made:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self.made.add(folder)
         handle = os.open(plan, _WRITE, 0o666)
         try:
-            view = memoryview(data)
-            while view:  # a regular file takes it all at once; a short write is finished, not lost
-                view = view[os.write(handle, view) :]
+            written = os.write(handle, data)
+            if written < len(data):  # a regular file takes it all at once; a short write is finished, not lost
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[os.write(handle, view) :]
         finally:
             os.close(handle)
 

@@ -104,8 +104,15 @@ class Suppression:
     codes_end: int = -1  # where another code goes
 
 
+_WITHOUT = [""]  # the last text found to hold no directive (the very object: a compile finalizes its text twice)
+
+
 def find(source: SourceMap) -> list[Suppression]:
-    if "voxxml:" not in source.text:
+    text = source.text
+    if text is _WITHOUT[0]:  # the same str object searched before (a str never changes)
+        return []
+    if "voxxml:" not in text:
+        _WITHOUT[0] = text
         return []
     found = []
     for match in _patterns()[0].finditer(source.text):

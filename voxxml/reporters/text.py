@@ -225,7 +225,10 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
     Why: ``voxxml compile DIR`` renders tens of thousands of approximations in its workers, and the
     generic path (styled segments per line, joined per diagnostic, two ``severity.value`` reads) cost
     about 60,000 instructions each. This makes the same lines directly; the facts of the file (its
-    text, line starts) are looked up once. ``tests/test_compile_speed_report.py`` holds it to the generic path."""
+    text, line starts) are looked up once, ``window``'s cut is inline (a fifth of a compile's lines are
+    longer than ``MAX_LINE``), and a diagnostic without help is one f-string (about 13,000 instructions
+    a diagnostic, 19,000 with a call to ``window`` and an append per line).
+    ``tests/test_compile_speed_report.py`` holds it to the generic path."""
     diagnostics, omitted = shown(result, options)
     source = result.source
     text = source.text if source is not None else ""
@@ -235,42 +238,48 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
     parts: list[str] = []
     append = parts.append
     for diagnostic in diagnostics:
-        span = diagnostic.span
-        line = span.line
-        message = diagnostic.message
+        code, _, _, message, span, help, path, _, _ = diagnostic
+        line, column, end_line, end_column, _, _ = span
         if len(message) > MAX_MESSAGE:
             message = message[: MAX_MESSAGE - len(CUT)] + CUT
         mark = "[*] " if fixable and applicable(diagnostic, options) else ""
-        append(f"{diagnostic.path}:{line}:{span.column}: {diagnostic.code} {mark}{message}\n")
-        if 1 <= line <= count:  # the snippet: ``window``, its common case (a line up to MAX_LINE) inline
+        snippet = ""
+        number = str(line)
+        if 0 < line <= count:  # the snippet (``window``, inline)
             raw = text[starts[line - 1] : starts[line] if line < count else size].rstrip("\r\n")
             length = len(raw)
-            if length > MAX_LINE:
-                cut = window(source, line, span.column, span.end_column if span.end_line == line else None)  # type: ignore[arg-type]
+            at = column if column >= 1 else 1  # the caret's column, inside the line or just after it
+            if at > length:
+                at = length + 1
+            end = end_column if end_line == line and end_column <= length else length + 1  # min(end, length + 1)
+            if length > MAX_LINE:  # a window of WINDOW characters around the caret, ``...`` where cut
+                first = at - 1 - BEFORE
+                if first > length - WINDOW:
+                    first = length - WINDOW
+                if first < 0:
+                    first = 0
+                last = first + WINDOW
+                shown_line = raw[first:last]
+                prefix = CUT if first else ""
+                suffix = CUT if last < length else ""
+                caret = len(prefix) + at - 1 - first
+                if end > last + 1:
+                    end = last + 1
             else:
-                column = span.column
-                if column < 1:
-                    column = 1
-                elif column > length + 1:
-                    column = length + 1
-                end = length + 1
-                if span.end_line == line and span.end_column < end:
-                    end = span.end_column
-                if end < column + 1:
-                    end = column + 1
-                if "\t" in raw:
-                    raw = raw.replace("\t", " ")
-                width = end - column if end <= length + 1 else length + 1 - column  # max(1, min(end, length + 1) - column)
-                cut = None if not raw or raw.isspace() else (raw, column - 1, width if width > 1 else 1)
-            if cut is not None:
-                shown_line, caret, width = cut
-                number = str(line)
+                shown_line, prefix, suffix = raw, "", ""
+                caret = at - 1
+            if "\t" in shown_line:
+                shown_line = shown_line.replace("\t", " ")
+            if shown_line and not shown_line.isspace():  # a blank line shows no snippet
                 gutter = " " * len(number)
-                append(f"{gutter} |\n{number} | {shown_line}\n{gutter} | {' ' * caret}{'^' * width}\n")
-        help = diagnostic.help
+                if not help:  # the common case as one string
+                    append(f"{path}:{number}:{column}: {code} {mark}{message}\n{gutter} |\n{number} | {prefix}{shown_line}{suffix}\n{gutter} | {' ' * caret}{'^' * (end - at if end > at + 1 else 1)}\n\n")
+                    continue
+                snippet = f"{gutter} |\n{number} | {prefix}{shown_line}{suffix}\n{gutter} | {' ' * caret}{'^' * (end - at if end > at + 1 else 1)}\n"
         if help:
-            append(f"  = help: {help if len(help) <= MAX_MESSAGE else help[: MAX_MESSAGE - len(CUT)] + CUT}\n")
-        append("\n")
+            append(f"{path}:{number}:{column}: {code} {mark}{message}\n{snippet}  = help: {help if len(help) <= MAX_MESSAGE else help[: MAX_MESSAGE - len(CUT)] + CUT}\n\n")
+        else:
+            append(f"{path}:{number}:{column}: {code} {mark}{message}\n{snippet}\n")
     if omitted:
         append(omitted_note(result, omitted) + "\n\n")
     joined = "".join(parts)
