@@ -89,6 +89,8 @@ def expression_data(expr: Expr) -> dict[str, Any]:
         if type(left) is Var and type(right) is Literal:
             name = left.name
             return {"op": expr.op, "left": {"var": INPUT_VARIABLE if name == semantics.INPUT else name}, "right": {"literal": right.value}}
+    elif type(expr) is Or:  # VoXML's conditions are mostly ors of such comparisons: no class tests first
+        return {"or": [expression_data(operand) for operand in expr.operands]}
     return _expression_data(expr)
 
 
@@ -219,7 +221,7 @@ class Compiler:
 
     # ------------------------------------------------------------------ plays
     def play(self, node: Node, body: dict[str, Any], template: list[Any] | None = None) -> State:
-        """A play request; the commonest state, so made directly. ``body`` (from ``body_of``, its first key
+        """A play request; the commonest state, so made directly. ``body`` (from ``say_body`` or ``play_body``, its first key
         "prompt_ref") becomes the request's body, its prompt_ref set to the state's id: a body played twice
         is copied by the caller (a copy per play cost more than the rest of a Say's body). ``template``:
         text the runner fills at play time."""
@@ -285,9 +287,6 @@ class Compiler:
     def play_body(self, play: Play) -> dict[str, Any]:
         self.digits(play)
         return {"prompt_ref": None, "url": self.url(play, play.url)}
-
-    def body_of(self, node: Say | Play) -> tuple[dict[str, Any], list[Any] | None]:
-        return self.say_body(node) if node.__class__ is Say else (self.play_body(node), None)  # type: ignore[arg-type]
 
     def url(self, node: Node, url: str) -> str:
         """A URL as the plan uses it: resolved against --base-url; a relative one without a base
@@ -475,7 +474,11 @@ class Compiler:
         """A while loop as two counted steps, never unrolled: ``loop`` sets the counter to the pass
         number, tests the limit and the condition, and enters the body or leaves (restoring the counter
         to the enclosing loop's pass, ``outer``, or unsetting it); ``iterate`` after the body counts the pass."""
-        outer = next((state for state in reversed(self._loops) if state["counter"] == verb.counter), None)
+        outer = None  # the innermost enclosing loop with the same counter (a loop, not a generator: one per Loop)
+        for enclosing in reversed(self._loops):
+            if enclosing["counter"] == verb.counter:
+                outer = enclosing
+                break
         condition = expression_data(verb.condition) if verb.condition is not None else {"literal": ""}
         state = self.new("loop", verb)
         state["counter"], state["limit"], state["condition"], state["outer"] = plan_variable(verb.counter), verb.max_loops, condition, outer["id"] if outer else None
@@ -740,8 +743,8 @@ class Compiler:
         tail = 0
         count = len(prompts)
         for index, prompt in enumerate(prompts):
-            times = self.times(prompt, "prompt")
-            body, template = self.body_of(prompt)
+            times = prompt.loop or self.times(prompt, "prompt")  # ``times`` is called for loop='0' only (EX207)
+            body, template = self.say_body(prompt) if prompt.__class__ is Say else (self.play_body(prompt), None)  # type: ignore[arg-type]
             final = index == count - 1
             looped = times - 1 if final else times  # the last round of the last prompt listens
             simple = times == 1 and not prompt.repeat_delay
@@ -752,13 +755,14 @@ class Compiler:
                 earlier["text"] += " " + body["text"]
                 listen = last if final else None
                 continue
+            at = len(self.states)  # where the loop's play is made (its first state)
             if looped:
                 pieces.append(self.loop(prompt, body, template, looped))
             last = None
             if final:
                 listen, tail = self.play(prompt, dict(body) if looped else body, template), prompt.repeat_delay  # a looped prompt's rounds played it
             elif simple and prompt.__class__ is Say:
-                last = self.states[int(pieces[-1][0][1:])]
+                last = self.states[at]  # the piece just made: its play
         if listen is not None and pieces and pieces[-1][0] == listen["id"]:
             pieces.pop()  # the merged listening play was the last piece
         return pieces, listen, tail
