@@ -3,7 +3,7 @@
 Each fast path makes the common case without the general path's calls and lists: a comparison of a
 variable with a literal (``expression_data``), a Gather's one prompt played once (``Compiler.attempt``
 without ``prompts`` and ``link``), an If's one-variable test (``semantics.tested`` inline), a Say's voice
-as the Say before (``VoiceNaming``'s last pair), and a diagnostic made without ``make`` and sorted by the
+as the Say before (``VoiceNaming``'s last pair), and diagnostics sorted by the
 positions ``approximate`` recorded. Here each is switched off (or compared with what it replaces) on
 Hypothesis documents, built in Python and read from their XML (with spans), and on the examples: the
 plans and diagnostics must be equal, key order included.

@@ -21,8 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, cast
 
-from ...core.catalog import Severity, rule
-from ...core.diagnostics import NO_SPAN, Diagnostic
+from ...core.diagnostics import Diagnostic, make
 from ...core.source import SourceMap, Span
 from ...dialects import vocabulary_of
 from ...dialects.voxxml_v1.values import did_you_mean
@@ -42,7 +41,6 @@ if TYPE_CHECKING:  # the plan's TypedDicts cost as much to make as the rest of t
 
 _NAME = re.compile(r"[^\s/>!?<]+")  # an element's name after its '<', as core.source's tag pattern reads it
 _new = tuple.__new__
-_RULES: dict[str, tuple[str, Severity]] = {}  # code -> (name, default severity), as ``make`` takes them from the catalogue
 PLAN_FORMAT = "voxxml.enablex-plan"
 PLAN_VERSION = 2
 CODES = ("EX201", "EX202", "EX203", "EX204", "EX205", "EX206", "EX207", "EX208", "EX209", "EX210", "EX211", "EX212", "EX213", "EX214")
@@ -191,13 +189,9 @@ class Compiler:
             return
         if span is None:
             span = self.name_span(node)
-        where = span or NO_SPAN
-        try:  # ``make``, without its call and the catalogue's cache per diagnostic (a compile reports thousands)
-            name, severity = _RULES[code]
-        except KeyError:
-            entry = rule(code)
-            name, severity = _RULES[code] = entry.name, entry.severity
-        self.diagnostics.append(_new(Diagnostic, (code, name, severity, message, where, help, None, None, None)))
+        diagnostic = make(code, message, span, help)
+        self.diagnostics.append(diagnostic)
+        where = diagnostic.span
         self._positions.append((where[0], where[1], code))  # the order compile_document sorts them in (line, column, code)
 
     def name_span(self, node: Node) -> Span | None:
