@@ -93,6 +93,7 @@ class Settings:
     dialect: str | None = None  # the dialect of every file (``dialect = "voxml"``), or None
     dialect_globs: tuple[tuple[str, str], ...] = ()  # (glob, dialect), the first match wins over ``dialect``
     _decided: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _as_is: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # codes ``apply`` keeps unchanged in every file
 
     def selected(self, code: str) -> bool:
         """The rule selection's verdict on ``code`` (cached: called once per diagnostic)."""
@@ -144,13 +145,21 @@ class Settings:
         """Keep the enabled diagnostics, with their configured severity. Each code is judged once per call
         (a file has many findings of few codes), and ``path`` made a Path only when per-file-ignores need it.
         When every code is kept as it is (the default settings), the list is copied in C: a compile
-        finalizes thousands of findings per file (``tests/test_settings_apply.py`` holds this to the loop)."""
+        finalizes thousands of findings per file. Without per-file-ignores a verdict holds for every file, so
+        the codes kept as they are are remembered (``_as_is``): a later file of only those is copied without a
+        verdict (a compile's second finalize, and every file after the first). ``tests/test_finalize_fast_paths.py``
+        and ``tests/test_compile_report_speed.py`` hold this to the loop."""
         if not diagnostics:
             return []
+        codes = set(map(get_code, diagnostics))
+        if codes <= self._as_is:  # every code judged before (a compile's second finalize, every file after the first)
+            return list(diagnostics)
         if isinstance(path, str):
             path = Path(path) if self.per_file_ignores else None  # without per-file-ignores no rule reads the path
-        verdicts = {code: self.enabled(code, path) for code in set(map(get_code, diagnostics))}
+        verdicts = {code: self.enabled(code, path) for code in codes}
         severity = self.severity
+        if not self.per_file_ignores:  # then a verdict holds for every file: remember the codes kept as they are
+            self._as_is.update(code for code, on in verdicts.items() if on and code not in severity)
         if all(verdicts.values()) and severity.keys().isdisjoint(verdicts):
             return list(diagnostics)
         kept = []

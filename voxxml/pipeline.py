@@ -28,7 +28,7 @@ from .ast import Response
 from .core.catalog import Severity
 from .checks import CheckContext, run_checks
 from .config import Settings
-from .core.diagnostics import Diagnostic, get_code, get_severity, make, placed
+from .core.diagnostics import Diagnostic, get_code, get_severity, make, placed, placing
 from .dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from .core.source import SourceMap, Span
 
@@ -105,6 +105,7 @@ def check(data: bytes, path: str = "<stdin>", resource: str = "call", flow: bool
         result.diagnostics.append(_syntax_diagnostic(refused, source))
         return _sorted(result)
     parsed = xmlparse.parse(data, source)
+    source.well_formed = parsed.well_formed  # lxml's strict parse took it: the span outline may take its well-formed walk
     result.diagnostics.extend(_syntax_diagnostic(p, source) for p in parsed.problems)
     if parsed.root is not None:
         found: list[Diagnostic] = []
@@ -226,7 +227,8 @@ def run(data: bytes, path: str, settings: Settings | None = None, target: str | 
         from .targets import get_target  # the registry; the target's own module is imported on first use
 
         compiler = get_target(target)
-        compilation = compiler.compile(result.document, path, **target_options)
+        with placing(path):  # its findings made in their file: finalize only sorts them (a compile makes thousands)
+            compilation = compiler.compile(result.document, path, **target_options)
         result.output, result.target = compilation.plan, target
         result.diagnostics = finalize(found + compilation.diagnostics, result.source, settings, path, frozenset(compiler.codes))
     return result

@@ -56,7 +56,12 @@ def main() -> None:
         made = {id(result.source): result.source.element_span_dicts() for result, _, _ in compiled}
     if args.stage >= 3:
         SourceMap.element_span_dicts = lambda self: made[id(self)]  # type: ignore[method-assign]  # the compiler's own work only
-        plans = [target.compile(result.document, name) for result, name, _ in compiled]
+        from voxxml.core.diagnostics import placing
+
+        plans = []
+        for result, name, _ in compiled:
+            with placing(name):  # as ``pipeline.run`` compiles: its findings made in their file
+                plans.append(target.compile(result.document, name))
     if args.stage >= 4:
         rendered = [target.render_bytes(compilation.plan, "json") for compilation in plans]
     if args.stage >= 5:

@@ -37,9 +37,15 @@ class _Main:
             given = sys.argv[1:] if args is None else list(args)
             try_lint(given, whole_process=args is None)  # exits when it linted
             if given[:1] == ["compile"]:
+                import gc
+
+                collecting = gc.isenabled()
+                gc.disable()  # as try_lint does: the imports make no garbage, a collection would only rescan them
                 from .compiling import try_compile
 
-                try_compile(given, whole_process=args is None)  # exits when it compiled directories or several files
+                try_compile(given, whole_process=args is None, collecting=collecting)  # exits when it compiled directories or several files
+                if collecting:
+                    gc.enable()
         return _group().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
 
     def __getattr__(self, name: str) -> Any:

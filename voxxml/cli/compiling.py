@@ -24,7 +24,9 @@ from ..core.diagnostics import get_severity
 from ..core.records import dataclass  # made from the cache's recipe: no dataclasses work per run
 from ..dialects import Dialect
 from ..lint import Result
+from ..pipeline import run as run_pipeline
 from ..reporters import REPORTERS, ReportOptions
+from ..reporters.text import plain_report, styled  # light (no rich): compile reports as plain text when not on a terminal
 from .discover import find
 from .linting import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, echo, fail, reading
 
@@ -55,11 +57,14 @@ def one_file(paths: tuple[str, ...]) -> bool:
     return len(paths) == 1 and not Path(paths[0]).is_dir()
 
 
-def try_compile(args: list[str], whole_process: bool = False) -> None:
+def try_compile(args: list[str], whole_process: bool = False, collecting: bool | None = None) -> None:
     """Compile and exit when ``args`` (without the program's name) is a plain ``compile`` of directories or
     several files; else return (click handles it: help, usage errors, one FILE, --base-url, completion).
 
-    ``whole_process``: the console script's own process, which ends without the interpreter's teardown."""
+    ``whole_process``: the console script's own process, which ends without the interpreter's teardown.
+    ``collecting``: whether the cyclic collector was on before the caller paused it for this module's
+    imports (``cli/__init__.py``), so that ``finish`` turns it back on when a test calls this in-process;
+    None: as it is now."""
     if not args or args[0] != "compile" or any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
         return
     from .compile_options import parse_compile
@@ -67,7 +72,7 @@ def try_compile(args: list[str], whole_process: bool = False) -> None:
     parsed = parse_compile(args[1:], os.environ)
     if parsed is None or one_file(parsed[0]):
         return
-    enabled = gc.isenabled()
+    enabled = gc.isenabled() if collecting is None else collecting
     gc.disable()  # as the click group does: a short-lived process that makes no reference cycles
     from .fast import finish
 
@@ -91,7 +96,7 @@ class Outcome:
 
 
 _QUIET = ReportOptions(quiet=True)  # a compile's report: the diagnostics, no summary line (the run prints its own)
-Job = tuple[str, Settings, "Dialect | str", Path]  # source (as discovery writes it), settings, dialect read with, plan file
+Job = tuple[str, Settings, "Dialect | str", str]  # source (as discovery writes it), settings, dialect read with, plan file
 
 
 class ManyRun:
@@ -149,7 +154,7 @@ class ManyRun:
     def planned(self, paths: list[str], files: list[tuple[str, bool]], out: Path) -> tuple[list[Job], list[str]]:
         """The files to compile, each with its settings, dialect and plan file; and the clashes
         (two sources whose plans would be one file: the second is not compiled)."""
-        root = str(_root(paths))
+        root, folder_of_plans = str(_root(paths)), str(out)
         resolver = Resolver()
         by_folder: dict[str, Settings] = {}  # a file's settings are its folder's (Resolver.for_file), with the severities
         by_suffix: dict[tuple[int, str], Dialect | str] = {}  # (settings, suffix) -> dialect, where only the suffix decides
@@ -174,7 +179,7 @@ class ManyRun:
                 dialect = by_suffix.get(key) or by_suffix.setdefault(key, reading(path, settings))
             else:
                 dialect = reading(path, settings, self.dialect)
-            todo.append((path, settings, dialect, out / name))
+            todo.append((path, settings, dialect, plan_file(folder_of_plans, name)))
         return todo, clashes
 
     def with_severity(self, settings: Settings) -> Settings:
@@ -185,15 +190,13 @@ class ManyRun:
 
     def compile_file(self, job: Job) -> Outcome:
         """Read, check, compile and write one file (in a worker for many files)."""
-        from ..pipeline import run
-
         path, settings, dialect, plan = job
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as error:
             return Outcome(BROKEN, message=f"voxxml: error: {path}: {error.strerror or error}")
-        result = run(data, str(path), settings, self.target_name, dialect, **self.options)
+        result = run_pipeline(data, str(path), settings, self.target_name, dialect, **self.options)
         severities = list(map(get_severity, result.diagnostics))  # counted in C: a file has thousands of approximations
         errors = severities.count(Severity.ERROR)
         outcome = Outcome(WRITTEN, errors=errors, warnings=severities.count(Severity.WARNING))
@@ -221,8 +224,6 @@ class ManyRun:
         """The file's diagnostics as ``voxxml lint``'s text format prints them to a file or a pipe: made
         directly by ``plain_report`` (no styled segments: a compile reports tens of thousands), through the
         generic reporter where rich must draw (a tab; FORCE_COLOR)."""
-        from ..reporters.text import plain_report, styled
-
         if self.styled is None:
             self.styled = styled(io.StringIO())  # only the environment decides, for a buffer: once per process
         text = None if self.styled else plain_report(result, _QUIET)
@@ -240,7 +241,7 @@ class ManyRun:
             return render_bytes(output, self.output_format)  # type: ignore[no-any-return]
         return (self.target.render(output, self.output_format) + "\n").encode("utf-8")
 
-    def write(self, plan: Path, data: bytes) -> None:
+    def write(self, plan: Path | str, data: bytes) -> None:
         """The plan file, written with three system calls (no buffered file object: the bytes are whole). Its
         folder is known by its name (a string: a ``Path.parent`` and its hash per plan cost more than the calls)."""
         folder = os.path.dirname(plan) or "."  # a plan in the current folder (-o .)
@@ -266,6 +267,13 @@ class ManyRun:
             echo(outcome.message, err=True)
 
 
+def plan_file(folder: str, name: str) -> str:
+    """``str(Path(folder) / name)`` for a folder as ``str(Path)`` writes it and a relative, normalized ``name``
+    (what ``planned`` makes): a string join, where a Path per file and its string cost more than writing the
+    plan's user-space share (``tests/test_compile_report_speed.py`` holds the two to each other)."""
+    return name if folder == "." else os.path.join(folder, name)
+
+
 def _root(paths: list[str]) -> Path:
     """The deepest folder that holds every input: a directory is its own folder, a file its parent."""
     folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths if os.path.exists(p)]
@@ -289,3 +297,4 @@ def _summary(files: int, written: int, refused: int, errors: int, warnings: int,
     text += f" ({refused:,} not compiled: errors)." if refused else "."
     found = [count(n, noun) for n, noun in ((errors, "error"), (warnings, "warning")) if n]
     return text + (f" Found {' and '.join(found)} in {count(affected, 'file')}." if found else " No problems.")
+

@@ -17,8 +17,9 @@ by offsets. The message and help are for people; no tool reads them.
 
 from __future__ import annotations
 
+from _contextvars import ContextVar  # what the contextvars module re-exports, without importing a module file
 from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, countOf, itemgetter
 
 from .catalog import Severity, rule
 from .fixes import Fix
@@ -62,8 +63,30 @@ class Diagnostic(NamedTuple):
 _new = tuple.__new__
 NO_SPAN = Span(1, 1, 1, 1)
 _POSITION = attrgetter("span.line", "span.column", "code", "message")  # sort_key within one file, in C
-# A diagnostic's code and severity as functions in C, for ``map`` over a compile's thousands of findings.
-get_code, get_severity = itemgetter(0), itemgetter(2)
+# A diagnostic's code, severity and path as functions in C, for ``map`` over a compile's thousands of findings.
+get_code, get_severity, get_path = itemgetter(0), itemgetter(2), itemgetter(6)
+# The file whose findings are being made, where a run knows it (``placing``); None elsewhere.
+_PLACE: ContextVar[str | None] = ContextVar("voxxml_diagnostics_place", default=None)
+_place = _PLACE.get
+
+
+class placing:
+    """``with placing(path):`` every diagnostic ``make`` makes in the block is in file ``path`` (a context
+    variable: per thread and per task).
+
+    Why: a compile's thousands of approximations came without their path, so ``placed`` made every one
+    again to give it one (two thirds of the second finalize); made in place, they are only sorted."""
+
+    __slots__ = ("path", "token")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        self.token = _PLACE.set(self.path)
+
+    def __exit__(self, *exception: object) -> None:
+        _PLACE.reset(self.token)
 
 
 def placed(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
@@ -73,10 +96,15 @@ def placed(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
     Why in C: every run re-paths and sorts its findings, and a compile's are thousands per file. The
     sort's key is an ``attrgetter``, and the sorted rows are transposed, given the path column and
     rebuilt with ``zip`` and ``map``, instead of a ``sort_key`` and a ``with_path`` call per
-    diagnostic. ``tests/test_finalize_fast_paths.py`` holds it to that per-diagnostic way."""
+    diagnostic; diagnostics already in file ``path`` (made under ``placing``, or placed before) are only
+    sorted. ``tests/test_finalize_fast_paths.py`` and ``tests/test_compile_report_speed.py`` hold it to that
+    per-diagnostic way."""
     if len(diagnostics) < 2:
         return [d.with_path(path) for d in diagnostics]
-    code, name, severity, message, span, help, _, fix, suggestion = zip(*sorted(diagnostics, key=_POSITION))
+    ordered = sorted(diagnostics, key=_POSITION)
+    if ordered[0][6] == path and countOf(map(get_path, ordered), path) == len(ordered):  # all in place already
+        return ordered
+    code, name, severity, message, span, help, _, fix, suggestion = zip(*ordered)
     return list(map(_new, repeat(Diagnostic), zip(code, name, severity, message, span, help, repeat(path), fix, suggestion)))
 
 
@@ -88,6 +116,7 @@ def make(
     fix: Fix | None = None,
     suggestion: Fix | None = None,
 ) -> Diagnostic:
-    """Build a diagnostic, taking its name and default severity from the rule catalogue."""
+    """Build a diagnostic, taking its name and default severity from the rule catalogue; in the file ``placing``
+    names, if any (else its path is None until ``placed`` gives it one)."""
     entry = rule(code)
-    return _new(Diagnostic, (code, entry.name, entry.severity, message, span or NO_SPAN, help, None, fix, suggestion))  # Diagnostic(...) without its Python __new__
+    return _new(Diagnostic, (code, entry.name, entry.severity, message, span or NO_SPAN, help, _place(), fix, suggestion))  # Diagnostic(...) without its Python __new__

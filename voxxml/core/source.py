@@ -165,6 +165,36 @@ def _token_for(text: str) -> re.Pattern[str]:
     return _latin1_token()
 
 
+# The tag pattern for a text lxml parsed well-formed (``_well_formed_outline``), where much of the
+# general pattern's care is not needed: a '<' starts markup only, a start tag's '<' is followed by its
+# name, an end tag is ``</name S?>`` and closes the element open innermost, and an element's text is
+# followed by its own end tag when it is followed by an end tag at all. So a start tag is read up to
+# its first '>' (``[^>]*+``, sre's fastest run: no loop over quoted values, a third less work for sre
+# than the general pattern) and a whole element's end tag as any end tag. That first '>' is the tag's own unless
+# an attribute value holds a '>'. An empty element ('/>') is taken only when no '>' follows before the
+# next '<' (a '/>' inside a value is always followed by the rest of its tag, '>' included); any other
+# tag is read with its text and end tag, or left open, which gives the general pattern's dicts even
+# when read at a '>' inside a value (the element's end is its end tag's either way). So a tag misread
+# is an empty element (a '>' in a value, or text with a '>' after it) read as a start tag or as an
+# element whose end tag is its parent's: either leaves an element open at the end of the text, and
+# ``_well_formed_outline`` gives up (tests/test_source_outline_speed.py holds the two walks equal on
+# texts lxml parses, '>' and '/>' in values among them). Groups: 1 an end tag, 2 an empty element,
+# 3 an element with its text and end tag, 4 markup without elements; a start tag left open has none
+# (lastindex None). The groups come after a '<': sre finds where a match may start from the pattern's
+# first characters, which a group in front of an alternative hides (every position is tried).
+_WELL_FORMED_TAGS = (
+    r"</()[^>]*+>?"
+    r"|<[^/!?][^>]*+(?:>(?:(?<=/>)(?=[^<>]*+(?:<|\Z))()|[^<]*+</[^>]*+>()|)|)"
+    f"|(?:{COMMENT}|{CDATA}|{PROCESSING_INSTRUCTION}|{DECLARATION})()"
+)
+
+
+@cache
+def _well_formed_token() -> re.Pattern[str]:
+    """The tag pattern for a text parsed well-formed, of any characters (its classes are single ones)."""
+    return re.compile(_WELL_FORMED_TAGS, re.S)
+
+
 # An attribute name starts only where a name cannot continue from the left: without
 # that look-behind, a run of n name characters with no '=' was tried from each of its
 # n positions, each try scanning to the run's end (12 s for a 16 KB start tag).
@@ -181,10 +211,14 @@ def attribute_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class SourceMap:
     """Maps offsets and document-order element indexes to spans."""
 
-    __slots__ = ("text", "vocabulary", "_line_starts", "_tags", "_outline", "_views", "_elements")
+    __slots__ = ("text", "well_formed", "vocabulary", "_line_starts", "_tags", "_outline", "_views", "_elements")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, well_formed: bool = False) -> None:
         self.text = text
+        # True when lxml parsed this text strictly (no recovery, no DTD): set by whoever parsed it, so that
+        # the span outline may take the walk that holds only for well-formed XML (on other texts its pattern
+        # may read wrong, and in more than linear time). False is always safe.
+        self.well_formed = well_formed
         # The vocabulary of the dialect that read the text (its reader sets it): how the nodes read
         # from here map back onto elements and attributes. None until a reader has run.
         self.vocabulary: object | None = None
@@ -194,10 +228,11 @@ class SourceMap:
         self._views: dict[int, ElementTokens] = {}  # element(index), kept: they cache their attributes
         self._elements: list[ElementTokens] | None = None
 
-    def __reduce__(self) -> tuple[type[SourceMap], tuple[str]]:
-        """Pickled as its text (what ``lint`` sends back from a worker process): the rest is worked out
-        again from it. Without this, a mypyc-compiled SourceMap does not unpickle."""
-        return SourceMap, (self.text,)
+    def __reduce__(self) -> tuple[type[SourceMap], tuple[str, bool]]:
+        """Pickled as its text and whether it was parsed well-formed (what ``lint`` sends back from a worker
+        process): the rest is worked out again from them. Without this, a mypyc-compiled SourceMap does
+        not unpickle."""
+        return SourceMap, (self.text, self.well_formed)
 
     # -- lines and columns
     @property
@@ -281,11 +316,16 @@ class SourceMap:
         compiled plans), in document order: one pass, for callers that need thousands.
 
         A text not tokenized yet is not: one pass finds the elements and makes only the dicts
-        (``_outline``), which ``element_span`` and ``name_span`` then read. A compiler asks for nothing
-        else of most files, and the tags' other offsets cost as much again to record. The dicts are
-        shared (the compiler puts them in its states): callers must not change them."""
+        (``_outline``, or ``_well_formed_outline`` on a text parsed well-formed), which ``element_span``
+        and ``name_span`` then read. A compiler asks for nothing else of most files, and the tags' other
+        offsets cost as much again to record. The dicts are shared (the compiler puts them in its
+        states): callers must not change them."""
         if self._tags is None:
-            self._outline = spans = _outline(self.text, self.line_starts)
+            text, lines = self.text, self.line_starts
+            spans = _well_formed_outline(text, lines) if self.well_formed else None
+            if spans is None:
+                spans = _outline(text, lines)
+            self._outline = spans
             return spans
         tags, lines = self.tags, self.line_starts
         last_line = len(lines)
@@ -503,6 +543,62 @@ def _outline(text: str, lines: list[int]) -> list[dict[str, int]]:
             if counts is not None:
                 counts[name] = counts.get(name, 0) + 1
     return spans
+
+
+def _well_formed_outline(text: str, lines: list[int]) -> list[dict[str, int]] | None:
+    """``_outline`` of a text lxml parsed well-formed, or None when it finds the text was not read as
+    ``_outline`` reads it (``_WELL_FORMED_TAGS``: an element left open at the end, or an end tag with
+    none open); then ``_outline`` must walk it.
+
+    In a well-formed text every end tag closes the element open innermost, so the open elements are a
+    stack of their dicts: no names read, kept or compared. A start tag's dict gets its end when its end
+    tag comes (every element is closed, else the walk gives up), so its start tag's end is not looked
+    for. Lines are stepped to as in ``_outline``."""
+    spans: list[dict[str, int]] = []
+    stack: list[dict[str, int]] = []  # the open elements' dicts, the innermost last
+    steps = [*lines, len(text) + 1]  # as in _outline
+    line = 0
+    base = -1
+    next_start = 0
+    try:
+        for match in _well_formed_token().finditer(text):
+            kind = match.lastindex  # the commonest first
+            if kind == 3 or kind == 2:  # a whole element: with its text and end tag, or empty
+                start, end = match.span()
+                while start >= next_start:
+                    base = next_start - 1
+                    line += 1
+                    next_start = steps[line]
+                if end < next_start:  # it ends on the line it starts on
+                    spans.append({"line": line, "column": start - base, "end_line": line, "end_column": end - base})
+                else:
+                    first, column = line, start - base
+                    while end >= next_start:
+                        base = next_start - 1
+                        line += 1
+                        next_start = steps[line]
+                    spans.append({"line": first, "column": column, "end_line": line, "end_column": end - base})
+            elif kind is None:  # a start tag: its end is its end tag's, filled in there
+                start = match.start()
+                while start >= next_start:
+                    base = next_start - 1
+                    line += 1
+                    next_start = steps[line]
+                where = {"line": line, "column": start - base, "end_line": 0, "end_column": 0}
+                spans.append(where)
+                stack.append(where)
+            elif kind == 1:  # an end tag: it closes the innermost element
+                end = match.end()
+                while end >= next_start:
+                    base = next_start - 1
+                    line += 1
+                    next_start = steps[line]
+                where = stack.pop()  # IndexError: none is open
+                where["end_line"] = line
+                where["end_column"] = end - base
+    except IndexError:  # only stack.pop(): stepping stops at the last step, which is past every offset
+        return None
+    return None if stack else spans
 
 
 def _tokenize(text: str) -> Tags:

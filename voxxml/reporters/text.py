@@ -218,6 +218,31 @@ def summary(results: list[Result], options: ReportOptions = ReportOptions()) -> 
     return text
 
 
+_GUTTER_LINES = tuple(" " * digits + " |\n" for digits in range(24))  # a snippet's first line, by the line number's digits
+_CARET_LINES: dict[tuple[int, int, int], str] = {}  # (digits, caret, width) -> a snippet's last line and the blank after it
+_CARET_LINES_KEPT = 4096  # at most (a compile's diagnostics share a few hundred)
+_NUMBERS: dict[int, tuple[str, int]] = {}  # a line or column number -> its digits and how many (files share them)
+_NUMBERS_KEPT = 65_536
+
+
+def _number(value: int) -> tuple[str, int]:
+    """``str(value)`` and its length, remembered for the numbers below ``_NUMBERS_KEPT``."""
+    digits = str(value)
+    made = (digits, len(digits))
+    if 0 <= value < _NUMBERS_KEPT:
+        _NUMBERS[value] = made
+    return made
+
+
+def _caret_line(key: tuple[int, int, int]) -> str:
+    """A snippet's caret line (and the blank line after the diagnostic), made once per process."""
+    digits, caret, width = key
+    made = f"{' ' * digits} | {' ' * caret}{'^' * width}\n\n"
+    if len(_CARET_LINES) < _CARET_LINES_KEPT:
+        _CARET_LINES[key] = made
+    return made
+
+
 def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> str | None:
     """One file's diagnostics (and omitted note) as ``report`` prints them to a file or a pipe, made as one
     string; None when a line holds a tab (rich draws those: see ``Printer``).
@@ -225,16 +250,21 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
     Why: ``voxxml compile DIR`` renders tens of thousands of approximations in its workers, and the
     generic path (styled segments per line, joined per diagnostic, two ``severity.value`` reads) cost
     about 60,000 instructions each. This makes the same lines directly; the facts of the file (its
-    text, line starts) are looked up once, ``window``'s cut is inline (a fifth of a compile's lines are
-    longer than ``MAX_LINE``), and a diagnostic without help is one f-string (about 13,000 instructions
-    a diagnostic, 19,000 with a call to ``window`` and an append per line).
-    ``tests/test_compile_speed_report.py`` holds it to the generic path."""
+    text, line starts, whether it holds a \\r or a tab) are looked up once, ``window``'s cut is inline
+    (a fifth of a compile's lines are longer than ``MAX_LINE``), line and column numbers as text and a
+    snippet's gutter and caret lines come from tables made once per process (files share them), and a
+    diagnostic without help is one f-string (about 11,000 instructions a diagnostic; 13,000 with the lines
+    stripped and the numbers, gutters and carets made each time).
+    ``tests/test_compile_speed_report.py`` and ``tests/test_compile_report_speed.py`` hold it to the generic path."""
     diagnostics, omitted = shown(result, options)
     source = result.source
     text = source.text if source is not None else ""
     starts = source.line_starts if source is not None else []
-    count, size = len(starts), len(text)
+    count = len(starts)
+    newlines_only = "\r" not in text  # then every line but the last ends in exactly one "\n"
+    tabs = "\t" in text
     fixable = options.fixable
+    gutters, carets, numbers = _GUTTER_LINES, _CARET_LINES, _NUMBERS
     parts: list[str] = []
     append = parts.append
     for diagnostic in diagnostics:
@@ -244,9 +274,13 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
             message = message[: MAX_MESSAGE - len(CUT)] + CUT
         mark = "[*] " if fixable and applicable(diagnostic, options) else ""
         snippet = ""
-        number = str(line)
+        number, digits = numbers.get(line) or _number(line)
+        column_text = (numbers.get(column) or _number(column))[0]
         if 0 < line <= count:  # the snippet (``window``, inline)
-            raw = text[starts[line - 1] : starts[line] if line < count else size].rstrip("\r\n")
+            if line < count and newlines_only:
+                raw = text[starts[line - 1] : starts[line] - 1]
+            else:
+                raw = text[starts[line - 1] : starts[line] if line < count else len(text)].rstrip("\r\n")
             length = len(raw)
             at = column if column >= 1 else 1  # the caret's column, inside the line or just after it
             if at > length:
@@ -260,26 +294,31 @@ def plain_report(result: Result, options: ReportOptions = ReportOptions()) -> st
                     first = 0
                 last = first + WINDOW
                 shown_line = raw[first:last]
-                prefix = CUT if first else ""
-                suffix = CUT if last < length else ""
-                caret = len(prefix) + at - 1 - first
+                if tabs and "\t" in shown_line:
+                    shown_line = shown_line.replace("\t", " ")
+                blank = not shown_line or shown_line.isspace()
+                if first:
+                    shown_line = CUT + shown_line
+                if last < length:
+                    shown_line += CUT
+                caret = (len(CUT) if first else 0) + at - 1 - first
                 if end > last + 1:
                     end = last + 1
             else:
-                shown_line, prefix, suffix = raw, "", ""
+                shown_line = raw.replace("\t", " ") if tabs and "\t" in raw else raw
+                blank = not shown_line or shown_line.isspace()
                 caret = at - 1
-            if "\t" in shown_line:
-                shown_line = shown_line.replace("\t", " ")
-            if shown_line and not shown_line.isspace():  # a blank line shows no snippet
-                gutter = " " * len(number)
+            if not blank:  # a blank line shows no snippet
+                key = (digits, caret, end - at if end > at + 1 else 1)
+                caret_line = carets.get(key) or _caret_line(key)
                 if not help:  # the common case as one string
-                    append(f"{path}:{number}:{column}: {code} {mark}{message}\n{gutter} |\n{number} | {prefix}{shown_line}{suffix}\n{gutter} | {' ' * caret}{'^' * (end - at if end > at + 1 else 1)}\n\n")
+                    append(f"{path}:{number}:{column_text}: {code} {mark}{message}\n{gutters[digits]}{number} | {shown_line}\n{caret_line}")
                     continue
-                snippet = f"{gutter} |\n{number} | {prefix}{shown_line}{suffix}\n{gutter} | {' ' * caret}{'^' * (end - at if end > at + 1 else 1)}\n"
+                snippet = f"{gutters[digits]}{number} | {shown_line}\n{caret_line[:-1]}"
         if help:
-            append(f"{path}:{number}:{column}: {code} {mark}{message}\n{snippet}  = help: {help if len(help) <= MAX_MESSAGE else help[: MAX_MESSAGE - len(CUT)] + CUT}\n\n")
+            append(f"{path}:{number}:{column_text}: {code} {mark}{message}\n{snippet}  = help: {help if len(help) <= MAX_MESSAGE else help[: MAX_MESSAGE - len(CUT)] + CUT}\n\n")
         else:
-            append(f"{path}:{number}:{column}: {code} {mark}{message}\n{snippet}\n")
+            append(f"{path}:{number}:{column_text}: {code} {mark}{message}\n{snippet}\n")
     if omitted:
         append(omitted_note(result, omitted) + "\n\n")
     joined = "".join(parts)

@@ -55,6 +55,41 @@ _DIAL_UNLOWERED = (
 )
 _INPUT_SETTINGS = ("num_digits", "finish_on_key", "speech_timeout")  # EX204, and language for speech (timeout: a plan timer)
 
+# Each kind of state ``Compiler.new`` makes and the fields its maker sets at once, always, in this order (a
+# field set only sometimes, or later through a hole, is added after them as before). A state is a copy of
+# its shape: a dict's copy clones its key table, so the fields' keys cost nothing more and a state of more
+# than five keys is not grown again (a literal of four keys and inserts cost about 470 instructions more for a
+# state of eight keys). tests/test_compile_speed_paths2.py holds plans to those made from bare shapes.
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "retry": ("limit", "again"),
+    "wait": ("seconds",),
+    "observe": ("observe",),
+    "hangup": ("request", "reject"),
+    "branch": ("variable", "test", "values"),
+    "test": ("condition",),
+    "loop": ("counter", "limit", "condition", "outer"),
+    "iterate": ("loop",),
+    "set": ("variable", "template"),
+    "unset": ("variable",),
+    "action": ("url", "method"),
+    "conference": ("name", "settings"),
+    "redirect": ("url", "method"),
+    "connect": ("request", "on"),
+    "clear": (),
+    "accept": ("modes", "num_digits", "finish_on_key"),
+    "await": ("seconds", "prompt", "on", "timeout"),
+}
+
+
+def _shapes(fields: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, Any]]:
+    """Each kind's shape: its id, kind, element and span, then its fields (None until set)."""
+    return {kind: {"id": None, "kind": kind, "element": None, "span": None, **dict.fromkeys(names)} for kind, names in fields.items()}
+
+
+_SHAPES = _shapes(_FIELDS)
+_PLAY = _shapes({"play": ("on", "request")})["play"]  # ``Compiler.play``'s own (a play is not made by ``new``)
+_PLAY_REQUEST: dict[str, Any] = {"method": "PUT", "path": PLAY, "body": None}
+
 
 _IDS: list[str] = []  # "s0", "s1", ...: the state ids, each formatted once per process (an f-string per state cost a fifth of ``new``)
 _MAX_IDS = 1 << 16  # ids kept at most (a bounded table: a bigger plan formats the rest as it goes)
@@ -131,6 +166,7 @@ class Compiler:
         self.diagnostics: list[Diagnostic] = []
         self._spans: list[dict[str, int]] = []  # the spans of the elements of ``_spans_of``
         self._spans_of: SourceMap | None = None
+        self._line_starts: list[int] | None = None  # ``_spans_of``'s line starts, once a name span needed them
         self._span_tables: dict[int, list[dict[str, int]]] = {}  # id(source) -> its spans: an AST may mix files
         self._reported: set[tuple[str, int]] = set()
         self._positions: list[tuple[int, int, str]] = []  # each diagnostic's (line, column, code), for the final sort
@@ -152,7 +188,7 @@ class Compiler:
     def span_table(self, source: SourceMap | None) -> list[dict[str, int]]:
         """Every element's span in ``source``, made once per file (the first node, or one from another
         file, switches to it): the states' ``span``s are entries of it."""
-        self._spans_of = source
+        self._spans_of, self._line_starts = source, None
         table = self._span_tables.get(id(source))
         if table is None:
             table = self._span_tables[id(source)] = source.element_span_dicts() if source is not None else []
@@ -161,22 +197,24 @@ class Compiler:
 
     def new(self, kind: str, node: Node | None) -> State:
         """A state of ``kind`` made for ``node``: its id, kind, element and span. The caller sets its fields
-        one by one, in the plan's order (keyword arguments cost a dict and a merge per state: a third of this)."""
+        one by one, in the plan's order (keyword arguments cost a dict and a merge per state: a third of this).
+        The state is a copy of its kind's shape (``_SHAPES``: those fields' keys already in place, so setting
+        them makes no key and a state of more than five keys is not grown again)."""
         states = self.states
         number = len(states)
         try:  # the ids and spans are looked up, not tested first: a state is made per verb and more
             sid = _IDS[number]
         except IndexError:
             sid = state_id(number)
-        if node is None:
-            state: State = {"id": sid, "kind": kind, "element": None, "span": None}
-        else:
+        state = _SHAPES[kind].copy()
+        state["id"] = sid
+        if node is not None:
             spans = self._spans if node.source is self._spans_of else self.span_table(node.source)  # self.span(node), inline
             try:
                 span = spans[node.index]  # type: ignore[index]
             except (IndexError, TypeError):
                 span = None
-            state = {"id": sid, "kind": kind, "element": node.TAG, "span": span}
+            state["element"], state["span"] = node.TAG, span
         states.append(state)
         return state
 
@@ -206,7 +244,10 @@ class Compiler:
             return source.name_span(index)
         where = spans[index]
         line, column = where["line"], where["column"]
-        start = source.line_starts[line - 1] + column  # just after the '<'
+        starts = self._line_starts  # the source's, kept: its property cost a tenth of a name span
+        if starts is None:
+            starts = self._line_starts = source.line_starts
+        start = starts[line - 1] + column  # just after the '<'
         found = _NAME.match(source.text, start)
         if found is None:  # not a name the tokenizer would have found: ask the source
             return source.name_span(index)
@@ -231,7 +272,14 @@ class Compiler:
             span = spans[node.index]  # type: ignore[index]
         except (IndexError, TypeError):
             span = None
-        state: State = {"id": play_id, "kind": "play", "element": node.TAG, "span": span, "on": {}, "request": {"method": "PUT", "path": PLAY, "body": body}}
+        request = _PLAY_REQUEST.copy()
+        request["body"] = body
+        state = _PLAY.copy()  # a copy of the shape and its keys set: cheaper than the dict literals
+        state["id"] = play_id
+        state["element"] = node.TAG
+        state["span"] = span
+        state["on"] = {}
+        state["request"] = request
         if template is not None:
             state["template"] = list(template)
         states.append(state)
@@ -247,10 +295,12 @@ class Compiler:
         else:
             found = naming.spoken.get((voice, language))
             if found is None:
-                found = naming.spoken[(voice, language)] = naming.speak(voice, language)
+                if len(naming.spoken) >= _MAX_MESSAGES:  # a dialect's naming lives on: bounded
+                    naming.spoken.clear()
+                found = naming.spoken[(voice, language)] = naming.shaped(voice, language)
             naming.voice, naming.language, naming.last = voice, language, found
             spoken = found
-        language, speaker, unknown = spoken
+        shape, unknown = spoken
         if unknown:
             bare = voice.rpartition(".")[2]
             hint = f"write voice='{bare}'" if bare in voices() else did_you_mean(voice, tuple(voices()))
@@ -261,7 +311,8 @@ class Compiler:
                 say.attribute_span("voice"),
                 hint,
             )
-        body: dict[str, Any] = {"prompt_ref": None, "text": str(say.text), "language": language, "voice": speaker}
+        body = shape.copy()  # its language and voice in place: a copy and a key set, not a dict of four made
+        body["text"] = str(say.text)
         if say.separate_numbers:
             body["text_to_speech_option"] = {"say-as": {"interpret-as": "number_digit"}}
         text = say.text
@@ -269,13 +320,24 @@ class Compiler:
         return body, (template_of(text) if mark is None or mark in text else None)
 
     def voice_naming(self, say: Say) -> VoiceNaming:
-        """How the reading dialect names voices: found once per source file (every Say of a document
-        shares its dialect), not once per Say."""
-        key = id(say.source)
-        naming = self._voices_of.get(key)
-        if naming is None:
-            naming = self._voices_of[key] = VoiceNaming(qualified_voices(say), voice_genders(say)) if say.source is not None else VoiceNaming(False, None)
-        self._naming_of, self._naming = say.source, naming
+        """How the reading dialect names voices: found once per dialect (its vocabulary) and process, so a
+        file's Says are spoken as the files' before them were (the pairs and their bodies' shapes); once
+        per compile for a node built in Python or a source no reader named."""
+        source = say.source
+        vocabulary = source.vocabulary if source is not None else None
+        if vocabulary is None:
+            key = id(source)
+            naming = self._voices_of.get(key)
+            if naming is None:
+                naming = self._voices_of[key] = VoiceNaming(qualified_voices(say), voice_genders(say)) if source is not None else VoiceNaming(False, None)
+        else:
+            known = _NAMINGS.get(id(vocabulary))
+            if known is None or known[0] is not vocabulary:  # the vocabulary is kept with it: its id is not reused meanwhile
+                if len(_NAMINGS) >= _MAX_MESSAGES:
+                    _NAMINGS.clear()
+                known = _NAMINGS[id(vocabulary)] = (vocabulary, VoiceNaming(qualified_voices(say), voice_genders(say)))
+            naming = known[1]
+        self._naming_of, self._naming = source, naming
         return naming
 
     def play_body(self, play: Play) -> dict[str, Any]:
@@ -336,33 +398,37 @@ class Compiler:
     # (skipped, or a Reject that is not first) returns None and leaves the holes open.
 
     def sequence(self, verbs: list[Verb], holes: list[Hole]) -> tuple[str | None, list[Hole]]:
-        """Compile verbs in order, the first taking ``holes``; return the first state and the holes left."""
+        """Compile verbs in order, the first taking ``holes``; return the first state and the holes left.
+        A lowering's exits are its holes, or a lone play's ``on`` table (``Exits``)."""
         entry = None
         lowering = self.lowerings.get
+        exits: Any = holes  # an ``Exits``: the class test below tells which
         for verb in verbs:
             lower = lowering(verb.__class__)
             if lower is None:
                 self.unsupported(verb)
                 continue
-            first, exits = lower(self, verb)
+            first, after = lower(self, verb)
             if first is None:
                 continue
-            for container, key in holes:  # fill(holes, first), inline: once per verb
-                container[key] = first
+            if exits.__class__ is dict:  # a lone play before it: both its ends lead here
+                exits[_FINISHED] = exits[_FAILED] = first
+            else:
+                for container, key in exits:  # fill(holes, first), inline: once per verb
+                    container[key] = first
             entry = entry or first
-            holes = exits
-        return entry, holes
+            exits = after
+        return entry, exits if exits.__class__ is list else _ends(exits)
 
     def digits(self, play: Play) -> None:
         if play.digits is not None:
             self.approximate("EX214", play, f"<Play digits='{play.digits}'>: EnableX's play sends no DTMF tones, so the plan leaves them out and plays only the URL", help="remove digits, or compile for a target that supports it")
 
-    def say_or_play(self, verb: Say | Play) -> tuple[str | None, list[Hole]]:
+    def say_or_play(self, verb: Say | Play) -> tuple[str | None, Exits]:
         body, template = self.say_body(verb) if verb.__class__ is Say else (self.play_body(verb), None)  # type: ignore[arg-type]
         if verb.loop == 1 and not verb.repeat_delay:  # the common case: one play
             state = self.play(verb, body, template)
-            on = state["on"]
-            return state["id"], [(on, "playstate:playfinished"), (on, "playstate:failed")]
+            return state["id"], state["on"]  # its two holes as its "on" table (``Exits``)
         times = self.times(verb)
         first, holes = self.loop(verb, body, template, times)
         if verb.loop == 0:
@@ -763,6 +829,15 @@ class Compiler:
 
 
 Hole = tuple[dict[str, Any], str]  # (a state or its 'on' table, the key) that names the next state
+# What a lowering leaves open: its holes, or the "on" table of a lone play, both of whose ends (played to the end,
+# failed) lead on. A play is a verb in two; its table instead of a list of two holes costs about 1,200 instructions less a Say.
+Exits = list[Hole] | dict[str, Any]
+_FINISHED, _FAILED = "playstate:playfinished", "playstate:failed"
+
+
+def _ends(on: dict[str, Any]) -> list[Hole]:
+    """A lone play's exits as its two holes."""
+    return [(on, _FINISHED), (on, _FAILED)]
 
 
 class VoiceNaming:
@@ -774,12 +849,12 @@ class VoiceNaming:
     def __init__(self, qualified: bool, genders: Mapping[str, str] | None) -> None:
         self.qualified = qualified  # voices named with their provider ('Polly.Joanna': VoXML)
         self.genders = genders  # the dialect's own voices without a provider and their genders (TwiML's man, woman)
-        self.spoken: dict[tuple[str, str | None], tuple[str, str, bool]] = {}  # (voice, language) -> speak(...)
+        self.spoken: dict[tuple[str, str | None], tuple[dict[str, Any], bool]] = {}  # (voice, language) -> shaped(...)
         # The last Say's pair and what it is spoken as (consecutive Says mostly share a voice): no
         # (voice, language) key made and hashed per Say. None for the voice matches no Say at first.
         self.voice: str | None = None
         self.language: str | None = None
-        self.last: tuple[str, str, bool] = ("", "", False)
+        self.last: tuple[dict[str, Any], bool] = ({}, False)
 
     def speak(self, voice: str, language: str | None) -> tuple[str, str, bool]:
         """The language a Say is spoken in, the voice EnableX takes (a built-in voice, or the Polly voice's
@@ -789,7 +864,13 @@ class VoiceNaming:
         gender, spoken_language = spoken_as(voice, language, self.qualified)
         return spoken_language, builtin or gender, unknown
 
-Lowering = Callable[[Compiler, Any], tuple[str | None, list[Hole]]]
+    def shaped(self, voice: str, language: str | None) -> tuple[dict[str, Any], bool]:
+        """What ``speak`` says, as the shape of a Say's play body (prompt_ref, text, language, voice: the
+        first two for the Say to set; ``say_body`` copies it, never hands it out) and whether the voice is unknown."""
+        spoken_language, speaker, unknown = self.speak(voice, language)
+        return {"prompt_ref": None, "text": "", "language": spoken_language, "voice": speaker}, unknown
+
+Lowering = Callable[[Compiler, Any], tuple[str | None, Exits]]
 _PROMPTS: tuple[type[Node], ...] = (Say, Play)  # what a Gather's prompts lower from
 
 # Each verb class and the method that lowers it: (first state id or None, holes). A verb
@@ -821,6 +902,7 @@ LOWERINGS: dict[type[Verb], Lowering] = {
 # entry lives; at most _MAX_MESSAGES entries. A returned list is shared: read it, never change it.
 _MESSAGES: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 _MAX_MESSAGES = 4096
+_NAMINGS: dict[int, tuple[Any, VoiceNaming]] = {}  # id(vocabulary) -> (it, how it names voices): Compiler.voice_naming
 
 
 def _remembered(key: tuple[Any, ...], vocabulary: Any, message: Any) -> Any:
