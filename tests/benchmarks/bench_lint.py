@@ -82,6 +82,7 @@ from voxxml.targets.enablex import compile_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_SEED, CorpusFile, write_corpus, write_long_ivr  # noqa: E402
+from speed import describe  # noqa: E402
 
 # The bars.
 MAX_LINT_OVER_PARSE = 6.0  # the foundation lint (parse, AST, validation) at most 6x lxml parse-only (issue 2)
@@ -613,11 +614,12 @@ def lint_parse_cli_bar(run: LintParseCliRun) -> Bar:
 def lint_cli_only(args: argparse.Namespace) -> int:
     """--lint-cli-only: the corpus, then the whole-process lint / parse-only measurement and its bar."""
     files = write_corpus(args.out / "corpus", args.files, args.seed)
+    speed_before = describe()
     run = run_lint_parse_cli(args.out / "corpus", args.repeats)
     heading = f"CLI: lint DIR against python -c parse-only (alternately, {best_of_text(args.repeats, 'run', 'runs')} each)"
     table_text = lint_parse_cli_table(run, len(files), sum(entry.verbs for entry in files))
     bar = lint_parse_cli_bar(run)
-    print(f"{heading}\n{table_text}\n  {bar}")
+    print(f"{heading}\n{table_text}\n  {bar}\n  machine speed before the runs: {speed_before}; after: {describe()}")
     return 0 if bar.passed else 1
 
 
@@ -1098,12 +1100,14 @@ def compile_cli_only(args: argparse.Namespace) -> int:
     """--compile-cli-only: the corpus, then the whole-process compile / lint measurement and its bar."""
     load = " ".join(f"{load:.2f}" for load in os.getloadavg())
     files = write_corpus(args.out / "corpus", args.files, args.seed)
+    speed_before = describe()
     compile_cli = run_compile_cli(args.out / "corpus", args.plans or args.out / "plans", args.repeats)
     summary = corpus_summary(files, 0.0, args.out / "corpus", args.seed)
     stub = argparse.Namespace(compile_cli=compile_cli, corpus=summary)
     bar = Bar("voxxml compile --target enablex DIR -o OUTDIR / voxxml lint DIR, corpus (whole processes)", compile_cli.ratio, MAX_COMPILE_CLI_OVER_LINT_CLI, "x")
     heading = f"CLI: compile DIR -o OUTDIR against lint DIR (alternately, {best_of_text(args.repeats, 'run', 'runs')} each)"
     print(f"load average at start: {load}\n{heading}\n{compile_cli_table(stub)}\n  {bar}")  # type: ignore[arg-type]
+    print(f"  machine speed before the runs: {speed_before}; after: {describe()}")
     return 0 if bar.passed else 1
 
 

@@ -59,6 +59,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent.parent))
 
 from corpus import generate_ivr  # noqa: E402
+from speed import describe  # noqa: E402
 
 BAR_MS = 50.0  # p95, debounce 0
 MEDIAN_BAR_MS = 20.0  # median, the server's defaults (issue 14)
@@ -411,6 +412,7 @@ def main() -> int:
     print(f"document: {text.count(chr(10))} lines, {len(text):,} characters; {args.iterations} edits per run")
     if hasattr(os, "getloadavg"):
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"machine speed before the runs: {describe()}")
     results: dict[str, Any] = {"lines": text.count("\n"), "characters": len(text), "iterations": args.iterations}
 
     results["lint_in_process"] = stats(in_process(text, args.iterations))
@@ -465,6 +467,7 @@ def main() -> int:
             for name, figures in parts.items():
                 line(name, figures)
 
+    print(f"machine speed after the runs: {describe()}")
     median = results["defaults_incremental"]["median_ms"]
     median_verdict = "PASS" if median <= MEDIAN_BAR_MS else "FAIL"
     print(
