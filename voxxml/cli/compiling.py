@@ -297,4 +297,3 @@ def _summary(files: int, written: int, refused: int, errors: int, warnings: int,
     text += f" ({refused:,} not compiled: errors)." if refused else "."
     found = [count(n, noun) for n, noun in ((errors, "error"), (warnings, "warning")) if n]
     return text + (f" Found {' and '.join(found)} in {count(affected, 'file')}." if found else " No problems.")
-
