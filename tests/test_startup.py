@@ -63,6 +63,51 @@ def test_lint_imports_nothing_it_does_not_need(tmp_path: Path, output_format: st
     assert [name for name in NEVER if loaded(modules, name)] == []
 
 
+# Not on the lint path either, but often imported by the interpreter's start (a site .pth file: certifi imports
+# pathlib), which would hide them from ``imported``: checked in an interpreter started without ``site``.
+# pathlib imports urllib.parse, which imports ipaddress (core/paths.py); fnmatch is for a configuration's globs.
+NEVER_WITHOUT_SITE = ("pathlib", "urllib", "ipaddress", "fnmatch")
+
+
+def imported_without_site(tmp_path: Path, *args: str) -> set[str]:
+    """``imported`` in ``python -S``, with this interpreter's site-packages and this checkout on the path."""
+    import sysconfig
+
+    checkout = str(Path(__file__).resolve().parents[1])
+    search = [checkout, sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(search)}
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _PROBE, json.dumps(list(args))], capture_output=True, text=True, cwd=tmp_path, env=env, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("walked", [False, True], ids=["file", "folder"])
+def test_lint_imports_no_pathlib(tmp_path: Path, walked: bool) -> None:
+    """Discovery, the configuration's lookup (none here) and reading work on strings (core/paths.py); an
+    absolute URL is taken by the URL type's regex, without urllib."""
+    (tmp_path / "ivr").mkdir()
+    document = tmp_path / "ivr" / "menu.voxxml"
+    document.write_text('<Response><Say voice="Joanna">Hello</Say><Redirect>https://example.com/next?a=1</Redirect></Response>\n', encoding="utf-8")
+    (tmp_path / "ivr" / "other.xml").write_text("<Response><Hangup/></Response>\n", encoding="utf-8")
+    modules = imported_without_site(tmp_path, "lint", "--output-format", "json", "ivr" if walked else "ivr/menu.voxxml")
+    assert "voxxml.pipeline" in modules  # the probe did lint
+    assert [name for name in NEVER_WITHOUT_SITE if loaded(modules, name)] == []
+
+
+def test_a_configuration_file_with_globs_imports_pathlib_and_applies(tmp_path: Path) -> None:
+    """The other side: a configuration found on the way up is read (with pathlib), and its globs apply."""
+    (tmp_path / "voxxml.toml").write_text('per-file-ignores = { "legacy/*.voxxml" = ["VX007"] }\n', encoding="utf-8")
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "old.voxxml").write_text('<Response><Say loop="-1">Hi</Say></Response>\n', encoding="utf-8")
+    (tmp_path / "new.voxxml").write_text('<Response><Say loop="-1">Hi</Say></Response>\n', encoding="utf-8")
+    modules = imported_without_site(tmp_path, "lint", "--output-format", "json", ".")
+    assert loaded(modules, "pathlib")
+    out = subprocess.run([sys.executable, "-m", "voxxml", "lint", "--output-format", "json", "."], capture_output=True, text=True, cwd=tmp_path)
+    found = {(item["path"], item["code"]) for item in json.loads(out.stdout)}
+    assert ("new.voxxml", "VX007") in found and not any(name.startswith("legacy") for name, _ in found), found
+
+
 def test_a_finding_printed_to_a_pipe_does_not_import_rich(tmp_path: Path) -> None:
     document = tmp_path / "menu.voxxml"
     document.write_text('<Response><Say loop="-1">Hello</Say></Response>\n', encoding="utf-8")

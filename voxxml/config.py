@@ -35,14 +35,19 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from .core.records import dataclass, field
-from fnmatch import fnmatch
-from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .core.catalog import Severity, rules
 from .core.diagnostics import Diagnostic, get_code
+from .core.paths import parent, resolved
+from .core.records import dataclass, field
 from .dialects.voxxml_v1.grammar import grammar
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# Finding the configuration works on strings (``core/paths.py``): pathlib is imported once a file is found,
+# for its globs (``Settings.relative``) and its folder (``Settings.root``).
 
 KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "fail-on", "context", "exclude", "format", "dialect")
 FORMAT_KEYS = ("quote-style",)
@@ -117,6 +122,9 @@ class Settings:
     def dialect_for(self, path: Path | str | None) -> str | None:
         """The dialect the configuration names for ``path`` (None: not configured)."""
         if path is not None and self.dialect_globs:
+            from fnmatch import fnmatch
+            from pathlib import Path
+
             path = Path(path)
             relative = self.relative(path)
             for pattern, name in self.dialect_globs:
@@ -127,6 +135,9 @@ class Settings:
     def excluded(self, path: Path | str) -> bool:
         if not self.exclude:  # most configurations: no path to resolve (nor a Path to make) for every file
             return False
+        from fnmatch import fnmatch
+        from pathlib import Path
+
         path = Path(path)
         relative = self.relative(path)
         return any(fnmatch(relative, pattern) or fnmatch(path.name, pattern) for pattern in self.exclude)
@@ -135,6 +146,8 @@ class Settings:
         if not self.selected(code):
             return False
         if path is not None and self.per_file_ignores:
+            from fnmatch import fnmatch
+
             relative = self.relative(path)
             for pattern, codes in self.per_file_ignores.items():
                 if fnmatch(relative, pattern) and code.startswith(codes):
@@ -155,7 +168,12 @@ class Settings:
         if codes <= self._as_is:  # every code judged before (a compile's second finalize, every file after the first)
             return list(diagnostics)
         if isinstance(path, str):
-            path = Path(path) if self.per_file_ignores else None  # without per-file-ignores no rule reads the path
+            if self.per_file_ignores:
+                from pathlib import Path
+
+                path = Path(path)
+            else:
+                path = None  # without per-file-ignores no rule reads the path
         verdicts = {code: self.enabled(code, path) for code in codes}
         severity = self.severity
         if not self.per_file_ignores:  # then a verdict holds for every file: remember the codes kept as they are
@@ -203,9 +221,12 @@ def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
     return value
 
 
-def parse(table: dict[str, Any], source: Path, section: str = "") -> Settings:
+def parse(table: dict[str, Any], source: Path | str, section: str = "") -> Settings:
     """Validate one configuration table; errors name ``source`` once, then the key
     (prefixed with ``section``, e.g. ``tool.voxxml.``, for pyproject.toml)."""
+    from pathlib import Path
+
+    source = Path(source)
 
     def where(key: str) -> str:
         return f"{source}: {section}{key}"
@@ -279,7 +300,7 @@ def merged(table: dict[str, Any], inline: dict[str, Any]) -> dict[str, Any]:
 
 
 _ALTSEP = os.altsep  # Windows: "/" separates too
-INLINE_SOURCE = Path("--config")  # names settings given as --config KEY=VALUE in messages
+INLINE_SOURCE = "--config"  # names settings given as --config KEY=VALUE in messages (``parse`` makes it a Path)
 
 
 def inline_table(pairs: Iterable[str]) -> dict[str, Any]:
@@ -339,8 +360,8 @@ class Resolver:
     ) -> None:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.inline = inline or {}
-        self._by_folder: dict[Path, Settings] = {}  # resolved folder -> its settings
-        self._by_name: dict[Path, Settings] = {}  # a folder as the caller named it -> its settings
+        self._by_folder: dict[str, Settings] = {}  # resolved folder -> its settings
+        self._by_name: dict[str, Settings] = {}  # a folder as the caller named it (as pathlib writes it) -> its settings
         self._by_file_folder: dict[str, Settings] = {}  # ``for_file``'s: a file's folder as written -> its settings
         self._fixed: Settings | None = None
         if isolated:
@@ -350,10 +371,11 @@ class Resolver:
             assert settings is not None
             self._fixed = replace(settings, **self.overrides)
 
-    def for_path(self, path: Path) -> Settings:
+    def for_path(self, path: Path | str) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        return self._for_named(path if path.is_dir() else path.parent)
+        text = os.fspath(path)
+        return self._for_named(text if os.path.isdir(text) else parent(text))
 
     def for_file(self, path: Path | str) -> Settings:
         """``for_path`` for a path the caller knows is a file (discovery's, a Path or its string): no stat of it."""
@@ -364,32 +386,36 @@ class Resolver:
         folder = text[: cut + 1]  # the folder as written, up to its separator: a key, not a path
         settings = self._by_file_folder.get(folder)
         if settings is None:
-            settings = self._by_file_folder[folder] = self._for_named(Path(text).parent)
+            settings = self._by_file_folder[folder] = self._for_named(parent(text))
         return settings
 
-    def _for_named(self, folder: Path) -> Settings:
+    def _for_named(self, folder: str) -> Settings:
         # Resolved once per folder as named: resolving every file's path (a stat per part) cost
         # more than the lint of a small file.
         settings = self._by_name.get(folder)
         if settings is None:
-            settings = self._by_name[folder] = self._for_folder(folder.resolve())
+            settings = self._by_name[folder] = self._for_folder(resolved(folder))
         return settings
 
-    def _for_folder(self, folder: Path) -> Settings:
+    def _for_folder(self, folder: str) -> Settings:
+        """``folder``: a resolved folder, as ``str(Path.resolve())`` writes it."""
         if folder in self._by_folder:
             return self._by_folder[folder]
         settings = None
         for name in ("voxxml.toml", "pyproject.toml"):
-            candidate = folder / name
-            if candidate.is_file():
-                settings = load(candidate, inline=self.inline)
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                from pathlib import Path
+
+                settings = load(Path(candidate), inline=self.inline)
                 if settings is not None:
                     break
         if settings is None:
-            if folder.parent == folder:
+            up = os.path.dirname(folder)
+            if up == folder:
                 settings = replace(self._default(), **self.overrides)
             else:
-                settings = self._for_folder(folder.parent)  # overrides already applied there
+                settings = self._for_folder(up)  # overrides already applied there
         else:
             settings = replace(settings, **self.overrides)
         self._by_folder[folder] = settings

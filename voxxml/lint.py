@@ -6,12 +6,15 @@ runs the whole pipeline without a target: read → check → finalize.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .dialects import DEFAULT, Dialect
 from .pipeline import CODES, Result, cyclic_gc_paused, run, run_file
 from .pipeline import check as parse_bytes
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["CODES", "Result", "cyclic_gc_paused", "lint_bytes", "lint_file", "parse_bytes", "parse_text"]
 

@@ -20,8 +20,7 @@ import gc
 from dataclasses import replace
 from .core.records import dataclass, field
 from operator import countOf
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core import suppressions, xmlparse
 from .ast import Response
@@ -31,6 +30,9 @@ from .config import Settings
 from .core.diagnostics import Diagnostic, get_code, get_severity, make, placed, placing
 from .dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from .core.source import SourceMap, Span
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CODES = ("VX001",)  # reported here, from the decoder and the XML parser
 # The prefix of every code read and check report: a suppression of another code names a
@@ -235,6 +237,8 @@ def run(data: bytes, path: str, settings: Settings | None = None, target: str | 
 
 
 def run_file(path: Path | str, settings: Settings | None = None, dialect: str | Dialect = DEFAULT_DIALECT) -> Result:
+    from pathlib import Path  # the API's: the command line reads its files itself
+
     path = Path(path)
     return run(path.read_bytes(), str(path), settings, dialect=dialect)
 

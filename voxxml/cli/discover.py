@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 import re
 from operator import attrgetter
-from ..core.records import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..core.paths import as_written, resolved, suffix as suffix_of
+from ..core.records import dataclass, field
 from ..dialects import Dialect, every_dialect
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SKIP_DIRS = {"node_modules", "__pycache__", "site-packages"}
 # The root element's name after a prolog; compiled (and kept by re's cache) when a .xml file is sniffed.
@@ -43,10 +47,10 @@ class Found:
         self.missing: list[str] = []
 
 
-def root_element(path: Path) -> str | None:
+def root_element(path: Path | str) -> str | None:
     """The root element's name, from the first bytes of the file (None if not found)."""
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError:
         return None
@@ -57,7 +61,7 @@ def root_element(path: Path) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
-def dialect_for(path: Path) -> Dialect | None:
+def dialect_for(path: Path | str) -> Dialect | None:
     """The registered dialect that claims a file found in a directory (the first by name), or None."""
     return _claim(path)[0]
 
@@ -70,9 +74,9 @@ def claiming(suffix: str) -> Dialect | None:
     return None
 
 
-def _claim(path: Path) -> tuple[Dialect | None, str | None]:
+def _claim(path: Path | str) -> tuple[Dialect | None, str | None]:
     """The claiming dialect, and the sniffed root element of a ``.xml`` file (read only when needed)."""
-    suffix = path.suffix.lower()
+    suffix = suffix_of(os.fspath(path)).lower()
     claimed = claiming(suffix)
     if claimed is not None or suffix != ".xml":
         return claimed, None
@@ -80,11 +84,11 @@ def _claim(path: Path) -> tuple[Dialect | None, str | None]:
     return next((d for d in every_dialect() if d.claims(path, root)), None), root
 
 
-def _wanted(path: Path) -> tuple[bool, str]:
+def _wanted(path: Path | str) -> tuple[bool, str]:
     dialect, root = _claim(path)
     if dialect is not None:
         return True, ""
-    if path.suffix.lower() == ".xml":
+    if suffix_of(os.fspath(path)).lower() == ".xml":
         return False, f"root element is <{root}>" if root else "no root element found"
     suffixes = sorted({s for d in every_dialect() for s in d.extensions}) + [".xml"]
     return False, f"not a {' or '.join(suffixes)} file"
@@ -92,14 +96,17 @@ def _wanted(path: Path) -> tuple[bool, str]:
 
 def discover(paths: list[str], voxxml_only: bool = False) -> Discovery:
     """``voxxml_only``: skip a named .xml file whose root is not <Response> too (for pre-commit)."""
+    from pathlib import Path
+
     found = find(paths, voxxml_only)
     return Discovery([(Path(path), explicit) for path, explicit in found.files], [(Path(path), why) for path, why in found.skipped], found.missing)
 
 
 def find(paths: list[str], voxxml_only: bool = False) -> Found:
     """``discover`` with each path a string, as ``str()`` of ``discover``'s Path: what a lint of many files
-    needs (a Path per file cost more than the rest of the walk; ``voxxml lint`` makes one only for a file
-    whose settings need it). Same files, same order, same skipped files and reasons."""
+    needs (a Path per file cost more than the rest of the walk, and importing pathlib more than the lint of a
+    short file; ``voxxml lint`` makes one only for a file whose settings need it). Same files, same order,
+    same skipped files and reasons."""
     found = Found()
     files, skipped = found.files, found.skipped
     seen: set[str] = set()
@@ -108,7 +115,7 @@ def find(paths: list[str], voxxml_only: bool = False) -> Found:
     def add(path: str, explicit: bool, key: str | None = None) -> None:
         # The same file named twice (or through a link) is linted once: each is known by its
         # resolved path (a walked file that is not a link by its resolved folder and its name).
-        key = os.path.normcase(key if key is not None else str(Path(path).resolve()))
+        key = os.path.normcase(key if key is not None else resolved(path))
         if key not in seen:
             seen.add(key)
             files.append((path, explicit))
@@ -153,7 +160,7 @@ def find(paths: list[str], voxxml_only: bool = False) -> Found:
                         seen.add(key)
                         files.append((path, False))
                     continue
-                wanted, why = _wanted(Path(path))
+                wanted, why = _wanted(path)
                 if wanted:
                     add(path, False, key)
                 else:
@@ -161,15 +168,15 @@ def find(paths: list[str], voxxml_only: bool = False) -> Found:
             pending.extend((prefix + name + os.sep, prefix + name) for name in reversed(folders))
 
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            walk(str(path))
-        elif path.is_file():
+        path = as_written(raw)  # as Path(raw) would: "./a//b.xml/" is the file a/b.xml
+        if os.path.isdir(path):
+            walk(path)
+        elif os.path.isfile(path):
             wanted, why = _wanted(path)
-            if voxxml_only and path.suffix.lower() == ".xml" and not wanted:
-                skipped.append((str(path), why))
+            if voxxml_only and suffix_of(path).lower() == ".xml" and not wanted:
+                skipped.append((path, why))
             else:
-                add(str(path), True)
+                add(path, True)
         else:
             found.missing.append(raw)
     return found

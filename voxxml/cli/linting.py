@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path, PurePath
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from ..config import ConfigError, Resolver, Selection, Settings, check_codes, inline_table
 from ..core import xmlparse
 from ..core.catalog import Severity
 from ..core.fixes import fix_text
+from ..core.paths import as_written, suffix as suffix_of
 from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from ..lint import Result, lint_bytes
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
 from .discover import claiming, find
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -65,7 +68,7 @@ def reading_why(path: Path | str | None, settings: Settings | None = None, optio
         where = settings.source if settings is not None and settings.source is not None else "the configuration"
         return get_dialect(configured), f"dialect setting in {where}"
     if path is not None:
-        suffix = path.suffix if isinstance(path, PurePath) else _suffix(path)
+        suffix = suffix_of(os.fspath(path))
         folded = suffix.lower()
         if folded == ".xml":
             return DETECT, "detected"
@@ -75,14 +78,6 @@ def reading_why(path: Path | str | None, settings: Settings | None = None, optio
     return get_dialect(DEFAULT_DIALECT), "the default"
 
 
-def _suffix(path: str) -> str:
-    """``PurePath(path).suffix``, without making the Path."""
-    name = os.path.basename(path)
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
-
-
-
 def default_format() -> str:
     """``github`` under GitHub Actions (annotations on the diff), else ``text``."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -90,14 +85,18 @@ def default_format() -> str:
 
 def _config_options(values: tuple[str, ...]) -> tuple[Path | None, dict]:
     """``--config`` values: at most one file, and TOML ``KEY = VALUE`` settings (as ruff's)."""
-    files = [value for value in values if "=" not in value or Path(value).is_file()]
+    files = [value for value in values if "=" not in value or os.path.isfile(as_written(value))]
     if len(files) > 1:
         fail(f"--config names {len(files)} files ({', '.join(files)}); give one")
     try:
         inline = inline_table(value for value in values if value not in files)
     except ConfigError as error:
         fail(str(error))
-    return (Path(files[0]) if files else None), inline
+    if not files:
+        return None, inline
+    from pathlib import Path
+
+    return Path(files[0]), inline
 
 
 def _codes_option(values: tuple[str, ...], option: str) -> tuple[str, ...] | None:
@@ -185,7 +184,8 @@ class LintRun:
                 if o["show_diff"]:
                     diff = _diff_lines(data, text, str(path))
                 else:
-                    Path(path).write_text(text, encoding="utf-8")
+                    with open(path, "w", encoding="utf-8") as handle:  # Path.write_text
+                        handle.write(text)
                     data = text.encode("utf-8")
         result = lint_bytes(data, str(path), settings, dialect)
         result.document = None  # reporters need the diagnostics and the source text, not the AST
@@ -221,6 +221,8 @@ class LintRun:
             if "-" in self.paths:
                 stdin_filename = o["stdin_filename"]
                 name = str(stdin_filename or "<stdin>")
+                from pathlib import Path
+
                 where = Path(str(stdin_filename)) if stdin_filename else Path.cwd()
                 settings = resolver.for_path(where)
                 dialect = reading(Path(str(stdin_filename)) if stdin_filename else None, settings, o["dialect"])  # type: ignore[arg-type]

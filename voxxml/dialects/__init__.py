@@ -12,13 +12,16 @@ a folder ``voxxml/dialects/<name>/`` whose ``__init__`` defines a ``Dialect``, a
 
 from __future__ import annotations
 
-from ..core.records import dataclass
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Any
 
+from ..core.paths import suffix as suffix_of
+from ..core.records import dataclass
 from ..core.registry import Registry, load
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..core.diagnostics import Diagnostic
     from ..core.source import SourceMap
 
@@ -84,9 +87,9 @@ class Dialect:
 
         return tuple(code for code in sorted(rules()) if code.startswith(self.code_prefix))
 
-    def claims(self, path: Path, root: str | None = None) -> bool:
+    def claims(self, path: Path | str, root: str | None = None) -> bool:
         """Whether a file in a directory is this dialect's: by suffix, or a ``.xml`` file by its root element."""
-        suffix = path.suffix.lower()
+        suffix = suffix_of(os.fspath(path)).lower()
         if suffix in self.extensions:
             return True
         return suffix == ".xml" and root is not None and root.lower() in self.xml_roots

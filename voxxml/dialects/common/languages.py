@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ...core.resources import grammar_file
+from ...core.resources import grammar_text
 
 if TYPE_CHECKING:
     from lark import Lark, Token
@@ -34,7 +34,7 @@ class LanguageError(ValueError):
 def parser(folder: str, filename: str) -> Lark:
     from lark import Lark
 
-    return Lark(grammar_file(folder, filename).read_text(encoding="utf-8"), parser="lalr", maybe_placeholders=False)
+    return Lark(grammar_text(folder, filename), parser="lalr", maybe_placeholders=False)
 
 
 class Lexeme(str):
@@ -58,7 +58,7 @@ _ONE_TERMINAL = re.compile(r"start: ([A-Z][A-Z0-9_]*+)([*+]?+)\n([A-Z][A-Z0-9_]*
 @cache
 def _one_terminal(folder: str, filename: str) -> tuple[str, re.Pattern[str], str] | None:
     """(terminal name, its regex, '' or '*' or '+') for a one-terminal grammar; None for any other."""
-    lines = grammar_file(folder, filename).read_text(encoding="utf-8").splitlines()
+    lines = grammar_text(folder, filename).splitlines()
     rules = "".join(line + "\n" for line in lines if line.strip() and not line.lstrip().startswith("//"))
     match = _ONE_TERMINAL.fullmatch(rules)
     if match is None or match.group(1) != match.group(3):

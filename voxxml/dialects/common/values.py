@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from ...core.records import NamedTuple, dataclass
 
@@ -262,6 +261,8 @@ class UrlType(ValueType):
             if raw.startswith("//"):
                 return None, (Problem("invalid", f"starts with '//' (a URL without its scheme); {expected}", f"write the scheme: 'https:{raw}'", (0, 2)),)
             return raw, ()
+        from urllib.parse import urlsplit  # for what the regex above does not take (it imports ipaddress too)
+
         try:
             parts = urlsplit(raw)
         except ValueError:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from . import values
 from ...core.datacache import load_toml
-from ...core.resources import grammar_file
+from ...core.resources import grammar_path
 from ...hub.nodes import NODE_CLASSES, Node, loader, node_fields, row_fields, row_loader, settings
 from .values import Problem, ValueType
 
@@ -248,7 +248,7 @@ def _typed_default(value_type: ValueType, raw: Any) -> Any:
 def load_vocabulary(folder: str, make_type: TypeMaker, content_trim: Callable[[str], bool]) -> Grammar:
     """Read ``grammar/<folder>/vocabulary.toml`` with a dialect's type maker (its type kinds) and its rule for
     which content types are trimmed. Each dialect's loader caches the result per folder."""
-    data = load_toml(grammar_file(folder, "vocabulary.toml"))
+    data = load_toml(grammar_path(folder, "vocabulary.toml"))
     return build_vocabulary(data, make_type, content_trim)
 
 

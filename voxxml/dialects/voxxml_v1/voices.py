@@ -6,7 +6,7 @@ import unicodedata
 from ...core.records import dataclass
 from functools import cache
 
-from ...core.resources import grammar_file
+from ...core.resources import grammar_text
 from . import DATA_FOLDER
 
 
@@ -31,7 +31,7 @@ class Voice:
 def voices() -> dict[str, Voice]:
     import json  # the voice table is read when a voice is checked
 
-    data = json.loads(grammar_file(DATA_FOLDER, "polly-voices.json").read_text(encoding="utf-8"))
+    data = json.loads(grammar_text(DATA_FOLDER, "polly-voices.json"))
     return {
         entry["id"]: Voice(
             id=entry["id"],
