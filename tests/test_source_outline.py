@@ -9,6 +9,7 @@ from hypothesis import given, strategies as st
 
 import strategies as vs
 from support import EXAMPLES, examples
+from voxxml.core import compiled
 from voxxml.core.source import _NAME, SourceMap, _outline, _tokenize
 
 _TEXTS = st.one_of(
@@ -31,7 +32,7 @@ def _names_starts_ends(text: str) -> tuple[list[str], list[int], list[int]]:
     spans = _outline(text, lines)
     starts = [lines[where["line"] - 1] + where["column"] - 1 for where in spans]
     ends = [lines[where["end_line"] - 1] + where["end_column"] - 1 for where in spans]
-    names = [found.group() if (found := _NAME.match(text, start + 1)) else "" for start in starts]
+    names = [found.group() if (found := compiled(_NAME).match(text, start + 1)) else "" for start in starts]
     return names, starts, ends
 
 

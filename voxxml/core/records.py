@@ -187,16 +187,6 @@ _CONSTANTS = {
 }
 
 
-def _value(name: str, fields: dict[str, Any], cls: type) -> Any:
-    """The value ``dataclasses`` passes a generated method's maker for the parameter ``name``."""
-    if name.startswith("_type_"):
-        return fields[name[6:]].type
-    if name.startswith("_dflt_"):
-        made = fields[name[6:]]
-        return made.default if made.default_factory is _MISSING else made.default_factory
-    return cls if name == "cls" else _CONSTANTS[name]
-
-
 _KNOWN = {*_CONSTANTS, "cls"}
 
 
@@ -224,32 +214,44 @@ def _recipe(cls: type, made: type, codes: list[tuple[str, CodeType]]) -> tuple |
     return tuple(kinds), tuple(made_by)
 
 
+_Field = dataclasses.Field
+_FIELD, _CLASSVAR, _INITVAR = _KINDS
+_PARAMS = dataclasses._DataclassParams  # type: ignore[attr-defined]
+_HASH_ADD = dataclasses._hash_add  # type: ignore[attr-defined]
+
+
 def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: bool, unsafe_hash: bool, frozen: bool,
             match_args: bool, kw_only: bool, slots: bool, weakref_slot: bool) -> type:
-    """``dataclasses._process_class`` (Python 3.11), step by step, with the decisions of ``recipe``."""
+    """``dataclasses._process_class`` (Python 3.11), step by step, with the decisions of ``recipe``.
+
+    Written for a start's speed: the fields are made as ``field()`` makes them, each maker's arguments are
+    looked up inline, and what is only read when asked for (the fields in ``__init__`` order, the fields a
+    computed ``__hash__`` needs) is worked out only then. ``tests/test_records.py`` holds the result to
+    ``dataclasses``' own, method by method."""
     kinds, makers = recipe
-    made = list(makers)  # the generated methods' makers' code, in the order dataclasses makes them
+    made = iter(makers)  # the generated methods' makers' code, in the order dataclasses makes them
     globals = sys.modules[cls.__module__].__dict__
-    setattr(cls, "__dataclass_params__", dataclasses._DataclassParams(init, repr, eq, order, unsafe_hash, frozen))  # type: ignore[attr-defined]
+    namespace = cls.__dict__
+    cls.__dataclass_params__ = _PARAMS(init, repr, eq, order, unsafe_hash, frozen)  # type: ignore[attr-defined]
     fields: dict[str, Any] = {}
     for base in cls.__mro__[-1:0:-1]:
         base_fields = getattr(base, "__dataclass_fields__", None)
         if base_fields is not None:
-            for made_field in base_fields.values():
-                fields[made_field.name] = made_field
-    annotations = cls.__dict__.get("__annotations__", {})
+            fields.update(base_fields)  # keyed by each field's name, as dataclasses puts them
     own = []
-    for (name, annotation), kind in zip(annotations.items(), kinds):
+    given = []  # own fields whose class attribute is a Field (``field(...)``)
+    for (name, annotation), kind in zip(namespace.get("__annotations__", {}).items(), kinds):
         if kind is None:
             kw_only = True
             continue
         default = getattr(cls, name, _MISSING)
-        if isinstance(default, dataclasses.Field):
+        if isinstance(default, _Field):
             made_field = default
+            given.append(made_field)
         else:
-            if isinstance(default, MemberDescriptorType):
+            if type(default) is MemberDescriptorType:
                 default = _MISSING
-            made_field = dataclasses.field(default=default)
+            made_field = _Field(default, _MISSING, True, True, None, True, None, _MISSING)  # field(default=default)
         made_field.name = name
         made_field.type = annotation
         made_field._field_type = _KINDS[kind]  # type: ignore[attr-defined]
@@ -258,32 +260,38 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         own.append(made_field)
     for made_field in own:
         fields[made_field.name] = made_field
-        if isinstance(getattr(cls, made_field.name, None), dataclasses.Field):
-            if made_field.default is _MISSING:
-                delattr(cls, made_field.name)
-            else:
-                setattr(cls, made_field.name, made_field.default)
-    setattr(cls, "__dataclass_fields__", fields)
-    class_hash = cls.__dict__.get("__hash__", _MISSING)
-    has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in cls.__dict__))
+    for made_field in given:  # a Field as the class attribute: its default instead, or none
+        if made_field.default is _MISSING:
+            delattr(cls, made_field.name)
+        else:
+            setattr(cls, made_field.name, made_field.default)
+    cls.__dataclass_fields__ = fields  # type: ignore[attr-defined]
+    class_hash = namespace.get("__hash__", _MISSING)
+    has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in namespace))
+    qualname = cls.__qualname__
 
     def method() -> Any:  # what exec(text) and the call of its __create_fn__ do in dataclasses._create_fn
-        code = made.pop(0)
-        maker = FunctionType(code, globals)
-        return maker(*[_value(name, fields, cls) for name in code.co_varnames[: code.co_argcount]])
+        code = next(made)
+        values = []
+        for name in code.co_varnames[: code.co_argcount]:
+            prefix = name[:6]
+            if prefix == "_type_":
+                values.append(fields[name[6:]].type)
+            elif prefix == "_dflt_":
+                default = fields[name[6:]]
+                values.append(default.default if default.default_factory is _MISSING else default.default_factory)
+            else:
+                values.append(cls if name == "cls" else _CONSTANTS[name])
+        return FunctionType(code, globals)(*values)
 
-    def put(name: str, value: Any) -> bool:  # dataclasses._set_new_attribute
-        if name in cls.__dict__:
-            return True
-        dataclasses._set_qualname(cls, value)  # type: ignore[attr-defined]
-        setattr(cls, name, value)
-        return False
+    def put(name: str, value: Any) -> None:  # dataclasses._set_new_attribute, with _set_qualname
+        if name not in namespace:
+            if isinstance(value, FunctionType):
+                value.__qualname__ = f"{qualname}.{value.__name__}"
+            setattr(cls, name, value)
 
-    all_init_fields = [f for f in fields.values() if f._field_type in (_KINDS[0], _KINDS[2])]
-    std_init_fields, _ = dataclasses._fields_in_init_order(all_init_fields)  # type: ignore[attr-defined]
     if init:
         put("__init__", method())
-    field_list = [f for f in fields.values() if f._field_type is _KINDS[0]]
     if repr:
         put("__repr__", dataclasses._recursive_repr(method()))  # type: ignore[attr-defined]
     if eq:
@@ -295,10 +303,13 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         for name in ("__setattr__", "__delattr__"):
             put(name, method())
     hash_action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), has_explicit_hash]  # type: ignore[attr-defined]
-    if hash_action is dataclasses._hash_add:  # type: ignore[attr-defined]
-        cls.__hash__ = dataclasses._set_qualname(cls, method())  # type: ignore[attr-defined,method-assign]
+    if hash_action is _HASH_ADD:
+        hashed = method()
+        if isinstance(hashed, FunctionType):
+            hashed.__qualname__ = f"{qualname}.{hashed.__name__}"
+        cls.__hash__ = hashed  # type: ignore[method-assign]
     elif hash_action:
-        cls.__hash__ = hash_action(cls, field_list, globals)  # type: ignore[method-assign]
+        cls.__hash__ = hash_action(cls, [f for f in fields.values() if f._field_type is _FIELD], globals)  # type: ignore[method-assign]
     if not getattr(cls, "__doc__"):
         import inspect
 
@@ -307,15 +318,16 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         except (TypeError, ValueError):
             text_sig = ""
         cls.__doc__ = cls.__name__ + text_sig
-    if match_args:
-        put("__match_args__", tuple(f.name for f in std_init_fields))
+    if match_args and "__match_args__" not in namespace:  # the fields __init__ takes by position, in order
+        cls.__match_args__ = tuple(f.name for f in fields.values() if f._field_type is not _CLASSVAR and f.init and not f.kw_only)  # type: ignore[attr-defined]
     if slots:
         cls = dataclasses._add_slots(cls, frozen, weakref_slot)  # type: ignore[attr-defined]
     import abc
 
     abc.update_abstractmethods(cls)
-    if made:
-        raise AssertionError(f"{cls.__qualname__}: the recipe has {len(made)} methods too many")
+    left = sum(1 for _ in made)
+    if left:
+        raise AssertionError(f"{cls.__qualname__}: the recipe has {left} methods too many")
     return cls
 
 

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
 
+from . import compiled
 from .records import NamedTuple, dataclass
 
 
@@ -79,7 +80,7 @@ class ElementTokens:
 def _attributes_in(text: str, start: int, end: int) -> dict[str, AttributeTokens]:
     """The attributes of the start tag ``text[start:end]`` (after its name) by name, the first of duplicates."""
     found: dict[str, AttributeTokens] = {}
-    for match in _ATTRIBUTE.finditer(text, start, end):
+    for match in compiled(_ATTRIBUTE).finditer(text, start, end):
         group = "dq" if match.group("dq") is not None else "sq"
         found.setdefault(
             match.group("name"),
@@ -203,14 +204,15 @@ def _well_formed_token() -> re.Pattern[str]:
 # An attribute name starts only where a name cannot continue from the left: without
 # that look-behind, a run of n name characters with no '=' was tried from each of its
 # n positions, each try scanning to the run's end (12 s for a 16 KB start tag).
-_ATTRIBUTE = re.compile(r"""(?<![^\s=/>"'<])(?P<name>[^\s=/>"'<]++)\s*+=\s*+(?:"(?P<dq>[^"]*+)"?|'(?P<sq>[^']*+)'?)""")
-_NEWLINE = re.compile(r"\r\n?|\n")
-_NAME = re.compile(r"[^\s/>!?<]++")  # an element's name after its '<', as _token reads it (its ``start`` group)
+# Compiled when first used (``core.compiled``): a clean lint asks for no span.
+_ATTRIBUTE = r"""(?<![^\s=/>"'<])(?P<name>[^\s=/>"'<]++)\s*+=\s*+(?:"(?P<dq>[^"]*+)"?|'(?P<sq>[^']*+)'?)"""
+_NEWLINE = r"\r\n?|\n"
+_NAME = r"[^\s/>!?<]++"  # an element's name after its '<', as _token reads it (its ``start`` group)
 
 
 def attribute_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Where every attribute name in ``text[start:end]`` (a start tag) is, duplicates included."""
-    return [match.span("name") for match in _ATTRIBUTE.finditer(text, start, end)]
+    return [match.span("name") for match in compiled(_ATTRIBUTE).finditer(text, start, end)]
 
 
 class SourceMap:
@@ -367,7 +369,7 @@ class SourceMap:
                 return None
             where = outline[index]
             start = self.line_starts[where["line"] - 1] + where["column"]  # just after the '<'
-            found = _NAME.match(self.text, start)
+            found = compiled(_NAME).match(self.text, start)
             return self.span(start, start if found is None else found.end())
         tags = self._tags_through(index)
         if not 0 <= index < len(tags.starts):
@@ -740,7 +742,7 @@ def _line_starts(text: str) -> list[int]:
         octets = text.encode("latin-1")  # a copy when every character is one byte; else it fails
     except UnicodeEncodeError:
         if "\r" in text:
-            return [0] + [match.end() for match in _NEWLINE.finditer(text)]
+            return [0] + [match.end() for match in compiled(_NEWLINE).finditer(text)]
         starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))  # each line's length and its \n
         starts.pop()  # the offset after the last line
         return starts
@@ -753,7 +755,7 @@ def _line_starts(text: str) -> list[int]:
 # What makes parsed content differ from its source text: a reference (one character
 # written as '&amp;' or '&#233;'), a CR (\r\n and \r read as \n), and markup (a comment,
 # CDATA or a child element), after which offsets are not mapped at all.
-_SHIFTS = re.compile(r"&#?[A-Za-z0-9]+;|\r\n?|<")
+_SHIFTS = r"&#?[A-Za-z0-9]+;|\r\n?|<"
 
 
 @dataclass(frozen=True, slots=True)
@@ -785,7 +787,7 @@ def _offsets(text: str, start: int, end: int) -> ContentOffsets:
     after: list[int] = []
     extra: list[int] = []
     more = 0
-    for match in _SHIFTS.finditer(text, start, end):
+    for match in compiled(_SHIFTS).finditer(text, start, end):
         offset = match.start() - start - more
         if text[match.start()] == "<":
             return ContentOffsets(start, offset, tuple(after), tuple(extra))
@@ -810,7 +812,7 @@ def content_offsets(source: SourceMap, index: int, trimmed: bool) -> ContentOffs
     extra: list[int] = []
     more = 0
     limit = None
-    for match in _SHIFTS.finditer(text, start, end):
+    for match in compiled(_SHIFTS).finditer(text, start, end):
         offset = match.start() - start - more
         if text[match.start()] == "<":
             limit = offset

@@ -52,7 +52,7 @@ class Lexeme(str):
 
 # The whole of a one-terminal grammar once its comments and blank lines are gone: the start rule
 # names one terminal (with * or + or nothing), which is one regex literal without flags or slashes.
-_ONE_TERMINAL = re.compile(r"start: ([A-Z][A-Z0-9_]*+)([*+]?+)\n([A-Z][A-Z0-9_]*+): /([^/\n]++)/\n?")
+_ONE_TERMINAL = r"start: ([A-Z][A-Z0-9_]*+)([*+]?+)\n([A-Z][A-Z0-9_]*+): /([^/\n]++)/\n?"
 
 
 @cache
@@ -60,7 +60,7 @@ def _one_terminal(folder: str, filename: str) -> tuple[str, re.Pattern[str], str
     """(terminal name, its regex, '' or '*' or '+') for a one-terminal grammar; None for any other."""
     lines = grammar_text(folder, filename).splitlines()
     rules = "".join(line + "\n" for line in lines if line.strip() and not line.lstrip().startswith("//"))
-    match = _ONE_TERMINAL.fullmatch(rules)
+    match = re.fullmatch(_ONE_TERMINAL, rules)
     if match is None or match.group(1) != match.group(3):
         return None
     return match.group(1), re.compile(match.group(4)), match.group(2)

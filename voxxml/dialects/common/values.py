@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...core import compiled
 from ...core.records import NamedTuple, dataclass
 
 from . import languages
@@ -106,7 +107,8 @@ class ValueType:
         return ()
 
 
-_INTEGER = re.compile(r"-?[0-9]+")
+# Patterns compiled when first used (``core.compiled``): a short file may have no value of their kind.
+_INTEGER = r"-?[0-9]+"
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class IntegerType(ValueType):
         return text
 
     def parse(self, raw: str) -> Parsed:
-        if not _INTEGER.fullmatch(raw):
+        if not compiled(_INTEGER).fullmatch(raw):
             hint = number = None
             unit = re.fullmatch(r"\s*(-?[0-9]+)\s*(s|sec|secs|seconds?)\s*", raw)
             if unit:
@@ -218,8 +220,8 @@ class KeywordsType(ValueType):
 
 # The first component of a URL reference: up to the first '/', '?' or '#'. A ':' in it
 # makes the reference absolute (scheme ':' ...); without one it is relative (RFC 3986 4.2).
-_FIRST_COMPONENT = re.compile(r"[^/?#]*")
-_WHITE_SPACE = re.compile(r"\s")
+_FIRST_COMPONENT = r"[^/?#]*"
+_WHITE_SPACE = r"\s"
 # A netloc (a host, with a user and a port, if any) that urlsplit takes as is: printable ASCII (so
 # its NFKC check passes), no brackets (an IPv6 literal, which urlsplit checks), no '/', '?' or '#'
 # (its end). A scheme, '://' and this are the scheme and the netloc that urlsplit finds.
@@ -247,17 +249,17 @@ class UrlType(ValueType):
     def __post_init__(self) -> None:
         # urlsplit lower-cases the scheme it finds: matched ignoring case, a lower-case one is in ``schemes``.
         schemes = "|".join(re.escape(scheme) for scheme in self.schemes if scheme.isascii() and scheme == scheme.lower()) or "(?!)"
-        object.__setattr__(self, "_plain", re.compile(rf"(?i:{schemes})://{_PLAIN_NETLOC}(?:[/?#]\S*+)?+"))
+        object.__setattr__(self, "_plain", rf"(?i:{schemes})://{_PLAIN_NETLOC}(?:[/?#]\S*+)?+")
 
     def parse(self, raw: str) -> Parsed:
-        if self._plain.fullmatch(raw):  # type: ignore[attr-defined]
+        if compiled(self._plain).fullmatch(raw):  # type: ignore[attr-defined]
             return raw, ()  # what the checks below accept, without urlsplit (most URLs)
         expected = f"expected {self.describe()}, e.g. {self.example}"
-        blank = _WHITE_SPACE.search(raw)  # \s is str.isspace(), character by character
+        blank = compiled(_WHITE_SPACE).search(raw)  # \s is str.isspace(), character by character
         if blank is not None:
             space = blank.start()
             return None, (Problem("invalid", f"contains white space; {expected}", "write a space in a URL as %20", (space, space + 1)),)
-        if self.relative and raw and ":" not in _FIRST_COMPONENT.match(raw).group():  # type: ignore[union-attr]
+        if self.relative and raw and ":" not in compiled(_FIRST_COMPONENT).match(raw).group():  # type: ignore[union-attr]
             if raw.startswith("//"):
                 return None, (Problem("invalid", f"starts with '//' (a URL without its scheme); {expected}", f"write the scheme: 'https:{raw}'", (0, 2)),)
             return raw, ()
@@ -317,14 +319,11 @@ class GrammarType(ValueType):
     folder: str
     fast: str | None = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_fast", re.compile(self.fast) if self.fast else None)
-
     def describe(self) -> str:
         return self.description
 
     def parse(self, raw: str) -> Parsed:
-        fast = self._fast  # type: ignore[attr-defined]
+        fast = compiled(self.fast) if self.fast else None  # compiled when a value is first read
         if fast is not None and fast.fullmatch(raw):
             return raw, ()
         if not raw:

@@ -10,6 +10,7 @@ message prefix and chooses the code (an invalid attribute is VX007, invalid cont
 from __future__ import annotations
 
 import re
+from ...core import compiled
 from ...core.records import dataclass
 from functools import lru_cache
 from typing import Any
@@ -58,19 +59,19 @@ class Template(expressions.Template):
 # valid, a '$' starts a VARIABLE exactly where LITERAL may not take it, and the rest is LITERAL. So the
 # VARIABLE matches of this regex, left to right, are the grammar's VARIABLE tokens, and the text between
 # them its LITERAL tokens (tests/test_languages.py holds the two equal): Say text is read without lark.
-_SAY_VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+_SAY_VARIABLE = r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})"  # compiled when first used
 
 
 def say_variables(text: str) -> list[tuple[str, int, int]]:
     """The '$name' and '${name}' references in Say text, known or not: (text, start, end)."""
     if "$" not in text:
         return []
-    return [(match.group(), match.start(), match.end()) for match in _SAY_VARIABLE.finditer(text)]
+    return [(match.group(), match.start(), match.end()) for match in compiled(_SAY_VARIABLE).finditer(text)]
 
 
 def has_reference(text: str) -> bool:
     """Whether text writes a '$name' reference, known or not (an unknown one is VX011 and read literally)."""
-    return "$" in text and _SAY_VARIABLE.search(text) is not None
+    return "$" in text and compiled(_SAY_VARIABLE).search(text) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -124,9 +125,6 @@ class LanguageType(ValueType):
     variables: tuple[str, ...] = ()  # the variables a template may read
     fast: str | None = None  # a regex equal to the grammar: values it matches skip lark
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_fast", re.compile(self.fast) if self.fast else None)
-
     def describe(self) -> str:
         return self.description
 
@@ -136,7 +134,7 @@ class LanguageType(ValueType):
                 return Template(raw), ()
             unknown = [(name, (start, end)) for name, start, end in say_variables(raw) if name not in self.variables]
             return Template(raw), tuple(unknown_variable(name, sub, self.variables) for name, sub in unknown)
-        fast = self._fast  # type: ignore[attr-defined]
+        fast = compiled(self.fast) if self.fast else None  # compiled when a value is first read
         if fast is not None and fast.fullmatch(raw):
             return self._build(raw, raw.split("|") if self.grammar == "if_value.lark" else [raw]), ()
         try:
