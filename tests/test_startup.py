@@ -95,6 +95,16 @@ def test_lint_imports_no_pathlib(tmp_path: Path, walked: bool) -> None:
     assert [name for name in NEVER_WITHOUT_SITE if loaded(modules, name)] == []
 
 
+def test_a_clean_file_in_json_imports_no_json(tmp_path: Path) -> None:
+    """No finding is ``[]``: the json module (and the regexes it compiles when imported) is for findings."""
+    document = tmp_path / "menu.voxxml"
+    document.write_text("<Response><Say>Hello</Say></Response>\n", encoding="utf-8")
+    modules = imported_without_site(tmp_path, "lint", "--output-format", "json", str(document))
+    assert "voxxml.reporters.json_format" in modules and not loaded(modules, "json")
+    done = subprocess.run([sys.executable, "-m", "voxxml", "lint", "--output-format", "json", str(document)], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "[]\n")
+
+
 def test_a_configuration_file_with_globs_imports_pathlib_and_applies(tmp_path: Path) -> None:
     """The other side: a configuration found on the way up is read (with pathlib), and its globs apply."""
     (tmp_path / "voxxml.toml").write_text('per-file-ignores = { "legacy/*.voxxml" = ["VX007"] }\n', encoding="utf-8")

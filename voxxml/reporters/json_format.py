@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from json.encoder import encode_basestring  # the C function json itself writes a string with (ensure_ascii=False)
 from typing import Any, TextIO
 
 from ..core.diagnostics import Diagnostic
@@ -33,8 +31,7 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 def report(results: list[Result], out: TextIO, options: object = None) -> None:
     """Always every diagnostic: ``options`` (max_diagnostics, quiet) do not apply to machine output."""
     records = [as_dict(d) for result in results for d in result.diagnostics]
-    text = dumps(records)
-    out.write(text + "\n")
+    out.write((dumps(records) if records else "[]") + "\n")  # no finding: json is not even imported
 
 
 def dumps(records: list[dict[str, Any]]) -> str:
@@ -42,6 +39,9 @@ def dumps(records: list[dict[str, Any]]) -> str:
     pure-Python encoder (the C one writes no indentation), which took longer than the rest of the
     report. Records whose values are strings, integers, None, or tables of strings (all a diagnostic
     has) are written here with json's own string encoder; anything else goes to json."""
+    import json
+    from json.encoder import encode_basestring  # the C function json itself writes a string with (ensure_ascii=False)
+
     parts = []
     for record in records:
         fields = []
