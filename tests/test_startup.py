@@ -69,6 +69,22 @@ def test_lint_imports_nothing_it_does_not_need(tmp_path: Path, output_format: st
 NEVER_WITHOUT_SITE = ("pathlib", "urllib", "ipaddress", "fnmatch")
 
 
+# ``_PROBE`` without json of its own (the arguments as they are, the modules after a NUL, one per line).
+_PLAIN_PROBE = r"""
+import sys
+started = set(sys.modules)
+import contextlib, io
+from voxxml.cli import main
+out = io.StringIO()
+try:
+    with contextlib.redirect_stdout(out):
+        main(sys.argv[1:])
+except SystemExit:
+    pass
+print("\x00" + "\n".join(sorted(set(sys.modules) - started)))
+"""
+
+
 def imported_without_site(tmp_path: Path, *args: str) -> set[str]:
     """``imported`` in ``python -S``, with this interpreter's site-packages and this checkout on the path."""
     import sysconfig
@@ -77,9 +93,9 @@ def imported_without_site(tmp_path: Path, *args: str) -> set[str]:
     search = [checkout, sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(search)}
     done = subprocess.run(
-        [sys.executable, "-S", "-c", _PROBE, json.dumps(list(args))], capture_output=True, text=True, cwd=tmp_path, env=env, check=True
+        [sys.executable, "-S", "-c", _PLAIN_PROBE, *args], capture_output=True, text=True, cwd=tmp_path, env=env, check=True
     )
-    return set(json.loads(done.stdout.splitlines()[-1]))
+    return set(done.stdout.split("\x00")[-1].split())
 
 
 @pytest.mark.parametrize("walked", [False, True], ids=["file", "folder"])
