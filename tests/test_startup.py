@@ -99,12 +99,14 @@ def imported_without_site(tmp_path: Path, *args: str) -> set[str]:
 
 
 @pytest.mark.parametrize("walked", [False, True], ids=["file", "folder"])
-def test_lint_imports_no_pathlib(tmp_path: Path, walked: bool) -> None:
-    """Discovery, the configuration's lookup (none here) and reading work on strings (core/paths.py); an
-    absolute URL is taken by the URL type's regex, without urllib."""
+@pytest.mark.parametrize("finding", [False, True], ids=["clean", "finding"])
+def test_lint_imports_no_pathlib(tmp_path: Path, walked: bool, finding: bool) -> None:
+    """Discovery, the configuration's lookup (none here), reading and a finding's rule page work on strings
+    (core/paths.py); an absolute URL is taken by the URL type's regex, without urllib."""
     (tmp_path / "ivr").mkdir()
     document = tmp_path / "ivr" / "menu.voxxml"
-    document.write_text('<Response><Say voice="Joanna">Hello</Say><Redirect>https://example.com/next?a=1</Redirect></Response>\n', encoding="utf-8")
+    say = '<Say voice="Joana" loop="-1">' if finding else '<Say voice="Joanna">'  # a fix and a finding's page
+    document.write_text(f'<Response>{say}Hello</Say><Redirect>https://example.com/next?a=1</Redirect></Response>\n', encoding="utf-8")
     (tmp_path / "ivr" / "other.xml").write_text("<Response><Hangup/></Response>\n", encoding="utf-8")
     modules = imported_without_site(tmp_path, "lint", "--output-format", "json", "ivr" if walked else "ivr/menu.voxxml")
     assert "voxxml.pipeline" in modules  # the probe did lint

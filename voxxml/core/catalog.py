@@ -7,13 +7,14 @@ marked ``triggers`` and ``passes`` are executed by the tests.
 
 from __future__ import annotations
 
+import os
 import re
 from .records import dataclass
 from enum import Enum
 from functools import cache
 
 from .datacache import parse_toml
-from .resources import rules_dir
+from .resources import data_folder, rules_dir
 
 
 class Severity(str, Enum):
@@ -86,9 +87,10 @@ def rule(code: str) -> Rule:
     of a small file."""
     if rules.cache_info().currsize:
         return rules()[code]
-    page = rules_dir() / f"{code}.md"
-    if re.fullmatch(_PAGE_NAME, code) and page.is_file():
-        found = parse_page(page.read_text(encoding="utf-8"))
+    page = os.path.join(data_folder("rules"), f"{code}.md")  # a string: a Path would import pathlib (core/paths.py)
+    if re.fullmatch(_PAGE_NAME, code) and os.path.isfile(page):
+        with open(page, encoding="utf-8") as file:  # Path.read_text
+            found = parse_page(file.read())
         if found.code == code:
             return found
     return rules()[code]
