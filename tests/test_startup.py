@@ -123,6 +123,17 @@ def test_a_clean_file_in_json_imports_no_json(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "[]\n")
 
 
+def test_one_clean_file_imports_no_pool_no_api_module_and_no_voice_folding(tmp_path: Path) -> None:
+    """One file is linted in this process without the pool's module; the package's API modules (``voxxml.lint``,
+    ``voxxml.ast``) are for callers, not for the command line; a voice named as the table writes it needs no
+    Unicode folding."""
+    document = tmp_path / "menu.voxxml"
+    document.write_text('<Response><Say voice="Joanna">Hello</Say></Response>\n', encoding="utf-8")
+    modules = imported_without_site(tmp_path, "lint", str(document))
+    assert "voxxml.pipeline" in modules
+    assert [name for name in ("voxxml.cli.parallel", "voxxml.lint", "voxxml.ast", "unicodedata") if loaded(modules, name)] == []
+
+
 def test_a_configuration_file_with_globs_imports_pathlib_and_applies(tmp_path: Path) -> None:
     """The other side: a configuration found on the way up is read (with pathlib), and its globs apply."""
     (tmp_path / "voxxml.toml").write_text('per-file-ignores = { "legacy/*.voxxml" = ["VX007"] }\n', encoding="utf-8")

@@ -23,7 +23,7 @@ from operator import countOf
 from typing import TYPE_CHECKING, Any
 
 from .core import suppressions, xmlparse
-from .ast import Response
+from .hub.nodes import Response
 from .core.catalog import Severity
 from .checks import CheckContext, run_checks
 from .config import Settings

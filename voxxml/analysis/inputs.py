@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..ast import Gather
+from ..hub.nodes import Gather
 from ..core.records import NamedTuple
 
 DTMF_KEYS = frozenset("0123456789#*")

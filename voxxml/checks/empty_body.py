@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import Dial, Gather, If
+from ..hub.nodes import Dial, Gather, If
 from ..core.diagnostics import Diagnostic, make
 from .context import CheckContext
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..ast import Reject
+from ..hub.nodes import Reject
 from ..core.diagnostics import Diagnostic, make
 from ..analysis.states import NOTHING_RAN, SOMETHING_RAN
 from .context import CheckContext

@@ -18,7 +18,7 @@ from ..core.catalog import Severity
 from ..core.fixes import fix_text
 from ..core.paths import as_written, suffix as suffix_of
 from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
-from ..lint import Result, lint_bytes
+from ..pipeline import Result, run
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
 from .discover import claiming, find
 
@@ -187,7 +187,7 @@ class LintRun:
                     with open(path, "w", encoding="utf-8") as handle:  # Path.write_text
                         handle.write(text)
                     data = text.encode("utf-8")
-        result = lint_bytes(data, str(path), settings, dialect)
+        result = run(data, str(path), settings, dialect=dialect)
         result.document = None  # reporters need the diagnostics and the source text, not the AST
         keep = result.diagnostics and result.source is not None and self.output_format == "text" and not o["statistics"]
         result.source = SourceMap(result.source.text) if keep else None  # type: ignore[union-attr]
@@ -246,14 +246,17 @@ class LintRun:
                         elif fix and not show_diff:
                             sys.stdout.buffer.write(data)
                             return EXIT_OK
-                    results.append(lint_bytes(data, name, settings, dialect))
+                    results.append(run(data, name, settings, dialect=dialect))
             # Each file is resolved, read, fixed and linted by ``lint_one`` (in worker processes for
             # many files: cli/parallel.py), and what it prints is printed here, in the files' order:
             # the same bytes, and the same exit status, as one process.
-            from .parallel import ordered_map, workers
+            if len(found.files) < 2:  # what ordered_map does for one item, without importing the pool
+                outcomes = (self.lint_one(entry) for entry in found.files)
+            else:
+                from .parallel import ordered_map, workers
 
-            processes = workers(len(found.files), self.jobs)
-            outcomes = ordered_map(self.lint_one if processes == 1 else self.lint_for_pool, found.files, processes)
+                processes = workers(len(found.files), self.jobs)
+                outcomes = ordered_map(self.lint_one if processes == 1 else self.lint_for_pool, found.files, processes)
             try:
                 for (path, _), (result, problem, why, fixes, diff) in zip(found.files, outcomes):
                     if type(result) is tuple:
@@ -347,7 +350,7 @@ def _fix(data: bytes, path: str, settings: Settings, unsafe: bool, dialect: Dial
     offered: dict[object, tuple[str, str]] = {}
 
     def diagnostics(candidate: str) -> list:
-        found = lint_bytes(candidate.encode("utf-8"), path, settings, dialect).diagnostics
+        found = run(candidate.encode("utf-8"), path, settings, dialect=dialect).diagnostics
         offered.update((d.fix, (d.code, d.name)) for d in found if d.fix is not None)
         return found
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Callable
 
 from ..core.diagnostics import Diagnostic
-from ..lint import Result
+from ..pipeline import Result
 
 DEFAULT_MAX_DIAGNOSTICS = 100  # per file, in text, concise and github output
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..lint import Result
+from ..pipeline import Result
 from . import ReportOptions, omitted_note, shown
 from .text import shorten
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ..core.diagnostics import Diagnostic
-from ..lint import Result
+from ..pipeline import Result
 
 
 def as_dict(diagnostic: Diagnostic) -> dict[str, Any]:

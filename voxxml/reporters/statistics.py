@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from ..lint import Result
+from ..pipeline import Result
 from . import ReportOptions, applicable
 
 

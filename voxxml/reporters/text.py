@@ -17,7 +17,7 @@ import os
 from typing import TYPE_CHECKING, TextIO
 
 from ..core.diagnostics import Diagnostic
-from ..lint import Result
+from ..pipeline import Result
 from ..core.source import SourceMap
 from . import ReportOptions, applicable, omitted_note, shown
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from ...core.records import dataclass
 from functools import cache
 
@@ -70,5 +69,7 @@ def folded_standard() -> dict[str, str]:
 
 def fold(name: str) -> str:
     """Case- and accent-insensitive key: 'Céline' and 'celine' fold alike."""
+    import unicodedata  # only for a voice the table does not name as written
+
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
