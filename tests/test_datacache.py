@@ -75,3 +75,30 @@ def test_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.delenv("VOXXML_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert datacache.cache_dir() == tmp_path / "voxxml"
+
+
+def test_the_folder_follows_the_variables_each_time_it_is_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``cache_folder`` remembers its answer per value of the variables it reads, not once for the process."""
+    monkeypatch.delenv("VOXXML_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "one"))
+    assert datacache.cache_folder() == str(tmp_path / "one" / "voxxml")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "two"))
+    assert datacache.cache_folder() == str(tmp_path / "two" / "voxxml")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert datacache.cache_folder() == str(tmp_path / "home" / ".cache" / "voxxml")
+    monkeypatch.setenv("VOXXML_CACHE_DIR", "")
+    assert datacache.cache_folder() is None
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7])
+def test_read_bytes_reads_the_whole_file(tmp_path: Path, size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    (tmp_path / "entry").write_bytes(data)
+    assert datacache.read_bytes(str(tmp_path / "entry")) == data
+
+
+def test_read_bytes_raises_oserror_for_a_missing_file_or_a_folder(tmp_path: Path) -> None:
+    for path in (tmp_path / "missing", tmp_path):
+        with pytest.raises(OSError):
+            datacache.read_bytes(str(path))

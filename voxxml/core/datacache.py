@@ -17,6 +17,7 @@ import marshal
 import os
 import sys
 import zlib
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,12 +33,33 @@ def cache_dir() -> Path | None:
 
 
 def cache_folder() -> str | None:
-    """``cache_dir`` as a string (what the start needs: a ``Path`` per entry cost more than reading it)."""
-    chosen = os.environ.get("VOXXML_CACHE_DIR")
+    """``cache_dir`` as a string (what the start needs: a ``Path`` per entry cost more than reading it).
+
+    Worked out once per value of the variables it reads: a start asks for it once per entry it reads."""
+    environ = os.environ
+    return _folder(environ.get("VOXXML_CACHE_DIR"), environ.get("XDG_CACHE_HOME"), environ.get("HOME"))
+
+
+@cache
+def _folder(chosen: str | None, xdg_cache_home: str | None, home: str | None) -> str | None:
     if chosen is not None:
         return chosen or None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = xdg_cache_home or os.path.join(os.path.expanduser("~"), ".cache")  # "~" is $HOME when it is set
     return os.path.join(base, "voxxml")
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of a file, with fewer steps than ``open(path, "rb").read()`` (a start reads one entry per module)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(descriptor, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
 
 
 def load_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -56,8 +78,7 @@ def parse_toml(data: bytes, label: str) -> dict[str, Any]:
     entry = os.path.join(folder, f"{label}-{zlib.crc32(data):08x}-{len(data)}.{sys.implementation.cache_tag}.marshal") if folder is not None else None
     if entry is not None:
         try:
-            with open(entry, "rb") as file:
-                cached = marshal.loads(file.read())
+            cached = marshal.loads(read_bytes(entry))
             if isinstance(cached, dict):
                 return cached
         except (OSError, ValueError, EOFError, TypeError):

@@ -41,7 +41,7 @@ import zlib
 from types import CodeType, FunctionType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .datacache import cache_folder, store
+from .datacache import cache_folder, read_bytes, store
 
 T = TypeVar("T")
 _LIMIT = 1024  # codes or recipes per module; beyond it (many versions of its classes) its entry starts over
@@ -91,8 +91,7 @@ def _entry(module: str) -> _Entry:
         folder = cache_folder()
         if folder is not None:
             try:
-                with open(os.path.join(folder, _entry_name(module)), "rb") as file:
-                    codes, recipes = marshal.loads(file.read())
+                codes, recipes = marshal.loads(read_bytes(os.path.join(folder, _entry_name(module))))
                 if isinstance(codes, dict) and isinstance(recipes, dict) and len(codes) <= _LIMIT and len(recipes) <= _LIMIT:
                     entry.codes, entry.recipes = codes, recipes
             except (OSError, ValueError, EOFError, TypeError):
