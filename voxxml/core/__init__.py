@@ -12,3 +12,9 @@ from functools import cache
 # short file never has (issue 14: a one-verb lint compiled 16 patterns and used none); the lookup is
 # a C-level cache hit, cheaper per call than ``re.match(PATTERN, ...)``'s own cache.
 compiled = cache(re.compile)
+
+# The modules that make record classes are run written out (core.unfolded): installed before any of them is
+# imported, as every voxxml import goes through this package first.
+from . import unfolded as _unfolded  # noqa: E402
+
+_unfolded.install()

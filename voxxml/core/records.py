@@ -49,6 +49,9 @@ _lock = _thread.RLock()  # dataclasses.exec is module state: one class at a time
 _recording: list[tuple[str, CodeType]] | None = None  # the code (and its text) compiled or found while dataclasses makes a class
 _made: dict[type, tuple] = {}  # the key of each class made here (a subclass's key names its bases')
 _stamps: dict[str, tuple[int, int] | None] = {}
+# the modules being imported to be written out (core.unfolded): each class made, its key, recipe (None: made
+# by dataclasses) and settings
+watched: dict[str, list[tuple[type, tuple | None, tuple | None, tuple]]] = {}
 _OPTIONS = ("init", "repr", "eq", "order", "unsafe_hash", "frozen", "match_args", "kw_only", "slots", "weakref_slot")
 _DEFAULTS = (True, True, True, False, False, False, True, False, False, False)
 _KINDS = (dataclasses._FIELD, dataclasses._FIELD_CLASSVAR, dataclasses._FIELD_INITVAR)  # type: ignore[attr-defined]
@@ -219,21 +222,25 @@ _PARAMS = dataclasses._DataclassParams  # type: ignore[attr-defined]
 _HASH_ADD = dataclasses._hash_add  # type: ignore[attr-defined]
 
 
-def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: bool, unsafe_hash: bool, frozen: bool,
-            match_args: bool, kw_only: bool, slots: bool, weakref_slot: bool) -> type:
-    """``dataclasses._process_class`` (Python 3.11), step by step, with the decisions of ``recipe``.
+def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str, recipe: tuple, settings: tuple, cls: type | None = None,
+          known: tuple | None = None) -> None:
+    """``dataclasses._process_class`` (Python 3.11), step by step, with the decisions of ``recipe``, written
+    into a class's ``namespace``: the steps that need the class itself (``_finish``) come after it is made.
 
-    Written for a start's speed: the fields are made as ``field()`` makes them, each maker's arguments are
-    looked up inline, and what is only read when asked for (the fields in ``__init__`` order, the fields a
-    computed ``__hash__`` needs) is worked out only then. ``tests/test_records.py`` holds the result to
-    ``dataclasses``' own, method by method."""
+    ``inherited`` is what the class's ``__mro__`` holds after the class. The namespace is either the class
+    body's own, before the class is made (a written-out module, ``core.unfolded``: a slotted class is made
+    once), or a copy of the made class ``cls``'s (``_replay``). ``known`` is what a written-out module
+    already knows of the class (``_known``: its ``__match_args__``, ``__slots__`` and field names, worked out
+    from its bases when it was written, and kept while their sources are unchanged). Written for a start's speed: the fields are made as
+    ``field()`` makes them, each maker's arguments are looked up inline. ``tests/test_records.py`` holds the
+    result to ``dataclasses``' own, method by method."""
     kinds, makers = recipe
+    init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots, weakref_slot = settings
     made = iter(makers)  # the generated methods' makers' code, in the order dataclasses makes them
-    globals = sys.modules[cls.__module__].__dict__
-    namespace = cls.__dict__
-    cls.__dataclass_params__ = _PARAMS(init, repr, eq, order, unsafe_hash, frozen)  # type: ignore[attr-defined]
+    globals = sys.modules[namespace["__module__"]].__dict__
+    namespace["__dataclass_params__"] = _PARAMS(init, repr, eq, order, unsafe_hash, frozen)
     fields: dict[str, Any] = {}
-    for base in cls.__mro__[-1:0:-1]:
+    for base in inherited[::-1]:
         base_fields = getattr(base, "__dataclass_fields__", None)
         if base_fields is not None:
             fields.update(base_fields)  # keyed by each field's name, as dataclasses puts them
@@ -243,7 +250,14 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         if kind is None:
             kw_only = True
             continue
-        default = getattr(cls, name, _MISSING)
+        if name in namespace:
+            default = namespace[name]
+        else:  # getattr(cls, name) for a name the class does not hold itself
+            default = _MISSING
+            for base in inherited:
+                if name in base.__dict__:
+                    default = getattr(base, name)
+                    break
         if isinstance(default, _Field):
             made_field = default
             given.append(made_field)
@@ -261,23 +275,25 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         fields[made_field.name] = made_field
     for made_field in given:  # a Field as the class attribute: its default instead, or none
         if made_field.default is _MISSING:
-            delattr(cls, made_field.name)
+            del namespace[made_field.name]
         else:
-            setattr(cls, made_field.name, made_field.default)
-    cls.__dataclass_fields__ = fields  # type: ignore[attr-defined]
+            namespace[made_field.name] = made_field.default
+    namespace["__dataclass_fields__"] = fields
     class_hash = namespace.get("__hash__", _MISSING)
+    if class_hash is _MISSING and "__eq__" in namespace:
+        class_hash = None  # what type() puts there for a class with __eq__ and no __hash__
     has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in namespace))
-    qualname = cls.__qualname__
+
+    plans = iter(known[3]) if known is not None else None
 
     def method() -> Any:  # what exec(text) and the call of its __create_fn__ do in dataclasses._create_fn
         code = next(made)
         values = []
-        for name in code.co_varnames[: code.co_argcount]:
-            prefix = name[:6]
-            if prefix == "_type_":
-                values.append(fields[name[6:]].type)
-            elif prefix == "_dflt_":
-                default = fields[name[6:]]
+        for how, name in next(plans) if plans is not None else _arguments(code):  # type: ignore[call-overload]
+            if how == 0:
+                values.append(fields[name].type)
+            elif how == 1:
+                default = fields[name]
                 values.append(default.default if default.default_factory is _MISSING else default.default_factory)
             else:
                 values.append(cls if name == "cls" else _CONSTANTS[name])
@@ -287,7 +303,7 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         if name not in namespace:
             if isinstance(value, FunctionType):
                 value.__qualname__ = f"{qualname}.{value.__name__}"
-            setattr(cls, name, value)
+            namespace[name] = value
 
     if init:
         put("__init__", method())
@@ -298,17 +314,84 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
     if order:
         for name in ("__lt__", "__le__", "__gt__", "__ge__"):
             put(name, method())
-    if frozen:
-        for name in ("__setattr__", "__delattr__"):
-            put(name, method())
+    if frozen:  # __setattr__ and __delattr__ hold the class: made here once it is made, else by _finish
+        for _ in range(2):
+            if cls is None:
+                next(made)
+                if plans is not None:
+                    next(plans)
+            else:
+                put(*_named(method()))
     hash_action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), has_explicit_hash]  # type: ignore[attr-defined]
     if hash_action is _HASH_ADD:
         hashed = method()
         if isinstance(hashed, FunctionType):
             hashed.__qualname__ = f"{qualname}.{hashed.__name__}"
-        cls.__hash__ = hashed  # type: ignore[method-assign]
-    elif hash_action:
-        cls.__hash__ = hash_action(cls, [f for f in fields.values() if f._field_type is _FIELD], globals)  # type: ignore[method-assign]
+        namespace["__hash__"] = hashed
+    elif hash_action is not None:  # _hash_set_none (_hash_exception's classes never have a recipe)
+        namespace["__hash__"] = None
+    if known is None:
+        known = _known(fields, inherited, settings)
+    if match_args and "__match_args__" not in namespace:  # the fields __init__ takes by position, in order
+        namespace["__match_args__"] = known[0]
+    if slots:  # dataclasses._add_slots, on the namespace
+        namespace["__slots__"], names = known[1], known[2]
+        for name in names:
+            namespace.pop(name, None)
+        namespace.pop("__dict__", None)
+        namespace.pop("__weakref__", None)
+    left = sum(1 for _ in made)
+    if left:
+        raise AssertionError(f"{qualname}: the recipe has {left} methods too many")
+
+
+def _known(fields: dict[str, Any], inherited: tuple[type, ...], settings: tuple) -> tuple:
+    """What ``_fill`` works out from all the fields, own and inherited: ``__match_args__`` (the fields
+    ``__init__`` takes by position, in order), and for ``slots`` the ``__slots__`` (the field names, less
+    those a base has slots for) and the field names (taken off the namespace)."""
+    match_args = tuple(f.name for f in fields.values() if f._field_type is not _CLASSVAR and f.init and not f.kw_only)
+    if not settings[8]:
+        return match_args, None, None, ()
+    names = tuple(f.name for f in fields.values() if f._field_type is _FIELD)
+    kept = set()
+    for base in inherited[:-1]:
+        kept.update(dataclasses._get_slots(base))  # type: ignore[attr-defined]
+    return match_args, tuple(name for name in (*names, *(("__weakref__",) if settings[9] else ())) if name not in kept), names, ()
+
+
+def _arguments(code: CodeType) -> tuple[tuple[int, str], ...]:
+    """What each argument of a method's maker is: a field's type (0), its default or factory (1), or one of
+    ``_CONSTANTS`` or the class (2), with the field's or constant's name."""
+    made = []
+    for name in code.co_varnames[: code.co_argcount]:
+        prefix = name[:6]
+        made.append((0, name[6:]) if prefix == "_type_" else (1, name[6:]) if prefix == "_dflt_" else (2, name))
+    return tuple(made)
+
+
+def _named(function: Any) -> tuple[str, Any]:
+    return function.__name__, function
+
+
+def _finish(cls: type, recipe: tuple, settings: tuple, filled_without: bool = False) -> type:
+    """The steps of ``dataclasses._process_class`` that need the class made: when ``_fill`` had only its
+    namespace (``filled_without``), a frozen class's ``__setattr__`` and ``__delattr__`` (which hold the
+    class); the doc string of a class without one (its signature); ``abc.update_abstractmethods``."""
+    init, repr, eq, order, _, frozen = settings[:6]
+    if frozen and settings[8]:  # slots: what pickling a frozen slotted class needs (dataclasses._add_slots)
+        if "__getstate__" not in cls.__dict__:
+            cls.__getstate__ = dataclasses._dataclass_getstate  # type: ignore[attr-defined]
+        if "__setstate__" not in cls.__dict__:
+            cls.__setstate__ = dataclasses._dataclass_setstate  # type: ignore[attr-defined]
+    if frozen and filled_without:
+        first = init + repr + eq + 4 * order
+        globals = sys.modules[cls.__module__].__dict__
+        for code in recipe[1][first : first + 2]:
+            values = [cls if name == "cls" else _CONSTANTS[name] for name in code.co_varnames[: code.co_argcount]]
+            made = FunctionType(code, globals)(*values)
+            if made.__name__ not in cls.__dict__:
+                made.__qualname__ = f"{cls.__qualname__}.{made.__name__}"
+                setattr(cls, made.__name__, made)
     if not getattr(cls, "__doc__"):
         import inspect
 
@@ -317,17 +400,30 @@ def _replay(cls: type, recipe: tuple, init: bool, repr: bool, eq: bool, order: b
         except (TypeError, ValueError):
             text_sig = ""
         cls.__doc__ = cls.__name__ + text_sig
-    if match_args and "__match_args__" not in namespace:  # the fields __init__ takes by position, in order
-        cls.__match_args__ = tuple(f.name for f in fields.values() if f._field_type is not _CLASSVAR and f.init and not f.kw_only)  # type: ignore[attr-defined]
-    if slots:
-        cls = dataclasses._add_slots(cls, frozen, weakref_slot)  # type: ignore[attr-defined]
-    import abc
+    if hasattr(cls, "__abstractmethods__"):  # what abc.update_abstractmethods works on
+        import abc
 
-    abc.update_abstractmethods(cls)
-    left = sum(1 for _ in made)
-    if left:
-        raise AssertionError(f"{cls.__qualname__}: the recipe has {left} methods too many")
+        abc.update_abstractmethods(cls)
     return cls
+
+
+def _replay(cls: type, recipe: tuple, *settings: Any) -> type:
+    """The class ``dataclasses`` makes of ``cls``, made from its recipe: ``_fill`` on a copy of its
+    namespace, then the class changed to match (or, for ``slots``, made again, as ``dataclasses`` does)."""
+    namespace = dict(cls.__dict__)
+    _fill(namespace, cls.__mro__[1:], cls.__qualname__, recipe, settings, cls)
+    if settings[8]:  # slots
+        qualname = cls.__qualname__
+        cls = type(cls)(cls.__name__, cls.__bases__, namespace)
+        cls.__qualname__ = qualname
+    else:
+        old = cls.__dict__
+        for name in [name for name in old if name not in namespace]:
+            delattr(cls, name)
+        for name, value in namespace.items():
+            if name not in old or old[name] is not value:
+                setattr(cls, name, value)
+    return _finish(cls, recipe, settings)
 
 
 def _make(target: type, options: dict[str, Any]) -> type:
@@ -340,6 +436,8 @@ def _make(target: type, options: dict[str, Any]) -> type:
         if recipe is not None:
             made = _replay(target, recipe, *settings)
             _made[made] = key
+            if target.__module__ in watched:
+                watched[target.__module__].append((made, key, recipe, settings))
             return made
     if _REPLAYS:
         options = {**dict(zip(_OPTIONS, settings)), **options}
@@ -358,6 +456,8 @@ def _make(target: type, options: dict[str, Any]) -> type:
         for source, code in codes:
             entry.codes.setdefault(source, code)
     entry.added = True
+    if target.__module__ in watched:
+        watched[target.__module__].append((made, key, None, settings))  # no recipe used: not written out (core.unfolded)
     return made
 
 

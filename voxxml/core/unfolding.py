@@ -1,0 +1,150 @@
+"""Writes a module's written-out form (``core.unfolded``): its source, each record class made from its recipe.
+
+Imported only when a module is to be written out (once per version of its source), never on a start that
+has the form already. A class is written out only when its ``class`` statement says all that made it:
+
+* it stands at the module's top level, under a name no other top-level class has, and the module still
+  binds that name to it;
+* its one decorator is ``core.records.dataclass`` (bare or called with constant options), the only
+  decorator it has, so removing it skips no other work;
+* it has at most one base, a name (or dotted name) its own body does not bind, and no class keywords
+  (a metaclass): its body can name the base, and ``__mro__[1:]`` is the base's.
+
+Any other class keeps its decorator and is made by ``core.records`` as usual, and any failure leaves the
+module without a written-out form (it is then imported as usual): writing one is an optimisation.
+"""
+
+from __future__ import annotations
+
+import ast
+import marshal
+import os
+import sys
+from typing import Any
+
+from . import records
+from .datacache import cache_folder, store
+from .unfolded import FORMAT, entry_name, stamp
+
+_BODY, _MADE = "_vx_unfolded_body", "_vx_unfolded_made"  # the helpers' names in a written-out module
+
+
+def write(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> None:
+    """Write the form of ``module`` (imported from ``origin``) whose classes were ``made`` as listed, if it can be."""
+    folder = cache_folder()
+    if folder is None:
+        return
+    try:
+        unit = _unfold(module, origin, made)
+    except (OSError, SyntaxError, ValueError, TypeError, RecursionError):
+        return
+    if unit is not None:
+        store(os.path.join(folder, entry_name(module.__name__, origin)), marshal.dumps(unit))
+
+
+def _unfold(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> tuple | None:
+    name = module.__name__
+    own = stamp(origin)
+    if records._stamps.get(name) != own:  # the file changed since it was imported: its classes were not made from it
+        return None
+    with open(origin, "rb") as file:
+        tree = ast.parse(file.read(), origin)
+    if any(isinstance(node, ast.Name) and node.id in (_BODY, _MADE) for node in ast.walk(tree)):
+        return None
+    statements: dict[str, list[ast.ClassDef]] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ClassDef):
+            statements.setdefault(statement.name, []).append(statement)
+    specs: list[tuple] = []
+    stamps = {origin: own}
+    after: dict[int, ast.stmt] = {}  # id of a class statement -> the made() call written after it
+    for cls, key, recipe, settings in made:
+        found = statements.get(cls.__qualname__, [])
+        if len(found) != 1 or getattr(module, cls.__qualname__, None) is not cls or not _writable(found[0], module, cls):
+            continue
+        sources = _sources(cls, name)
+        if sources is None:
+            continue
+        stamps.update(sources)
+        statement, index = found[0], len(specs)
+        known = records._known(cls.__dataclass_fields__, cls.__mro__[1:], settings)[:3]  # type: ignore[attr-defined]
+        specs.append((key, recipe, settings, (*known, tuple(records._arguments(code) for code in recipe[1]))))
+        base = statement.bases[0] if statement.bases else ast.Constant(None)
+        call = ast.Expr(ast.Call(ast.Name(_BODY, ast.Load()), [ast.Call(ast.Name("locals", ast.Load()), [], []), base, ast.Constant(index)], []))
+        statement.decorator_list = []
+        statement.body.append(ast.copy_location(call, statement))
+        after[id(statement)] = ast.copy_location(ast.Expr(ast.Call(ast.Name(_MADE, ast.Load()), [ast.Name(statement.name, ast.Load()), ast.Constant(index)], [])), statement)
+    body: list[ast.stmt] = []  # (a module with no class written out gets its own code: no parse at the next start)
+    for statement in tree.body:
+        body.append(statement)
+        if id(statement) in after:
+            body.append(after[id(statement)])
+    first = _after_preamble(body)
+    helpers = ast.ImportFrom("voxxml.core.unfolded", [ast.alias("body", _BODY), ast.alias("made", _MADE)], 0)
+    body.insert(first, ast.copy_location(helpers, body[first] if first < len(body) else body[-1]))
+    body.append(ast.copy_location(ast.Delete([ast.Name(_BODY, ast.Del()), ast.Name(_MADE, ast.Del())]), body[-1]))
+    tree.body = body
+    ast.fix_missing_locations(tree)
+    code = compile(tree, origin, "exec", dont_inherit=True)
+    ordered = [(origin, own), *((path, kept) for path, kept in stamps.items() if path != origin)]
+    return sys.version, tuple(ordered), code, tuple(specs)
+
+
+def _writable(statement: ast.ClassDef, module: Any, cls: type) -> bool:
+    """Whether the class statement says all that made ``cls`` (the module docstring's list)."""
+    if statement.keywords or len(statement.decorator_list) != 1 or len(statement.bases) > 1:
+        return False
+    decorator = statement.decorator_list[0]
+    if isinstance(decorator, ast.Call):
+        if decorator.args or not all(isinstance(keyword.value, ast.Constant) and keyword.arg for keyword in decorator.keywords):
+            return False
+        decorator = decorator.func
+    if not isinstance(decorator, ast.Name) or getattr(module, decorator.id, None) is not records.dataclass:
+        return False
+    if not statement.bases:
+        return cls.__bases__ == (object,)
+    base = statement.bases[0]
+    root = base
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and len(cls.__bases__) == 1 and root.id not in _bound(statement.body)
+
+
+def _bound(body: list[ast.stmt]) -> set[str]:
+    """The names a class body binds (its statements' targets, definitions and imports)."""
+    names: set[str] = set()
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
+def _sources(cls: type, module: str) -> dict[str, tuple[int, int]] | None:
+    """The source files (and their stamps) of the other modules whose record classes ``cls`` derives from."""
+    sources = {}
+    for base in cls.__mro__[1:-1]:
+        if base.__module__ != module and "__dataclass_fields__" in base.__dict__:
+            origin = records._origin(base.__module__)
+            kept = records._stamps.get(base.__module__)
+            if origin is None or kept is None:
+                return None
+            sources[origin] = kept
+    return sources
+
+
+def _after_preamble(body: list[ast.stmt]) -> int:
+    """Where the helpers' import goes: after the docstring and the ``__future__`` imports."""
+    index = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        index = 1
+    while index < len(body) and isinstance(body[index], ast.ImportFrom) and body[index].module == "__future__":
+        index += 1
+    return index
+
+
+__all__ = ["write"]
