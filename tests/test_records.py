@@ -81,6 +81,10 @@ def describe(value, depth=0):
     text = repr(value)
     return type(value).__name__ if " at 0x" in text else text
 
+for cls in records._made:  # a written-out module's methods are made when first looked up (records._Lazy)
+    for name, value in list(cls.__dict__.items()):
+        if type(value) is records._Lazy:
+            getattr(cls, name)
 classes = {}
 for cls in records._made:
     namespace = [[name, describe(value)] for name, value in cls.__dict__.items()]

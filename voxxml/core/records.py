@@ -286,18 +286,14 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
 
     plans = iter(known[3]) if known is not None else None
 
-    def method() -> Any:  # what exec(text) and the call of its __create_fn__ do in dataclasses._create_fn
+    def method(wrap: Callable[[Any], Any] | None = None) -> Any:
+        """The next generated method; in a namespace (``cls`` not made yet), made when first looked up (``_Lazy``)."""
         code = next(made)
-        values = []
-        for how, name in next(plans) if plans is not None else _arguments(code):  # type: ignore[call-overload]
-            if how == 0:
-                values.append(fields[name].type)
-            elif how == 1:
-                default = fields[name]
-                values.append(default.default if default.default_factory is _MISSING else default.default_factory)
-            else:
-                values.append(cls if name == "cls" else _CONSTANTS[name])
-        return FunctionType(code, globals)(*values)
+        plan = next(plans) if plans is not None else _arguments(code)
+        if cls is None:
+            return _Lazy(code, plan, fields, globals, wrap)
+        made_method = _method(code, plan, fields, globals, cls)
+        return made_method if wrap is None else wrap(made_method)
 
     def put(name: str, value: Any) -> None:  # dataclasses._set_new_attribute, with _set_qualname
         if name not in namespace:
@@ -308,7 +304,7 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
     if init:
         put("__init__", method())
     if repr:
-        put("__repr__", dataclasses._recursive_repr(method()))  # type: ignore[attr-defined]
+        put("__repr__", method(dataclasses._recursive_repr))  # type: ignore[attr-defined]
     if eq:
         put("__eq__", method())
     if order:
@@ -357,6 +353,48 @@ def _known(fields: dict[str, Any], inherited: tuple[type, ...], settings: tuple)
     for base in inherited[:-1]:
         kept.update(dataclasses._get_slots(base))  # type: ignore[attr-defined]
     return match_args, tuple(name for name in (*names, *(("__weakref__",) if settings[9] else ())) if name not in kept), names, ()
+
+
+def _method(code: CodeType, plan: tuple[tuple[int, str], ...], fields: dict[str, Any], globals: dict[str, Any], cls: type | None) -> Any:
+    """What ``exec(text)`` and the call of its ``__create_fn__`` do in ``dataclasses._create_fn``: the maker's
+    arguments (``_arguments``) looked up in the class's fields and ``_CONSTANTS``."""
+    values = []
+    for how, name in plan:
+        if how == 0:
+            values.append(fields[name].type)
+        elif how == 1:
+            default = fields[name]
+            values.append(default.default if default.default_factory is _MISSING else default.default_factory)
+        else:
+            values.append(cls if name == "cls" else _CONSTANTS[name])
+    return FunctionType(code, globals)(*values)
+
+
+class _Lazy:
+    """A generated method of a class made from its namespace (a written-out module), made when first looked up.
+
+    Most record classes of a start are never printed, compared or hashed, and many are never made: their
+    ``__init__``, ``__repr__``, ``__eq__`` and ``__hash__`` cost a maker's call each, and ``__repr__`` a
+    ``functools.wraps`` too. Looking the method up (on the class or an instance, which is what calling
+    ``repr``, ``==`` or the class does) makes it as ``dataclasses`` would have, with its qualified name, and
+    puts it in the class in the descriptor's place."""
+
+    __slots__ = ("code", "plan", "fields", "globals", "wrap", "owner", "name")
+
+    def __init__(self, code: CodeType, plan: tuple, fields: dict[str, Any], globals: dict[str, Any], wrap: Callable[[Any], Any] | None) -> None:
+        self.code, self.plan, self.fields, self.globals, self.wrap = code, plan, fields, globals, wrap
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner, self.name = owner, name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        made = _method(self.code, self.plan, self.fields, self.globals, None)
+        if self.wrap is not None:
+            made = self.wrap(made)
+        made.__qualname__ = f"{self.owner.__qualname__}.{made.__name__}"
+        if self.owner.__dict__.get(self.name) is self:
+            setattr(self.owner, self.name, made)
+        return made.__get__(instance, owner)
 
 
 def _arguments(code: CodeType) -> tuple[tuple[int, str], ...]:

@@ -47,7 +47,7 @@ MODULES = frozenset({
     "voxxml.dialects.voxxml_v1.voices", "voxxml.hub.expressions", "voxxml.hub.nodes", "voxxml.hub.semantics",
     "voxxml.pipeline", "voxxml.reporters", "voxxml.runtime.caller", "voxxml.runtime.simulator", "voxxml.targets",
 })
-FORMAT = 2  # the written-out form's layout and the helpers it calls: a change gets entries of a new name
+FORMAT = 3  # the written-out form's layout and the helpers it calls: a change gets entries of a new name
 
 _units: dict[str, tuple] = {}  # each module being run written out: its classes' (key, recipe, settings, records._known)
 
