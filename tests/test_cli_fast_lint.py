@@ -172,4 +172,4 @@ def test_the_console_process_ends_without_teardown_but_with_its_exit_handlers(tm
         whole = subprocess.run([sys.executable, "-m", "voxxml", "lint", "--output-format", "concise", *args], capture_output=True, text=True, cwd=tmp_path, env=env)
         slow = _run(tmp_path, _CLICK, "lint", "--output-format", "concise", *args)
         assert (whole.returncode, whole.stdout, whole.stderr) == (status, slow.stdout, slow.stderr.removesuffix("CLICK\n"))
-    assert any(entry.name.startswith("generated-3.") for entry in cache.iterdir())
+    assert any(entry.name.startswith("generated-4.") for entry in cache.iterdir())

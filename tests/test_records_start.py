@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import io
 import marshal
 import os
 import subprocess
@@ -103,8 +104,14 @@ def _run(tmp_path: Path, folder: Path) -> None:
     subprocess.run([sys.executable, "-c", "import shapes_under_test"], env=env, cwd=tmp_path, check=True)
 
 
+def _recipes(data: bytes) -> dict:
+    stream = io.BytesIO(data)
+    marshal.load(stream)  # the generated code, then the recipes
+    return marshal.load(stream)
+
+
 def _entries(tmp_path: Path) -> dict[str, dict]:
-    return {entry.name: marshal.loads(entry.read_bytes())[1] for entry in (tmp_path / "cache").glob("generated-3.shapes_under_test.*")}
+    return {entry.name: _recipes(entry.read_bytes()) for entry in (tmp_path / "cache").glob("generated-4.shapes_under_test.*")}
 
 
 def test_an_edited_module_keeps_only_its_current_recipes(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ import _thread
 import atexit
 import collections
 import dataclasses
+import io
 import marshal
 import os
 import sys
@@ -60,13 +61,32 @@ _MISSING = dataclasses.MISSING
 
 
 class _Entry:
-    """One module's part of the cache (its own file, read when the module first makes a class): a
-    lint reads the entries of the modules it imports, not those of every command ever run."""
+    """One module's part of the cache (its own file, read when the module first makes a class or runs
+    generated code): a lint reads the entries of the modules it imports, not those of every command ever run.
 
-    __slots__ = ("codes", "recipes", "added")
+    The file holds two marshalled values, the generated code and then the recipes; the recipes are read
+    only when a class is made here (``_make``), not when the module runs written out (``core.unfolded``)
+    and only its generated loaders or named tuples' code is wanted."""
 
-    def __init__(self, codes: dict[str, CodeType], recipes: dict[tuple, tuple]) -> None:
-        self.codes, self.recipes, self.added = codes, recipes, False
+    __slots__ = ("codes", "_recipes", "raw", "added")
+
+    def __init__(self, codes: dict[str, CodeType], recipes: dict[tuple, tuple] | None, raw: bytes = b"") -> None:
+        self.codes, self._recipes, self.raw, self.added = codes, recipes, raw, False
+
+    @property
+    def recipes(self) -> dict[tuple, tuple]:
+        if self._recipes is None:
+            self._recipes = {}
+            try:
+                stream = io.BytesIO(self.raw)
+                marshal.load(stream)
+                recipes = marshal.load(stream)
+                if isinstance(recipes, dict) and len(recipes) <= _LIMIT:
+                    self._recipes = recipes
+            except (ValueError, EOFError, TypeError):
+                pass
+            self.raw = b""
+        return self._recipes
 
 
 _entries: dict[str, _Entry] = {}
@@ -77,7 +97,7 @@ def _entry_name(module: str) -> str:
     editable install, keep theirs apart instead of adding to (and pruning) each other's."""
     origin = _origin(module)
     place = f".{zlib.crc32(origin.encode('utf-8', 'surrogatepass')):08x}" if origin is not None else ""
-    return f"generated-3.{module}{place}.{sys.implementation.cache_tag}.marshal"  # 3: recipes hold the makers' code
+    return f"generated-4.{module}{place}.{sys.implementation.cache_tag}.marshal"  # 4: code, then recipes (with the makers' code)
 
 
 def _origin(module: str) -> str | None:
@@ -94,9 +114,10 @@ def _entry(module: str) -> _Entry:
         folder = cache_folder()
         if folder is not None:
             try:
-                codes, recipes = marshal.loads(read_bytes(os.path.join(folder, _entry_name(module))))
-                if isinstance(codes, dict) and isinstance(recipes, dict) and len(codes) <= _LIMIT and len(recipes) <= _LIMIT:
-                    entry.codes, entry.recipes = codes, recipes
+                raw = read_bytes(os.path.join(folder, _entry_name(module)))
+                codes = marshal.loads(raw)  # the first of the file's two values (marshal ignores what follows)
+                if isinstance(codes, dict) and len(codes) <= _LIMIT:
+                    entry.codes, entry._recipes, entry.raw = codes, None, raw
             except (OSError, ValueError, EOFError, TypeError):
                 pass
     return entry
@@ -135,7 +156,7 @@ def _save() -> None:
                 recipes = {key: recipe for key, recipe in recipes.items() if key[1] == current}
             fits = len(entry.codes) <= _LIMIT and len(recipes) <= _LIMIT
             codes, recipes = (entry.codes, recipes) if fits else ({}, {})
-            store(os.path.join(folder, _entry_name(module)), marshal.dumps((codes, recipes)))
+            store(os.path.join(folder, _entry_name(module)), marshal.dumps(codes) + marshal.dumps(recipes))
 
 
 def _stamp(module_name: str) -> tuple[int, int] | None:
@@ -236,7 +257,7 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
     result to ``dataclasses``' own, method by method."""
     kinds, makers = recipe
     init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots, weakref_slot = settings
-    made = iter(makers)  # the generated methods' makers' code, in the order dataclasses makes them
+    position = 0  # the next generated method's maker in ``makers``, in the order dataclasses makes them
     globals = sys.modules[namespace["__module__"]].__dict__
     namespace["__dataclass_params__"] = _PARAMS(init, repr, eq, order, unsafe_hash, frozen)
     fields: dict[str, Any] = {}
@@ -284,15 +305,14 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
         class_hash = None  # what type() puts there for a class with __eq__ and no __hash__
     has_explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in namespace))
 
-    plans = iter(known[3]) if known is not None else None
-
     def method(wrap: Callable[[Any], Any] | None = None) -> Any:
         """The next generated method; in a namespace (``cls`` not made yet), made when first looked up (``_Lazy``)."""
-        code = next(made)
-        plan = next(plans) if plans is not None else _arguments(code)
+        nonlocal position
+        index, position = position, position + 1
+        plan = known[3][index] if known is not None else _arguments(makers[index])
         if cls is None:
-            return _Lazy(code, plan, fields, globals, wrap)
-        made_method = _method(code, plan, fields, globals, cls)
+            return _Lazy(makers, index, plan, fields, globals, wrap)
+        made_method = _method(makers[index], plan, fields, globals, cls)
         return made_method if wrap is None else wrap(made_method)
 
     def put(name: str, value: Any) -> None:  # dataclasses._set_new_attribute, with _set_qualname
@@ -310,14 +330,9 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
     if order:
         for name in ("__lt__", "__le__", "__gt__", "__ge__"):
             put(name, method())
-    if frozen:  # __setattr__ and __delattr__ hold the class: made here once it is made, else by _finish
-        for _ in range(2):
-            if cls is None:
-                next(made)
-                if plans is not None:
-                    next(plans)
-            else:
-                put(*_named(method()))
+    if frozen:  # __setattr__ and __delattr__, which hold the class (in a namespace, the class it becomes)
+        put("__setattr__", method())
+        put("__delattr__", method())
     hash_action = dataclasses._hash_action[bool(unsafe_hash), bool(eq), bool(frozen), has_explicit_hash]  # type: ignore[attr-defined]
     if hash_action is _HASH_ADD:
         hashed = method()
@@ -336,9 +351,8 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
             namespace.pop(name, None)
         namespace.pop("__dict__", None)
         namespace.pop("__weakref__", None)
-    left = sum(1 for _ in made)
-    if left:
-        raise AssertionError(f"{qualname}: the recipe has {left} methods too many")
+    if cls is not None and position != len(makers):  # (a written-out module's were counted when it was written)
+        raise AssertionError(f"{qualname}: the recipe has {len(makers) - position} methods too many")
 
 
 def _known(fields: dict[str, Any], inherited: tuple[type, ...], settings: tuple) -> tuple:
@@ -370,6 +384,20 @@ def _method(code: CodeType, plan: tuple[tuple[int, str], ...], fields: dict[str,
     return FunctionType(code, globals)(*values)
 
 
+class Makers:
+    """A written-out class's makers' code (``core.unfolded``), unmarshalled when the first of its methods is made."""
+
+    __slots__ = ("blob", "codes")
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob, self.codes = blob, None
+
+    def __getitem__(self, index: int) -> CodeType:
+        if self.codes is None:
+            self.codes, self.blob = marshal.loads(self.blob), b""
+        return self.codes[index]  # type: ignore[index]
+
+
 class _Lazy:
     """A generated method of a class made from its namespace (a written-out module), made when first looked up.
 
@@ -379,16 +407,16 @@ class _Lazy:
     ``repr``, ``==`` or the class does) makes it as ``dataclasses`` would have, with its qualified name, and
     puts it in the class in the descriptor's place."""
 
-    __slots__ = ("code", "plan", "fields", "globals", "wrap", "owner", "name")
+    __slots__ = ("makers", "index", "plan", "fields", "globals", "wrap", "owner", "name")
 
-    def __init__(self, code: CodeType, plan: tuple, fields: dict[str, Any], globals: dict[str, Any], wrap: Callable[[Any], Any] | None) -> None:
-        self.code, self.plan, self.fields, self.globals, self.wrap = code, plan, fields, globals, wrap
+    def __init__(self, makers: Any, index: int, plan: tuple, fields: dict[str, Any], globals: dict[str, Any], wrap: Callable[[Any], Any] | None) -> None:
+        self.makers, self.index, self.plan, self.fields, self.globals, self.wrap = makers, index, plan, fields, globals, wrap
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.owner, self.name = owner, name
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        made = _method(self.code, self.plan, self.fields, self.globals, None)
+        made = _method(self.makers[self.index], self.plan, self.fields, self.globals, self.owner)
         if self.wrap is not None:
             made = self.wrap(made)
         made.__qualname__ = f"{self.owner.__qualname__}.{made.__name__}"
@@ -407,29 +435,15 @@ def _arguments(code: CodeType) -> tuple[tuple[int, str], ...]:
     return tuple(made)
 
 
-def _named(function: Any) -> tuple[str, Any]:
-    return function.__name__, function
-
-
-def _finish(cls: type, recipe: tuple, settings: tuple, filled_without: bool = False) -> type:
-    """The steps of ``dataclasses._process_class`` that need the class made: when ``_fill`` had only its
-    namespace (``filled_without``), a frozen class's ``__setattr__`` and ``__delattr__`` (which hold the
-    class); the doc string of a class without one (its signature); ``abc.update_abstractmethods``."""
-    init, repr, eq, order, _, frozen = settings[:6]
-    if frozen and settings[8]:  # slots: what pickling a frozen slotted class needs (dataclasses._add_slots)
+def _finish(cls: type, settings: tuple) -> type:
+    """The steps of ``dataclasses._process_class`` that need the class made: a frozen slotted class's
+    ``__getstate__`` and ``__setstate__``, the doc string of a class without one (its signature), and
+    ``abc.update_abstractmethods``."""
+    if settings[5] and settings[8]:  # frozen and slots: what pickling needs (dataclasses._add_slots)
         if "__getstate__" not in cls.__dict__:
             cls.__getstate__ = dataclasses._dataclass_getstate  # type: ignore[attr-defined]
         if "__setstate__" not in cls.__dict__:
             cls.__setstate__ = dataclasses._dataclass_setstate  # type: ignore[attr-defined]
-    if frozen and filled_without:
-        first = init + repr + eq + 4 * order
-        globals = sys.modules[cls.__module__].__dict__
-        for code in recipe[1][first : first + 2]:
-            values = [cls if name == "cls" else _CONSTANTS[name] for name in code.co_varnames[: code.co_argcount]]
-            made = FunctionType(code, globals)(*values)
-            if made.__name__ not in cls.__dict__:
-                made.__qualname__ = f"{cls.__qualname__}.{made.__name__}"
-                setattr(cls, made.__name__, made)
     if not getattr(cls, "__doc__"):
         import inspect
 
@@ -461,7 +475,7 @@ def _replay(cls: type, recipe: tuple, *settings: Any) -> type:
         for name, value in namespace.items():
             if name not in old or old[name] is not value:
                 setattr(cls, name, value)
-    return _finish(cls, recipe, settings)
+    return _finish(cls, settings)
 
 
 def _make(target: type, options: dict[str, Any]) -> type:

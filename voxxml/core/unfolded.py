@@ -47,9 +47,11 @@ MODULES = frozenset({
     "voxxml.dialects.voxxml_v1.voices", "voxxml.hub.expressions", "voxxml.hub.nodes", "voxxml.hub.semantics",
     "voxxml.pipeline", "voxxml.reporters", "voxxml.runtime.caller", "voxxml.runtime.simulator", "voxxml.targets",
 })
-FORMAT = 3  # the written-out form's layout and the helpers it calls: a change gets entries of a new name
+FORMAT = 4  # the written-out form's layout and the helpers it calls: a change gets entries of a new name
 
-_units: dict[str, tuple] = {}  # each module being run written out: its classes' (key, recipe, settings, records._known)
+# each module being run written out: its classes' key, annotations' kinds, settings, records._known (with each
+# maker's arguments) and makers' code (marshalled: records.Makers)
+_units: dict[str, tuple] = {}
 
 
 def entry_name(module: str, origin: str) -> str:
@@ -127,14 +129,15 @@ def install() -> None:
 
 def body(namespace: dict[str, Any], base: type | None, index: int) -> None:
     """The end of a written-out class's body: what ``dataclasses`` adds, written into its namespace."""
-    _, recipe, settings, known = _units[namespace["__module__"]][index]
+    _, kinds, settings, known, makers = _units[namespace["__module__"]][index]
+    recipe = (kinds, records.Makers(makers))
     records._fill(namespace, base.__mro__ if base is not None else (object,), namespace["__qualname__"], recipe, settings, known=known)
 
 
 def made(cls: type, index: int) -> None:
     """After a written-out class statement: the steps that need the class (``records._finish``)."""
-    key, recipe, settings, _ = _units[cls.__module__][index]
-    records._finish(cls, recipe, settings, filled_without=True)
+    key, _, settings, _, _ = _units[cls.__module__][index]
+    records._finish(cls, settings)
     records._made[cls] = key  # a subclass made elsewhere names its bases' keys
 
 
