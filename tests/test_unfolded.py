@@ -68,13 +68,13 @@ _PROBE = (
     "import sys, inspect, dataclasses, shape_under_test as s; from voxxml.core import unfolded; "
     "print(repr(s.Shape(1, 7)), inspect.signature(s.Shape), s.Shape.__slots__, s.Shape.__match_args__, s.Plain.__doc__, "
     "[f.name for f in dataclasses.fields(s.Shape)], s.Shape(1, 7) == s.Shape(1, 7, ('a',)), hash(s.Shape(1, 7)) == hash(s.Shape(1, 7)), "
-    "type(s.__spec__.loader).__name__, 'shape_under_test' in unfolded._units)"
+    "type(s.__spec__.loader).__name__, type(vars(s.Plain)['__eq__']).__name__)"  # _Lazy: made by the written-out form
 )
 
 
-def _run(tmp_path: Path, cache: Path) -> str:
+def _run(tmp_path: Path, cache: Path, setup: str = "") -> str:
     env = {**os.environ, "VOXXML_CACHE_DIR": str(cache), "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    code = f"from voxxml.core import unfolded; unfolded.MODULES = unfolded.MODULES | {{'shape_under_test'}}; {_PROBE}"
+    code = f"from voxxml.core import unfolded; unfolded.MODULES = unfolded.MODULES | {{'shape_under_test'}}; {setup}{_PROBE}"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True).stdout
 
 
@@ -88,14 +88,16 @@ def test_a_module_is_run_written_out_only_while_its_sources_are_unchanged(tmp_pa
     _write(tmp_path / "base_under_test.py", "from __future__ import annotations\nfrom voxxml.core.records import dataclass\n\n@dataclass(frozen=True, slots=True)\nclass Base:\n    id: str\n", 1)
     _write(tmp_path / "shape_under_test.py", _MODULE, 1)
     runs = [_run(tmp_path, cache) for _ in range(3)]
-    assert runs[0] == runs[1] == runs[2]
+    assert runs[0].split()[:-1] == runs[1].split()[:-1] == runs[2].split()[:-1]
     assert "Shape(id=1, x=7, y=2, tags=())" in runs[0] and "('id', 'x', 'y', 'tags')" in runs[0]
     assert len(list(cache.glob("unfolded-*shape_under_test*"))) == 1
-    assert "_Loader" in runs[2]  # the third run used the written-out form ...
+    assert [run.split()[-1] for run in runs] == ["function", "function", "_Lazy"]  # made, replayed (and written out), run written out
+    other = _run(tmp_path, cache, "unfolded._MADE_BY = ('another voxxml',); ")  # forms written by other code are not run
+    assert other.split()[-1] == "function" and other.split()[:-1] == runs[2].split()[:-1]
 
     _write(tmp_path / "base_under_test.py", "from __future__ import annotations\nfrom voxxml.core.records import dataclass, field\n\n@dataclass(frozen=True, slots=True)\nclass Base:\n    id: str\n    kind: str = field(default='k', kw_only=True)\n", 2)
-    changed = [_run(tmp_path, cache) for _ in range(3)]  # ... and a base's new field reaches the subclass at once
-    assert all(run == changed[0] for run in changed)
+    changed = [_run(tmp_path, cache) for _ in range(3)]  # a base's new field reaches the subclass at once
+    assert all(run.split()[:-1] == changed[0].split()[:-1] for run in changed) and changed[2].split()[-1] == "_Lazy"
     assert "Shape(id=1, kind='k', x=7, y=2, tags=())" in changed[0] and "['id', 'kind', 'x', 'y', 'tags']" in changed[0]
 
     _write(tmp_path / "shape_under_test.py", _MODULE.replace("y: int = 2", "y: int = 3"), 3)
@@ -111,9 +113,8 @@ def test_a_damaged_or_foreign_entry_is_not_run(tmp_path: Path) -> None:
     (entry,) = cache.glob("unfolded-*shape_under_test*")
     for damage in (b"", b"\x00garbage", entry.read_bytes()[:100]):
         entry.write_bytes(damage)
-        assert _run(tmp_path, cache) == expected
-    _run(tmp_path, cache)  # rewritten: a run made its classes from recipes
-    assert _run(tmp_path, cache) == expected
+        assert _run(tmp_path, cache) == expected  # made from the recipes, and written out again
+        assert _run(tmp_path, cache) == expected.replace(" function", " _Lazy")
 
 
 def test_without_a_cache_modules_are_imported_as_usual(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ MODULES = frozenset({
     "voxxml.dialects.voxxml_v1.voices", "voxxml.hub.expressions", "voxxml.hub.nodes", "voxxml.hub.semantics",
     "voxxml.pipeline", "voxxml.reporters", "voxxml.runtime.caller", "voxxml.runtime.simulator", "voxxml.targets",
 })
-FORMAT = 4  # the written-out form's layout and the helpers it calls: a change gets entries of a new name
+FORMAT = 4  # the written-out form's layout: a change gets entries of a new name (and the code's stamps, _MADE_BY, a new form)
 
 # each module being run written out: its classes' key, annotations' kinds, settings, records._known (with each
 # maker's arguments) and makers' code (marshalled: records.Makers)
@@ -66,14 +66,28 @@ def stamp(path: str) -> tuple[int, int]:
     return status.st_mtime_ns, status.st_size
 
 
+def _makers() -> tuple | None:
+    """What a written-out form depends on besides its sources: the Python (its ``dataclasses``) and the code
+    that writes and runs the form (``records``, this module, ``unfolding``), by their stamps. Worked out once
+    per process; None when one of the files cannot be found (no form is then run or written)."""
+    folder = os.path.dirname(__file__)
+    try:
+        return sys.version, *(stamp(os.path.join(folder, name)) for name in ("records.py", "unfolded.py", "unfolding.py"))
+    except OSError:
+        return None
+
+
+_MADE_BY = _makers()
+
+
 def _read(module: str, origin: str) -> Any:
     """The written-out code of ``module``, or None: no entry, a damaged one, or a source changed since."""
     folder = cache_folder()
-    if folder is None:
+    if folder is None or _MADE_BY is None:
         return None
     try:
-        version, stamps, code, specs = marshal.loads(read_bytes(os.path.join(folder, entry_name(module, origin))))
-        if version != sys.version or stamps[0][0] != origin:
+        made_by, stamps, code, specs = marshal.loads(read_bytes(os.path.join(folder, entry_name(module, origin))))
+        if made_by != _MADE_BY or stamps[0][0] != origin:
             return None
         for path, kept in stamps:  # the module's own source, then those its classes' fields come from
             if stamp(path) != kept:
@@ -101,7 +115,7 @@ class _Loader(SourceFileLoader):  # type: ignore[misc,valid-type]
         finally:
             _units.pop(name, None)
             made = records.watched.pop(name, None)
-        if made and all(recipe is not None for _, _, recipe, _ in made):  # every class from a recipe: write it out
+        if made and _MADE_BY is not None and all(recipe is not None for _, _, recipe, _ in made):  # every class from a recipe: write it out
             from .unfolding import write
 
             write(module, self.path, made)

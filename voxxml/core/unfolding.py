@@ -19,12 +19,11 @@ from __future__ import annotations
 import ast
 import marshal
 import os
-import sys
 from typing import Any
 
 from . import records
 from .datacache import cache_folder, store
-from .unfolded import FORMAT, entry_name, stamp
+from .unfolded import _MADE_BY, entry_name, stamp
 
 _BODY, _MADE = "_vx_unfolded_body", "_vx_unfolded_made"  # the helpers' names in a written-out module
 
@@ -87,7 +86,7 @@ def _unfold(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple
     ast.fix_missing_locations(tree)
     code = compile(tree, origin, "exec", dont_inherit=True)
     ordered = [(origin, own), *((path, kept) for path, kept in stamps.items() if path != origin)]
-    return sys.version, tuple(ordered), code, tuple(specs)
+    return _MADE_BY, tuple(ordered), code, tuple(specs)
 
 
 def _writable(statement: ast.ClassDef, module: Any, cls: type) -> bool:
