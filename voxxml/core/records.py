@@ -251,10 +251,10 @@ def _fill(namespace: dict[str, Any], inherited: tuple[type, ...], qualname: str,
     ``inherited`` is what the class's ``__mro__`` holds after the class. The namespace is either the class
     body's own, before the class is made (a written-out module, ``core.unfolded``: a slotted class is made
     once), or a copy of the made class ``cls``'s (``_replay``). ``known`` is what a written-out module
-    already knows of the class (``_known``: its ``__match_args__``, ``__slots__`` and field names, worked out
-    from its bases when it was written, and kept while their sources are unchanged). Written for a start's speed: the fields are made as
-    ``field()`` makes them, each maker's arguments are looked up inline. ``tests/test_records.py`` holds the
-    result to ``dataclasses``' own, method by method."""
+    knows of the class already: ``_known``, worked out from all its fields when it was written (and kept
+    while their sources are unchanged), and each maker's ``_arguments``. Written for a start's speed: the
+    fields are made as ``field()`` makes them. ``tests/test_records.py`` and ``tests/test_unfolded.py`` hold
+    the result to ``dataclasses``' own, method by method."""
     kinds, makers = recipe
     init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots, weakref_slot = settings
     position = 0  # the next generated method's maker in ``makers``, in the order dataclasses makes them
@@ -361,12 +361,12 @@ def _known(fields: dict[str, Any], inherited: tuple[type, ...], settings: tuple)
     those a base has slots for) and the field names (taken off the namespace)."""
     match_args = tuple(f.name for f in fields.values() if f._field_type is not _CLASSVAR and f.init and not f.kw_only)
     if not settings[8]:
-        return match_args, None, None, ()
+        return match_args, None, None
     names = tuple(f.name for f in fields.values() if f._field_type is _FIELD)
     kept = set()
     for base in inherited[:-1]:
         kept.update(dataclasses._get_slots(base))  # type: ignore[attr-defined]
-    return match_args, tuple(name for name in (*names, *(("__weakref__",) if settings[9] else ())) if name not in kept), names, ()
+    return match_args, tuple(name for name in (*names, *(("__weakref__",) if settings[9] else ())) if name not in kept), names
 
 
 def _method(code: CodeType, plan: tuple[tuple[int, str], ...], fields: dict[str, Any], globals: dict[str, Any], cls: type | None) -> Any:
@@ -384,7 +384,7 @@ def _method(code: CodeType, plan: tuple[tuple[int, str], ...], fields: dict[str,
     return FunctionType(code, globals)(*values)
 
 
-class Makers:
+class _Makers:
     """A written-out class's makers' code (``core.unfolded``), unmarshalled when the first of its methods is made."""
 
     __slots__ = ("blob", "codes")

@@ -8,7 +8,8 @@ the module's own code, its *written-out* form, kept in the same cache folder (``
 
 * each record class's decorator is gone, and its body ends with ``body(locals(), BASE, INDEX)``, which
   writes into the class's namespace what ``dataclasses`` adds (``records._fill``): the class is made once,
-  with its slots;
+  with its slots, and each generated method (``__init__``, ``__repr__``, ...) is made when it is first
+  looked up (``records._Lazy``; its makers' code is unmarshalled then too);
 * the class statement is followed by ``made(CLASS, INDEX)``, the steps that need the class itself
   (``records._finish``).
 
@@ -50,7 +51,7 @@ MODULES = frozenset({
 FORMAT = 4  # the written-out form's layout: a change gets entries of a new name (and the code's stamps, _MADE_BY, a new form)
 
 # each module being run written out: its classes' key, annotations' kinds, settings, records._known (with each
-# maker's arguments) and makers' code (marshalled: records.Makers)
+# maker's arguments) and makers' code (marshalled: records._Makers)
 _units: dict[str, tuple] = {}
 
 
@@ -66,7 +67,7 @@ def stamp(path: str) -> tuple[int, int]:
     return status.st_mtime_ns, status.st_size
 
 
-def _makers() -> tuple | None:
+def _made_by() -> tuple | None:
     """What a written-out form depends on besides its sources: the Python (its ``dataclasses``) and the code
     that writes and runs the form (``records``, this module, ``unfolding``), by their stamps. Worked out once
     per process; None when one of the files cannot be found (no form is then run or written)."""
@@ -77,7 +78,7 @@ def _makers() -> tuple | None:
         return None
 
 
-_MADE_BY = _makers()
+_MADE_BY = _made_by()
 
 
 def _read(module: str, origin: str) -> Any:
@@ -144,7 +145,7 @@ def install() -> None:
 def body(namespace: dict[str, Any], base: type | None, index: int) -> None:
     """The end of a written-out class's body: what ``dataclasses`` adds, written into its namespace."""
     _, kinds, settings, known, makers = _units[namespace["__module__"]][index]
-    recipe = (kinds, records.Makers(makers))
+    recipe = (kinds, records._Makers(makers))
     records._fill(namespace, base.__mro__ if base is not None else (object,), namespace["__qualname__"], recipe, settings, known=known)
 
 

@@ -66,8 +66,8 @@ def _unfold(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple
             continue
         stamps.update(sources)
         statement, index = found[0], len(specs)
-        known = records._known(cls.__dataclass_fields__, cls.__mro__[1:], settings)[:3]  # type: ignore[attr-defined]
-        specs.append((key, recipe[0], settings, (*known, tuple(records._arguments(code) for code in recipe[1])), marshal.dumps(recipe[1])))
+        known = (*records._known(cls.__dataclass_fields__, cls.__mro__[1:], settings), tuple(map(records._arguments, recipe[1])))  # type: ignore[attr-defined]
+        specs.append((key, recipe[0], settings, known, marshal.dumps(recipe[1])))
         base = statement.bases[0] if statement.bases else ast.Constant(None)
         call = ast.Expr(ast.Call(ast.Name(_BODY, ast.Load()), [ast.Call(ast.Name("locals", ast.Load()), [], []), base, ast.Constant(index)], []))
         statement.decorator_list = []
