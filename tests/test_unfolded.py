@@ -122,3 +122,13 @@ def test_without_a_cache_modules_are_imported_as_usual(tmp_path: Path) -> None:
     probe = "import voxxml.hub.nodes as n, sys; from voxxml.core import unfolded; print(n.Say(text=None).TAG, sys.meta_path[0].__name__, type(n.__spec__.loader).__name__)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.split() == ["Say", "_Finder", "_Loader"]
+
+
+def test_a_failure_while_writing_a_form_out_leaves_the_import_as_it_was(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _write(tmp_path / "base_under_test.py", "class Base:\n    pass\n", 1)
+    _write(tmp_path / "shape_under_test.py", _MODULE.replace("(Base)", ""), 1)
+    expected = _run(tmp_path, cache)
+    failing = "import voxxml.core.unfolding as w; w._unfold = lambda *args: 1 / 0; "
+    assert _run(tmp_path, cache, failing) == expected  # the classes made from their recipes; the form not written
+    assert not list(cache.glob("unfolded-*shape_under_test*"))

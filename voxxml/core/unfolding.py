@@ -35,10 +35,11 @@ def write(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple |
         return
     try:
         unit = _unfold(module, origin, made)
-    except (OSError, SyntaxError, ValueError, TypeError, RecursionError):
+        payload = marshal.dumps(unit) if unit is not None else None
+    except Exception:  # noqa: BLE001 - an optimisation never fails the import it runs in: the module is imported as usual next time
         return
-    if unit is not None:
-        store(os.path.join(folder, entry_name(module.__name__, origin)), marshal.dumps(unit))
+    if payload is not None:
+        store(os.path.join(folder, entry_name(module.__name__, origin)), payload)
 
 
 def _unfold(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> tuple | None:
