@@ -102,11 +102,13 @@ def _read(module: str, origin: str) -> Any:
 class _Loader(SourceFileLoader):  # type: ignore[misc,valid-type]
     """A source file's loader that runs the module's written-out form when the cache holds a current one."""
 
+    original: Any = None  # the module's own code, when it is run (to be written out)
+
     def get_code(self, fullname: str) -> Any:
         code = _read(fullname, self.path)
         if code is None:
             records.watched[fullname] = []  # each class made, for core.unfolding once the module has run
-            return super().get_code(fullname)
+            code = self.original = super().get_code(fullname)
         return code
 
     def exec_module(self, module: Any) -> None:
@@ -119,7 +121,7 @@ class _Loader(SourceFileLoader):  # type: ignore[misc,valid-type]
         if made and _MADE_BY is not None and all(recipe is not None for _, _, recipe, _ in made):  # every class from a recipe: write it out
             from .unfolding import write
 
-            write(module, self.path, made)
+            write(module, self.path, self.original, made)
 
 
 class _Finder:

@@ -17,6 +17,7 @@ module without a written-out form (it is then imported as usual): writing one is
 from __future__ import annotations
 
 import ast
+import copy
 import marshal
 import os
 from typing import Any
@@ -28,13 +29,13 @@ from .unfolded import _MADE_BY, entry_name, stamp
 _BODY, _MADE = "_vx_unfolded_body", "_vx_unfolded_made"  # the helpers' names in a written-out module
 
 
-def write(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> None:
-    """Write the form of ``module`` (imported from ``origin``) whose classes were ``made`` as listed, if it can be."""
+def write(module: Any, origin: str, original: Any, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> None:
+    """Write the form of ``module`` (imported from ``origin``, its code ``original``) whose classes were ``made`` as listed, if it can be."""
     folder = cache_folder()
     if folder is None:
         return
     try:
-        unit = _unfold(module, origin, made)
+        unit = _unfold(module, origin, original, made)
         payload = marshal.dumps(unit) if unit is not None else None
     except Exception:  # noqa: BLE001 - an optimisation never fails the import it runs in: the module is imported as usual next time
         return
@@ -42,15 +43,16 @@ def write(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple |
         store(os.path.join(folder, entry_name(module.__name__, origin)), payload)
 
 
-def _unfold(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> tuple | None:
+def _unfold(module: Any, origin: str, original: Any, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> tuple | None:
     name = module.__name__
     own = stamp(origin)
     if records._stamps.get(name) != own:  # the file changed since it was imported: its classes were not made from it
         return None
     with open(origin, "rb") as file:
-        tree = ast.parse(file.read(), origin)
-    if any(isinstance(node, ast.Name) and node.id in (_BODY, _MADE) for node in ast.walk(tree)):
+        source = file.read()
+    if _BODY.encode() in source or _MADE.encode() in source:  # the module uses the helpers' names itself
         return None
+    tree = ast.parse(source, origin)
     statements: dict[str, list[ast.ClassDef]] = {}
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef):
@@ -69,25 +71,37 @@ def _unfold(module: Any, origin: str, made: list[tuple[type, tuple | None, tuple
         statement, index = found[0], len(specs)
         known = (*records._known(cls.__dataclass_fields__, cls.__mro__[1:], settings), tuple(map(records._arguments, recipe[1])))  # type: ignore[attr-defined]
         specs.append((key, recipe[0], settings, known, marshal.dumps(recipe[1])))
-        base = statement.bases[0] if statement.bases else ast.Constant(None)
+        base = copy.deepcopy(statement.bases[0]) if statement.bases else ast.Constant(None)
         call = ast.Expr(ast.Call(ast.Name(_BODY, ast.Load()), [ast.Call(ast.Name("locals", ast.Load()), [], []), base, ast.Constant(index)], []))
         statement.decorator_list = []
-        statement.body.append(ast.copy_location(call, statement))
-        after[id(statement)] = ast.copy_location(ast.Expr(ast.Call(ast.Name(_MADE, ast.Load()), [ast.Name(statement.name, ast.Load()), ast.Constant(index)], [])), statement)
-    body: list[ast.stmt] = []  # (a module with no class written out gets its own code: no parse at the next start)
+        statement.body.append(_located(call, statement))
+        after[id(statement)] = _located(ast.Expr(ast.Call(ast.Name(_MADE, ast.Load()), [ast.Name(statement.name, ast.Load()), ast.Constant(index)], [])), statement)
+    if not specs:  # no class written out: the module's own code (no parse at the next start)
+        return _MADE_BY, ((origin, own),), original, ()
+    body: list[ast.stmt] = []
     for statement in tree.body:
         body.append(statement)
         if id(statement) in after:
             body.append(after[id(statement)])
     first = _after_preamble(body)
     helpers = ast.ImportFrom("voxxml.core.unfolded", [ast.alias("body", _BODY), ast.alias("made", _MADE)], 0)
-    body.insert(first, ast.copy_location(helpers, body[first] if first < len(body) else body[-1]))
-    body.append(ast.copy_location(ast.Delete([ast.Name(_BODY, ast.Del()), ast.Name(_MADE, ast.Del())]), body[-1]))
+    body.insert(first, _located(helpers, body[first] if first < len(body) else body[-1]))
+    body.append(_located(ast.Delete([ast.Name(_BODY, ast.Del()), ast.Name(_MADE, ast.Del())]), body[-1]))
     tree.body = body
-    ast.fix_missing_locations(tree)
     code = compile(tree, origin, "exec", dont_inherit=True)
     ordered = [(origin, own), *((path, kept) for path, kept in stamps.items() if path != origin)]
     return _MADE_BY, tuple(ordered), code, tuple(specs)
+
+
+def _located(node: ast.AST, where: ast.AST) -> Any:
+    """``node`` (a statement written here) placed at ``where``'s position: what ``fix_missing_locations``
+    does, on the new nodes only (that walks the whole module)."""
+    for part in ast.walk(node):
+        if "lineno" in part._attributes:
+            for attribute in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+                if getattr(part, attribute, None) is None:
+                    setattr(part, attribute, getattr(where, attribute))
+    return node
 
 
 def _writable(statement: ast.ClassDef, module: Any, cls: type) -> bool:
