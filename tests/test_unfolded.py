@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -111,7 +112,8 @@ def test_a_damaged_or_foreign_entry_is_not_run(tmp_path: Path) -> None:
     expected = _run(tmp_path, cache)
     _run(tmp_path, cache)
     (entry,) = cache.glob("unfolded-*shape_under_test*")
-    for damage in (b"", b"\x00garbage", entry.read_bytes()[:100]):
+    made_by, stamps, _, specs = marshal.loads(entry.read_bytes())
+    for damage in (b"", b"\x00garbage", entry.read_bytes()[:100], marshal.dumps((made_by, stamps, "no code", specs))):
         entry.write_bytes(damage)
         assert _run(tmp_path, cache) == expected  # made from the recipes, and written out again
         assert _run(tmp_path, cache) == expected.replace(" function", " _Lazy")

@@ -17,8 +17,8 @@ The form is written by ``core.unfolding``, from the module's source, in a run wh
 was made from its recipe; the recipes travel inside it, so a start reads one file per module, as for a
 ``.pyc``. It is used only while the source file has the size and modification time it was written from,
 and so has every module whose record classes its classes derive from (their fields are in its
-``__init__``); any other case (no cache folder, a damaged entry, another Python) imports the module as
-usual, and ``core.records`` makes its classes. ``tests/test_unfolded.py`` holds every class made this way
+``__init__``), and only by the Python and the code that wrote it; any other case (no cache folder, a
+damaged entry) imports the module as usual, and ``core.records`` makes its classes. ``tests/test_unfolded.py`` holds every class made this way
 to the class ``dataclasses`` makes.
 """
 
@@ -28,6 +28,7 @@ import marshal
 import os
 import sys
 import zlib
+from types import CodeType
 from typing import Any
 
 from . import records
@@ -88,7 +89,7 @@ def _read(module: str, origin: str) -> Any:
         return None
     try:
         made_by, stamps, code, specs = marshal.loads(read_bytes(os.path.join(folder, entry_name(module, origin))))
-        if made_by != _MADE_BY or stamps[0][0] != origin:
+        if made_by != _MADE_BY or stamps[0][0] != origin or type(code) is not CodeType or type(specs) is not tuple:
             return None
         for path, kept in stamps:  # the module's own source, then those its classes' fields come from
             if stamp(path) != kept:
@@ -140,7 +141,7 @@ class _Finder:
 
 def install() -> None:
     """Put the finder first on ``sys.meta_path`` (once); only on the Python whose ``dataclasses`` records replays."""
-    if records._REPLAYS and not any(type(finder) is type and finder is _Finder for finder in sys.meta_path):
+    if records._REPLAYS and _Finder not in sys.meta_path:
         sys.meta_path.insert(0, _Finder)  # type: ignore[arg-type]
 
 
