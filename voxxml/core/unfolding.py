@@ -24,7 +24,8 @@ from typing import Any
 
 from . import records
 from .datacache import cache_folder, store
-from .unfolded import _MADE_BY, entry_name, stamp
+from . import unfolded
+from .unfolded import entry_name, stamp
 
 _BODY, _MADE = "_vx_unfolded_body", "_vx_unfolded_made"  # the helpers' names in a written-out module
 
@@ -77,7 +78,7 @@ def _unfold(module: Any, origin: str, original: Any, made: list[tuple[type, tupl
         statement.body.append(_located(call, statement))
         after[id(statement)] = _located(ast.Expr(ast.Call(ast.Name(_MADE, ast.Load()), [ast.Name(statement.name, ast.Load()), ast.Constant(index)], [])), statement)
     if not specs:  # no class written out: the module's own code (no parse at the next start)
-        return _MADE_BY, ((origin, own),), original, ()
+        return unfolded._MADE_BY, ((origin, own),), original, ()
     body: list[ast.stmt] = []
     for statement in tree.body:
         body.append(statement)
@@ -90,7 +91,7 @@ def _unfold(module: Any, origin: str, original: Any, made: list[tuple[type, tupl
     tree.body = body
     code = compile(tree, origin, "exec", dont_inherit=True)
     ordered = [(origin, own), *((path, kept) for path, kept in stamps.items() if path != origin)]
-    return _MADE_BY, tuple(ordered), code, tuple(specs)
+    return unfolded._MADE_BY, tuple(ordered), code, tuple(specs)
 
 
 def _located(node: ast.AST, where: ast.AST) -> Any:
