@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import tomllib
 from dataclasses import fields
@@ -10,6 +11,8 @@ from typing import Callable
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voxxml import ast
 from voxxml.dialects.voxxml_v1.grammar import grammar, snake
@@ -109,6 +112,12 @@ def test_snake_case_fields() -> None:
     assert snake("repeatDelay") == "repeat_delay"
     assert snake("statusCallbackEvent") == "status_callback_event"
     assert snake("loop") == "loop"
+    assert snake("") == "" and snake("A") == "a" and snake("URLs") == "u_r_ls" and snake("aÉb") == "aéb"
+
+
+@given(st.text(max_size=30))
+def test_snake_puts_an_underscore_before_each_ascii_capital_but_the_first(name: str) -> None:
+    assert snake(name) == re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()  # what it did with a regex
 
 
 # ------------------------------------------------------------------ growth

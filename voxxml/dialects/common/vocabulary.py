@@ -8,7 +8,6 @@ A dialect brings its own type kinds (``make_type``); integers, the element table
 
 from __future__ import annotations
 
-import re
 from operator import itemgetter
 from ...core.records import dataclass
 from ...core.records import field as record_field  # not ``field``: AttributeSpec has a field named so
@@ -22,8 +21,9 @@ from .values import Problem, ValueType
 
 
 def snake(name: str) -> str:
-    """The Python field for an attribute: repeatDelay -> repeat_delay."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """The Python field for an attribute: repeatDelay -> repeat_delay (an underscore before each ASCII
+    capital but the first character, then lower case; without a regex, which a start would compile)."""
+    return "".join([name[:1], *("_" + c if "A" <= c <= "Z" else c for c in name[1:])]).lower()
 
 
 SUBJECT_LIMIT = 80  # characters of a value a message repeats
@@ -105,12 +105,20 @@ class ElementSpec:
     def takes_children(self) -> bool:
         return bool(self.children)
 
+    @property
+    def load(self) -> Callable[..., Node]:
+        """This vocabulary's own constructor of a node from a complete field dict (``hub.nodes.loader``), made
+        on first use: only the reader's rare shapes need it (``load_with`` builds the rest)."""
+        made = self.__dict__.get("_load")
+        if made is None:
+            made = self._load = loader(self.node_class)
+        return made
+
     def __post_init__(self) -> None:
         self.tag = self.tag or self.name
         self.child_tags: dict[str, str] = {}  # child XML tag -> element key, where they differ (set by the Grammar)
         self.child_set = frozenset(self.children)  # for the reader's membership tests
         self.node_class: type[Node] = NODE_CLASSES[self.node]
-        self.load = loader(self.node_class)  # this vocabulary's own: builds a node from a complete field dict
         # The reader's common case: the memoized attribute reading as a row (the values of ``row_fields``),
         # plus the content or children (when it has a field for either), source and index.
         self.load_with = row_loader(self.node_class, self.content_field or self.children_field)
@@ -270,7 +278,7 @@ def build_vocabulary(data: dict[str, Any], make_type: TypeMaker, content_trim: C
                 required=attr.get("required", False),
                 description=attr.get("description", ""),
                 decision=attr.get("decision") or types.get(attr["type"], {}).get("decision"),
-                field=attr.get("field", snake(attr_name)),
+                field=attr["field"] if "field" in attr else snake(attr_name),
             )
         content = table.get("content", "none")
         elements[name] = ElementSpec(
