@@ -62,6 +62,18 @@ def read_bytes(path: str) -> bytes:
         os.close(descriptor)
 
 
+def stamp(path: str) -> tuple[int, int]:
+    """What an entry made from a source file is kept for: the file's modification time and size (as a ``.pyc``)."""
+    status = os.stat(path)
+    return status.st_mtime_ns, status.st_size
+
+
+def place(origin: str) -> str:
+    """A source file's place in an entry's name (a CRC of its path): two checkouts, or a wheel and an editable
+    install, keep their entries apart instead of adding to (and pruning) each other's."""
+    return f"{zlib.crc32(origin.encode('utf-8', 'surrogatepass')):08x}"
+
+
 def load_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     """``tomllib.loads`` of the file at ``path`` (UTF-8), from the cache when this exact text was parsed before."""
     name = os.fspath(path)
@@ -108,4 +120,4 @@ def store(entry: str | os.PathLike[str], payload: bytes) -> None:
         pass
 
 
-__all__ = ["cache_dir", "cache_folder", "load_toml", "parse_toml", "store"]
+__all__ = ["cache_dir", "cache_folder", "load_toml", "parse_toml", "place", "stamp", "store"]

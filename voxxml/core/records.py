@@ -38,11 +38,10 @@ import marshal
 import os
 import sys
 import typing
-import zlib
 from types import CodeType, FunctionType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .datacache import cache_folder, read_bytes, store
+from .datacache import cache_folder, place, read_bytes, stamp, store
 
 T = TypeVar("T")
 _LIMIT = 1024  # codes or recipes per module; beyond it (many versions of its classes) its entry starts over
@@ -93,11 +92,10 @@ _entries: dict[str, _Entry] = {}
 
 
 def _entry_name(module: str) -> str:
-    """An entry per module and per place its source lives (``_origin``): two checkouts, or a wheel and an
-    editable install, keep theirs apart instead of adding to (and pruning) each other's."""
+    """An entry per module and per place its source lives (``_origin``, ``datacache.place``)."""
     origin = _origin(module)
-    place = f".{zlib.crc32(origin.encode('utf-8', 'surrogatepass')):08x}" if origin is not None else ""
-    return f"generated-4.{module}{place}.{sys.implementation.cache_tag}.marshal"  # 4: code, then recipes (with the makers' code)
+    where = f".{place(origin)}" if origin is not None else ""
+    return f"generated-4.{module}{where}.{sys.implementation.cache_tag}.marshal"  # 4: code, then recipes (with the makers' code)
 
 
 def _origin(module: str) -> str | None:
@@ -162,15 +160,14 @@ def _save() -> None:
 def _stamp(module_name: str) -> tuple[int, int] | None:
     """The size and modification time of a module's source file (None: no file, so no recipe)."""
     if module_name not in _stamps:
-        stamp = None
+        found = None
         origin = _origin(module_name)
         if origin is not None:
             try:
-                status = os.stat(origin)
-                stamp = (status.st_mtime_ns, status.st_size)
+                found = stamp(origin)
             except OSError:
                 pass
-        _stamps[module_name] = stamp
+        _stamps[module_name] = found
     return _stamps[module_name]
 
 

@@ -27,12 +27,11 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import zlib
 from types import CodeType
 from typing import Any
 
 from . import records
-from .datacache import cache_folder, read_bytes
+from .datacache import cache_folder, place, read_bytes, stamp
 
 try:
     from _frozen_importlib_external import PathFinder, SourceFileLoader  # what importlib.machinery names, already loaded
@@ -58,14 +57,7 @@ _units: dict[str, tuple] = {}
 
 def entry_name(module: str, origin: str) -> str:
     """The cache entry of a module, per place its source lives and per optimisation level (``-O`` changes the code)."""
-    place = zlib.crc32(origin.encode("utf-8", "surrogatepass"))
-    return f"unfolded-{FORMAT}.{module}.{place:08x}.{sys.implementation.cache_tag}.opt{sys.flags.optimize}.marshal"
-
-
-def stamp(path: str) -> tuple[int, int]:
-    """What a written-out form is kept for: a source file's modification time and size (as a ``.pyc``)."""
-    status = os.stat(path)
-    return status.st_mtime_ns, status.st_size
+    return f"unfolded-{FORMAT}.{module}.{place(origin)}.{sys.implementation.cache_tag}.opt{sys.flags.optimize}.marshal"
 
 
 def _made_by() -> tuple | None:
@@ -159,4 +151,4 @@ def made(cls: type, index: int) -> None:
     records._made[cls] = key  # a subclass made elsewhere names its bases' keys
 
 
-__all__ = ["MODULES", "body", "entry_name", "install", "made", "stamp"]
+__all__ = ["MODULES", "body", "entry_name", "install", "made"]

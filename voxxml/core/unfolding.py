@@ -23,9 +23,9 @@ import os
 from typing import Any
 
 from . import records
-from .datacache import cache_folder, store
+from .datacache import cache_folder, stamp, store
 from . import unfolded
-from .unfolded import entry_name, stamp
+from .unfolded import entry_name
 
 _BODY, _MADE = "_vx_unfolded_body", "_vx_unfolded_made"  # the helpers' names in a written-out module
 
