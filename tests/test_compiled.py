@@ -1,6 +1,6 @@
 """The mypyc-compiled build behaves exactly as the pure-Python one (its fallback and its source).
 
-Built once per session (``compiled.build``: about a minute and a half), then: the listed modules
+Built once per session (``compiled.build`` at gcc -O0: about a minute), then: the listed modules
 really are C extensions; ``lint``, ``compile`` and ``simulate`` print the same bytes and exit with
 the same status on the examples, the shared corpus and a generated corpus with planted mistakes;
 and the flow, dialect, span, compiler, differential and hostile-input tests pass against it. These are what could
@@ -32,7 +32,7 @@ def python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         pytest.skip(f"no C compiler ({compiler}) to build the mypyc extensions with")
-    return compiled.build(tmp_path_factory.mktemp("compiled") / "venv")
+    return compiled.build(tmp_path_factory.mktemp("compiled") / "venv", opt_level="0")
 
 
 def _env() -> dict[str, str]:
