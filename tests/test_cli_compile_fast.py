@@ -40,6 +40,7 @@ PLAIN = [
     ["--target", "enablex", "ivr", "-o", "out", "--output-format=json", "--loop-cap", "3", "--loop-cap=007"],
     ["--target", "enablex", "ivr", "-o", "out", "-j", "2", "--dialect", "voxxml-v1"],
     ["--target", "enablex", "--jobs=0", "ivr", "-"],
+    ["--target", "enablex", "ivr", "-j4", "-oplans"],  # short options with their values run together, as click reads them
     ["--target", "enablex", "ivr"],  # no -o: compile_paths says so (a usage error of its own)
     ["--strict", "--allow-approximate", "--target", "enablex", "ivr", "-o", "out"],  # likewise
 ]
@@ -54,7 +55,8 @@ LEFT_TO_CLICK = [
     ["--target", "enablex", "ivr", "--loop-cap", "x"],
     ["--target", "enablex", "ivr", "--base-url", "https://example.com/ivr/"],  # click's callback checks it
     ["--target", "enablex", "ivr", "-o", "-"],
-    ["--target", "enablex", "ivr", "-j4"],
+    ["--target", "enablex", "ivr", "-j=4"],  # click gives -j the value "=4"
+    ["--target", "enablex", "ivr", "-o=x"],
     ["--target", "enablex", "ivr", "--strict=yes"],
     ["--target", "enablex", "--", "-ivr"],
 ]
@@ -100,7 +102,7 @@ _TOKENS = st.one_of(
     st.sampled_from(_FLAGS),
     st.sampled_from(_VALUES),
     st.builds(lambda flag, value: f"{flag}={value}", st.sampled_from(_FLAGS), st.sampled_from(_VALUES)),
-    st.sampled_from(["-h", "--help", "--", "-j4", "--targe", "-oout"]),
+    st.sampled_from(["-h", "--help", "--", "-j4", "--targe", "-oout", "-o=x", "-j=4", "-jo", "-oj", "-j2o"]),
     st.text(min_size=0, max_size=6),
 )
 

@@ -40,6 +40,8 @@ PLAIN = [
     ["--fix", "--unsafe-fixes", "--show-fixes", "--diff", "--statistics"],
     ["--max-diagnostics", "0", "--max-diagnostics=007", "--voxxml-only", "-q", "-v", "--quiet"],
     ["-j", "4", "x"],
+    ["-j4", "x"],  # short options run together, as click reads them
+    ["-qv", "-qj", "2", "x", "-vj0"],
     ["--jobs=0", "--dialect", "voxxml-v1", "x"],
     ["", "a b", "ünïcode.voxxml"],
 ]
@@ -50,9 +52,12 @@ LEFT_TO_CLICK = [
     ["--format", "nope"],
     ["--format"],
     ["--bogus"],
-    ["-qv"],
-    ["-j4"],
     ["-j", "-1"],
+    ["-j-1"],
+    ["-j=4"],  # click gives -j the value "=4"
+    ["-qz"],
+    ["-qh"],
+    ["-qw", "x"],
     ["--max-diagnostics", "x"],
     ["--max-diagnostics", "+3"],
     ["--fix=yes"],
@@ -98,7 +103,8 @@ _TOKENS = st.one_of(
     st.sampled_from(_FLAGS),
     st.sampled_from(_VALUES),
     st.builds(lambda flag, value: f"{flag}={value}", st.sampled_from(_FLAGS), st.sampled_from(_VALUES)),
-    st.sampled_from(["-h", "--help", "--", "-qv", "-j4", "--format-x", "--watc"]),
+    st.sampled_from(["-h", "--help", "--", "-qv", "-j4", "--format-x", "--watc", "-j=4", "-vj", "-jv", "-qvj12", "-j-1", "-qx"]),
+    st.builds(lambda letters: "-" + letters, st.text(alphabet="qvjwh4=-", min_size=2, max_size=5)),
     st.text(min_size=0, max_size=6),
 )
 

@@ -156,16 +156,39 @@ LINT = (
 )
 
 
+def _short_run(token: str, by_flag: dict[str, Option]) -> list[str] | None:
+    """Short options run together, spelled out one by one as click reads them: each letter a flag until
+    one that takes a value, which takes the rest of the token (``-qj4``: ``-q -j 4``), or the next
+    argument when nothing is left (``-qj 4``). None for an unknown letter, and for any ``=``, which
+    click reads in a way of its own (``-j=4`` gives ``-j`` the value ``=4``): click decides."""
+    if "=" in token:
+        return None
+    spelled: list[str] = []
+    for place in range(1, len(token)):
+        flag = "-" + token[place]
+        option = by_flag.get(flag)
+        if option is None:
+            return None
+        spelled.append(flag)
+        if option.kind != "flag":
+            if place + 1 < len(token):
+                spelled.append(token[place + 1 :])
+            break
+    return spelled
+
+
 def parse(options: tuple[Option, ...], args: list[str], environ: dict[str, str] | object) -> tuple[tuple[str, ...], dict[str, object]] | None:
     """``(paths, values)`` as click gives them to the command, for a plain argument list; None for anything
     else (help, an unknown or malformed option, a value to refuse or that could be read two ways), which
     click then handles, with its messages.
 
-    Plain means: ``--long``, ``--long VALUE``, ``--long=VALUE``, ``-x`` and ``-x VALUE`` (each short option
-    on its own), and paths (anything not starting with ``-``, or ``-`` alone), in any order."""
+    Plain means: ``--long``, ``--long VALUE``, ``--long=VALUE``, ``-x``, ``-x VALUE``, short options run
+    together as click reads them (``-qv``, ``-j4``, ``-qj 4``: see ``_short_run``), and paths (anything not
+    starting with ``-``, or ``-`` alone), in any order."""
     by_flag = {flag: option for option in options for flag in option.flags}
     values: dict[str, object] = {option.name: option.default for option in options}
     paths: list[str] = []
+    args = list(args)  # short runs are spelled out in place
     position = 0
     while position < len(args):
         token = args[position]
@@ -173,6 +196,12 @@ def parse(options: tuple[Option, ...], args: list[str], environ: dict[str, str] 
         if token == "-" or not token.startswith("-"):
             paths.append(token)
             continue
+        if len(token) > 2 and token[1] != "-":
+            spelled = _short_run(token, by_flag)
+            if spelled is None:
+                return None
+            args[position - 1 : position] = spelled
+            token = spelled[0]
         flag, equals, inline = token.partition("=") if token.startswith("--") else (token, "", "")
         option = by_flag.get(flag)
         if option is None:
