@@ -102,3 +102,42 @@ def test_read_bytes_raises_oserror_for_a_missing_file_or_a_folder(tmp_path: Path
     for path in (tmp_path / "missing", tmp_path):
         with pytest.raises(OSError):
             datacache.read_bytes(str(path))
+
+
+def _age(path: Path, days: float) -> None:
+    import os
+    import time
+
+    when = time.time() - days * 24 * 3600
+    os.utime(path, (when, when))
+
+
+def test_the_first_store_of_a_process_removes_entries_written_more_than_a_month_ago(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder would otherwise grow with every install place, file version and Python (75 MB seen
+    after a month of test runs): entries written over ``MAX_AGE`` ago go, recent ones and other files stay."""
+    monkeypatch.setattr(datacache, "_pruned", set())
+    cache.mkdir()
+    old, recent, stray, other = cache / "generated-3.x.00000000.cpython-311.marshal", cache / "a.marshal", cache / "b.marshal.123.tmp", cache / "notes.txt"
+    for path in (old, recent, stray, other):
+        path.write_bytes(b"x")
+    _age(old, 31)
+    _age(stray, 40)
+    _age(other, 400)
+    _age(recent, 29)
+    data = _write(tmp_path / "vocabulary.toml", "a = 1\n")
+    assert datacache.load_toml(data) == {"a": 1}  # parses and stores: prunes first
+    assert not old.exists() and not stray.exists()
+    assert recent.exists() and other.exists()
+    assert len([p for p in cache.iterdir() if "-vocabulary-" in p.name]) == 1
+    _age(recent, 31)  # once per process: the next store does not scan again
+    assert datacache.load_toml(_write(tmp_path / "vocabulary.toml", "a = 2\n")) == {"a": 2}
+    assert recent.exists()
+
+
+def test_pruning_a_missing_or_unreadable_folder_is_not_an_error(tmp_path: Path) -> None:
+    assert datacache.prune(str(tmp_path / "missing")) == 0
+    blocker = _write(tmp_path / "a-file", "")
+    assert datacache.prune(str(blocker)) == 0
+    (tmp_path / "folder.marshal").mkdir()  # not a file: left alone
+    _age(tmp_path / "folder.marshal", 60)
+    assert datacache.prune(str(tmp_path)) == 0 and (tmp_path / "folder.marshal").is_dir()

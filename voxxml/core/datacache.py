@@ -9,6 +9,12 @@ falls back to parsing; the cache is an optimisation, never a source of truth.
 
 ``VOXXML_CACHE_DIR`` names the folder (empty: no cache); the default is ``$XDG_CACHE_HOME/voxxml`` or
 ``~/.cache/voxxml``. An entry is as trusted as a ``.pyc`` file: it lives in the user's own folder.
+
+The folder does not grow for ever. Every install place (a virtual environment, a checkout, a wheel
+in a temporary folder), every version of a file and every Python adds entries of its own, and only
+``store`` could notice the ones nobody reads any more. So the first ``store`` of a process (a run that
+writes: after an install or an edit, rare) removes the entries written more than ``MAX_AGE`` ago. An
+entry still in use is written again by the next run that misses it, once a month at most.
 """
 
 from __future__ import annotations
@@ -107,11 +113,20 @@ def parse_toml(data: bytes, label: str) -> dict[str, Any]:
     return parsed
 
 
+MAX_AGE = 30 * 24 * 3600  # seconds: how long an entry stays after it was written
+_pruned: set[str] = set()  # the folders this process has pruned
+
+
 def store(entry: str | os.PathLike[str], payload: bytes) -> None:
-    """Write an entry atomically (a temporary file, then a rename), so a reader never sees half of one."""
+    """Write an entry atomically (a temporary file, then a rename), so a reader never sees half of one;
+    the first in a folder prunes it (``prune``)."""
     try:
         path = os.fspath(entry)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder = os.path.dirname(path)
+        if folder not in _pruned:
+            _pruned.add(folder)
+            prune(folder)
+        os.makedirs(folder, exist_ok=True)
         temporary = f"{path}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(payload)
@@ -120,4 +135,26 @@ def store(entry: str | os.PathLike[str], payload: bytes) -> None:
         pass
 
 
-__all__ = ["cache_dir", "cache_folder", "load_toml", "parse_toml", "place", "stamp", "store"]
+def prune(folder: str, max_age: float = MAX_AGE) -> int:
+    """Remove the entries (``*.marshal``, and ``*.tmp`` a write left behind) written more than ``max_age``
+    seconds ago; nothing else in the folder. A reader that loses its entry parses again. How many it removed."""
+    import time
+
+    oldest = time.time() - max_age
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith((".marshal", ".tmp")) and entry.is_file(follow_symlinks=False):
+                    try:
+                        if entry.stat(follow_symlinks=False).st_mtime < oldest:
+                            os.remove(entry.path)
+                            removed += 1
+                    except OSError:  # gone already (another process pruned it), or not ours to remove
+                        pass
+    except OSError:  # no folder yet, or unreadable
+        pass
+    return removed
+
+
+__all__ = ["MAX_AGE", "cache_dir", "cache_folder", "load_toml", "parse_toml", "place", "prune", "stamp", "store"]
