@@ -117,17 +117,23 @@ def test_the_first_store_of_a_process_removes_entries_written_more_than_a_month_
     after a month of test runs): entries written over ``MAX_AGE`` ago go, recent ones and other files stay."""
     monkeypatch.setattr(datacache, "_pruned", set())
     cache.mkdir()
-    old, recent, stray, other = cache / "generated-3.x.00000000.cpython-311.marshal", cache / "a.marshal", cache / "b.marshal.123.tmp", cache / "notes.txt"
-    for path in (old, recent, stray, other):
+    old = [cache / name for name in (
+        "generated-3.voxxml.hub.nodes.0065f319.cpython-311.marshal",
+        "unfolded-4.voxxml.hub.nodes.007c8d6e.cpython-311.opt0.marshal",
+        "voxxml_v1-vocabulary-1a2b3c4d-18842.cpython-311.marshal",
+        "rule-0badf00d-312.cpython-311.marshal",
+        "unfolded-4.voxxml.ast.0a1b2c3d.cpython-311.opt0.marshal.4242.tmp",  # a write that never finished
+    )]
+    recent = cache / "generated-4.voxxml.config.12345678.cpython-311.marshal"
+    others = [cache / name for name in ("notes.txt", "theirs.marshal", "x-1a2b3c4d.cpython-311.marshal", "a.marshal.1.tmp")]
+    for path in (*old, recent, *others):
         path.write_bytes(b"x")
-    _age(old, 31)
-    _age(stray, 40)
-    _age(other, 400)
+        _age(path, 400)
     _age(recent, 29)
     data = _write(tmp_path / "vocabulary.toml", "a = 1\n")
     assert datacache.load_toml(data) == {"a": 1}  # parses and stores: prunes first
-    assert not old.exists() and not stray.exists()
-    assert recent.exists() and other.exists()
+    assert not any(path.exists() for path in old)
+    assert recent.exists() and all(path.exists() for path in others)  # another program's files, in a shared folder
     assert len([p for p in cache.iterdir() if "-vocabulary-" in p.name]) == 1
     _age(recent, 31)  # once per process: the next store does not scan again
     assert datacache.load_toml(_write(tmp_path / "vocabulary.toml", "a = 2\n")) == {"a": 2}
@@ -141,3 +147,21 @@ def test_pruning_a_missing_or_unreadable_folder_is_not_an_error(tmp_path: Path) 
     (tmp_path / "folder.marshal").mkdir()  # not a file: left alone
     _age(tmp_path / "folder.marshal", 60)
     assert datacache.prune(str(tmp_path)) == 0 and (tmp_path / "folder.marshal").is_dir()
+
+
+def test_every_entry_a_run_writes_is_one_prune_knows(tmp_path: Path) -> None:
+    """A new kind of entry whose name ``_ENTRY_NAME`` does not know would never be pruned."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from support import ROOT
+
+    env = {**os.environ, "VOXXML_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the second run writes the modules out
+        subprocess.run([sys.executable, "-m", "voxxml", "lint", str(ROOT / "examples")], env=env, capture_output=True, timeout=120)
+    names = sorted(path.name for path in (tmp_path / "cache").iterdir())
+    assert any(name.startswith("unfolded-") for name in names) and any(name.startswith("generated-") for name in names)
+    assert any("-vocabulary-" in name for name in names) and any(name.startswith("rule-") for name in names)
+    assert [name for name in names if not re.fullmatch(datacache._ENTRY_NAME, name)] == []

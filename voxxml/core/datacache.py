@@ -135,17 +135,26 @@ def store(entry: str | os.PathLike[str], payload: bytes) -> None:
         pass
 
 
+# voxxml's entry names, and a write's temporary file beside one: a parsed file's (``parse_toml``: its label, the
+# CRC and length of its text, the cache tag), the records' (``generated-N.``) and the written-out modules'
+# (``unfolded-N.``). ``VOXXML_CACHE_DIR`` may name a folder other programs use too: ``prune`` leaves their files alone.
+_ENTRY_NAME = r"(?:(?:generated|unfolded)-[0-9]+\.[^/]+|[^/]+-[0-9a-f]{8}-[0-9]+\.[^./]+)\.marshal(?:\.[0-9]+\.tmp)?"
+
+
 def prune(folder: str, max_age: float = MAX_AGE) -> int:
-    """Remove the entries (``*.marshal``, and ``*.tmp`` a write left behind) written more than ``max_age``
-    seconds ago; nothing else in the folder. A reader that loses its entry parses again. How many it removed."""
+    """Remove voxxml's entries (``_ENTRY_NAME``, and the temporary files of writes that never finished) written
+    more than ``max_age`` seconds ago; nothing else in the folder. A reader that loses its entry parses again.
+    How many it removed."""
+    import re
     import time
 
+    ours = re.compile(_ENTRY_NAME).fullmatch
     oldest = time.time() - max_age
     removed = 0
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.endswith((".marshal", ".tmp")) and entry.is_file(follow_symlinks=False):
+                if ours(entry.name) and entry.is_file(follow_symlinks=False):
                     try:
                         if entry.stat(follow_symlinks=False).st_mtime < oldest:
                             os.remove(entry.path)
