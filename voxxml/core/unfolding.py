@@ -22,10 +22,8 @@ import marshal
 import os
 from typing import Any
 
-from . import records
+from . import records, unfolded
 from .datacache import cache_folder, stamp, store
-from . import unfolded
-from .unfolded import entry_name
 
 _BODY, _MADE = "_vx_unfolded_body", "_vx_unfolded_made"  # the helpers' names in a written-out module
 
@@ -41,7 +39,7 @@ def write(module: Any, origin: str, original: Any, made: list[tuple[type, tuple 
     except Exception:  # noqa: BLE001 - an optimisation never fails the import it runs in: the module is imported as usual next time
         return
     if payload is not None:
-        store(os.path.join(folder, entry_name(module.__name__, origin)), payload)
+        store(os.path.join(folder, unfolded.entry_name(module.__name__, origin)), payload)
 
 
 def _unfold(module: Any, origin: str, original: Any, made: list[tuple[type, tuple | None, tuple | None, tuple]]) -> tuple | None:
