@@ -32,7 +32,6 @@ from __future__ import annotations
 import _thread
 import atexit
 import collections
-import dataclasses
 import io
 import marshal
 import os
@@ -42,6 +41,10 @@ from types import CodeType, FunctionType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .datacache import cache_folder, place, read_bytes, stamp, store
+from .deferred import deferring
+
+with deferring(("inspect",)):  # dataclasses uses inspect only for a class without a doc string
+    import dataclasses
 
 T = TypeVar("T")
 _LIMIT = 1024  # codes or recipes per module; beyond it (many versions of its classes) its entry starts over

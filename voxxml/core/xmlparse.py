@@ -12,9 +12,11 @@ import re
 from bisect import bisect_right
 from functools import cache
 from dataclasses import replace
+from .deferred import deferring
 from .records import dataclass
 
-from lxml import etree
+with deferring():  # lxml imports inspect and gzip for parser targets and compressed output, which voxxml never uses
+    from lxml import etree
 
 from .source import CDATA, COMMENT, PROCESSING_INSTRUCTION, SourceMap, attribute_names as source_attribute_names
 

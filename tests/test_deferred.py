@@ -1,0 +1,120 @@
+"""``core.deferred``: ``inspect`` and ``gzip`` load on first use, and lxml and ``dataclasses`` still work.
+
+A test run has imported ``inspect`` long before (pytest uses it), where the stand-ins change nothing; so
+what they do is tested in fresh interpreters started without ``site``, as ``voxxml lint`` starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from voxxml.core import deferred
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def fresh(code: str) -> dict:
+    """Run ``code`` in ``python -S`` with this checkout and site-packages on the path; it prints one JSON value."""
+    paths = sysconfig.get_paths()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(CHECKOUT), paths["purelib"], paths["platlib"]])}
+    done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+# voxxml's lint path imports lxml (core.xmlparse) and dataclasses (core.records) under the stand-ins.
+_IMPORTED = """
+import json, sys
+import voxxml.core.xmlparse
+from lxml import etree
+import dataclasses
+"""
+
+
+def test_the_lint_path_imports_neither_module_and_leaves_no_stand_in() -> None:
+    found = fresh(_IMPORTED + "print(json.dumps([name in sys.modules for name in ('inspect', 'gzip', 'ast', 'tokenize')]))")
+    assert found == [False, False, False, False]
+
+
+def test_a_parser_target_still_gets_the_namespace_map() -> None:
+    """lxml calls ``inspect.getfullargspec`` (through its stand-in) to see whether ``start`` takes ``nsmap``."""
+    found = fresh(_IMPORTED + """
+class Target:
+    def __init__(self): self.seen = []
+    def start(self, tag, attrib, nsmap): self.seen.append([tag, dict(nsmap)])
+    def close(self): return self.seen
+parser = etree.XMLParser(target=Target())
+print(json.dumps([etree.fromstring(b'<a xmlns:p="urn:p"><p:b/></a>', parser), type(sys.modules['inspect']).__name__]))
+""")
+    assert found == [[["a", {"p": "urn:p"}], ["{urn:p}b", {}]], "module"]
+
+
+def test_compressed_output_still_works() -> None:
+    """lxml's ``GzipFile`` and ``gzip.GzipFile`` (through the stand-in) both write what gzip reads back."""
+    found = fresh(_IMPORTED + """
+import io
+tree = etree.ElementTree(etree.fromstring(b'<Response><Say>Hi</Say></Response>'))
+to_memory = io.BytesIO(); tree.write(to_memory, compression=9)  # serializer.pxi: gzip.GzipFile(fileobj=...)
+import tempfile, os
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, 'out.xml.gz'); tree.write(path, compression=9)  # gzip.GzipFile(filename)
+    on_disk = open(path, 'rb').read()
+import gzip
+print(json.dumps([gzip.decompress(to_memory.getvalue()).decode(), gzip.decompress(on_disk).decode()]))
+""")
+    assert found == ["<Response><Say>Hi</Say></Response>"] * 2
+
+
+def test_a_dataclass_without_a_doc_string_gets_its_signature() -> None:
+    """``dataclasses`` writes a missing doc string with ``inspect.signature``, through the stand-in."""
+    found = fresh(_IMPORTED + """
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int = 0
+import inspect
+print(json.dumps([Point.__doc__, hasattr(inspect, 'signature'), type(dataclasses.inspect).__name__]))
+""")
+    assert found == ["Point(x: int, y: int = 0)", True, "Deferred"]
+
+
+def test_a_module_already_imported_is_left_alone() -> None:
+    import inspect
+
+    with deferred.deferring(("inspect",)):
+        assert sys.modules["inspect"] is inspect
+
+
+@pytest.mark.parametrize("name", ["inspect", "gzip"])
+@pytest.mark.parametrize("used", ["after", "within"])
+def test_a_stand_in_loads_the_real_module_and_leaves_sys_modules(name: str, used: str) -> None:
+    """Used within the block or after it, a stand-in's attributes are the real module's, and the real module
+    (not the stand-in) is what ``sys.modules`` holds afterwards."""
+    found = fresh(f"""
+import json, sys
+from voxxml.core import deferred
+with deferred.deferring(({name!r},)):
+    standin = sys.modules[{name!r}]
+    during = type(standin).__name__
+    if {used!r} == 'within':
+        standin.__file__  # not a stand-in's attribute: imports the real module
+placed = type(sys.modules.get({name!r})).__name__
+path = standin.__file__
+print(json.dumps([during, placed, path == sys.modules[{name!r}].__file__, type(sys.modules[{name!r}]).__name__]))
+""")
+    assert found == ["Deferred", "NoneType" if used == "after" else "module", True, "module"]
+
+
+def test_every_forwarded_name_exists_in_its_module() -> None:
+    """A forwarder for a name the real module lacks would fail only when called."""
+    import gzip
+    import inspect
+
+    modules = {"inspect": inspect, "gzip": gzip}
+    assert [(module, name) for module, names in deferred.FROM_IMPORTS.items() for name in names if not hasattr(modules[module], name)] == []
