@@ -120,15 +120,18 @@ def test_lint_imports_no_pathlib(tmp_path: Path, walked: bool, finding: bool) ->
 NEVER_WITH_A_WARM_CACHE = ("inspect", "ast", "dis", "tokenize", "gzip")
 
 
+@pytest.mark.parametrize("command", ["lint", "compile"])
 @pytest.mark.parametrize("finding", [False, True], ids=["clean", "finding"])
-def test_a_lint_with_a_warm_cache_imports_no_inspect_and_no_gzip(tmp_path: Path, finding: bool) -> None:
-    document = tmp_path / "menu.voxxml"
+def test_a_run_with_a_warm_cache_imports_no_inspect_and_no_gzip(tmp_path: Path, command: str, finding: bool) -> None:
+    (tmp_path / "ivr").mkdir()
     say = '<Say voice="Joana" loop="-1">' if finding else '<Say voice="Joanna">'
-    document.write_text(f'<Response>{say}Hello</Say><Gather numDigits="1"/></Response>\n', encoding="utf-8")
+    (tmp_path / "ivr" / "menu.voxxml").write_text(f'<Response>{say}Hello</Say><Gather numDigits="1"/></Response>\n', encoding="utf-8")
+    args = ["lint", "ivr/menu.voxxml"] if command == "lint" else ["compile", "--target", "enablex", "ivr", "-o", "plans"]
     for _ in range(2):  # the first run keeps the classes' recipes, the second the modules written out (core.unfolded)
-        imported_without_site(tmp_path, "lint", str(document), cache=tmp_path / "cache")
-    modules = imported_without_site(tmp_path, "lint", str(document), cache=tmp_path / "cache")
-    assert "voxxml.pipeline" in modules  # the probe did lint
+        imported_without_site(tmp_path, *args, cache=tmp_path / "cache")
+    modules = imported_without_site(tmp_path, *args, cache=tmp_path / "cache")
+    assert "voxxml.pipeline" in modules  # the probe did its work
+    assert command == "lint" or "voxxml.targets.enablex.compiler" in modules
     assert [name for name in NEVER_WITH_A_WARM_CACHE if loaded(modules, name)] == []
 
 

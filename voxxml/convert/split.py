@@ -57,6 +57,8 @@ class StateError(ValueError):
 
 @dataclass
 class Step:
+    """One step of a document cut into TwiML documents: a verb to write, or the control flow around it."""
+
     kind: str  # verb, gather, dial, if, enter, loop, next, exit, set, unset
     node: Any = None  # what is written: the TwiML verb (gather: one attempt; dial: without the status variable)
     source: Any = None  # the converted source node (gather: loop, delay, output, action; if, loop: the condition)

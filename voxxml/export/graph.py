@@ -50,6 +50,8 @@ URL_LIMIT = 40  # characters of a URL in a label
 
 @dataclass(frozen=True)
 class DiagramNode:
+    """A box of the flow picture: the start, a verb, an If's test or an exit."""
+
     id: str
     label: str
     kind: str  # start | verb | if | exit
@@ -57,6 +59,8 @@ class DiagramNode:
 
 @dataclass(frozen=True)
 class DiagramEdge:
+    """An arrow of the flow picture, labelled with the input or outcome that takes it."""
+
     source: str
     target: str
     label: str | None
@@ -64,6 +68,8 @@ class DiagramEdge:
 
 @dataclass(frozen=True)
 class Diagram:
+    """A flow picture as data, before it is written as DOT or Mermaid."""
+
     nodes: tuple[DiagramNode, ...]
     edges: tuple[DiagramEdge, ...]
 

@@ -308,6 +308,8 @@ class SimpleType:
 
 @dataclass(frozen=True)
 class Attribute:
+    """An attribute of an element in the exported schema."""
+
     name: str
     type: str  # a SimpleType name
     required: bool
@@ -316,6 +318,8 @@ class Attribute:
 
 @dataclass(frozen=True)
 class Element:
+    """An element of the exported schema: its attributes and what it may contain."""
+
     name: str
     documentation: str
     attributes: tuple[Attribute, ...]
@@ -325,6 +329,8 @@ class Element:
 
 @dataclass
 class Model:
+    """A dialect's vocabulary as a schema model: its elements, child groups and value types."""
+
     root: str
     documentation: str
     elements: dict[str, Element] = field(default_factory=dict)

@@ -39,6 +39,8 @@ _CODE_CHARS = re.compile(r"[A-Za-z0-9]*")
 
 @dataclass(frozen=True)
 class Attribute:
+    """An attribute of the start tag at the cursor, with the offsets of its name and value."""
+
     name: str
     name_start: int
     name_end: int

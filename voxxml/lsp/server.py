@@ -58,6 +58,8 @@ TRIGGERS = ["<", " ", '"', "'", "/"]
 
 @dataclass
 class Document:
+    """An open document: its text's line index and the findings last published for it."""
+
     uri: str
     version: int | None
     index: LineIndex

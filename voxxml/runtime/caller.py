@@ -23,6 +23,8 @@ class ScriptError(ValueError):
 
 @dataclass(frozen=True)
 class Input:
+    """What the caller does when a verb waits for input: keys, speech or nothing."""
+
     kind: str  # dtmf, speech or none
     value: str = ""
 
@@ -42,6 +44,8 @@ class Input:
 
 @dataclass(frozen=True)
 class DialOutcome:
+    """How a dialled party answers (or does not), and for how long."""
+
     outcome: str  # answered, busy, no-answer, failed
     seconds: int = 0  # how long an answered call lasts
 
@@ -58,6 +62,8 @@ class DialOutcome:
 
 @dataclass
 class CallerScript:
+    """A simulated caller: inputs and dial outcomes in order, and when it hangs up."""
+
     inputs: list[Input] = field(default_factory=list)
     dials: list[DialOutcome] = field(default_factory=list)
     hangup_after: int | None = None  # the caller hangs up after experiencing this many events (trace.units)

@@ -75,6 +75,8 @@ def say_event(say: Say, environment: Environment | str = "") -> Event:
 
 @dataclass
 class Simulation:
+    """A simulated call: what happened in order, and the variables at the end."""
+
     trace: list[Event]
     environment: Environment  # the variables at the end
 

@@ -24,6 +24,8 @@ class ConfigurationError(ValueError):
 
 @dataclass(frozen=True)
 class LoadedPlan:
+    """A compiled plan the runner serves, under the name calls and routes use."""
+
     name: str  # the file's stem: what POST /calls and --route name
     path: str
     plan: Plan
@@ -96,6 +98,8 @@ def parse_routes(values: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 @dataclass
 class Credentials:
+    """The EnableX application's keys and the webhooks' basic authentication."""
+
     app_id: str
     app_key: str
     webhook_user: str | None
@@ -120,6 +124,8 @@ class Credentials:
 
 @dataclass
 class ServeConfig:
+    """Everything the runner needs: its plans, routes, credentials and URLs."""
+
     plans: dict[str, LoadedPlan]  # by key
     routes: dict[str, str]  # normalised number (or '*') -> plan key
     credentials: Credentials

@@ -54,6 +54,8 @@ class FetchFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class FetchPolicy:
+    """What a Redirect's fetch may reach, and how long and how much it may read."""
+
     timeout: float = 10.0  # seconds for the whole fetch, every hop included
     allow_private: bool = False  # --allow-private-fetch: loopback and private addresses too
     max_bytes: int = MAX_BYTES

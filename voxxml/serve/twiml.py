@@ -45,6 +45,8 @@ ABSOLUTE_ONLY = ("cxml",)  # profiles whose URLs must be absolute (SignalWire's 
 
 @dataclass(frozen=True)
 class Served:
+    """A converted document the TwiML handler serves, as a state machine."""
+
     name: str  # the file's stem: /twiml/NAME/STATE
     path: str
     machine: Machine
@@ -52,6 +54,8 @@ class Served:
 
 @dataclass
 class TwimlConfig:
+    """The TwiML handler's documents, its public URL and its request signing."""
+
     documents: dict[str, Served]
     public_url: str  # this handler's URL as the platform requests it (the signature covers it)
     auth_token: str | None = None
