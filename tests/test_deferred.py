@@ -38,8 +38,8 @@ import dataclasses
 
 
 def test_the_lint_path_imports_neither_module_and_leaves_no_stand_in() -> None:
-    found = fresh(_IMPORTED + "print(json.dumps([name in sys.modules for name in ('inspect', 'gzip', 'ast', 'tokenize')]))")
-    assert found == [False, False, False, False]
+    found = fresh(_IMPORTED + "print(json.dumps([name in sys.modules for name in ('inspect', 'gzip', 'ast', 'tokenize', 'lxml._elementpath')]))")
+    assert found == [False, False, False, False, False]
 
 
 def test_a_parser_target_still_gets_the_namespace_map() -> None:
@@ -71,6 +71,16 @@ print(json.dumps([gzip.decompress(to_memory.getvalue()).decode(), gzip.decompres
     assert found == ["<Response><Say>Hi</Say></Response>"] * 2
 
 
+def test_finding_elements_by_path_still_works() -> None:
+    """``find`` and its kin go to ``lxml._elementpath`` through its stand-in."""
+    found = fresh(_IMPORTED + """
+root = etree.fromstring(b'<Response><Say>Hi</Say><Gather><Say>Again</Say></Gather></Response>')
+print(json.dumps([root.find('Say').text, [say.text for say in root.findall('.//Say')], root.findtext('Gather/Say'),
+                  len(list(root.iterfind('*'))), type(sys.modules['lxml._elementpath']).__name__]))
+""")
+    assert found == ["Hi", ["Hi", "Again"], "Again", 2, "module"]
+
+
 def test_a_dataclass_without_a_doc_string_gets_its_signature() -> None:
     """``dataclasses`` writes a missing doc string with ``inspect.signature``, through the stand-in."""
     found = fresh(_IMPORTED + """
@@ -91,7 +101,7 @@ def test_a_module_already_imported_is_left_alone() -> None:
         assert sys.modules["inspect"] is inspect
 
 
-@pytest.mark.parametrize("name", ["inspect", "gzip"])
+@pytest.mark.parametrize("name", ["inspect", "gzip", "lxml._elementpath"])
 @pytest.mark.parametrize("used", ["after", "within"])
 def test_a_stand_in_loads_the_real_module_and_leaves_sys_modules(name: str, used: str) -> None:
     """Used within the block or after it, a stand-in's attributes are the real module's, and the real module
@@ -116,7 +126,9 @@ def test_every_forwarded_name_exists_in_its_module() -> None:
     import gzip
     import inspect
 
-    modules = {"inspect": inspect, "gzip": gzip}
+    from lxml import _elementpath
+
+    modules = {"inspect": inspect, "gzip": gzip, "lxml._elementpath": _elementpath}
     assert [(module, name) for module, names in deferred.FROM_IMPORTS.items() for name in names if not hasattr(modules[module], name)] == []
 
 

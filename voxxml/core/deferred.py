@@ -1,10 +1,11 @@
-"""Stand-ins for ``inspect`` and ``gzip`` while lxml and ``dataclasses`` import: both load on first use.
+"""Stand-ins for modules lxml and ``dataclasses`` import but a lint never uses: each loads on first use.
 
-``lxml.etree`` imports ``inspect`` (for ``getfullargspec``, used when a parser is given a target object) and
-``gzip`` (for compressed output); ``dataclasses`` imports ``inspect`` (for the doc string of a class that has
-none). A lint uses neither, and ``inspect`` brings ``ast``, ``dis``, ``tokenize`` and ``linecache`` with it:
-33 M of the 208 M instructions of ``voxxml lint`` on a one-verb file, ``gzip`` another 3.3 M (issue 14,
-callgrind, ``python -S``).
+``lxml.etree`` imports ``inspect`` (for ``getfullargspec``, used when a parser is given a target object),
+``gzip`` (for compressed output) and ``lxml._elementpath`` (for ``find`` and its kin); ``dataclasses``
+imports ``inspect`` (for the doc string of a class that has none). A lint uses none of them, and ``inspect``
+brings ``ast``, ``dis``, ``tokenize`` and ``linecache`` with it: 33 M of the 208 M instructions of
+``voxxml lint`` on a one-verb file, ``gzip`` another 3.3 M and ``_elementpath`` 1.7 M (issue 14, callgrind,
+``python -S``).
 
 While ``deferring()`` is open, each module not yet imported is a ``Deferred`` in ``sys.modules``: the
 modules imported then keep it, and it imports the real module the first time one of them uses it. The
@@ -25,8 +26,9 @@ from types import ModuleType
 from typing import Any
 
 # For each deferred module, the names lxml.etree (6.x) imports from it by name as it imports: lxml's
-# parsertarget.pxi (getfullargspec) and serializer.pxi (GzipFile, which it only calls).
-FROM_IMPORTS: dict[str, tuple[str, ...]] = {"inspect": ("getfullargspec",), "gzip": ("GzipFile",)}
+# parsertarget.pxi (getfullargspec) and serializer.pxi (GzipFile, which it only calls); etree.pyx keeps
+# _elementpath as a module.
+FROM_IMPORTS: dict[str, tuple[str, ...]] = {"inspect": ("getfullargspec",), "gzip": ("GzipFile",), "lxml._elementpath": ()}
 
 _lock = _thread.RLock()
 
@@ -42,7 +44,7 @@ class Deferred(ModuleType):
         with _lock:
             if sys.modules.get(name) is self:
                 del sys.modules[name]
-            __import__(name)  # the deferred modules are top-level ones
+            __import__(name)
             return sys.modules[name]
 
 

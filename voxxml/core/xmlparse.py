@@ -15,7 +15,7 @@ from dataclasses import replace
 from .deferred import deferring
 from .records import dataclass
 
-with deferring():  # lxml imports inspect and gzip for parser targets and compressed output, which voxxml never uses
+with deferring():  # lxml imports inspect, gzip and _elementpath for what voxxml never uses (core/deferred.py)
     from lxml import etree
 
 from .source import CDATA, COMMENT, PROCESSING_INSTRUCTION, SourceMap, attribute_names as source_attribute_names
