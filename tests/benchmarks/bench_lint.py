@@ -487,7 +487,7 @@ def run_compile_cli(corpus_dir: Path, out_dir: Path, repeats: int) -> CompileCli
     """Time the two commands as a user runs them (output to /dev/null, so not a terminal); OUTDIR is
     emptied before each compile, and the disk synced before each command (outside the timing): every
     compile writes every plan anew, into a new folder. Each run's user and system CPU seconds are kept
-    too: the system time is mostly the file system's (README "Performance": on an ext4 without a journal,
+    too: the system time is mostly the file system's (docs/performance.md: on an ext4 without a journal,
     creating files right after deleting thousands costs the kernel a scan per file)."""
     import resource
     import shutil
@@ -1088,7 +1088,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--plans",
         type=Path,
         metavar="DIR",
-        help="where the CLI compile writes its plans, emptied before each run (default OUT/plans; the file system matters: README 'Performance')",
+        help="where the CLI compile writes its plans, emptied before each run (default OUT/plans; the file system matters: docs/performance.md)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers to FILE as JSON")
     parser.add_argument("--profile", action="store_true", help="profile one lint pass over the corpus (cProfile)")
