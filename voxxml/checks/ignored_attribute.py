@@ -23,28 +23,34 @@ CODE = "VX106"
 _DIGIT = r"[0-9]"  # compiled when first used (core.compiled)
 
 
-# Per entry (an entry belongs to one vocabulary, and ``spec`` is its element there).
-@cache
-def _conditions(entry: IgnoredAttributes, spec: Any) -> tuple[tuple[str, Any], ...]:
-    """The entry's ``when`` on the element's own attributes, as (python field, typed value)."""
-    return tuple(
-        (spec.attributes[key].field, _typed(wanted)) for key, wanted in entry.when.items() if key != "parent"
-    )
+# One ``[[ignored_attributes]]`` entry, worked out for its vocabulary's element: the element; the element it is
+# placed directly in (``when.parent``) or None; its (attribute, hub field) pairs (``explicit`` holds hub fields);
+# their hub fields; the rest of ``when``, on the element's own attributes, as (hub field, typed value); why.
+Situation = tuple[str, "str | None", tuple[tuple[str, str], ...], frozenset[str], tuple[tuple[str, Any], ...], str]
+
+
+_SITUATIONS: dict[int, tuple[Situation, ...]] = {}  # by id(vocabulary): a loaded vocabulary lives as long as the process
+
+
+def _situations(vocabulary: Any) -> tuple[Situation, ...]:
+    """The reading dialect's situations, worked out once (a check of a short document cost more in
+    looking them up per entry than in its nodes)."""
+    found = _SITUATIONS.get(id(vocabulary))
+    if found is None:
+        found = _SITUATIONS[id(vocabulary)] = tuple(
+            _situation(entry, vocabulary.elements[entry.element]) for entry in getattr(vocabulary, "ignored_attributes", ())
+        )
+    return found
+
+
+def _situation(entry: IgnoredAttributes, spec: Any) -> Situation:
+    pairs = tuple((name, spec.attributes[name].field) for name in entry.attributes)
+    conditions = tuple((spec.attributes[key].field, _typed(wanted)) for key, wanted in entry.when.items() if key != "parent")
+    return entry.element, entry.when.get("parent"), pairs, frozenset(field for _, field in pairs), conditions, entry.why
 
 
 def _typed(value: Any) -> Any:
     return tuple(value) if isinstance(value, (list, tuple)) else value
-
-
-@cache
-def _fields(entry: IgnoredAttributes, spec: Any) -> tuple[tuple[str, str], ...]:
-    """The entry's attributes with their hub fields (``explicit`` holds those)."""
-    return tuple((name, spec.attributes[name].field) for name in entry.attributes)
-
-
-@cache
-def _field_set(entry: IgnoredAttributes, spec: Any) -> frozenset[str]:
-    return frozenset(hub_field for _, hub_field in _fields(entry, spec))
 
 
 def _diagnostic(node: Node, attribute: str, why: str) -> Diagnostic:
@@ -70,31 +76,30 @@ def _nothing_follows(context: CheckContext, node: Node) -> bool:
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     # The situations are the reading dialect's data: v1's "a Number in a Dial uses the Dial's callbacks"
     # is not TwiML's rule (Twilio calls back per leg).
-    vocabulary = vocabulary_of(context.document)
-    for entry in getattr(vocabulary, "ignored_attributes", ()):
-        spec = vocabulary.elements[entry.element]
-        parent_tag = entry.when.get("parent")
-        placed = (node for node, _ in context.children_of(parent_tag, entry.element)) if parent_tag else context.of(entry.element)
-        pairs, field_set = _fields(entry, spec), _field_set(entry, spec)  # per entry, not per node
-        conditions = _conditions(entry, spec)
+    index = context.by_tag
+    for element, parent, pairs, field_set, conditions, why in _situations(vocabulary_of(context.document)):
+        if not index.get(element):
+            continue
+        placed = (node for node, _ in context.children_of(parent, element)) if parent else index[element]
         for node in placed:
             if node.explicit.isdisjoint(field_set):
                 continue
-            for field, wanted in conditions:  # whether the entry's situation holds (the parent was chosen above)
+            for field, wanted in conditions:  # whether the situation holds (the parent was chosen above)
                 if getattr(node, field) != wanted:
                     break
             else:
-                yield from (_diagnostic(node, a, entry.why) for a, hub_field in pairs if hub_field in node.explicit)
-    for node in context.of(*_with("repeatDelay")):
-        explicit = node.explicit
-        if not explicit or _FLOW_DEPENDENT.isdisjoint(explicit):
-            continue  # the common case: one set test
-        if "repeat_delay" in explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
-            if _nothing_follows(context, node):
-                yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
-        if "separate_numbers" in explicit and node.separate_numbers:  # type: ignore[attr-defined]
-            if not compiled(_DIGIT).search(node.text) and not has_reference(node.text):  # type: ignore[attr-defined]
-                yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
+                yield from (_diagnostic(node, a, why) for a, hub_field in pairs if hub_field in node.explicit)
+    for tag in _with("repeatDelay"):
+        for node in index.get(tag, ()):
+            explicit = node.explicit
+            if not explicit or _FLOW_DEPENDENT.isdisjoint(explicit):
+                continue  # the common case: one set test
+            if "repeat_delay" in explicit and node.loop == 1 and node.repeat_delay > 0:  # type: ignore[attr-defined]
+                if _nothing_follows(context, node):
+                    yield _diagnostic(node, "repeatDelay", "with loop='1' nothing is repeated, and the call ends right after it")
+            if "separate_numbers" in explicit and node.separate_numbers:  # type: ignore[attr-defined]
+                if not compiled(_DIGIT).search(node.text) and not has_reference(node.text):  # type: ignore[attr-defined]
+                    yield _diagnostic(node, "separateNumbers", "the text has no digits to separate")
 
 
 _FLOW_DEPENDENT = frozenset({"repeat_delay", "separate_numbers"})  # hub fields
