@@ -91,19 +91,6 @@ def test_the_folder_follows_the_variables_each_time_it_is_asked(monkeypatch: pyt
     assert datacache.cache_folder() is None
 
 
-@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7])
-def test_read_bytes_reads_the_whole_file(tmp_path: Path, size: int) -> None:
-    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
-    (tmp_path / "entry").write_bytes(data)
-    assert datacache.read_bytes(str(tmp_path / "entry")) == data
-
-
-def test_read_bytes_raises_oserror_for_a_missing_file_or_a_folder(tmp_path: Path) -> None:
-    for path in (tmp_path / "missing", tmp_path):
-        with pytest.raises(OSError):
-            datacache.read_bytes(str(path))
-
-
 def _age(path: Path, days: float) -> None:
     import os
     import time

@@ -21,6 +21,7 @@ from .. import targets as target_registry  # imports no target
 from ..config import ConfigError, Resolver, Settings
 from ..core.catalog import Severity
 from ..core.diagnostics import get_severity
+from ..core.paths import read_bytes
 from ..core.records import dataclass  # made from the cache's recipe: no dataclasses work per run
 from ..dialects import Dialect
 from ..lint import Result
@@ -192,8 +193,7 @@ class ManyRun:
         """Read, check, compile and write one file (in a worker for many files)."""
         path, settings, dialect, plan = job
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_bytes(path)
         except OSError as error:
             return Outcome(BROKEN, message=f"voxxml: error: {path}: {error.strerror or error}")
         result = run_pipeline(data, str(path), settings, self.target_name, dialect, **self.options)

@@ -16,7 +16,7 @@ from ..config import ConfigError, Resolver, Selection, Settings, check_codes, in
 from ..core import xmlparse
 from ..core.catalog import Severity
 from ..core.fixes import fix_text
-from ..core.paths import as_written, suffix as suffix_of
+from ..core.paths import as_written, read_bytes, suffix as suffix_of
 from ..dialects import DEFAULT as DEFAULT_DIALECT, DETECT, Dialect, get_dialect
 from ..pipeline import Result, run
 from ..reporters import DEFAULT_MAX_DIAGNOSTICS, MACHINE_FORMATS, REPORTERS, ReportOptions
@@ -171,8 +171,7 @@ class LintRun:
         if (o["force_exclude"] or not explicit) and settings.excluded(path):
             return None, None, None, None, None
         try:
-            with open(path, "rb") as handle:  # Path.read_bytes
-                data = handle.read()
+            data = read_bytes(path)
         except OSError as error:
             return None, str(error.strerror or error), None, None, None
         dialect, why = reading_why(path, settings, o["dialect"])  # type: ignore[arg-type]

@@ -26,6 +26,8 @@ import zlib
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .paths import read_bytes
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -52,20 +54,6 @@ def _folder(chosen: str | None, xdg_cache_home: str | None, home: str | None) ->
         return chosen or None
     base = xdg_cache_home or os.path.join(os.path.expanduser("~"), ".cache")  # "~" is $HOME when it is set
     return os.path.join(base, "voxxml")
-
-
-def read_bytes(path: str) -> bytes:
-    """The bytes of a file, with fewer steps than ``open(path, "rb").read()`` (a start reads one entry per module)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = []
-        while True:
-            chunk = os.read(descriptor, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-    finally:
-        os.close(descriptor)
 
 
 def stamp(path: str) -> tuple[int, int]:

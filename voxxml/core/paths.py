@@ -10,8 +10,31 @@ not POSIX the functions are pathlib's own. ``tests/test_paths.py`` holds them to
 from __future__ import annotations
 
 import os
+import stat
 
 POSIX = os.name == "posix"
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """``Path(path).read_bytes()`` in system calls, without file objects: ``open()`` makes a raw file, a buffer
+    and a context manager for every file, as many instructions as decoding a short file (issue 14).
+
+    One read of the size ``fstat`` gives, and one more byte: a regular file that returns no more than its size
+    has ended. Anything else (a pipe, a file of ``/proc``, a file that grew) is read on to its end."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(descriptor)
+        size = status.st_size
+        chunk = os.read(descriptor, size + 1)
+        if len(chunk) <= size and stat.S_ISREG(status.st_mode):
+            return chunk
+        chunks = [chunk]
+        while chunk:
+            chunk = os.read(descriptor, 1 << 16)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def _parts(path: str) -> tuple[str, list[str]]:

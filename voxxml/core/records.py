@@ -40,7 +40,8 @@ import typing
 from types import CodeType, FunctionType, MemberDescriptorType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .datacache import cache_folder, place, read_bytes, stamp, store
+from .datacache import cache_folder, place, stamp, store
+from .paths import read_bytes
 from .deferred import deferring
 
 with deferring(("inspect",)):  # dataclasses uses inspect only for a class without a doc string

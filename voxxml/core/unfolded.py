@@ -31,7 +31,8 @@ from types import CodeType
 from typing import Any
 
 from . import records
-from .datacache import cache_folder, place, read_bytes, stamp
+from .datacache import cache_folder, place, stamp
+from .paths import read_bytes
 
 try:
     from _frozen_importlib_external import PathFinder, SourceFileLoader  # what importlib.machinery names, already loaded
