@@ -37,7 +37,8 @@ def _tags(vocabulary: Any) -> tuple[str, ...]:
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     vocabulary = vocabulary_of(context.document)
     exempt: set[int] | None = None
-    for node in context.of(*_tags(vocabulary)):
+    index = context.by_tag
+    for node in (node for tag in _tags(vocabulary) for node in index.get(tag, ())):
         if node.explicit.isdisjoint(_FIELDS) or "status_callback" in node.explicit:
             continue
         written = [name for name, hub_field in zip(_SETTINGS, _FIELDS) if hub_field in node.explicit]

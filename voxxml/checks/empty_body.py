@@ -20,14 +20,15 @@ _WHY = {
 }
 
 
-# Each kind's children are its one content field (``CONTENT``), read as a field: the ``children`` property is a
-# Python call per node, and this check reads every If, Gather and Dial of every document.
-CHILDREN = {kind: kind.CONTENT[0] for kind in _WHY}
+# Per kind: its tag, its children's field (its one content field, ``CONTENT``, read as a field: the ``children``
+# property is a Python call per node, and this check reads every If, Gather and Dial of every document), and
+# the message and help; worked out once, not per document.
+_KINDS = tuple((kind.TAG, kind.CONTENT[0], message, help) for kind, (message, help) in _WHY.items())
 
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
-    for kind, (message, help) in _WHY.items():
-        children = CHILDREN[kind]
-        for node in context.of(kind.TAG):
+    index = context.by_tag
+    for tag, children, message, help in _KINDS:
+        for node in index.get(tag, ()):
             if not getattr(node, children):
                 yield make(CODE, message, node.name_span, help)

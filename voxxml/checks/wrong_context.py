@@ -19,7 +19,11 @@ CODE = "VX111"
 
 def check(context: CheckContext) -> Iterator[Diagnostic]:
     resource = context.resource
-    nodes = list(context.of(*_unsupported(resource)))
+    index = context.by_tag
+    unsupported = _unsupported(resource)
+    if not any(map(index.get, unsupported)):
+        return  # the common case, tested in C
+    nodes = [node for tag in unsupported for node in index.get(tag, ())]
     inside = {id(child) for node in nodes for child in node.children}
     for node in nodes:
         spec = vocabulary_of(node).spec_of(node)
